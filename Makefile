@@ -1,0 +1,40 @@
+# Set-up and checks. `make test` and `make demo` work on a fresh machine with only python3.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+EXTRAS := test,docs,sqlalchemy,mongo,motor,django,bench
+
+.PHONY: install lint typecheck docs pytest test demo bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lint: install
+	$(VENV)/bin/ruff check async_factory_boy tests benchmarks examples
+	$(VENV)/bin/ruff format --check async_factory_boy tests benchmarks examples
+
+typecheck: install
+	$(VENV)/bin/mypy --strict async_factory_boy
+
+docs: install
+	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+
+pytest: install
+	$(VENV)/bin/pytest
+
+test: lint typecheck docs pytest
+
+demo: install
+	$(PY) examples/demo.py
+
+bench: install
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) docs/_build .mypy_cache .ruff_cache .pytest_cache

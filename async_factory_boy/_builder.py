@@ -1,0 +1,118 @@
+"""factory_boy's builder, taught to await values.
+
+factory_boy's ``StepBuilder.build`` names ``BuildStep`` and ``Resolver`` at module level, so
+awaiting declaration values needs these three small subclasses. ``StepBuilder.recurse`` uses
+``self.__class__``, so every SubFactory / RelatedFactory reached from an async call is built by
+them too. Everything else (parsing declarations, sequences, Traits, ``__`` overrides) is
+factory_boy's own code, unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from factory import builder
+
+from ._bridge import await_, in_bridge
+from .errors import SyncCallError
+
+__all__ = ["AsyncStepBuilder", "is_awaitable"]
+
+# ``inspect.isawaitable`` costs an ABC check on every resolved attribute; a per-type cache
+# keeps the async layer's overhead on plain values (ints, strings, models) to a dict lookup.
+_awaitable_types: dict[type, bool] = {}
+
+
+def is_awaitable(value: object) -> bool:
+    """Whether ``value`` is awaitable (a coroutine, a Task, a Future, any ``__await__``)."""
+    kind = type(value)
+    known = _awaitable_types.get(kind)
+    if known is None:
+        known = _awaitable_types[kind] = hasattr(kind, "__await__")
+    return known
+
+
+def resolve_awaitable(value: Any, what: str, step: builder.BuildStep) -> Any:
+    """Await ``value`` through the bridge, or explain why a sync step cannot."""
+    if not in_bridge():
+        close = getattr(value, "close", None)
+        if close is not None:
+            close()
+        factory_name = step.builder.factory_meta.factory.__name__
+        raise SyncCallError(
+            f"{factory_name}: {what} is awaitable, which a sync build() cannot wait for; "
+            f"use `await {factory_name}.build_async()` (or create_async) instead."
+        )
+    return await_(value)
+
+
+class AsyncResolver(builder.Resolver):
+    """A Resolver that awaits awaitable declaration values, once, and keeps the result."""
+
+    def __init__(self, declarations: Any, step: builder.BuildStep, sequence: int) -> None:
+        super().__init__(declarations=declarations, step=step, sequence=sequence)  # type: ignore[no-untyped-call]
+
+    def __getattr__(self, name: str) -> Any:
+        value = super().__getattr__(name)  # type: ignore[no-untyped-call]
+        if is_awaitable(value):
+            value = resolve_awaitable(value, f"the value of {name!r}", self._Resolver__step)
+            # Store the result so a spent coroutine is never awaited twice.
+            self._Resolver__values[name] = value
+        return value
+
+
+class AsyncBuildStep(builder.BuildStep):
+    """A BuildStep that resolves its declarations with :class:`AsyncResolver`."""
+
+    def __init__(
+        self, builder: AsyncStepBuilder, sequence: int, parent_step: builder.BuildStep | None
+    ) -> None:
+        super().__init__(builder=builder, sequence=sequence, parent_step=parent_step)  # type: ignore[no-untyped-call]
+
+    def resolve(self, declarations: Any) -> None:
+        self.stub = AsyncResolver(declarations=declarations, step=self, sequence=self.sequence)
+        for field_name in declarations:
+            self.attributes[field_name] = getattr(self.stub, field_name)
+
+
+class AsyncStepBuilder(builder.StepBuilder):
+    """factory_boy's StepBuilder, with awaitable attribute and post-generation values."""
+
+    def __init__(self, factory_meta: Any, extras: dict[str, Any], strategy: str) -> None:
+        super().__init__(factory_meta, extras, strategy)  # type: ignore[no-untyped-call]
+
+    def build(self, parent_step: Any = None, force_sequence: int | None = None) -> Any:
+        pre, post = builder.parse_declarations(
+            self.extras,
+            base_pre=self.factory_meta.pre_declarations,
+            base_post=self.factory_meta.post_declarations,
+        )
+
+        if force_sequence is not None:
+            sequence = force_sequence
+        elif self.force_init_sequence is not None:
+            sequence = self.force_init_sequence
+        else:
+            sequence = self.factory_meta.next_sequence()
+
+        step = AsyncBuildStep(builder=self, sequence=sequence, parent_step=parent_step)
+        step.resolve(pre)
+
+        args, kwargs = self.factory_meta.prepare_arguments(step.attributes)
+        instance = self.factory_meta.instantiate(step=step, args=args, kwargs=kwargs)
+
+        postgen_results = {}
+        for declaration_name in post.sorted():
+            declaration = post[declaration_name]
+            result = declaration.declaration.evaluate_post(
+                instance=instance, step=step, overrides=declaration.context
+            )
+            if is_awaitable(result):  # an ``async def`` post_generation hook or method
+                result = resolve_awaitable(
+                    result, f"the post-generation hook {declaration_name!r}", step
+                )
+            postgen_results[declaration_name] = result
+        self.factory_meta.use_postgeneration_results(
+            instance=instance, step=step, results=postgen_results
+        )
+        return instance

@@ -1,0 +1,9 @@
+"""Async factories: the core :class:`AsyncFactory` and one submodule per backend.
+
+Backends live in their own submodules (``async_factory_boy.factory.sqlalchemy``,
+``async_factory_boy.factory.mongo``, ...) so that importing the core needs no driver.
+"""
+
+from ._base import AsyncFactory
+
+__all__ = ["AsyncFactory"]
