@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pathlib
 from collections.abc import Iterator
 
 import pytest
@@ -31,3 +32,46 @@ def mariadb_database() -> Iterator[str]:
         _servers.unavailable("MariaDB", exc)
     yield name
     _servers.drop_mariadb_database(name)
+
+
+# SQLAlchemy async URLs, one per real database the SQL backends are tested on. A test that
+# takes ``sql_url`` runs once per database; the single-database fixtures serve tests that are
+# about one database only.
+SQL_DATABASES = ["sqlite", "postgres-asyncpg", "postgres-psycopg", "mariadb"]
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: pathlib.Path) -> str:
+    """A SQLite file database through aiosqlite, private to the test."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def postgres_asyncpg_url(postgres_database: str) -> str:
+    """This run's PostgreSQL database through asyncpg."""
+    return _servers.postgres_url("asyncpg", postgres_database)
+
+
+@pytest.fixture
+def postgres_psycopg_url(postgres_database: str) -> str:
+    """This run's PostgreSQL database through psycopg 3 (async)."""
+    return _servers.postgres_url("psycopg", postgres_database)
+
+
+@pytest.fixture
+def mariadb_url(mariadb_database: str) -> str:
+    """This run's MariaDB database through asyncmy."""
+    return _servers.mariadb_url(mariadb_database)
+
+
+@pytest.fixture(params=SQL_DATABASES)
+def sql_url(request: pytest.FixtureRequest) -> str:
+    """Each SQL database in turn: the test runs once per database."""
+    fixture = {
+        "sqlite": "sqlite_url",
+        "postgres-asyncpg": "postgres_asyncpg_url",
+        "postgres-psycopg": "postgres_psycopg_url",
+        "mariadb": "mariadb_url",
+    }[request.param]
+    url: str = request.getfixturevalue(fixture)
+    return url
