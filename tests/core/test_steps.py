@@ -1,0 +1,102 @@
+"""The awaitable steps, and what the sync steps do on an async factory."""
+
+from __future__ import annotations
+
+import factory
+import pytest
+
+from async_factory_boy import AsyncFactory, SyncCallError
+
+from .models import Company, Store, StoreFactory, User
+
+
+async def fetch_name() -> str:
+    return "fetched"
+
+
+class CompanyFactory(StoreFactory):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"company{n}")
+
+
+class UserFactory(StoreFactory):
+    class Meta:
+        model = User
+
+    name = factory.Sequence(lambda n: f"user{n}")
+    company = factory.SubFactory(CompanyFactory)
+
+
+@pytest.mark.asyncio
+async def test_create_async_returns_a_persisted_object(store: Store) -> None:
+    user = await UserFactory.create_async(store=store, name="ada")
+    assert isinstance(user, User)
+    assert (user.name, user.id is not None) == ("ada", True)
+
+
+@pytest.mark.asyncio
+async def test_create_batch_async_returns_n_persisted_objects(store: Store) -> None:
+    users = await UserFactory.create_batch_async(5, store=store, email="same@example.com")
+    assert len(users) == 5
+    assert len({u.name for u in users}) == 5
+    assert all(u.id is not None and u.email == "same@example.com" for u in users)
+    assert len(store.of(Company)) == 5
+
+
+@pytest.mark.asyncio
+async def test_create_batch_async_of_zero_is_empty(store: Store) -> None:
+    assert await UserFactory.create_batch_async(0, store=store) == []
+
+
+@pytest.mark.asyncio
+async def test_create_batch_async_rejects_a_negative_size(store: Store) -> None:
+    with pytest.raises(ValueError, match="UserFactory: batch size must be a non-negative"):
+        await UserFactory.create_batch_async(-1, store=store)
+
+
+@pytest.mark.asyncio
+async def test_build_batch_async_builds_without_persisting(store: Store) -> None:
+    users = await UserFactory.build_batch_async(3, store=store)
+    assert [u.id for u in users] == [None, None, None]
+    assert store.rows == []
+
+
+def test_sync_build_build_batch_and_stub_keep_working() -> None:
+    assert UserFactory.build(name="x").name == "x"
+    assert len(UserFactory.build_batch(2)) == 2
+    assert UserFactory.stub(name="s").name == "s"
+
+
+def test_sync_create_names_the_factory_and_create_async() -> None:
+    with pytest.raises(TypeError, match=r"UserFactory.*create_async"):
+        UserFactory.create()
+
+
+def test_sync_create_batch_names_the_factory_and_create_batch_async() -> None:
+    with pytest.raises(TypeError, match=r"UserFactory.*create_batch_async"):
+        UserFactory.create_batch(2)
+
+
+def test_calling_the_factory_names_create_async() -> None:
+    with pytest.raises(SyncCallError, match=r"UserFactory\(\).*create_async"):
+        UserFactory()
+
+
+def test_async_factory_is_a_factory_boy_factory() -> None:
+    assert issubclass(UserFactory, factory.Factory)
+    assert issubclass(AsyncFactory, factory.Factory)
+
+
+def test_abstract_async_factory_cannot_generate() -> None:
+    with pytest.raises(factory.errors.FactoryError, match="abstract factory StoreFactory"):
+        StoreFactory.build()
+
+
+def test_sync_build_explains_that_an_awaitable_needs_build_async() -> None:
+    class F(CompanyFactory):
+        name = factory.LazyFunction(fetch_name)
+
+    with pytest.raises(SyncCallError, match=r"F: the value of 'name' is awaitable.*build_async"):
+        F.build()
