@@ -1,0 +1,236 @@
+"""Shared benchmark machinery: interleaved contenders, medians, ratios, peak memory, tables.
+
+A benchmark module describes *contenders* (one way each of doing the same work) and hands
+them to :func:`measure`. Contenders run interleaved: every repetition runs each of them once,
+in a rotated order, so a burst of noise on a shared machine (other test runs, a cron job)
+hits every contender instead of skewing one. Each run is prepared and verified outside the
+timed region; the report gives the median of the repetitions, the throughput and the ratio
+to a baseline contender.
+
+Peak memory is measured separately with :mod:`tracemalloc` (it slows the code it traces, so
+never inside a timed run): the figure is the peak of Python allocations during one run,
+above what was allocated before it started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import gc
+import inspect
+import os
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "Contender",
+    "MemoryResult",
+    "Result",
+    "add_common_arguments",
+    "machine_description",
+    "markdown_table",
+    "measure",
+    "measure_peak_memory",
+    "ratio",
+]
+
+#: A step of a contender: a plain function or a coroutine function, called without arguments.
+Step = Callable[[], Any]
+
+
+async def _call(step: Step | None) -> Any:
+    """Call a sync or async step; sync steps simply block the loop, which is what we time."""
+    if step is None:
+        return None
+    result = step()
+    if inspect.isawaitable(result):
+        result = await result
+    return result
+
+
+@dataclass
+class Contender:
+    """One way of doing the benchmark's work.
+
+    Attributes:
+        name: shown in the table.
+        run: the timed work, sync or async.
+        prepare: untimed set-up before every run (fresh tables, a new session, ...).
+        verify: untimed check after every run; raise if the work was not done (a contender
+            that skips work must not look fast).
+        cleanup: untimed tear-down after ``verify`` (close the session, ...).
+        group: contenders with the same group are compared with each other (a scenario).
+    """
+
+    name: str
+    run: Step
+    prepare: Step | None = None
+    verify: Step | None = None
+    cleanup: Step | None = None
+    group: str = ""
+
+
+@dataclass
+class Result:
+    """The timings of one contender over every repetition."""
+
+    contender: Contender
+    items: int
+    seconds: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def per_second(self) -> float:
+        """Throughput: items per second at the median time."""
+        return self.items / self.median if self.median else float("inf")
+
+    @property
+    def spread(self) -> float:
+        """(max - min) / median: how noisy the repetitions were."""
+        if len(self.seconds) < 2:
+            return 0.0
+        return (max(self.seconds) - min(self.seconds)) / self.median
+
+
+async def measure(
+    contenders: Sequence[Contender],
+    *,
+    items: int,
+    repetitions: int,
+    log: Callable[[str], None] | None = None,
+) -> list[Result]:
+    """Run every contender ``repetitions`` times, interleaved, and return their timings.
+
+    ``items`` is the number of objects one run creates (it turns times into throughput).
+    Repetition ``r`` starts with contender ``r mod len(contenders)``, so no contender is
+    always first (cold caches) or always last.
+    """
+    results = [Result(contender, items) for contender in contenders]
+    count = len(results)
+    for repetition in range(repetitions):
+        for offset in range(count):
+            result = results[(repetition + offset) % count]
+            contender = result.contender
+            await _call(contender.prepare)
+            gc.collect()
+            started = time.perf_counter()
+            await _call(contender.run)
+            elapsed = time.perf_counter() - started
+            await _call(contender.verify)
+            await _call(contender.cleanup)
+            result.seconds.append(elapsed)
+            if log is not None:
+                log(
+                    f"  [{repetition + 1}/{repetitions}] {contender.group} {contender.name}: "
+                    f"{elapsed:.3f} s ({items / elapsed:,.0f}/s)"
+                )
+    return results
+
+
+@dataclass
+class MemoryResult:
+    """Peak traced memory of one run of one contender."""
+
+    contender: Contender
+    items: int
+    peak_bytes: int
+
+    @property
+    def per_item(self) -> float:
+        return self.peak_bytes / self.items if self.items else 0.0
+
+
+async def measure_peak_memory(contender: Contender, *, items: int) -> MemoryResult:
+    """Run ``contender`` once under tracemalloc and return its peak allocation."""
+    await _call(contender.prepare)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        baseline, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        await _call(contender.run)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    await _call(contender.verify)
+    await _call(contender.cleanup)
+    return MemoryResult(contender, items, max(0, peak - baseline))
+
+
+def ratio(value: float, baseline: float) -> float:
+    """``value / baseline``, with an empty baseline giving infinity rather than an error."""
+    return value / baseline if baseline else float("inf")
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A GitHub/MyST pipe table; numbers right-aligned, text left-aligned."""
+
+    def cell(value: object) -> str:
+        return str(value).replace("|", "\\|")
+
+    def numeric(value: object) -> bool:
+        return isinstance(value, int | float) or (
+            isinstance(value, str) and value[:1].isdigit() and value.rstrip("x%").isascii()
+        )
+
+    align = [
+        "---:" if rows and all(numeric(row[i]) for row in rows) else ":---"
+        for i in range(len(headers))
+    ]
+    lines = [
+        "| " + " | ".join(cell(h) for h in headers) + " |",
+        "| " + " | ".join(align) + " |",
+    ]
+    lines.extend("| " + " | ".join(cell(v) for v in row) + " |" for row in rows)
+    return "\n".join(lines)
+
+
+def machine_description() -> str:
+    """One line saying where the numbers came from."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()} ({sys.implementation.name})"
+    )
+
+
+def today() -> str:
+    return datetime.date.today().isoformat()
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every benchmark accepts (``python -m benchmarks`` forwards them)."""
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a small, fast run to check the benchmark works (numbers are not meaningful)",
+    )
+    parser.add_argument(
+        "--repetitions", type=int, default=None, help="override the number of repetitions"
+    )
+    parser.add_argument(
+        "--output", default=None, help="write the markdown report to this file as well"
+    )
+
+
+def run(main: Callable[[], Awaitable[None]]) -> None:
+    """Run an async benchmark entry point."""
+    asyncio.run(main())
