@@ -39,6 +39,8 @@ __all__ = [
     "measure",
     "measure_peak_memory",
     "ratio",
+    "run",
+    "today",
 ]
 
 #: A step of a contender: a plain function or a coroutine function, called without arguments.
@@ -213,6 +215,7 @@ def machine_description() -> str:
 
 
 def today() -> str:
+    """The date of the run, ISO formatted."""
     return datetime.date.today().isoformat()
 
 
