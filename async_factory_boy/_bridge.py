@@ -14,6 +14,7 @@ package alone so that users of other backends never need SQLAlchemy.
 from __future__ import annotations
 
 import contextvars
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -26,19 +27,62 @@ __all__ = ["await_", "in_bridge", "run_in_bridge"]
 _T = TypeVar("_T")
 
 
+_POOL_SIZE = 64
+
+
+class _Finished:
+    """What a worker hands back when its function returned or raised (never an awaitable)."""
+
+    __slots__ = ("error", "value")
+
+    def __init__(self, value: Any, error: BaseException | None) -> None:
+        self.value = value
+        self.error = error
+
+
 class _BridgeGreenlet(greenlet.greenlet):  # type: ignore[misc]
-    """A greenlet that knows the driver greenlet to switch to when it needs an await."""
+    """A long-lived worker greenlet that runs one factory call after another.
+
+    Creating a greenlet costs several microseconds, a switch into an existing one about one:
+    for a loop of ``create_async`` that difference is most of the bridge's overhead, so idle
+    workers are kept in a small per-thread pool. ``driver`` is the greenlet of the coroutine
+    that awaits on the worker's behalf during the current call.
+    """
 
     __slots__ = ("driver",)
 
-    def __init__(self, fn: Callable[..., Any], driver: greenlet.greenlet) -> None:
-        super().__init__(fn, driver)
-        self.driver = driver
+    def __init__(self) -> None:
+        super().__init__(self._serve)
+        self.driver: greenlet.greenlet | None = None
+
+    def _serve(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        while True:
+            try:
+                outcome = _Finished(fn(*args, **kwargs), None)
+            except greenlet.GreenletExit:
+                raise  # the worker itself is being discarded
+            except BaseException as exc:  # handed to the driver, which re-raises it
+                outcome = _Finished(None, exc)
+            del fn, args, kwargs
+            driver = self.driver
+            assert driver is not None, "a worker only runs while a driver awaits for it"
+            fn, args, kwargs = driver.switch(outcome)
+
+
+class _Pool(threading.local):
+    """Idle workers of this thread (greenlets cannot switch across threads)."""
+
+    def __init__(self) -> None:
+        self.idle: list[_BridgeGreenlet] = []
+
+
+_pool = _Pool()
 
 
 def in_bridge() -> bool:
     """Tell whether the caller runs inside a factory call's greenlet, where ``await_`` works."""
-    return isinstance(greenlet.getcurrent(), _BridgeGreenlet)
+    current = greenlet.getcurrent()
+    return isinstance(current, _BridgeGreenlet) and current.driver is not None
 
 
 def await_(awaitable: Awaitable[_T]) -> _T:
@@ -49,7 +93,8 @@ def await_(awaitable: Awaitable[_T]) -> _T:
     to hand the awaitable to, so it raises :class:`AwaitOutsideFactoryError`.
     """
     current = greenlet.getcurrent()
-    if not isinstance(current, _BridgeGreenlet):
+    driver = current.driver if isinstance(current, _BridgeGreenlet) else None
+    if driver is None:
         close = getattr(awaitable, "close", None)
         if close is not None:
             close()  # a coroutine that is never awaited would warn at garbage collection
@@ -57,25 +102,37 @@ def await_(awaitable: Awaitable[_T]) -> _T:
             "await_() can only be used inside a factory call (create_async, build_async, ...); "
             "in async code use `await` instead."
         )
-    result: _T = current.driver.switch(awaitable)
+    result: _T = driver.switch(awaitable)
     return result
 
 
 async def run_in_bridge(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
-    """Run ``fn(*args, **kwargs)`` in a new greenlet and await every awaitable it hands out.
+    """Run ``fn(*args, **kwargs)`` in a worker greenlet and await every awaitable it hands out.
 
-    The greenlet starts with a copy of the calling task's ``contextvars`` context, so values
-    the caller set (and the per-call state of this library) are visible inside it.
+    The worker runs with a copy of the calling task's ``contextvars`` context, so values the
+    caller set (and the per-call state of this library) are visible inside it. A failure of
+    an awaited call, cancellation included, is thrown back into the worker at the point that
+    awaited it, so the synchronous code unwinds (or handles it) exactly as with ``await``.
     """
-    child = _BridgeGreenlet(fn, greenlet.getcurrent())
-    child.gr_context = contextvars.copy_context()
-    request = child.switch(*args, **kwargs)
-    while not child.dead:
+    idle = _pool.idle
+    worker = idle.pop() if idle else _BridgeGreenlet()
+    driver = greenlet.getcurrent()
+    worker.driver = driver
+    worker.gr_context = contextvars.copy_context()
+    request = worker.switch(fn, args, kwargs)
+    while not isinstance(request, _Finished):
         try:
             value = await request
-        except BaseException as exc:  # incl. CancelledError: unwind the greenlet with it
-            request = child.throw(exc)
+        except BaseException as exc:  # incl. CancelledError: unwind the worker with it
+            request = worker.throw(exc)
         else:
-            request = child.switch(value)
-    result: _T = request
+            request = worker.switch(value)
+    worker.driver = None
+    worker.gr_context = None
+    if len(idle) < _POOL_SIZE:
+        idle.append(worker)
+    if request.error is not None:
+        error, request.error = request.error, None
+        raise error
+    result: _T = request.value
     return result
