@@ -1,0 +1,171 @@
+"""The async layer's own cost: factory_boy's sync build vs our awaitable steps, in memory.
+
+Workload: N users, each with its own company through a SubFactory; Sequence fields only
+(no Faker, which alone costs ~60 us per value). Nothing touches a database: the "in-memory
+backend" is the default ``AsyncFactory._create_async``, which instantiates the model, so the
+difference to factory_boy is exactly what the greenlet bridge, the awaiting resolver and the
+per-call state cost.
+
+    python -m benchmarks core [--quick] [--output docs/performance/core.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from typing import Any
+
+import factory
+
+from async_factory_boy import AsyncFactory
+
+from ._harness import (
+    Contender,
+    Result,
+    add_common_arguments,
+    machine_description,
+    markdown_table,
+    measure,
+    ratio,
+    run,
+    today,
+)
+
+
+@dataclass
+class Company:
+    name: str
+    country: str
+
+
+@dataclass
+class User:
+    name: str
+    email: str
+    company: Company
+
+
+class SyncCompanyFactory(factory.Factory[Company]):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"company{n}")
+    country = "FR"
+
+
+class SyncUserFactory(factory.Factory[User]):
+    class Meta:
+        model = User
+
+    name = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.name}@example.com")
+    company = factory.SubFactory(SyncCompanyFactory)
+
+
+class CompanyFactory(AsyncFactory[Company]):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"company{n}")
+    country = "FR"
+
+
+class UserFactory(AsyncFactory[User]):
+    class Meta:
+        model = User
+
+    name = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.name}@example.com")
+    company = factory.SubFactory(CompanyFactory)
+
+
+def contenders(n: int) -> list[Contender]:
+    made: list[Any] = []
+
+    def verify() -> None:
+        assert len(made) == n, f"expected {n} objects, got {len(made)}"
+        assert all(isinstance(user.company, Company) for user in made)
+        made.clear()
+
+    async def create_loop() -> None:
+        for _ in range(n):
+            made.append(await UserFactory.create_async())
+
+    async def build_batch_async() -> None:
+        made.extend(await UserFactory.build_batch_async(n))
+
+    async def create_batch_async() -> None:
+        made.extend(await UserFactory.create_batch_async(n))
+
+    def sync_create_loop() -> None:
+        made.extend(SyncUserFactory.create() for _ in range(n))
+
+    return [
+        Contender(
+            "factory_boy build_batch",
+            lambda: made.extend(SyncUserFactory.build_batch(n)),
+            verify=verify,
+            group="batch",
+        ),
+        Contender("ours build_batch_async", build_batch_async, verify=verify, group="batch"),
+        Contender("ours create_batch_async", create_batch_async, verify=verify, group="batch"),
+        Contender(
+            "ours sync build_batch",
+            lambda: made.extend(UserFactory.build_batch(n)),
+            verify=verify,
+            group="batch",
+        ),
+        Contender("factory_boy create loop", sync_create_loop, verify=verify, group="one by one"),
+        Contender("ours create_async loop", create_loop, verify=verify, group="one by one"),
+    ]
+
+
+def report(results: list[Result], n: int, repetitions: int) -> str:
+    baselines = {r.contender.group: r for r in results if r.contender.name.startswith("factory_boy")}
+    rows = []
+    for result in results:
+        base = baselines[result.contender.group]
+        overhead_us = (result.median - base.median) / n * 1e6
+        rows.append(
+            [
+                result.contender.group,
+                result.contender.name,
+                f"{result.median * 1000:.1f}",
+                f"{result.per_second:,.0f}",
+                f"{result.median / n * 1e6:.1f}",
+                f"{overhead_us:+.1f}",
+                f"{ratio(result.median, base.median) * 100 - 100:+.1f}%",
+            ]
+        )
+    table = markdown_table(
+        ["scenario", "contender", "median ms", "users/s", "us/user", "overhead us/user",
+         "vs factory_boy"],
+        rows,
+    )
+    return (
+        f"Core overhead, in memory: N={n:,} users each with its own company (SubFactory), "
+        f"Sequence and LazyAttribute fields, no Faker; {repetitions} interleaved repetitions, "
+        f"medians. {machine_description()}; {today()}.\n\n{table}\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks core", description=__doc__)
+    add_common_arguments(parser)
+    args = parser.parse_args(argv)
+    n = 200 if args.quick else 2_000
+    repetitions = args.repetitions or (2 if args.quick else 9)
+
+    async def go() -> None:
+        results = await measure(contenders(n), items=n, repetitions=repetitions)
+        text = report(results, n, repetitions)
+        print(text)
+        if args.output:
+            with open(args.output, "w", encoding="utf-8") as out:
+                out.write(text)
+
+    run(go)
+
+
+if __name__ == "__main__":
+    main()
