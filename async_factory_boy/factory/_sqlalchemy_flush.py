@@ -1,0 +1,96 @@
+"""Flush on demand: a generated key read during a call is flushed for, then returned.
+
+A call adds its objects without flushing and flushes once at the end. That would hand
+``None`` to a declaration that reads a value the database generates, e.g.
+``company_id = factory.SelfAttribute("company.id")`` on a model without ``relationship()``.
+SQLAlchemy fires the ``init_scalar`` attribute event when an unset attribute of a pending
+object is read; on the columns the database or SQLAlchemy fill in at INSERT time (primary
+keys, column defaults, server defaults, computed and identity columns) a listener flushes
+the call's session right then, through the greenlet bridge, and returns the fresh value.
+Nothing is flushed early when no declaration reads such a value.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Column, event, inspect
+from sqlalchemy.orm import Mapper
+
+from .._bridge import await_, in_bridge
+from .._call import current_call
+from ._sqlalchemy_session import CallScope
+
+__all__ = ["ModelInfo", "model_info"]
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the backend needs to know about a mapped class, computed once per class."""
+
+    #: Attribute keys of server-generated columns, read back after the flush if the INSERT
+    #: did not return them.
+    server_keys: frozenset[str]
+
+
+_models: dict[type, ModelInfo] = {}
+
+
+def model_info(model_class: type) -> ModelInfo:
+    """The :class:`ModelInfo` of ``model_class``, installing its listeners on first use."""
+    info = _models.get(model_class)
+    if info is None:
+        info = _models[model_class] = _inspect_model(model_class)
+    return info
+
+
+def _is_generated(column: Column[Any]) -> bool:
+    return (
+        column.primary_key
+        or column.default is not None
+        or column.server_default is not None
+        or column.computed is not None
+        or column.identity is not None
+    )
+
+
+def _is_server_generated(column: Column[Any]) -> bool:
+    return (
+        column.server_default is not None
+        or column.computed is not None
+        or column.identity is not None
+    )
+
+
+def _inspect_model(model_class: type) -> ModelInfo:
+    mapper: Mapper[Any] = inspect(model_class)
+    server_keys = set()
+    for prop in mapper.column_attrs:
+        columns = [column for column in prop.columns if isinstance(column, Column)]
+        if any(_is_generated(column) for column in columns):
+            listener = functools.partial(_flush_on_read, prop.key)
+            event.listen(prop.class_attribute, "init_scalar", listener, retval=True, propagate=True)
+        if any(_is_server_generated(column) for column in columns):
+            server_keys.add(prop.key)
+    return ModelInfo(server_keys=frozenset(server_keys))
+
+
+def _flush_on_read(key: str, target: Any, value: Any, dict_: dict[str, Any]) -> Any:
+    """``init_scalar`` listener: flush the call's session if ``target`` is pending in it."""
+    if key in dict_:  # another listener (a base class's) flushed already
+        return dict_[key]
+    if not in_bridge():
+        return value
+    call = current_call()
+    scope = None if call is None else CallScope.of(call)
+    if scope is None or not (scope.flushes or scope.commit):
+        return value
+    state = inspect(target)
+    if not state.pending or state.session is not scope.sync_session:
+        return value
+    await_(scope.flush_now())
+    if key not in dict_ and state.persistent and key in state.unloaded:
+        await_(scope.session.refresh(target, attribute_names=[key]))
+    return dict_.get(key, value)

@@ -1,0 +1,165 @@
+"""async-factory-boy 1.0.1's ``AsyncSQLAlchemyFactory``, kept working on the new core.
+
+1.0.1 users wrote::
+
+    class UserFactory(AsyncSQLAlchemyFactory):
+        class Meta:
+            model = User
+            sqlalchemy_session = session  # an AsyncSession, or a scoped session of them
+
+    user = await UserFactory.create()      # or: await UserFactory(...)
+    users = await UserFactory.create_batch(3)
+    draft = UserFactory.build()
+
+This class keeps that API (session in ``Meta``, awaitable ``create`` / ``create_batch`` /
+``F()``, sync ``build``) as a thin layer over :class:`AsyncSQLAlchemyModelFactory`: the
+``Meta`` session simply becomes the call's ``sqlalchemy_session=``. Everything else is the
+new backend's, so 1.0.1's bugs are gone: SubFactory values are objects rather than Tasks
+(``SelfAttribute("company.name")`` works), RelatedFactory rows exist when ``create``
+returns, post-generation hooks receive the instance, and the factory's commits expire
+nothing (no ``MissingGreenlet`` when reading an attribute afterwards).
+
+1.0.1 ignored ``sqlalchemy_session_persistence`` and committed after every object; here an
+unset or ``None`` value still means ``"commit"`` (tests that read the rows from another
+connection keep working) while an explicit ``"flush"`` is honoured.
+
+Defining a factory on this class emits a :class:`DeprecationWarning` that points at the
+class statement: it is the line to change (see ``docs/migration.md``).
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Coroutine
+from typing import Any, Final, TypeVar
+
+from factory import enums
+from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
+from sqlalchemy.orm import scoped_session
+
+from .._call import FactoryCall
+from ..errors import MissingSessionError, SessionTypeError
+from .sqlalchemy import (
+    SESSION_PERSISTENCE_COMMIT,
+    AsyncSQLAlchemyModelFactory,
+    AsyncSQLAlchemyOptions,
+)
+
+__all__ = ["AsyncSQLAlchemyFactory"]
+
+T = TypeVar("T")
+
+_SESSION_ARGUMENT: Final = "sqlalchemy_session"
+
+# Frames of these packages are skipped when pointing a warning at the user's code.
+_INTERNAL_PACKAGES: Final = ("factory", "async_factory_boy", "abc", "typing")
+
+
+class _LegacyOptions(AsyncSQLAlchemyOptions):
+    """1.0.1's ``class Meta``: a session is allowed, persistence defaults to a commit."""
+
+    def _check_sqlalchemy_session(self, meta: Any, value: Any) -> None:
+        """Any session is accepted here; its kind is checked when a call starts.
+
+        A sync ``scoped_session`` may wrap an async sessionmaker (1.0.1's own test set-up),
+        which only calling it reveals, and the session may also be set after the class is
+        defined (``UserFactory._meta.sqlalchemy_session = session`` in a fixture).
+        """
+
+    def contribute_to_class(self, factory: type, *args: Any, **kwargs: Any) -> None:
+        super().contribute_to_class(factory, *args, **kwargs)  # type: ignore[no-untyped-call]
+        if self.sqlalchemy_session_persistence is None:  # 1.0.1 always committed
+            self.sqlalchemy_session_persistence = SESSION_PERSISTENCE_COMMIT
+
+
+def _caller_stacklevel() -> int:
+    """The ``stacklevel`` of the first frame outside factory_boy and this library.
+
+    A class statement reaches ``__init_subclass__`` through factory_boy's metaclass (and
+    possibly the user's own ``__init_subclass__`` chain), so the depth is not fixed.
+    """
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if module.partition(".")[0] not in _INTERNAL_PACKAGES:
+            return level
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return 1
+
+
+class AsyncSQLAlchemyFactory(AsyncSQLAlchemyModelFactory[T]):
+    """Deprecated: async-factory-boy 1.0.1's API on the new core.
+
+    Use :class:`~async_factory_boy.factory.sqlalchemy.AsyncSQLAlchemyModelFactory` and pass
+    the session per call: ``await UserFactory.create_async(sqlalchemy_session=session)``.
+    """
+
+    _options_class = _LegacyOptions
+
+    class Meta:
+        abstract = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        warnings.warn(
+            f"AsyncSQLAlchemyFactory is deprecated (async-factory-boy 1.0.1's API): make "
+            f"{cls.__name__} subclass AsyncSQLAlchemyModelFactory[Model], remove "
+            "Meta.sqlalchemy_session, and pass the session per call: `await "
+            f"{cls.__name__}.create_async(sqlalchemy_session=session)`, "
+            "`create_batch_async(n, sqlalchemy_session=session)`. See the migration guide.",
+            DeprecationWarning,
+            stacklevel=_caller_stacklevel(),
+        )
+
+    # -- 1.0.1's awaitable steps --------------------------------------------------------------
+
+    @classmethod
+    def create(cls, **kwargs: Any) -> Coroutine[Any, Any, T]:  # type: ignore[override]
+        """``await F.create(...)`` (and ``await F(...)``): :meth:`create_async`."""
+        return cls.create_async(**kwargs)
+
+    @classmethod
+    def create_batch(  # type: ignore[override]
+        cls, size: int, **kwargs: Any
+    ) -> Coroutine[Any, Any, list[T]]:
+        """``await F.create_batch(n)``: :meth:`create_batch_async`, one flush for the batch."""
+        return cls.create_batch_async(size, **kwargs)
+
+    # -- the Meta session becomes the call's session ------------------------------------------
+
+    @classmethod
+    async def _call_async(cls, strategy: str, params: dict[str, Any], size: int | None) -> Any:
+        if _SESSION_ARGUMENT not in params:
+            session = cls._meta_session()
+            if session is not None:
+                params = {**params, _SESSION_ARGUMENT: session}
+        return await super()._call_async(strategy, params, size)
+
+    @classmethod
+    def _meta_session(cls) -> AsyncSession | async_scoped_session[Any] | None:
+        """``Meta.sqlalchemy_session``, read now (fixtures may set it late), checked."""
+        value = getattr(cls._meta, "sqlalchemy_session", None)
+        if value is None or isinstance(value, AsyncSession | async_scoped_session):
+            return value
+        if isinstance(value, scoped_session):  # a scoped_session over an async sessionmaker
+            value = value()
+            if isinstance(value, AsyncSession):
+                return value
+        raise SessionTypeError(
+            f"{cls.__name__}.Meta.sqlalchemy_session must be an AsyncSession, an "
+            f"async_scoped_session or a scoped_session over an async sessionmaker; got "
+            f"{type(value).__name__}. Create it with sqlalchemy.ext.asyncio.async_sessionmaker."
+        )
+
+    @classmethod
+    def _prepare_call(cls, call: FactoryCall) -> None:
+        if call.strategy == enums.CREATE_STRATEGY and call.get(_SESSION_ARGUMENT) is None:
+            raise MissingSessionError(
+                f"{cls.__name__} has no session to create with: Meta.sqlalchemy_session is "
+                f"None. Pass one per call, `await {cls.__name__}.create_async("
+                "sqlalchemy_session=session)`, or set Meta.sqlalchemy_session (deprecated)."
+            )
+        super()._prepare_call(call)

@@ -1,0 +1,183 @@
+"""The session of one factory call: checking it, and what the call writes through it.
+
+A call's objects are added to the session as they are built and written by one flush at
+the end of the call (``CallScope.finish``), so a batch costs a handful of round trips rather
+than one per object. A batch runs inside a SAVEPOINT so it is all-or-nothing; a failed
+single call takes its unflushed objects back out of the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, Final
+
+from sqlalchemy import inspect
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_scoped_session
+from sqlalchemy.orm import Session, scoped_session
+
+from .._call import FactoryCall
+from ..errors import MissingSessionError, SessionTypeError
+from ._sqlalchemy_savepoint import begin_savepoint
+
+__all__ = ["SESSION_ARGUMENT", "CallScope", "resolve_session"]
+
+#: The keyword argument that carries the session of a call.
+SESSION_ARGUMENT: Final = "sqlalchemy_session"
+
+# Keys of this backend's entries in ``FactoryCall.state``.
+_SESSION_KEY: Final = "sqlalchemy.session"
+_SCOPE_KEY: Final = "sqlalchemy.scope"
+
+
+def _method_name(call: FactoryCall) -> str:
+    batch = "_batch" if call.is_batch else ""
+    return f"{call.strategy}{batch}_async"
+
+
+def resolve_session(factory: type, call: FactoryCall) -> AsyncSession | None:
+    """The call's ``AsyncSession`` (an ``async_scoped_session`` is resolved), checked.
+
+    Returns ``None`` when no session was passed; the caller decides whether it needs one.
+    """
+    cached = call.state.get(_SESSION_KEY)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    value = call.get(SESSION_ARGUMENT)
+    if value is None:
+        return None
+    if isinstance(value, async_scoped_session):
+        value = value()
+    if not isinstance(value, AsyncSession):
+        if isinstance(value, (Session, scoped_session)):
+            problem = f"a sync {type(value).__name__}"
+        else:
+            problem = f"{type(value).__name__} {value!r}"
+        raise SessionTypeError(
+            f"{factory.__name__}.{_method_name(call)}() needs an AsyncSession (or an "
+            f"async_scoped_session) as {SESSION_ARGUMENT}=, got {problem}. Create the session "
+            "with sqlalchemy.ext.asyncio.async_sessionmaker / AsyncSession."
+        )
+    call.state[_SESSION_KEY] = value
+    return value
+
+
+def require_session(factory: type, call: FactoryCall) -> AsyncSession:
+    """The call's session, or :class:`MissingSessionError` naming the factory called."""
+    session = resolve_session(factory, call)
+    if session is None:
+        called = call.factory.__name__
+        reached = "" if call.factory is factory else f" (it reaches {factory.__name__})"
+        raise MissingSessionError(
+            f"{called}.{_method_name(call)}() needs a session to persist to{reached}: pass "
+            f"it per call, e.g. `await {called}.{_method_name(call)}(..., "
+            f"{SESSION_ARGUMENT}=session)` with an AsyncSession."
+        )
+    return session
+
+
+class CallScope:
+    """What one call writes through its session, and the end-of-call flush or commit."""
+
+    __slots__ = (
+        "commit",
+        "created",
+        "flushes",
+        "refreshable",
+        "savepoint",
+        "session",
+        "sync_session",
+    )
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.sync_session: Session = session.sync_session
+        self.flushes = False  # some object of the call wants to be flushed
+        self.commit = False  # some object of the call wants a commit
+        self.savepoint: AsyncSessionTransaction | None = None
+        # Objects added by a single (non-batch) call, taken back out if it fails; a batch's
+        # SAVEPOINT rollback expunges its objects itself.
+        self.created: list[Any] = []
+        # Objects whose model has server-generated columns, with those columns' keys.
+        self.refreshable: list[tuple[Any, frozenset[str]]] = []
+
+    @staticmethod
+    def of(call: FactoryCall) -> CallScope | None:
+        """The scope of ``call`` if one was opened already (no side effect)."""
+        scope: CallScope | None = call.state.get(_SCOPE_KEY)
+        return scope
+
+    @classmethod
+    def open(cls, factory: type, call: FactoryCall) -> tuple[CallScope, bool]:
+        """The scope of ``call``, created on first use; the flag tells if it is new.
+
+        A new scope must be entered (``call.enter_async_context(scope.guard(call))``) by
+        the caller, which can await.
+        """
+        scope: CallScope | None = call.state.get(_SCOPE_KEY)
+        if scope is not None:
+            return scope, False
+        scope = call.state[_SCOPE_KEY] = cls(require_session(factory, call))
+        call.on_success(scope.finish)
+        return scope, True
+
+    @asynccontextmanager
+    async def guard(self, batch: bool) -> AsyncIterator[None]:
+        """Undo the call's writes if it fails: a SAVEPOINT for a batch, an expunge otherwise."""
+        if batch:
+            self.savepoint = await begin_savepoint(self.session)
+        try:
+            yield
+        except BaseException:
+            await self._undo()
+            raise
+        if self.savepoint is not None and self.savepoint.is_active:
+            await self.savepoint.commit()
+
+    async def _undo(self) -> None:
+        if self.savepoint is not None and self.savepoint.is_active:
+            await self.savepoint.rollback()  # expunges what was inserted inside it
+        for obj in self.created:
+            state = inspect(obj)
+            if state.pending and state.session is self.sync_session:
+                self.sync_session.expunge(obj)
+
+    async def flush_now(self) -> None:
+        """Flush on demand, e.g. because a declaration reads a generated key."""
+        await self.session.flush()
+
+    async def finish(self) -> None:
+        """After the call built every object: flush once, release the SAVEPOINT, commit."""
+        if not (self.flushes or self.commit):
+            return
+        await self.session.flush()
+        await self._load_server_defaults()
+        if self.savepoint is not None and self.savepoint.is_active:
+            await self.savepoint.commit()
+        if self.commit:
+            await self._commit_without_expiring()
+
+    async def _load_server_defaults(self) -> None:
+        """Read back server-generated values the INSERT did not return.
+
+        Where the dialect has RETURNING they came back with the INSERT; elsewhere they are
+        left unloaded, and reading one later from async code would need a lazy load
+        (``MissingGreenlet``), so they are loaded now, while we may still await.
+        """
+        for obj, keys in self.refreshable:
+            state = inspect(obj)
+            if not state.persistent:
+                continue
+            missing = state.unloaded & keys
+            if missing:
+                await self.session.refresh(obj, attribute_names=sorted(missing))
+
+    async def _commit_without_expiring(self) -> None:
+        """Commit, but expire nothing: in async code an expired attribute cannot load."""
+        sync_session = self.sync_session
+        previous = sync_session.expire_on_commit
+        sync_session.expire_on_commit = False
+        try:
+            await self.session.commit()
+        finally:
+            sync_session.expire_on_commit = previous
