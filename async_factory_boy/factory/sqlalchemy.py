@@ -24,8 +24,8 @@ import inspect
 from typing import Any, ClassVar, Final, Literal, TypeVar
 
 from factory import enums
-from factory.declarations import PostGeneration
 from factory.base import FactoryOptions, OptionDefault
+from factory.declarations import PostGeneration
 
 from .._bridge import await_, in_bridge
 from .._call import FactoryCall, current_call
