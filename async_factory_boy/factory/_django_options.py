@@ -1,0 +1,86 @@
+"""``class Meta`` of the Django factories: factory_boy's Django options, resolved with care.
+
+On top of factory_boy's ``DjangoOptions`` (``django_get_or_create``, ``database``,
+``skip_postgeneration_save``, ``'app_label.ModelName'`` strings) this resolves model strings
+with an error that names the factory, and remembers which build step is being instantiated,
+so the factory's create hooks know the overrides of their own level (the get-or-create
+lookup values) and whether the object is a top-level object of a batch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from factory import enums
+from factory.django import DjangoOptions
+
+from .._call import current_call
+from ._base import AsyncFactoryOptions
+from ._django_errors import DjangoModelNotFoundError, check_django_ready
+
+__all__ = ["AsyncDjangoOptions", "current_step"]
+
+# Key of the build step being instantiated in ``FactoryCall.state``. The greenlet is paused
+# inside ``instantiate`` while ``_create_async`` runs on the task, so both read the same step.
+_STEP = "django_step"
+
+
+def current_step() -> Any:
+    """The factory_boy ``BuildStep`` whose object is being created, if any."""
+    call = current_call()
+    return None if call is None else call.state.get(_STEP)
+
+
+class AsyncDjangoOptions(DjangoOptions, AsyncFactoryOptions):
+    """factory_boy's Django options for :class:`AsyncDjangoModelFactory`."""
+
+    django_get_or_create: tuple[str, ...]
+    database: str
+    skip_postgeneration_save: bool
+
+    def get_model_class(self) -> Any:
+        model = self.model
+        if not isinstance(model, str):
+            return model
+        factory_name = getattr(self.factory, "__name__", "DjangoModelFactory")
+        check_django_ready(factory_name)
+        app_label, dot, model_name = model.partition(".")
+        if not dot or not app_label or not model_name:
+            raise DjangoModelNotFoundError(
+                f"{factory_name}.Meta.model = {model!r} is not a model: give the model class "
+                "or a string 'app_label.ModelName'."
+            )
+        from django.apps import apps  # type: ignore[import-untyped]
+
+        try:
+            self.model = apps.get_model(app_label, model_name)
+        except LookupError as exc:
+            raise DjangoModelNotFoundError(
+                f"{factory_name}.Meta.model = {model!r} does not name an installed model "
+                f"({exc}). Check the app label (the app must be in INSTALLED_APPS) and the "
+                "model name."
+            ) from exc
+        return self.model
+
+    def _get_counter_reference(self) -> Any:
+        # factory_boy's version calls ``issubclass`` / reads ``model._meta``, which fails while
+        # a model is still an 'app_label.ModelName' string: compare the strings instead (a
+        # subclass for the same model shares its parent's sequence counter).
+        base = self.base_factory
+        base_model = None if base is None else base._meta.model
+        if isinstance(self.model, str) or isinstance(base_model, str):
+            if base is not None and self.model is not None and self.model == base_model:
+                return base._meta.counter_reference
+            return self
+        return super()._get_counter_reference()  # type: ignore[no-untyped-call]
+
+    def instantiate(self, step: Any, args: Any, kwargs: Any) -> Any:
+        call = current_call()
+        if call is None or step.builder.strategy != enums.CREATE_STRATEGY:
+            return super().instantiate(step, args, kwargs)  # type: ignore[no-untyped-call]
+        previous = call.state.get(_STEP)
+        call.state[_STEP] = step
+        try:
+            return super().instantiate(step, args, kwargs)  # type: ignore[no-untyped-call]
+        finally:
+            call.state[_STEP] = previous

@@ -1,0 +1,111 @@
+"""Fixtures of the Django backend's tests, and what keeps them out of the main test run.
+
+These tests need Django settings, which the rest of the suite must never see, so they run
+in pytest invocations of their own::
+
+    AFB_DJANGO_DB=sqlite   pytest tests/django --ds=tests.django.settings
+    AFB_DJANGO_DB=postgres pytest tests/django --ds=tests.django.settings
+
+Any other run ignores this directory.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+SETTINGS = "tests.django.settings"
+
+if os.environ.get("DJANGO_SETTINGS_MODULE") != SETTINGS:
+    collect_ignore_glob = ["*"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Check the database server before pytest-django creates the test databases.
+
+    PostgreSQL unreachable: skip on a laptop, fail under ``CI=true``.
+    """
+    from django.conf import settings
+
+    from tests import _servers
+
+    if settings.DATABASE != "postgres":
+        return
+    import psycopg
+
+    try:
+        psycopg.connect(
+            host=_servers.POSTGRES_HOST,
+            port=_servers.POSTGRES_PORT,
+            user=_servers.POSTGRES_USER,
+            dbname="postgres",
+            connect_timeout=5,
+        ).close()
+    except Exception as exc:
+        _servers.unavailable("PostgreSQL", exc)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Any) -> Any:
+    """Uploaded files of each test go to a private directory."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def _test_connections(db: None) -> dict[str, Any]:
+    """The connections holding the test's transaction (those of the main thread, sync side)."""
+    from django.db import connections
+
+    return {alias: connections[alias] for alias in connections}
+
+
+@pytest_asyncio.fixture
+async def async_db(_test_connections: dict[str, Any]) -> AsyncIterator[None]:
+    """``db`` for async tests: the async ORM joins the test's transaction.
+
+    Django runs async ORM calls in a worker thread with connections of its own, which the
+    transaction pytest-django opened on the main thread does not cover: the rows would
+    survive the test. This lends the test's connections to that worker for the test (as
+    Django's LiveServerTestCase lends them to its server thread), so everything rolls back.
+    ``transaction=True`` tests (``async_transactional_db``) need no such thing.
+    """
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    def lend() -> None:
+        for alias, connection in _test_connections.items():
+            connection.inc_thread_sharing()
+            connections[alias] = connection
+
+    def take_back() -> None:
+        for alias, connection in _test_connections.items():
+            del connections[alias]
+            connection.dec_thread_sharing()
+
+    await sync_to_async(lend)()
+    try:
+        yield
+    finally:
+        await sync_to_async(take_back)()
+
+
+@pytest_asyncio.fixture
+async def async_transactional_db(transactional_db: None) -> AsyncIterator[None]:
+    """``transactional_db`` for async tests: rows are really committed, then flushed.
+
+    Closes the async ORM worker's connections at the end so that the test databases can be
+    dropped when the run ends.
+    """
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    try:
+        yield
+    finally:
+        await sync_to_async(connections.close_all)()

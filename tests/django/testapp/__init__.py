@@ -1,0 +1,1 @@
+"""A small Django app for the backend's tests: users, companies, posts with files."""

@@ -1,0 +1,1 @@
+"""Migrations of the test app (PostgreSQL needs them: the user model points at auth)."""
