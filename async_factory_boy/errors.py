@@ -11,6 +11,7 @@ __all__ = [
     "AwaitOutsideFactoryError",
     "FactoryConfigurationError",
     "MissingSessionError",
+    "PartialBatchError",
     "SessionTypeError",
     "SyncCallError",
 ]
@@ -43,3 +44,21 @@ class AwaitOutsideFactoryError(RuntimeError):
 
 class FactoryConfigurationError(TypeError):
     """A factory's ``class Meta`` holds an option value that cannot work."""
+
+
+class PartialBatchError(AsyncFactoryError):
+    """A batch write failed part-way, outside a transaction: some documents were stored.
+
+    ``written`` maps each collection (or table) name to the ids stored before the failure,
+    in order, so a test can clean them up or a user can see how far the batch got. The
+    driver's own error is the ``__cause__``.
+    """
+
+    def __init__(self, message: str, written: dict[str, list[object]]) -> None:
+        super().__init__(message)
+        self.written = written
+
+    @property
+    def written_ids(self) -> list[object]:
+        """Every stored id, all collections together, in write order."""
+        return [each for ids in self.written.values() for each in ids]

@@ -1,0 +1,224 @@
+"""MongoDB factories on PyMongo's async API (``AsyncMongoClient``) or Motor.
+
+.. code-block:: python
+
+    class AuthorFactory(AsyncMongoFactory[dict]):
+        class Meta:
+            collection = "authors"
+
+        name = factory.Sequence(lambda n: f"author {n}")
+
+
+    author = await AuthorFactory.create_async(mongo_database=client["app"])
+    author["_id"]  # the stored document's ObjectId
+
+The database (and an optional client session) travels with each call, never on the class:
+``mongo_database=`` and ``mongo_session=`` reach every nested SubFactory / RelatedFactory and
+every write of the call. A batch writes each collection with one ``insert_many``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, TypeVar
+
+from bson import ObjectId
+from factory.base import FactoryOptions, OptionDefault
+
+from .._bridge import await_
+from .._call import FactoryCall, current_call
+from ..errors import FactoryConfigurationError, PartialBatchError
+from ._base import AsyncFactory
+from ._mongo_connection import DATABASE_ARGUMENT, SESSION_ARGUMENT, MongoTarget, check_target
+from ._mongo_documents import ID, DocumentCodec, codec_for
+from ._mongo_naming import resolve_collection
+from ._mongo_writes import BatchBuffer, get_or_create
+
+__all__ = ["AsyncMongoFactory", "MongoFactoryOptions", "PartialBatchError"]
+
+T = TypeVar("T")
+
+# Keys of this backend's entries in ``FactoryCall.state``.
+_TARGET = "mongo:target"
+_BUFFER = "mongo:batch"
+
+
+def _check_collection(meta: Any, value: Any) -> None:
+    if value is not None and (not isinstance(value, str) or not value):
+        raise FactoryConfigurationError(
+            f"{meta}.collection must be a non-empty collection name (a str), got {value!r}."
+        )
+
+
+def _check_embedded(meta: Any, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise FactoryConfigurationError(f"{meta}.embedded must be True or False, got {value!r}.")
+
+
+def _check_get_or_create(meta: Any, value: Any) -> None:
+    if isinstance(value, str) or not all(isinstance(name, str) for name in value):
+        raise FactoryConfigurationError(
+            f"{meta}.mongo_get_or_create must be a tuple of field names, e.g. "
+            f"('email',), got {value!r}."
+        )
+
+
+class MongoFactoryOptions(FactoryOptions):
+    """``class Meta`` options of :class:`AsyncMongoFactory`.
+
+    - ``model``: ``dict`` (the default), a ``TypedDict``, a dataclass, a pydantic model or an
+      attrs class; class instances are turned into documents.
+    - ``collection``: the collection name. Defaults to the model's class name in snake_case
+      (``BlogPost`` -> ``blog_post``) or, for ``dict`` models, the factory's name without
+      ``Factory`` (``AuthorFactory`` -> ``author``).
+    - ``embedded``: ``True`` for a factory of sub-documents: it never inserts, and a
+      SubFactory of it nests its object in the parent document.
+    - ``mongo_get_or_create``: document fields to look an existing document up by.
+    """
+
+    collection: str | None
+    collection_derived: bool
+    embedded: bool
+    mongo_get_or_create: tuple[str, ...]
+
+    def _build_default_options(self) -> list[OptionDefault]:
+        return [
+            *super()._build_default_options(),  # type: ignore[no-untyped-call]
+            OptionDefault("collection", None, inherit=True, checker=_check_collection),
+            OptionDefault("embedded", False, inherit=True, checker=_check_embedded),
+            OptionDefault("mongo_get_or_create", (), inherit=True, checker=_check_get_or_create),
+        ]
+
+    def _fill_from_meta(self, meta: Any, base_meta: Any) -> None:
+        super()._fill_from_meta(meta, base_meta)  # type: ignore[no-untyped-call]
+        if self.model is None:  # dict is the default model, so no Meta needs to say it
+            self.model = dict
+
+    def contribute_to_class(
+        self,
+        factory: Any,
+        meta: Any = None,
+        base_meta: Any = None,
+        base_factory: Any = None,
+        params: Any = None,
+    ) -> None:
+        super().contribute_to_class(  # type: ignore[no-untyped-call]
+            factory, meta=meta, base_meta=base_meta, base_factory=base_factory, params=params
+        )
+        self.mongo_get_or_create = tuple(self.mongo_get_or_create)
+        self.collection, self.collection_derived = resolve_collection(self, meta, base_meta)
+
+
+class AsyncMongoFactory(AsyncFactory[T]):
+    """A factory of MongoDB documents, stored through PyMongo async or Motor.
+
+    Pass the database with each call: ``await F.create_async(mongo_database=db)``, and
+    optionally ``mongo_session=session`` to write inside a transaction. A SubFactory of a
+    plain factory (``factory.DictFactory``) or of a factory with ``Meta.embedded = True``
+    nests a sub-document; a SubFactory of a collection factory stores that document first,
+    so the parent can reference its ``_id``.
+    """
+
+    _meta: MongoFactoryOptions
+    _options_class = MongoFactoryOptions
+    _connection_arguments: ClassVar[tuple[str, ...]] = (DATABASE_ARGUMENT, SESSION_ARGUMENT)
+
+    class Meta:
+        abstract = True
+
+    # -- extension points for other document kinds (ODMs) ------------------------------------
+
+    @classmethod
+    def _document_codec(cls) -> DocumentCodec:
+        """How this factory's model maps to documents; override for another document kind."""
+        return codec_for(cls._model_class())
+
+    @classmethod
+    def _to_document(cls, instance: Any) -> dict[str, Any]:
+        """The BSON document to store for ``instance``."""
+        return cls._document_codec().to_document(instance)
+
+    @classmethod
+    def _from_document(cls, document: dict[str, Any]) -> Any:
+        """An instance of the model rebuilt from a stored document (``mongo_get_or_create``)."""
+        return cls._document_codec().from_document(cls._model_class(), document)
+
+    # -- the backend hooks of AsyncFactory --------------------------------------------------------
+
+    @classmethod
+    def _prepare_call(cls, call: FactoryCall) -> None:
+        if call.strategy == "create" and not cls._meta.embedded:
+            call.state[_TARGET] = check_target(cls.__name__, call)
+
+    @classmethod
+    def _build(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
+        """Build the object and, unless embedded, give it an ``_id`` (an ObjectId).
+
+        Drivers generate ``_id`` on the client anyway; doing it as the object is built lets
+        a referencing factory read it at once, in a batch that writes later as well as in
+        ``build_async``.
+        """
+        instance = model_class(*args, **kwargs)
+        if not cls._meta.embedded:
+            codec = cls._document_codec()
+            if codec.get_id(instance) is None:
+                codec.set_id(instance, ObjectId())
+        return instance
+
+    @classmethod
+    def _create(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
+        if cls._meta.embedded:
+            return cls._build(model_class, *args, **kwargs)
+        call = current_call()
+        if call is None:  # reached from a sync create(): the core explains what to do
+            return super()._create(model_class, *args, **kwargs)
+        target = cls._target(call)
+        instance = cls._build(model_class, *args, **kwargs)
+        document = cls._to_document(instance)
+        if document.get(ID) is None:  # a class without an ``_id`` field carries it aside
+            document[ID] = cls._document_codec().get_id(instance)
+        collection = cls._collection_name()
+        if cls._meta.mongo_get_or_create:
+            found = await_(
+                get_or_create(
+                    target, collection, cls._meta.mongo_get_or_create, document, cls.__name__
+                )
+            )
+            return instance if found is None else cls._from_document(found)
+        if call.is_batch:
+            cls._batch(call, target).add(collection, document)
+        else:
+            await_(target.collection(collection).insert_one(document, session=target.session))
+        return instance
+
+    # -- helpers ----------------------------------------------------------------------------------
+
+    @classmethod
+    def _model_class(cls) -> Any:
+        return cls._meta.get_model_class()  # type: ignore[no-untyped-call]
+
+    @classmethod
+    def _collection_name(cls) -> str:
+        name: str | None = cls._meta.collection
+        if name is None:  # only abstract factories have none, and they never create
+            raise FactoryConfigurationError(
+                f"{cls.__name__} has no collection: set `class Meta: collection = '...'`."
+            )
+        return name
+
+    @classmethod
+    def _target(cls, call: FactoryCall) -> MongoTarget:
+        """The checked database and session of ``call`` (checked once per call)."""
+        target: MongoTarget | None = call.state.get(_TARGET)
+        if target is None:  # reached from another backend's factory, or an embedded one
+            reached_from = None if call.factory is cls else call.factory.__name__
+            target = call.state[_TARGET] = check_target(cls.__name__, call, reached_from)
+        return target
+
+    @classmethod
+    def _batch(cls, call: FactoryCall, target: MongoTarget) -> BatchBuffer:
+        """The call's document buffer, written with ``insert_many`` when the call succeeds."""
+        buffer: BatchBuffer | None = call.state.get(_BUFFER)
+        if buffer is None:
+            buffer = call.state[_BUFFER] = BatchBuffer(target, call.factory.__name__, call.size)
+            call.on_success(buffer.flush)
+        return buffer
