@@ -11,7 +11,7 @@ import pytest
 from async_factory_boy.factory.mongo import AsyncMongoFactory
 from tests.mongo.factories import AuthorFactory, PublisherFactory
 
-pytestmark = pytest.mark.asyncio
+pytestmark = [pytest.mark.asyncio, pytest.mark.mongo]
 
 
 async def test_create_async_stores_the_document_and_returns_it_with_its_id(
@@ -77,11 +77,11 @@ async def test_concurrent_calls_write_to_their_own_databases(
             AuthorFactory.create_batch_async(2, mongo_database=other),
         )
 
-        assert await mongo_database.authors.count_documents({}) == 3
+        assert {doc["_id"] for doc in first} == {
+            doc["_id"] async for doc in mongo_database.authors.find()
+        }
         assert await other.authors.count_documents({}) == 2
         assert await other.publishers.count_documents({}) == 2
-        assert {doc["_id"] for doc in second} == {
-            doc["_id"] async for doc in other.authors.find()
-        }
+        assert {doc["_id"] for doc in second} == {doc["_id"] async for doc in other.authors.find()}
     finally:
         await mongo_client.drop_database(other.name)

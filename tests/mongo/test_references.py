@@ -12,7 +12,7 @@ from async_factory_boy.factory.mongo import AsyncMongoFactory
 from tests.mongo.conftest import CommandLog
 from tests.mongo.factories import AuthorFactory, BookFactory, ReaderFactory
 
-pytestmark = pytest.mark.asyncio
+pytestmark = [pytest.mark.asyncio, pytest.mark.mongo]
 
 
 async def test_a_referenced_document_is_stored_before_its_id_is_read(
@@ -61,7 +61,10 @@ async def test_an_embedded_mongo_factory_nests_its_object_as_a_sub_document(
     shop = await ShopFactory.create_async(mongo_database=mongo_database)
 
     assert shop["address"] == Address(city="Nantes")
-    assert await mongo_database.shops.find_one() == {"_id": shop["_id"], "address": {"city": "Nantes"}}
+    assert await mongo_database.shops.find_one() == {
+        "_id": shop["_id"],
+        "address": {"city": "Nantes"},
+    }
     assert mongo_commands.inserts() == [1]
     assert "address" not in await mongo_database.list_collection_names()
 
