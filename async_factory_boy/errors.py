@@ -10,6 +10,7 @@ __all__ = [
     "AsyncFactoryError",
     "AwaitOutsideFactoryError",
     "FactoryConfigurationError",
+    "MissingPersistenceError",
     "MissingSessionError",
     "PartialBatchError",
     "SessionTypeError",
@@ -44,6 +45,14 @@ class AwaitOutsideFactoryError(RuntimeError):
 
 class FactoryConfigurationError(TypeError):
     """A factory's ``class Meta`` holds an option value that cannot work."""
+
+
+class MissingPersistenceError(MissingSessionError, FactoryConfigurationError):
+    """A factory that must save through a persistence handler was given none.
+
+    It is both a missing connection (like :class:`MissingSessionError`) and a configuration
+    problem (like :class:`FactoryConfigurationError`), so either ``except`` clause catches it.
+    """
 
 
 class PartialBatchError(AsyncFactoryError):

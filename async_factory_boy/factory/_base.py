@@ -6,7 +6,7 @@ from typing import Any, ClassVar, TypeVar
 
 from factory import enums
 from factory import errors as factory_errors
-from factory.base import Factory
+from factory.base import Factory, FactoryOptions, OptionDefault
 
 from .._bridge import await_, in_bridge, run_in_bridge
 from .._builder import AsyncStepBuilder, is_awaitable
@@ -17,11 +17,50 @@ from .._call import (
     current_call,
     register_connection_arguments,
 )
-from ..errors import SyncCallError
+from ..errors import (
+    FactoryConfigurationError,
+    MissingPersistenceError,
+    SessionTypeError,
+    SyncCallError,
+)
 
-__all__ = ["AsyncFactory"]
+__all__ = ["AsyncFactory", "AsyncFactoryOptions"]
 
 T = TypeVar("T")
+
+# The per-call persistence handler (``create_async(persistence=store)``) is a connection
+# argument of every async factory, whatever its backend.
+register_connection_arguments(("persistence",))
+
+
+def _check_persistence(meta: Any, value: Any) -> None:
+    """``Meta.persistence`` must be a handler (something with a ``save`` method) or ``None``."""
+    if value is not None and not callable(getattr(value, "save", None)):
+        owner = getattr(meta, "__qualname__", "Meta").rsplit(".", 1)[0]
+        raise FactoryConfigurationError(
+            f"{owner}: Meta.persistence must be a persistence handler with save() and "
+            f"save_many() methods (e.g. MemoryPersistence()), got {type(value).__name__}."
+        )
+
+
+class AsyncFactoryOptions(FactoryOptions):
+    """factory_boy's options plus the persistence ones of :class:`AsyncFactory`.
+
+    - ``persistence``: the default handler ``create_async`` saves through (a per-call
+      ``persistence=`` wins over it).
+    - ``persistence_required``: when true, creating without any handler is an error instead
+      of returning an unsaved object.
+    - ``persistence_get_or_create``: field names; ``create_async`` then returns the stored
+      object equal on these fields, if any, through the handler's ``get_or_create``.
+    """
+
+    def _build_default_options(self) -> list[OptionDefault]:
+        return [
+            *super()._build_default_options(),  # type: ignore[no-untyped-call]
+            OptionDefault("persistence", None, inherit=True, checker=_check_persistence),
+            OptionDefault("persistence_required", False, inherit=True),
+            OptionDefault("persistence_get_or_create", (), inherit=True),
+        ]
 
 
 class AsyncFactory(Factory[T]):
@@ -34,12 +73,15 @@ class AsyncFactory(Factory[T]):
     travel with the call to every nested SubFactory / RelatedFactory.
     """
 
+    _options_class: ClassVar[type[FactoryOptions]] = AsyncFactoryOptions
+
     class Meta:
         abstract = True
 
     #: Keyword arguments that carry a connection for this family of factories. A backend
     #: sets it; every name declared by any backend is taken out of a call's overrides.
-    _connection_arguments: ClassVar[tuple[str, ...]] = ()
+    _connection_arguments: ClassVar[tuple[str, ...]] = ("persistence",)
+
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -79,11 +121,30 @@ class AsyncFactory(Factory[T]):
 
     @classmethod
     async def _create_async(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
-        """Persist one object and return it. The default instantiates without persisting.
+        """Persist one object and return it.
 
-        Backends override it; ``current_call()`` gives the call's connection arguments.
+        The default saves through the call's persistence handler (``persistence=`` or
+        ``Meta.persistence``) and, with none, instantiates without persisting. Backends
+        override it; ``current_call()`` gives the call's connection arguments.
         """
-        return model_class(*args, **kwargs)
+        from ..persistence._dispatch import get_or_create_with, save_with
+
+        instance = model_class(*args, **kwargs)
+        handler = cls._persistence_handler(current_call())
+        if handler is None:
+            if getattr(cls._meta, "persistence_required", False):
+                raise cls._missing_persistence()
+            return instance
+        fields = getattr(cls._meta, "persistence_get_or_create", ())
+        if fields:
+            if not callable(getattr(handler, "get_or_create", None)):
+                raise FactoryConfigurationError(
+                    f"{cls.__name__}: Meta.persistence_get_or_create needs a handler with a "
+                    f"get_or_create(obj, fields) method; {type(handler).__name__} has none "
+                    "(MemoryPersistence and SQLAlchemyPersistence have one)."
+                )
+            return await get_or_create_with(handler, instance, fields)
+        return await save_with(handler, instance)
 
     @classmethod
     async def _create_many_async(cls, model_class: type[Any], instances: list[Any]) -> list[Any]:
@@ -93,8 +154,15 @@ class AsyncFactory(Factory[T]):
         are built with ``_build`` and collected, then handed over here once per factory,
         referenced objects before the objects that reference them. Return the persisted
         objects in the same order (usually ``instances`` themselves, updated in place).
+        The default hands them to the persistence handler's ``save_many``; it is used only
+        when the call has a handler.
         """
-        raise NotImplementedError  # never called unless a subclass overrides it
+        from ..persistence._dispatch import save_many_with
+
+        handler = cls._persistence_handler(current_call())
+        if handler is None:  # not reached: without a handler, batch writes are not deferred
+            return instances
+        return await save_many_with(handler, instances)
 
     @classmethod
     async def _after_postgeneration_async(
@@ -107,8 +175,20 @@ class AsyncFactory(Factory[T]):
         """Check a top-level call before anything runs (e.g. that a session was passed).
 
         Checked at the top so that the error names the factory the user called, not one
-        reached through a SubFactory.
+        reached through a SubFactory. The default checks the persistence handler.
         """
+        handler = call.get("persistence")
+        if handler is not None and not callable(getattr(handler, "save", None)):
+            raise SessionTypeError(
+                f"{cls.__name__}: persistence= must be a persistence handler with save() and "
+                f"save_many() methods (e.g. MemoryPersistence()), got {type(handler).__name__}."
+            )
+        if (
+            call.strategy == enums.CREATE_STRATEGY
+            and getattr(cls._meta, "persistence_required", False)
+            and cls._persistence_handler(call) is None
+        ):
+            raise cls._missing_persistence()
 
     # -- factory_boy's sync steps ----------------------------------------------------------
 
@@ -169,7 +249,37 @@ class AsyncFactory(Factory[T]):
 
     @classmethod
     def _defers_batch_writes(cls) -> bool:
-        return getattr(cls._create_many_async, "__func__", None) is not _DEFAULT_CREATE_MANY
+        if getattr(cls._create_many_async, "__func__", None) is not _DEFAULT_CREATE_MANY:
+            return True
+        # The default bulk write saves through the persistence handler: defer only when
+        # there is one, the factory saves through it, and no get_or_create is asked for.
+        return (
+            getattr(cls._create_async, "__func__", None) is _DEFAULT_CREATE
+            and not getattr(cls._meta, "persistence_get_or_create", ())
+            and cls._persistence_handler(current_call()) is not None
+        )
+
+    @classmethod
+    def _persistence_handler(cls, call: FactoryCall | None) -> Any:
+        """The call's ``persistence=`` handler, else ``Meta.persistence``, else ``None``."""
+        handler = None if call is None else call.get("persistence")
+        if handler is None:
+            handler = getattr(cls._meta, "persistence", None)
+        return handler
+
+    @classmethod
+    def _missing_persistence(cls) -> MissingPersistenceError:
+        call = current_call()
+        reached = (
+            f" (reached from {call.factory.__name__})"
+            if call is not None and call.factory is not cls
+            else ""
+        )
+        return MissingPersistenceError(
+            f"{cls.__name__}{reached} saves through a persistence handler and has none: pass "
+            f"one per call, `await {cls.__name__}.create_async(persistence=handler)`, or set "
+            f"a default in `class Meta: persistence = MemoryPersistence()` on {cls.__name__}."
+        )
 
     @classmethod
     def _check_size(cls, size: int) -> int:
@@ -242,5 +352,6 @@ class AsyncFactory(Factory[T]):
         return result
 
 
+_DEFAULT_CREATE = AsyncFactory.__dict__["_create_async"].__func__
 _DEFAULT_CREATE_MANY = AsyncFactory.__dict__["_create_many_async"].__func__
 _DEFAULT_AFTER_POSTGENERATION = AsyncFactory.__dict__["_after_postgeneration_async"].__func__

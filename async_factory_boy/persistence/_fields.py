@@ -1,0 +1,23 @@
+"""Reading and writing a named field on a model object or on a mapping (a Mongo document)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+__all__ = ["read_field", "write_field"]
+
+
+def read_field(obj: Any, name: str) -> Any:
+    """The value of ``name`` on ``obj`` (an attribute, or a key of a mapping); ``None`` if unset."""
+    if isinstance(obj, Mapping):
+        return obj.get(name)
+    return getattr(obj, name, None)
+
+
+def write_field(obj: Any, name: str, value: Any) -> None:
+    """Set ``name`` on ``obj`` (an attribute, or a key of a mutable mapping)."""
+    if isinstance(obj, MutableMapping):
+        obj[name] = value
+    else:
+        setattr(obj, name, value)
