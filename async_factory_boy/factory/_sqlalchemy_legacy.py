@@ -101,6 +101,7 @@ class AsyncSQLAlchemyFactory(AsyncSQLAlchemyModelFactory[T]):
 
     class Meta:
         abstract = True
+        sqlalchemy_session_persistence = None  # unset: a commit, as in 1.0.1
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -145,7 +146,9 @@ class AsyncSQLAlchemyFactory(AsyncSQLAlchemyModelFactory[T]):
         if value is None or isinstance(value, AsyncSession | async_scoped_session):
             return value
         if isinstance(value, scoped_session):  # a scoped_session over an async sessionmaker
-            value = value()
+            # Its registry, not ``value()``: SQLAlchemy 2.1 deprecates calling a sync
+            # scoped_session that holds an AsyncSession, and may refuse it one day.
+            value = value.registry()
             if isinstance(value, AsyncSession):
                 return value
         raise SessionTypeError(

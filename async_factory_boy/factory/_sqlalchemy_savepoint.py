@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 
-__all__ = ["begin_savepoint", "ensure_real_transaction", "savepoint"]
+__all__ = ["ensure_real_transaction", "savepoint"]
 
 
 async def ensure_real_transaction(session: AsyncSession) -> None:
@@ -42,25 +42,16 @@ async def ensure_real_transaction(session: AsyncSession) -> None:
         await connection.exec_driver_sql("BEGIN")
 
 
-async def begin_savepoint(session: AsyncSession) -> AsyncSessionTransaction:
-    """Open a SAVEPOINT inside a real transaction (see the module docstring)."""
-    await ensure_real_transaction(session)
-    return await session.begin_nested()
-
-
 @asynccontextmanager
 async def savepoint(session: AsyncSession) -> AsyncIterator[AsyncSessionTransaction]:
-    """A SAVEPOINT: rolled back if the block fails, released if it succeeds.
+    """A SAVEPOINT inside a real transaction: released on success, rolled back on failure.
 
-    The block may release it earlier itself (``await nested.commit()``), e.g. before a
-    commit of the whole transaction; the exit then leaves it alone.
+    SQLAlchemy's own nested-transaction context does the work, including the case of a
+    flush that failed inside it (the SAVEPOINT is then rolled back already and the nested
+    transaction only needs closing, after which the session is usable again). The block
+    may release the SAVEPOINT earlier itself (``await nested.commit()``), e.g. before a
+    commit of the whole transaction.
     """
-    nested = await begin_savepoint(session)
-    try:
+    await ensure_real_transaction(session)
+    async with session.begin_nested() as nested:
         yield nested
-        if nested.is_active:
-            await nested.commit()
-    except BaseException:
-        if nested.is_active:
-            await nested.rollback()
-        raise

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 from .._call import FactoryCall
 from ..errors import MissingSessionError, SessionTypeError
-from ._sqlalchemy_savepoint import begin_savepoint
+from ._sqlalchemy_savepoint import savepoint
 
 __all__ = ["SESSION_ARGUMENT", "CallScope", "resolve_session"]
 
@@ -125,18 +125,18 @@ class CallScope:
     async def guard(self, batch: bool) -> AsyncIterator[None]:
         """Undo the call's writes if it fails: a SAVEPOINT for a batch, an expunge otherwise."""
         if batch:
-            self.savepoint = await begin_savepoint(self.session)
+            async with savepoint(self.session) as nested:
+                self.savepoint = nested
+                yield
+            return
         try:
             yield
         except BaseException:
-            await self._undo()
+            self._expunge_created()
             raise
-        if self.savepoint is not None and self.savepoint.is_active:
-            await self.savepoint.commit()
 
-    async def _undo(self) -> None:
-        if self.savepoint is not None and self.savepoint.is_active:
-            await self.savepoint.rollback()  # expunges what was inserted inside it
+    def _expunge_created(self) -> None:
+        """Take the failed call's objects that were never written back out of the session."""
         for obj in self.created:
             state = inspect(obj)
             if state.pending and state.session is self.sync_session:

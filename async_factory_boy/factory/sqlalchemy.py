@@ -256,3 +256,15 @@ def _has_async_hooks(factory_class: type[AsyncSQLAlchemyModelFactory[Any]]) -> b
             for declaration in declarations
         )
     return known
+
+
+def __getattr__(name: str) -> Any:
+    """``AsyncSQLAlchemyFactory``: async-factory-boy 1.0.1's class (deprecated), on first use.
+
+    Loaded lazily: its module builds on this one, and only 1.0.1 users need it.
+    """
+    if name == "AsyncSQLAlchemyFactory":
+        from ._sqlalchemy_legacy import AsyncSQLAlchemyFactory
+
+        return AsyncSQLAlchemyFactory
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,109 @@
+"""``create_batch_async``: what n creates would return, in a handful of flushes, atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .conftest import SessionMaker
+from .factories import CompanyFactory, MembershipFactory, UserFactory
+from .models import Company, Membership, User
+
+pytestmark = pytest.mark.asyncio
+
+
+@contextmanager
+def counting_flushes(session: AsyncSession) -> Iterator[list[object]]:
+    """Record every flush of ``session`` (one entry per ``after_flush`` event)."""
+    flushes: list[object] = []
+
+    def record(*args: object) -> None:
+        flushes.append(args)
+
+    event.listen(session.sync_session, "after_flush", record)
+    try:
+        yield flushes
+    finally:
+        event.remove(session.sync_session, "after_flush", record)
+
+
+async def rows(session: AsyncSession, model: type) -> int:
+    return await session.scalar(select(func.count()).select_from(model)) or 0
+
+
+async def test_a_batch_returns_persisted_objects_each_with_its_own_company(
+    session: AsyncSession,
+) -> None:
+    users = await UserFactory.create_batch_async(5, sqlalchemy_session=session)
+
+    assert len(users) == 5
+    assert all(user.id is not None for user in users)
+    assert len({user.company.id for user in users}) == 5
+    assert [user.company_id for user in users] == [user.company.id for user in users]
+    assert await rows(session, User) == 5
+
+
+async def test_a_batch_of_200_users_with_company_takes_a_handful_of_flushes(
+    session: AsyncSession,
+) -> None:
+    with counting_flushes(session) as flushes:
+        users = await UserFactory.create_batch_async(200, sqlalchemy_session=session)
+
+    assert len(flushes) <= 3
+    assert await rows(session, User) == 200
+    assert await rows(session, Company) == 200
+    assert all(user.id is not None for user in users)
+
+
+async def test_a_declaration_reading_a_generated_key_sees_it_in_a_batch(
+    session: AsyncSession,
+) -> None:
+    memberships = await MembershipFactory.create_batch_async(4, sqlalchemy_session=session)
+
+    for membership in memberships:
+        company = await session.get(Company, membership.company_id)
+        assert company is not None
+    assert len({membership.company_id for membership in memberships}) == 4
+    assert await rows(session, Membership) == 4
+
+
+async def test_a_failing_batch_leaves_none_of_its_rows_and_the_session_usable(
+    session: AsyncSession,
+) -> None:
+    before = await UserFactory.create_async(name="before", sqlalchemy_session=session)
+
+    with pytest.raises(IntegrityError):
+        await UserFactory.create_batch_async(
+            3, email="same@example.com", sqlalchemy_session=session
+        )
+
+    assert await rows(session, User) == 1
+    assert await rows(session, Company) == 1
+    assert before.name == "before"
+    after = await UserFactory.create_async(sqlalchemy_session=session)
+    assert after.id is not None
+    assert await rows(session, User) == 2
+
+
+async def test_a_callers_rollback_discards_the_batch(sessionmaker: SessionMaker) -> None:
+    # On SQLite's default driver settings, a SAVEPOINT outside a transaction starts one
+    # and its RELEASE commits it: the library must open a real transaction first.
+    async with sessionmaker() as session:
+        await CompanyFactory.create_batch_async(3, sqlalchemy_session=session)
+        await session.rollback()
+
+    async with sessionmaker() as other:
+        assert await rows(other, Company) == 0
+
+
+async def test_a_batch_of_zero_writes_nothing(session: AsyncSession) -> None:
+    with counting_flushes(session) as flushes:
+        users = await UserFactory.create_batch_async(0, sqlalchemy_session=session)
+
+    assert users == []
+    assert flushes == []
