@@ -1,0 +1,172 @@
+"""The SQLAlchemy and Mongo adapters: the built-in backends seen through the protocol."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import factory
+import pytest
+import pytest_asyncio
+from sqlalchemy import ForeignKey, String, create_engine, event, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from async_factory_boy import AsyncFactory, SessionTypeError
+from async_factory_boy.persistence import (
+    AsyncPersistence,
+    MongoPersistence,
+    SQLAlchemyPersistence,
+)
+
+pytestmark = pytest.mark.asyncio
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Team(Base):
+    __tablename__ = "persistence_team"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+
+
+class Player(Base):
+    __tablename__ = "persistence_player"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    team_id: Mapped[int] = mapped_column(ForeignKey("persistence_team.id"))
+    team: Mapped[Team] = relationship()
+
+
+class TeamFactory(AsyncFactory[Team]):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"team-{n}")
+
+
+class PlayerFactory(AsyncFactory[Player]):
+    class Meta:
+        model = Player
+
+    name = factory.Sequence(lambda n: f"player-{n}")
+    team = factory.SubFactory(TeamFactory)
+
+
+@pytest_asyncio.fixture
+async def session(sql_url: str) -> AsyncIterator[AsyncSession]:
+    """A session on a fresh schema, in a transaction rolled back at the end."""
+    engine = create_async_engine(sql_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.drop_all)
+        await connection.run_sync(Base.metadata.create_all)
+    async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+        yield session
+        await session.rollback()
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.drop_all)
+    await engine.dispose()
+
+
+async def test_sqlalchemy_adapter_flushes_and_sets_generated_keys(session: AsyncSession) -> None:
+    handler = SQLAlchemyPersistence(session)
+    assert isinstance(handler, AsyncPersistence)
+
+    player = await PlayerFactory.create_async(persistence=handler)
+
+    assert player.id is not None
+    assert player.team.id is not None
+    found = await session.scalar(select(Player.name).where(Player.id == player.id))
+    assert found == player.name
+
+
+async def test_sqlalchemy_adapter_flushes_a_batch_once_per_model(session: AsyncSession) -> None:
+    flushes: list[int] = []
+    event.listen(session.sync_session, "after_flush", lambda s, ctx: flushes.append(1))
+
+    players = await PlayerFactory.create_batch_async(20, persistence=SQLAlchemyPersistence(session))
+
+    assert len(flushes) == 2  # the teams, then the players
+    assert all(p.id is not None for p in players)
+    assert await session.scalar(select(func.count()).select_from(Player)) == 20
+
+
+async def test_sqlalchemy_adapter_get_or_create(session: AsyncSession) -> None:
+    class NamedTeamFactory(TeamFactory):
+        class Meta:
+            persistence_get_or_create = ("name",)
+
+    handler = SQLAlchemyPersistence(session)
+    first = await NamedTeamFactory.create_async(name="reds", persistence=handler)
+    second = await NamedTeamFactory.create_async(name="reds", persistence=handler)
+
+    assert second is first
+    assert await session.scalar(select(func.count()).select_from(Team)) == 1
+
+
+async def test_sqlalchemy_adapter_refuses_a_sync_session() -> None:
+    sync_session = Session(create_engine("sqlite://"))
+
+    with pytest.raises(SessionTypeError, match=r"needs an AsyncSession.*sync Session"):
+        SQLAlchemyPersistence(sync_session)  # type: ignore[arg-type]
+
+
+# -- Mongo ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Article:
+    title: str
+    id: Any = None
+
+
+class ArticleFactory(AsyncFactory[Article]):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"article {n}")
+
+
+class DocumentFactory(AsyncFactory[dict[str, Any]]):
+    class Meta:
+        model = dict
+
+    title = factory.Sequence(lambda n: f"doc {n}")
+
+
+@pytest.mark.mongo
+async def test_mongo_adapter_inserts_objects_and_writes_back_the_id(mongo_db: Any) -> None:
+    article = await ArticleFactory.create_async(persistence=MongoPersistence(mongo_db))
+
+    stored = await mongo_db["article"].find_one({"_id": article.id})
+    assert stored == {"_id": article.id, "title": article.title}
+
+
+@pytest.mark.mongo
+async def test_mongo_adapter_inserts_dict_documents_in_a_named_collection(mongo_db: Any) -> None:
+    handler = MongoPersistence(mongo_db, collection="docs")
+
+    documents = await DocumentFactory.create_batch_async(3, persistence=handler)
+
+    assert all("_id" in document for document in documents)
+    assert await mongo_db["docs"].count_documents({}) == 3
+
+
+@pytest.mark.mongo
+async def test_mongo_adapter_needs_a_collection_name_for_dicts(mongo_db: Any) -> None:
+    with pytest.raises(TypeError, match='pass collection="name"'):
+        await DocumentFactory.create_async(persistence=MongoPersistence(mongo_db))
+
+
+async def test_mongo_adapter_refuses_a_sync_database() -> None:
+    from pymongo import MongoClient
+
+    client: Any = MongoClient("mongodb://127.0.0.1:1", connect=False)
+    try:
+        with pytest.raises(SessionTypeError, match="sync pymongo Database"):
+            MongoPersistence(client["db"])
+    finally:
+        client.close()
