@@ -39,7 +39,9 @@ async def ensure_real_transaction(session: AsyncSession) -> None:
     if getattr(driver, "isolation_level", None) is None:
         return
     if not getattr(driver, "in_transaction", True):
-        await connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE: a write follows at once; taking the write lock now, rather than
+        # upgrading a read lock later, avoids the busy deadlock of two such writers.
+        await connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @asynccontextmanager
