@@ -1,0 +1,121 @@
+"""The command line: ``async-factory-boy seed FACTORY [FACTORY ...] [options]``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+from typing import NoReturn
+
+from ._errors import SeedError
+from ._specs import FactorySpec, parse_spec
+from ._url import DEFAULT_URL
+
+__all__ = ["URL_VARIABLE", "SeedOptions", "parse_args"]
+
+URL_VARIABLE = "ASYNC_FACTORY_BOY_URL"
+DEFAULT_COUNT = 100
+DEFAULT_BATCH_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class SeedOptions:
+    """The checked arguments of one ``seed`` run."""
+
+    factories: tuple[FactorySpec, ...]
+    count: int
+    url: str
+    database: str | None
+    create_tables: bool
+    batch_size: int
+    seed: int | None
+    quiet: bool
+    yes: bool
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one ``error:`` line and exit status 2 (no usage dump)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise SeedError(message)
+
+
+def _whole_number(option: str, text: str, minimum: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise SeedError(f"{option} must be a whole number, got {text!r}.") from None
+    if value < minimum:
+        raise SeedError(f"{option} must be {minimum} or more, got {value}.")
+    return value
+
+
+def _parser() -> _Parser:
+    parser = _Parser(
+        prog="async-factory-boy",
+        description="Tools for async_factory_boy factories.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+    seed = commands.add_parser(
+        "seed",
+        help="fill a development database from factories",
+        description=(
+            "Fill a development database from factories, in batches of one transaction each. "
+            "FACTORY is package.module:FactoryClass, optionally with its own count "
+            "(package.module:PostFactory=500)."
+        ),
+    )
+    seed.add_argument("factories", nargs="+", metavar="FACTORY")
+    seed.add_argument(
+        "-n",
+        "--count",
+        default=str(DEFAULT_COUNT),
+        metavar="N",
+        help=f"objects per factory without its own count (default {DEFAULT_COUNT})",
+    )
+    seed.add_argument(
+        "--url",
+        default=None,
+        help=(
+            f"SQLAlchemy async URL or mongodb:// URI (default: ${URL_VARIABLE}, else {DEFAULT_URL})"
+        ),
+    )
+    seed.add_argument("--database", default=None, help="database name for a mongodb:// URI")
+    seed.add_argument(
+        "--create-tables",
+        action="store_true",
+        help="create the models' tables from their metadata first (existing tables stay)",
+    )
+    seed.add_argument(
+        "--batch-size",
+        default=str(DEFAULT_BATCH_SIZE),
+        metavar="N",
+        help=f"objects per batch; one transaction each (default {DEFAULT_BATCH_SIZE})",
+    )
+    seed.add_argument("--seed", default=None, metavar="N", help="random seed: same N, same data")
+    seed.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    seed.add_argument(
+        "-y",
+        "--yes",
+        action="store_true",
+        help="write to a database that is not local without asking",
+    )
+    return parser
+
+
+def parse_args(argv: list[str]) -> SeedOptions:
+    """Parse and check ``argv``; raise :class:`SeedError` with a one-line message."""
+    args = _parser().parse_args(argv)
+    url = args.url or os.environ.get(URL_VARIABLE) or DEFAULT_URL
+    return SeedOptions(
+        factories=tuple(parse_spec(text) for text in args.factories),
+        count=_whole_number("--count", args.count, 0),
+        url=url,
+        database=args.database,
+        create_tables=args.create_tables,
+        batch_size=_whole_number("--batch-size", args.batch_size, 1),
+        seed=None if args.seed is None else _whole_number("--seed", args.seed, 0),
+        quiet=args.quiet,
+        yes=args.yes,
+    )

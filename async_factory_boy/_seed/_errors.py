@@ -1,0 +1,23 @@
+"""The one error type of the seed command: a message for the user, exit status 2."""
+
+from __future__ import annotations
+
+__all__ = ["SeedError", "one_line"]
+
+
+class SeedError(Exception):
+    """Bad input or a failed run: the command prints ``error: <message>`` and exits with 2.
+
+    The message is one line that says what was wrong and what to do; it never carries a
+    traceback, and it is redacted (no password) before it is printed.
+    """
+
+
+def one_line(exc: BaseException, limit: int = 300) -> str:
+    """``exc`` as one short line: driver errors span lines (SQL, parameters, links)."""
+    orig = getattr(exc, "orig", None)  # SQLAlchemy's DBAPIError wraps the driver's error
+    source = orig if isinstance(orig, BaseException) else exc
+    text = str(source).strip()
+    first = text.splitlines()[0].strip() if text else ""
+    line = f"{type(source).__name__}: {first}" if first else type(source).__name__
+    return line if len(line) <= limit else line[: limit - 3] + "..."

@@ -1,0 +1,113 @@
+"""The Mongo writer: ``insert_many`` per collection per batch, in a transaction when it can.
+
+The Mongo backend already writes a ``create_batch_async`` call with one ``insert_many`` per
+collection, so a batch is exactly that call. Where the server supports transactions (a
+replica set or sharded cluster) each batch runs in one, so a failing batch leaves nothing
+behind. Rows per collection are counted from the server's replies to ``insert`` commands
+(PyMongo command monitoring), so documents written by sub-factories are counted too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from typing import Any
+
+from ..factory import AsyncFactory
+from ._errors import SeedError, one_line
+from ._url import Target
+
+__all__ = ["MongoWriter"]
+
+CONNECT_TIMEOUT_MS = 10_000
+
+
+def _listener_class() -> type:
+    from pymongo import monitoring
+
+    class InsertCounter(monitoring.CommandListener):
+        """Counts the documents each ``insert`` command stored, per collection."""
+
+        def __init__(self) -> None:
+            self.pending: dict[int, str] = {}
+            self.counts: Counter[str] = Counter()
+
+        def started(self, event: monitoring.CommandStartedEvent) -> None:
+            if event.command_name == "insert":
+                self.pending[event.request_id] = str(event.command["insert"])
+
+        def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+            collection = self.pending.pop(event.request_id, None)
+            if collection is not None:
+                self.counts[collection] += int(event.reply.get("n", 0))
+
+        def failed(self, event: monitoring.CommandFailedEvent) -> None:
+            self.pending.pop(event.request_id, None)
+
+    return InsertCounter
+
+
+class MongoWriter:
+    """Writes batches of an ``AsyncMongoFactory`` to a ``mongodb://`` database."""
+
+    def __init__(self, target: Target) -> None:
+        self._target = target
+        self._client: Any = None
+        self._database: Any = None
+        self._counter: Any = None
+        self._transactions = False
+
+    def check_factory(self, path: str, factory: type[AsyncFactory[Any]]) -> None:
+        """Refuse anything but a non-embedded ``AsyncMongoFactory``."""
+        from ..factory.mongo import AsyncMongoFactory
+
+        if not issubclass(factory, AsyncMongoFactory):
+            raise SeedError(
+                f"{path} is not an AsyncMongoFactory: a mongodb:// URL takes Mongo factories "
+                "(a SQLAlchemy URL takes factories of mapped models)."
+            )
+        if factory._meta.embedded:
+            raise SeedError(
+                f"{path} makes embedded sub-documents (Meta.embedded = True), which are "
+                "stored inside their parent: seed the parent's factory instead."
+            )
+
+    async def connect(self) -> None:
+        try:
+            from pymongo import AsyncMongoClient
+        except ImportError as exc:
+            raise SeedError(f"a mongodb:// URL needs PyMongo 4.13 or later: {exc}") from None
+        self._counter = _listener_class()()
+        try:
+            self._client = AsyncMongoClient(
+                self._target.url,
+                serverSelectionTimeoutMS=CONNECT_TIMEOUT_MS,
+                event_listeners=[self._counter],
+            )
+            hello = await self._client.admin.command("hello")
+        except Exception as exc:
+            await self.close()
+            raise SeedError(f"cannot connect to {self._target.display}: {one_line(exc)}") from None
+        self._transactions = bool(hello.get("setName")) or hello.get("msg") == "isdbgrid"
+        self._database = self._client[self._target.database]
+
+    async def create_tables(self, factories: list[type[AsyncFactory[Any]]]) -> None:
+        """Nothing to do: MongoDB creates a collection on its first insert."""
+
+    async def write_batch(self, factory: type[AsyncFactory[Any]], size: int) -> Counter[str]:
+        self._counter.counts = Counter()
+        if not self._transactions:
+            await factory.create_batch_async(size, mongo_database=self._database)
+        else:
+            async with self._client.start_session() as session:  # noqa: SIM117
+                async with await session.start_transaction():
+                    await factory.create_batch_async(
+                        size, mongo_database=self._database, mongo_session=session
+                    )
+        counts: Counter[str] = self._counter.counts
+        return counts
+
+    async def close(self) -> None:
+        if self._client is not None:
+            client, self._client = self._client, None
+            await asyncio.shield(client.close())

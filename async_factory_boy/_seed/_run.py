@@ -1,0 +1,213 @@
+"""One ``seed`` run: check everything, ask before writing far away, write batch by batch.
+
+Every batch is its own transaction: a failure rolls back that batch only and keeps the
+committed ones; Ctrl-C lets the running batch finish, stops before the next one and prints
+the same report (a second Ctrl-C abandons the running batch, which is rolled back).
+Nothing of a batch is kept in memory once it is written, so memory stays flat as the
+count grows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import signal
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import factory.random
+
+from ..factory import AsyncFactory
+from ._cli import SeedOptions
+from ._errors import SeedError, one_line
+from ._output import Output
+from ._specs import load_factory
+from ._url import Target, parse_target
+
+__all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "run"]
+
+EXIT_OK = 0
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+_MISSING_TABLE_HINTS = ("no such table", "does not exist", "doesn't exist")
+
+
+class _Writer(Protocol):
+    def check_factory(self, path: str, factory: type[AsyncFactory[Any]]) -> None: ...
+    async def connect(self) -> None: ...
+    async def create_tables(self, factories: list[type[AsyncFactory[Any]]]) -> None: ...
+    async def write_batch(self, factory: type[AsyncFactory[Any]], size: int) -> Counter[str]: ...
+    async def close(self) -> None: ...
+
+
+@dataclass
+class _Job:
+    path: str
+    factory: type[AsyncFactory[Any]]
+    count: int
+
+
+class _Interrupted(Exception):
+    """Ctrl-C was pressed: stop between batches."""
+
+
+def _writer_for(target: Target) -> _Writer:
+    if target.kind == "mongo":
+        from ._mongo import MongoWriter
+
+        return MongoWriter(target)
+    try:
+        from ._sql import SqlWriter
+    except ImportError as exc:
+        raise SeedError(f"a SQL URL needs SQLAlchemy 2 with asyncio: {exc}") from None
+    return SqlWriter(target)
+
+
+def _confirm(target: Target, jobs: list[_Job]) -> None:
+    """Ask before writing to a database that is not local; refuse when no one can answer."""
+    if target.local:
+        return
+    where = (
+        f"{target.display} is not a local database (not SQLite, a Unix socket or a loopback host)"
+    )
+    if not sys.stdin.isatty():
+        raise SeedError(f"{where}; pass --yes to seed it anyway. Nothing was written.")
+    total = sum(job.count for job in jobs)
+    print(target.redact(f"{where}.\nWrite {total:,} objects to it? [y/N] "), end="", flush=True)
+    try:
+        answer = input()
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() not in {"y", "yes"}:
+        raise SeedError("not confirmed. Nothing was written.")
+
+
+def _prepare(options: SeedOptions) -> tuple[Target, _Writer, list[_Job]]:
+    target = parse_target(options.url, options.database)
+    writer = _writer_for(target)
+    jobs = []
+    for spec in options.factories:
+        factory_class = load_factory(spec)
+        writer.check_factory(spec.path, factory_class)
+        count = options.count if spec.count is None else spec.count
+        jobs.append(_Job(spec.path, factory_class, count))
+    return target, writer, jobs
+
+
+def run(options: SeedOptions, output: Output) -> int:
+    """Run the seed command; the exit status (0, 2 on any error, 130 on Ctrl-C)."""
+    try:
+        target, writer, jobs = _prepare(options)
+    except SeedError as exc:
+        output.error(str(exc))
+        return EXIT_ERROR
+    output.attach(target.redact)
+    try:
+        _confirm(target, jobs)
+    except SeedError as exc:
+        output.error(str(exc))
+        return EXIT_ERROR
+    if options.seed is not None:
+        random.seed(options.seed)
+        factory.random.reseed_random(options.seed)
+    return asyncio.run(_seed(options, target, writer, jobs, output))
+
+
+async def _seed(
+    options: SeedOptions, target: Target, writer: _Writer, jobs: list[_Job], output: Output
+) -> int:
+    stop = asyncio.Event()
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+
+    def on_sigint() -> None:
+        if stop.is_set() and task is not None:
+            task.cancel()  # second Ctrl-C: abandon the running batch (rolled back)
+            return
+        stop.set()
+
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        loop.add_signal_handler(signal.SIGINT, on_sigint)
+    counts: Counter[str] = Counter()
+    started = time.perf_counter()
+    try:
+        await writer.connect()
+    except SeedError as exc:
+        output.error(str(exc))
+        return EXIT_ERROR
+    try:
+        if options.create_tables:
+            try:
+                await writer.create_tables([job.factory for job in jobs])
+            except Exception as exc:
+                output.error(f"creating the tables failed: {one_line(exc)}. Nothing was written.")
+                return EXIT_ERROR
+        started = time.perf_counter()
+        for job in jobs:
+            await _seed_job(job, options, writer, counts, started, stop, output)
+    except _Interrupted:
+        output.summary(target.display, counts, time.perf_counter() - started, "Interrupted:")
+        output.error(
+            f"interrupted by Ctrl-C; {sum(counts.values()):,} rows were written in "
+            "committed batches and kept."
+        )
+        return EXIT_INTERRUPTED
+    except asyncio.CancelledError:
+        output.summary(target.display, counts, time.perf_counter() - started, "Interrupted:")
+        output.error(
+            f"interrupted by Ctrl-C; the running batch was rolled back; "
+            f"{sum(counts.values()):,} rows were written in committed batches and kept."
+        )
+        return EXIT_INTERRUPTED
+    except _BatchFailed as failed:
+        output.summary(target.display, counts, time.perf_counter() - started, "Stopped:")
+        output.error(str(failed))
+        return EXIT_ERROR
+    finally:
+        with contextlib.suppress(Exception):
+            await writer.close()
+    output.summary(target.display, counts, time.perf_counter() - started, "Seeded")
+    return EXIT_OK
+
+
+class _BatchFailed(Exception):
+    """A batch failed and was rolled back; the message says what and how much is kept."""
+
+
+async def _seed_job(
+    job: _Job,
+    options: SeedOptions,
+    writer: _Writer,
+    counts: Counter[str],
+    started: float,
+    stop: asyncio.Event,
+    output: Output,
+) -> None:
+    name = job.factory.__name__
+    done = 0
+    number = 0
+    output.progress(name, done, job.count, sum(counts.values()), time.perf_counter() - started)
+    while done < job.count:
+        if stop.is_set():
+            raise _Interrupted
+        size = min(options.batch_size, job.count - done)
+        number += 1
+        try:
+            written = await writer.write_batch(job.factory, size)
+        except (SeedError, Exception) as exc:
+            message = one_line(exc)
+            hint = ""
+            if not options.create_tables and any(h in message for h in _MISSING_TABLE_HINTS):
+                hint = " (pass --create-tables to create the tables from the models)"
+            raise _BatchFailed(
+                f"batch {number} of {name} failed and was rolled back: {message}{hint}; "
+                f"{sum(counts.values()):,} rows were written before it and are kept."
+            ) from None
+        counts.update(written)
+        done += size
+        output.progress(name, done, job.count, sum(counts.values()), time.perf_counter() - started)
