@@ -17,8 +17,23 @@ from django.db.models import Model, signals  # type: ignore[import-untyped]
 __all__ = ["bulk_insert_is_equivalent"]
 
 
+def _plain_saves() -> tuple[Any, ...]:
+    """``save`` methods a bulk insert may skip: Django's own.
+
+    ``AbstractBaseUser.save`` only adds a password-validation callback after
+    ``set_password()``; objects built from a factory's fields (``Password`` hashes with
+    ``make_password``) never have one pending, so user models still qualify.
+    """
+    saves: tuple[Any, ...] = (Model.save,)
+    try:
+        from django.contrib.auth.base_user import AbstractBaseUser  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - django.contrib.auth is part of Django
+        return saves
+    return (*saves, AbstractBaseUser.save)
+
+
 def _has_own_save(model_class: type[Any]) -> bool:
-    return model_class.save is not Model.save or model_class.asave is not Model.asave
+    return model_class.save not in _plain_saves() or model_class.asave is not Model.asave
 
 
 def _is_multi_table_child(model_class: type[Any]) -> bool:

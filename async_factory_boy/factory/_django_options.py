@@ -2,9 +2,10 @@
 
 On top of factory_boy's ``DjangoOptions`` (``django_get_or_create``, ``database``,
 ``skip_postgeneration_save``, ``'app_label.ModelName'`` strings) this resolves model strings
-with an error that names the factory, and remembers which build step is being instantiated,
-so the factory's create hooks know the overrides of their own level (the get-or-create
-lookup values) and whether the object is a top-level object of a batch.
+at first use (not at class definition) with an error that names the factory, and remembers
+which build step is being instantiated, so the factory's create hooks know the overrides of
+their own level (the get-or-create lookup values) and whether the object is a top-level
+object of a batch.
 """
 
 from __future__ import annotations
@@ -38,9 +39,21 @@ class AsyncDjangoOptions(DjangoOptions, AsyncFactoryOptions):
     database: str
     skip_postgeneration_save: bool
 
+    # While the factory class is being defined, a model string stays a string: Django may
+    # not be set up yet when a factories module is imported, and a bad string is reported
+    # by the first call, naming the factory.
+    _defining = False
+
+    def contribute_to_class(self, factory: Any, *args: Any, **kwargs: Any) -> None:
+        self._defining = True
+        try:
+            super().contribute_to_class(factory, *args, **kwargs)  # type: ignore[no-untyped-call]
+        finally:
+            self._defining = False
+
     def get_model_class(self) -> Any:
         model = self.model
-        if not isinstance(model, str):
+        if not isinstance(model, str) or self._defining:
             return model
         factory_name = getattr(self.factory, "__name__", "DjangoModelFactory")
         check_django_ready(factory_name)

@@ -188,7 +188,7 @@ class AsyncDjangoModelFactory(AsyncFactory[T]):
             lookup[name] = kwargs.pop(name)
         try:
             instance, _created = await manager.aget_or_create(*args, defaults=kwargs, **lookup)
-        except IntegrityError:
+        except IntegrityError as error:
             step = current_step()
             passed = {} if step is None else step.builder.extras
             explicit = {name: value for name, value in passed.items() if name in lookup_fields}
@@ -197,7 +197,7 @@ class AsyncDjangoModelFactory(AsyncFactory[T]):
             try:
                 instance = await manager.aget(**explicit)
             except manager.model.DoesNotExist:
-                raise  # the IntegrityError, as Django's get_or_create does
+                raise error from None  # as Django's get_or_create does
         return instance
 
     @classmethod

@@ -12,7 +12,7 @@ Any other run ignores this directory.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -109,3 +109,12 @@ async def async_transactional_db(transactional_db: None) -> AsyncIterator[None]:
         yield
     finally:
         await sync_to_async(connections.close_all)()
+
+
+@pytest.fixture
+def queries(_test_connections: dict[str, Any]) -> Iterator[Any]:
+    """The SQL the test runs on the ``default`` database (``async_db`` tests only)."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(_test_connections["default"]) as captured:
+        yield captured

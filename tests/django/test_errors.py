@@ -1,0 +1,106 @@
+"""Clear errors: a model string that resolves to nothing, a bad database alias, sync calls,
+and Django not configured at all."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from async_factory_boy.errors import SessionTypeError, SyncCallError
+from async_factory_boy.factory.django import (
+    AsyncDjangoModelFactory,
+    DjangoDatabaseNotFoundError,
+    DjangoModelNotFoundError,
+)
+from tests.django.factories import CompanyFactory, UserFactory
+from tests.django.testapp.models import Company
+
+
+@pytest.mark.asyncio
+async def test_model_string_naming_no_installed_model_is_a_lookup_error() -> None:
+    class GhostFactory(AsyncDjangoModelFactory[object]):
+        class Meta:
+            model = "testapp.Ghost"
+
+    with pytest.raises(DjangoModelNotFoundError, match=r"GhostFactory\.Meta\.model") as info:
+        await GhostFactory.create_async()
+
+    assert isinstance(info.value, LookupError)
+    assert "INSTALLED_APPS" in str(info.value)
+
+
+@pytest.mark.asyncio
+async def test_model_string_without_app_label_is_rejected() -> None:
+    class NoLabelFactory(AsyncDjangoModelFactory[object]):
+        class Meta:
+            model = "Company"
+
+    with pytest.raises(DjangoModelNotFoundError, match=r"'app_label\.ModelName'"):
+        await NoLabelFactory.build_async()
+
+
+def test_sync_create_points_to_create_async() -> None:
+    with pytest.raises(SyncCallError, match=r"await CompanyFactory\.create_async"):
+        CompanyFactory.create()
+
+
+def test_calling_the_factory_points_to_create_async() -> None:
+    with pytest.raises(SyncCallError, match=r"UserFactory\.create_async"):
+        UserFactory()
+
+
+@pytest.mark.asyncio
+async def test_unknown_database_alias_on_a_call_is_named() -> None:
+    with pytest.raises(DjangoDatabaseNotFoundError, match="django_database='replica'"):
+        await UserFactory.create_async(django_database="replica")
+
+
+@pytest.mark.asyncio
+async def test_unknown_database_alias_in_meta_is_named() -> None:
+    class ReplicaCompanyFactory(AsyncDjangoModelFactory[Company]):
+        class Meta:
+            model = Company
+            database = "replica"
+
+    with pytest.raises(DjangoDatabaseNotFoundError, match=r"ReplicaCompanyFactory: Meta\.database"):
+        await ReplicaCompanyFactory.create_async()
+
+
+@pytest.mark.asyncio
+async def test_database_alias_must_be_a_string() -> None:
+    with pytest.raises(SessionTypeError, match="must be a database alias"):
+        await CompanyFactory.create_async(django_database=object())
+
+
+UNCONFIGURED = textwrap.dedent(
+    """
+    import asyncio
+
+    from async_factory_boy.factory.django import AsyncDjangoModelFactory
+
+
+    class ArticleFactory(AsyncDjangoModelFactory):
+        class Meta:
+            model = "blog.Article"
+
+
+    try:
+        asyncio.run(ArticleFactory.create_async())
+    except Exception as exc:
+        print(type(exc).__name__, exc)
+    """
+)
+
+
+def test_django_not_configured_says_how_to_configure_it() -> None:
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-c", UNCONFIGURED], capture_output=True, text=True, env=env, check=True
+    )
+
+    assert result.stdout.startswith("DjangoNotConfiguredError ArticleFactory is a Django factory")
+    assert "DJANGO_SETTINGS_MODULE" in result.stdout
