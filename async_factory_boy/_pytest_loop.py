@@ -1,0 +1,76 @@
+"""Run each model fixture on the event loop of the test that asked for it.
+
+A model fixture awaits ``create_async`` with a session that is bound to one event loop, so
+it must run on the loop the test and its session fixture run on. Which loop that is depends
+on the test, not on the fixture, so the choice is made per request, just before pytest-asyncio
+or anyio sets the fixture up, by handing them a copy of the fixture function:
+
+* a test marked ``asyncio`` (strict or auto mode): pytest-asyncio, with the test's
+  ``loop_scope`` (``@pytest.mark.asyncio(loop_scope="session")``) or the ini default;
+* a test using anyio's ``anyio_backend`` fixture: anyio, which runs unmarked async fixtures;
+* a sync test: pytest-asyncio's default loop, if pytest-asyncio is installed.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import pytest
+
+__all__ = ["is_model_fixture", "route"]
+
+_ASYNCIO_MARKS = ("_force_asyncio_fixture", "_loop_scope")
+
+
+def is_model_fixture(function: object) -> bool:
+    """Whether ``function`` is a model fixture made by ``register()``."""
+    return getattr(function, "_async_factory_boy_fixture", False) is True
+
+
+def route(
+    function: Callable[..., Coroutine[Any, Any, Any]], request: pytest.FixtureRequest
+) -> Callable[..., Coroutine[Any, Any, Any]]:
+    """The fixture function to hand to the async plugin that runs this request's test."""
+    config = request.config
+    marker = request.node.get_closest_marker("asyncio")
+    if marker is None and "anyio_backend" in request.fixturenames:
+        return _copy(function, asyncio_loop_scope=None)
+    if marker is None and not config.pluginmanager.hasplugin("asyncio"):
+        fixture = request.fixturename
+        pytest.fail(
+            f"async_factory_boy: fixture {fixture!r} is async and needs an async test "
+            "plugin: install pytest-asyncio (and mark the test with @pytest.mark.asyncio), "
+            "or use anyio's pytest plugin (@pytest.mark.anyio).",
+            pytrace=False,
+        )
+    loop_scope = None
+    if marker is not None:
+        loop_scope = marker.kwargs.get("loop_scope") or marker.kwargs.get("scope")
+    if loop_scope is None:
+        loop_scope = _ini(config, "asyncio_default_test_loop_scope") or "function"
+    return _copy(function, asyncio_loop_scope=loop_scope)
+
+
+def _copy(
+    function: Callable[..., Coroutine[Any, Any, Any]], asyncio_loop_scope: str | None
+) -> Callable[..., Coroutine[Any, Any, Any]]:
+    @functools.wraps(function)
+    async def routed(**kwargs: Any) -> Any:
+        return await function(**kwargs)
+
+    for attr in _ASYNCIO_MARKS:
+        routed.__dict__.pop(attr, None)
+    if asyncio_loop_scope is not None:
+        # pytest-asyncio's marks: run on the runner of this loop scope.
+        routed._force_asyncio_fixture = True  # type: ignore[attr-defined]
+        routed._loop_scope = asyncio_loop_scope  # type: ignore[attr-defined]
+    return routed
+
+
+def _ini(config: pytest.Config, name: str) -> Any:
+    try:
+        return config.getini(name)
+    except ValueError:  # pytest-asyncio is not installed
+        return None

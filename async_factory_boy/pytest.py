@@ -1,0 +1,193 @@
+"""The pytest plugin: registered factories become async fixtures.
+
+``register(UserFactory)`` defines ``user_factory``, ``user`` (awaited ``create_async`` with
+the session fixture) and ``user__<attr>`` fixtures, with pytest-factoryboy's names and
+override rules. The plugin also reseeds factory_boy and Faker before each test
+(``--factory-seed``) and prints the seed in the report header.
+
+This module is imported at every pytest start (``pytest11`` entry point), so it imports no
+backend and no factory_boy itself; ``register`` loads what it needs when it is first used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, MutableMapping
+from typing import Any, TypeVar, overload
+
+import pytest
+
+from . import _pytest_loop, _pytest_seed, _pytest_session
+from ._pytest_isolation import isolated_session
+from ._pytest_lazy import LazyFixture
+from ._pytest_naming import factory_fixture_name, model_fixture_name
+
+__all__ = ["LazyFixture", "isolated_session", "register"]
+
+F = TypeVar("F", bound=type[Any])
+
+
+@overload
+def register(
+    factory_class: F,
+    _name: str | None = ...,
+    *,
+    session_fixture: str | None = ...,
+    _caller_locals: MutableMapping[str, Any] | None = ...,
+    **overrides: Any,
+) -> F: ...
+
+
+@overload
+def register(
+    factory_class: None = ...,
+    _name: str | None = ...,
+    *,
+    session_fixture: str | None = ...,
+    _caller_locals: MutableMapping[str, Any] | None = ...,
+    **overrides: Any,
+) -> Callable[[F], F]: ...
+
+
+def register(
+    factory_class: F | None = None,
+    _name: str | None = None,
+    *,
+    session_fixture: str | None = None,
+    _caller_locals: MutableMapping[str, Any] | None = None,
+    **overrides: Any,
+) -> F | Callable[[F], F]:
+    """Define fixtures for an async factory in the calling module (or conftest, or class).
+
+    ``register(UserFactory)`` defines ``user_factory`` (the class), ``user`` (one object,
+    awaited ``create_async``) and one ``user__<attr>`` fixture per declaration. Also a class
+    decorator, bare (``@register``) or called (``@register(_name="admin")``).
+
+    Args:
+        factory_class: an :class:`~async_factory_boy.AsyncFactory` subclass with a model.
+        _name: the model fixture's name; default: the model's name in snake_case.
+        session_fixture: the fixture passed as the factory's connection argument; default:
+            ``db_session`` for SQLAlchemy factories, ``mongo_database`` for Mongo ones (the
+            ini option ``async_factory_boy_session_fixtures`` changes the defaults).
+        overrides: attribute values for this model fixture (``register(UserFactory,
+            "admin", is_admin=True)``); a :class:`LazyFixture` takes one from a fixture.
+    """
+    namespace = _caller_locals if _caller_locals is not None else _caller_namespace()
+    if factory_class is None:
+
+        def register_class(cls: F) -> F:
+            return register(
+                cls,
+                _name,
+                session_fixture=session_fixture,
+                _caller_locals=namespace,
+                **overrides,
+            )
+
+        return register_class
+
+    from ._pytest_fixtures import Registration, define_fixtures
+
+    _check_registrable(factory_class)
+    factory_name = factory_fixture_name(factory_class)
+    model_name = _name if _name is not None else model_fixture_name(factory_class)
+    if model_name == factory_name:
+        raise ValueError(
+            f"register({factory_class.__name__}): the model fixture and the factory fixture "
+            f"would both be called {model_name!r}; pass another model fixture name, "
+            f"register({factory_class.__name__}, 'some_name')."
+        )
+    fixture, argument = _pytest_session.session_for(factory_class, session_fixture)
+    registration = Registration(
+        factory_class=factory_class,
+        factory_name=factory_name,
+        model_name=model_name,
+        session_fixture=fixture,
+        connection_argument=argument,
+    )
+    define_fixtures(registration, overrides, namespace)
+    return factory_class
+
+
+def _caller_namespace() -> MutableMapping[str, Any]:
+    import sys
+
+    namespace: MutableMapping[str, Any] = sys._getframe(2).f_locals
+    return namespace
+
+
+def _check_registrable(factory_class: type[Any]) -> None:
+    from .factory import AsyncFactory
+
+    name = getattr(factory_class, "__name__", repr(factory_class))
+    if not (isinstance(factory_class, type) and issubclass(factory_class, AsyncFactory)):
+        raise TypeError(
+            f"register({name}): async_factory_boy registers AsyncFactory subclasses; "
+            "for factory_boy's sync factories use pytest-factoryboy's register()."
+        )
+    if factory_class._meta.abstract or factory_class._meta.model is None:
+        raise TypeError(
+            f"register({name}): {name} is abstract or has no Meta.model; register a "
+            "concrete factory."
+        )
+
+
+# -- hooks ------------------------------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    group = parser.getgroup("async_factory_boy", "async_factory_boy")
+    group.addoption(
+        _pytest_seed.OPTION,
+        dest="factory_seed",
+        default=None,
+        metavar="N",
+        help="seed factory_boy's random and Faker with N before each test "
+        "(default: a random seed, printed in the header).",
+    )
+    parser.addini(
+        _pytest_seed.INI_OPTION,
+        "seed for factory_boy's random and Faker (like --factory-seed).",
+        default="",
+    )
+    parser.addini(
+        _pytest_session.INI_OPTION,
+        "session fixture per connection argument, one 'argument = fixture' per line "
+        "(default: sqlalchemy_session = db_session, mongo_database = mongo_database).",
+        type="linelist",
+        default=[],
+    )
+    # Conftests call register() before pytest_configure: give it the config right away.
+    _pytest_session.use_pluginmanager(pluginmanager)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_pytest_seed.seed_key] = _pytest_seed.chosen_seed(config)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    seed = config.stash[_pytest_seed.seed_key]
+    return f"async_factory_boy: factory seed {seed} (replay with --factory-seed={seed})"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _pytest_session.use_pluginmanager(None)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _pytest_session.check_session_fixtures(item)
+    _pytest_seed.reseed(item.config.stash[_pytest_seed.seed_key])
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_fixture_setup(
+    fixturedef: Any, request: pytest.FixtureRequest
+) -> Generator[None, Any, Any]:
+    function = fixturedef.func
+    if not _pytest_loop.is_model_fixture(function):
+        return (yield)
+    fixturedef.func = _pytest_loop.route(function, request)
+    try:
+        return (yield)
+    finally:
+        fixturedef.func = function
