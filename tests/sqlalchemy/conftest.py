@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 import pytest_asyncio
+import sqlalchemy as sa
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -96,3 +97,33 @@ async def sessionmaker(sql_url: str) -> AsyncIterator[SessionMaker]:
     """A session factory on each database in turn, for tests that need several sessions."""
     async with database(sql_url) as engine:
         yield async_sessionmaker(engine)
+
+
+@asynccontextmanager
+async def tables(session: AsyncSession, *created: sa.Table | MetaData) -> AsyncIterator[None]:
+    """Create extra tables (a whole metadata, or single tables) on ``session``'s database."""
+
+    def create(connection: sa.Connection) -> None:
+        for item in created:
+            if isinstance(item, MetaData):
+                item.create_all(connection)
+            else:
+                item.create(connection, checkfirst=True)
+
+    def drop(connection: sa.Connection) -> None:
+        for item in reversed(created):
+            if isinstance(item, MetaData):
+                item.drop_all(connection)
+            else:
+                item.drop(connection, checkfirst=True)
+
+    engine = session.bind
+    assert isinstance(engine, AsyncEngine)
+    async with engine.begin() as connection:
+        await connection.run_sync(create)
+    try:
+        yield
+    finally:
+        await session.rollback()
+        async with engine.begin() as connection:
+            await connection.run_sync(drop)
