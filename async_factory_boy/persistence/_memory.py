@@ -60,10 +60,11 @@ class _Table:
     def key_of(self, obj: Any) -> Hashable | None:
         return None if self.id_attribute is None else read_field(obj, self.id_attribute)
 
-    def next_key(self, taken: set[Hashable]) -> Hashable:
+    def next_key(self, taken: set[Hashable], after: int) -> Hashable:
+        """A fresh id: a uuid4, or the first free integer above ``after``."""
         if self.ids == "uuid":
             return uuid.uuid4()
-        candidate = self.counter + 1
+        candidate = after + 1
         while candidate in self.rows or candidate in taken:
             candidate += 1
         return candidate
@@ -265,6 +266,7 @@ class MemoryPersistence(Generic[T]):
         """Give every object without an id a fresh one, undoing all of them if one fails."""
         written: list[tuple[Any, str]] = []
         taken: dict[int, set[Hashable]] = {}
+        cursors: dict[int, int] = {}  # the last integer id handed out per table in this batch
         for table, _, key, _ in plans:  # ids the batch brings along are not handed out
             if key is not None:
                 taken.setdefault(id(table), set()).add(key)
@@ -275,7 +277,9 @@ class MemoryPersistence(Generic[T]):
             if table.id_attribute is None:  # no id on the object: a private row key
                 new_key: Hashable = uuid.uuid4()
             else:
-                new_key = table.next_key(seen)
+                new_key = table.next_key(seen, cursors.get(id(table), table.counter))
+                if isinstance(new_key, int):
+                    cursors[id(table)] = new_key
                 try:
                     write_field(obj, table.id_attribute, new_key)
                 except Exception as exc:
