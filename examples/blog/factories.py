@@ -9,6 +9,8 @@ To fill a development database, let the seed command write them in bulk::
 
 from __future__ import annotations
 
+import datetime
+
 import factory
 
 from async_factory_boy.factory.sqlalchemy import AsyncSQLAlchemyModelFactory
@@ -50,6 +52,11 @@ class PostFactory(AsyncSQLAlchemyModelFactory[Post]):
     author = factory.SubFactory(AuthorFactory)
     title = factory.Faker("sentence", nb_words=6)
     body = factory.Faker("paragraph", nb_sentences=4)
-    published_at = factory.Faker("date_time_this_decade")
+    # Fixed bounds (not "this decade"), so that `--seed N` gives the same dates every day.
+    published_at = factory.Faker(
+        "date_time_between",
+        start_date=datetime.datetime(2020, 1, 1),
+        end_date=datetime.datetime(2025, 12, 31),
+    )
     tags = factory.List([factory.SubFactory(TagFactory) for _ in range(2)])
     comments = factory.RelatedFactoryList(CommentFactory, factory_related_name="post", size=3)

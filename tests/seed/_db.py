@@ -1,0 +1,28 @@
+"""Reading what a seed run stored (sync helpers around one short async query)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+
+def query(url: str, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` on ``url``."""
+
+    async def fetch() -> list[tuple[Any, ...]]:
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as conn:
+                return [tuple(row) for row in (await conn.execute(text(sql))).all()]
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(fetch())
+
+
+def count(url: str, table: str) -> int:
+    """Rows in ``table``."""
+    return int(query(url, f"SELECT COUNT(*) FROM {table}")[0][0])

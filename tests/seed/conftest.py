@@ -1,0 +1,55 @@
+"""Fixtures of the seed command tests: run the command in a subprocess, read the database."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from tests import _mongo_server, _servers
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def seed_env() -> dict[str, str]:
+    """The environment of a seed run: the repository importable, no URL inherited."""
+    env = {k: v for k, v in os.environ.items() if k != "ASYNC_FACTORY_BOY_URL"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def run_seed(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``python -m async_factory_boy seed ARGS`` from the repository root."""
+    return subprocess.run(
+        [sys.executable, "-m", "async_factory_boy", "seed", *args],
+        cwd=ROOT,
+        env=seed_env() if env is None else env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture(scope="session")
+def mongo_uri() -> Iterator[str]:
+    """This run's MongoDB server (``MONGO_URI`` or a SecantusDB started for the run)."""
+    try:
+        with _mongo_server.mongo_server() as uri:
+            yield uri
+    except Exception as exc:
+        _servers.unavailable("MongoDB", exc)
+
+
+@pytest.fixture
+def mongo_database_name(mongo_uri: str) -> Iterator[str]:
+    """A database of the test's own on the Mongo server, dropped afterwards."""
+    name = _mongo_server.unique_database_name()
+    yield name
+    _mongo_server.drop_database(mongo_uri, name)

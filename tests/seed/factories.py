@@ -1,0 +1,76 @@
+"""Factories the seed tests name on the command line (``tests.seed.factories:...``).
+
+They use the example blog models, with plain sequences instead of Faker so runs are fast.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+
+from async_factory_boy import AsyncFactory
+from async_factory_boy.factory.mongo import AsyncMongoFactory
+from async_factory_boy.factory.sqlalchemy import AsyncSQLAlchemyModelFactory
+from examples.blog.models import Author, Post
+
+
+class AuthorFactory(AsyncSQLAlchemyModelFactory[Author]):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Author {n}")
+    email = factory.Sequence(lambda n: f"author{n}@example.com")
+
+
+class PostFactory(AsyncSQLAlchemyModelFactory[Post]):
+    class Meta:
+        model = Post
+
+    author = factory.SubFactory(AuthorFactory)
+    title = factory.Sequence(lambda n: f"Post {n}")
+    body = "Lorem ipsum"
+
+
+class CollidingAuthorFactory(AuthorFactory):
+    """From the 26th author on, every email repeats: the insert of that batch fails."""
+
+    email = factory.Sequence(lambda n: f"author{min(n, 25)}@example.com")
+
+
+class CollidingPostFactory(PostFactory):
+    author = factory.SubFactory(CollidingAuthorFactory)
+
+
+class NotAFactory:
+    """A class, but not a factory."""
+
+
+class PlainFactory(factory.Factory):  # a sync factory_boy factory, not an async one
+    class Meta:
+        model = dict
+
+
+class DocumentFactory(AsyncFactory[dict[str, Any]]):
+    """An async factory whose model is not SQLAlchemy-mapped."""
+
+    class Meta:
+        model = dict
+
+    n = factory.Sequence(int)
+
+
+class MongoAuthorFactory(AsyncMongoFactory[dict[str, Any]]):
+    class Meta:
+        collection = "authors"
+
+    name = factory.Sequence(lambda n: f"Author {n}")
+
+
+class MongoPostFactory(AsyncMongoFactory[dict[str, Any]]):
+    class Meta:
+        collection = "posts"
+
+    author = factory.SubFactory(MongoAuthorFactory)
+    author_id = factory.SelfAttribute("author._id")
+    title = factory.Sequence(lambda n: f"Post {n}")

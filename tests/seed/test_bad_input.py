@@ -1,0 +1,55 @@
+"""Bad input: one ``error:`` line on stderr, exit status 2, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.seed.conftest import run_seed
+
+POSTS = "tests.seed.factories:PostFactory"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        pytest.param(["nosuchmodule.factories:PostFactory"], "cannot import", id="unknown-module"),
+        pytest.param(
+            ["tests.seed.factories:NoSuchFactory"], "has no attribute", id="unknown-class"
+        ),
+        pytest.param(
+            ["tests.seed.factories:NotAFactory"], "not an async factory", id="not-factory"
+        ),
+        pytest.param(["tests.seed.factories:PlainFactory"], "not an async factory", id="sync"),
+        pytest.param(["tests.seed.factories"], "expected package.module:Factory", id="no-colon"),
+        pytest.param(["tests.seed.factories:DocumentFactory"], "not SQLAlchemy", id="unmapped"),
+        pytest.param([POSTS, "--url", "not a url"], "invalid database URL", id="bad-url"),
+        pytest.param([POSTS, "--url", "sqlite:///x.db"], "invalid database URL", id="sync-driver"),
+        pytest.param(
+            [POSTS, "--url", "postgresql+asyncpg://postgres@127.0.0.1:1/none"],
+            "cannot connect to postgresql+asyncpg://postgres@127.0.0.1:1/none",
+            id="unreachable",
+        ),
+        pytest.param([POSTS, "--count", "-1"], "--count must be 0 or more", id="negative"),
+        pytest.param([f"{POSTS}=-3"], "the count must be 0 or more", id="negative-own"),
+        pytest.param([POSTS, "--count", "many"], "--count must be a whole number", id="nan"),
+        pytest.param([POSTS, "--batch-size", "0"], "--batch-size must be 1 or more", id="batch"),
+        pytest.param([POSTS, "--bogus"], "unrecognized arguments", id="unknown-option"),
+        pytest.param(
+            ["tests.seed.factories:MongoPostFactory"], "not SQLAlchemy-mapped", id="mongo-on-sql"
+        ),
+        pytest.param(
+            [POSTS, "--url", "mongodb://127.0.0.1:1", "--database", "x"],
+            "not an AsyncMongoFactory",
+            id="sql-on-mongo",
+        ),
+        pytest.param([POSTS, "--url", "mongodb://127.0.0.1:1"], "--database NAME", id="no-db"),
+    ],
+)
+def test_bad_input_is_one_line_and_status_2(args: list[str], expected: str) -> None:
+    result = run_seed(*args)
+
+    assert result.returncode == 2
+    assert "Traceback" not in result.stdout + result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: ")
+    assert expected in line

@@ -1,0 +1,54 @@
+"""Safety: passwords stay out of every output, far databases need a yes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.seed.conftest import run_seed
+
+POSTS = "tests.seed.factories:PostFactory"
+SECRET = "hunter2-S3cret"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"postgresql+asyncpg://seeder:{SECRET}@127.0.0.1:1/app",  # unreachable
+        f"postgresql+asyncpg://seeder:{SECRET}@127.0.0.1:notaport/app",  # unparsable
+        f"nosuchdialect+driver://seeder:{SECRET}@127.0.0.1/app",  # unknown dialect
+        f"mongodb://seeder:{SECRET}@127.0.0.1:1/app",  # unreachable
+    ],
+)
+def test_a_password_in_the_url_never_appears(url: str) -> None:
+    factory = "tests.seed.factories:MongoPostFactory" if url.startswith("mongodb") else POSTS
+    result = run_seed(factory, "--url", url)
+
+    assert result.returncode == 2
+    assert SECRET not in result.stdout + result.stderr
+    assert "***" in result.stderr
+
+
+def test_a_password_in_a_usage_error_never_appears() -> None:
+    result = run_seed(POSTS, f"postgresql+asyncpg://seeder:{SECRET}@127.0.0.1/app")
+
+    assert result.returncode == 2
+    assert SECRET not in result.stdout + result.stderr
+
+
+def test_a_remote_database_is_refused_without_yes() -> None:
+    result = run_seed(POSTS, "--url", f"postgresql+asyncpg://seeder:{SECRET}@db.example.com/app")
+
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert "is not a local database" in line
+    assert "--yes" in line
+    assert "Nothing was written" in line
+    assert SECRET not in line
+
+
+def test_yes_goes_ahead_with_a_remote_database() -> None:
+    # 192.0.2.1 (TEST-NET-1) is never a local host; with --yes the command tries to connect.
+    result = run_seed(POSTS, "--yes", "--url", "postgresql+asyncpg://seeder@192.0.2.1:1/app")
+
+    assert result.returncode == 2
+    assert "cannot connect to postgresql+asyncpg://seeder@192.0.2.1:1/app" in result.stderr

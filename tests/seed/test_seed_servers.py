@@ -1,0 +1,66 @@
+"""The seed command on PostgreSQL and MongoDB."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from pymongo import AsyncMongoClient
+
+from tests.seed._db import count, query
+from tests.seed.conftest import run_seed
+
+
+@pytest.mark.postgres
+def test_seeds_postgres(postgres_asyncpg_url: str) -> None:
+    result = run_seed(
+        "examples.blog.factories:PostFactory",
+        "-n",
+        "30",
+        "--batch-size",
+        "7",
+        "--create-tables",
+        "--url",
+        postgres_asyncpg_url,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert count(postgres_asyncpg_url, "posts") == 30
+    assert count(postgres_asyncpg_url, "comments") == 90
+    assert count(postgres_asyncpg_url, "post_tags") == 60
+    linked = "SELECT COUNT(DISTINCT c.post_id) FROM comments c JOIN posts p ON p.id = c.post_id"
+    assert query(postgres_asyncpg_url, linked) == [(30,)]
+
+
+@pytest.mark.mongo
+def test_seeds_mongo_with_insert_many_per_collection(
+    mongo_uri: str, mongo_database_name: str
+) -> None:
+    result = run_seed(
+        "tests.seed.factories:MongoPostFactory",
+        "-n",
+        "12",
+        "--batch-size",
+        "5",
+        "--url",
+        mongo_uri,
+        "--database",
+        mongo_database_name,
+    )
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert any(line.split() == ["posts", "12"] for line in lines)
+    assert any(line.split() == ["authors", "12"] for line in lines)
+
+    async def read() -> tuple[int, int]:
+        client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(mongo_uri)
+        try:
+            db = client[mongo_database_name]
+            authors = {doc["_id"] async for doc in db.authors.find({}, {"_id": 1})}
+            linked = await db.posts.count_documents({"author_id": {"$in": list(authors)}})
+            return len(authors), linked
+        finally:
+            await client.close()
+
+    assert asyncio.run(read()) == (12, 12)

@@ -1,0 +1,240 @@
+"""The seed command on SQLite: what it writes, what it prints, how it stops."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from tests.seed._db import count, query
+from tests.seed.conftest import ROOT, run_seed, seed_env
+
+pytestmark = pytest.mark.sqlite
+
+POSTS = "tests.seed.factories:PostFactory"
+AUTHORS = "tests.seed.factories:AuthorFactory"
+
+
+def test_writes_each_object_and_what_it_references(sqlite_url: str) -> None:
+    result = run_seed(
+        POSTS, "--count", "25", "--batch-size", "10", "--create-tables", "--url", sqlite_url
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert count(sqlite_url, "posts") == 25
+    assert count(sqlite_url, "authors") == 25
+    orphans = (
+        "SELECT COUNT(*) FROM posts LEFT JOIN authors a ON a.id = author_id WHERE a.id IS NULL"
+    )
+    assert query(sqlite_url, orphans) == [(0,)]
+
+
+def test_summary_lists_rows_per_table_time_and_rate(sqlite_url: str) -> None:
+    result = run_seed(POSTS, "--count", "5", "--create-tables", "--url", sqlite_url)
+
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("Seeded 10 rows into sqlite+aiosqlite:///") for line in lines)
+    assert "rows/s" in result.stdout
+    assert any(line.split() == ["authors", "5"] for line in lines)
+    assert any(line.split() == ["posts", "5"] for line in lines)
+    assert result.stderr == ""
+
+
+def test_a_factory_may_carry_its_own_count(sqlite_url: str) -> None:
+    result = run_seed(f"{POSTS}=3", AUTHORS, "--count", "4", "--create-tables", "--url", sqlite_url)
+
+    assert result.returncode == 0, result.stderr
+    assert count(sqlite_url, "posts") == 3
+    assert count(sqlite_url, "authors") == 3 + 4
+
+
+def test_plain_progress_lines_when_not_a_terminal(sqlite_url: str) -> None:
+    result = run_seed(
+        POSTS, "--count", "20", "--batch-size", "5", "--create-tables", "--url", sqlite_url
+    )
+
+    assert "PostFactory: 20/20 (100%)" in result.stdout
+    assert "\r" not in result.stdout
+
+
+def test_quiet_prints_nothing(sqlite_url: str) -> None:
+    result = run_seed(POSTS, "--count", "5", "--create-tables", "--quiet", "--url", sqlite_url)
+
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    assert count(sqlite_url, "posts") == 5
+
+
+def test_url_from_the_environment(sqlite_url: str) -> None:
+    env = {**seed_env(), "ASYNC_FACTORY_BOY_URL": sqlite_url}
+
+    result = run_seed(POSTS, "--count", "2", "--create-tables", env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert count(sqlite_url, "posts") == 2
+
+
+def test_default_url_is_seed_db_in_the_current_directory(tmp_path: pathlib.Path) -> None:
+    env = {**seed_env()}
+    result = subprocess.run(
+        [sys.executable, "-m", "async_factory_boy", "seed", POSTS, "-n", "2", "--create-tables"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert count(f"sqlite+aiosqlite:///{tmp_path / 'seed.db'}", "posts") == 2
+
+
+def test_same_seed_same_data(tmp_path: pathlib.Path) -> None:
+    first, second = (f"sqlite+aiosqlite:///{tmp_path / name}" for name in ("a.db", "b.db"))
+    blog = "examples.blog.factories:PostFactory"
+
+    for url in (first, second):
+        result = run_seed(blog, "-n", "3", "--seed", "42", "--create-tables", "--url", url)
+        assert result.returncode == 0, result.stderr
+
+    for table in ("authors", "posts", "comments", "tags", "post_tags"):
+        rows = f"SELECT * FROM {table} ORDER BY 1, 2"
+        assert query(first, rows) == query(second, rows)
+
+
+def test_stores_the_rows_create_batch_async_would(tmp_path: pathlib.Path) -> None:
+    """Tags (many-to-many), comments (RelatedFactoryList) and keys: the same rows."""
+    seeded, created = (f"sqlite+aiosqlite:///{tmp_path / name}" for name in ("s.db", "c.db"))
+    script = textwrap.dedent(f"""
+        import asyncio, factory.random
+        from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+        from examples.blog.factories import PostFactory
+        from examples.blog.models import Base
+
+        async def main():
+            engine = create_async_engine({created!r})
+            async with engine.begin() as conn:
+                await conn.run_sync(Base.metadata.create_all)
+            async with AsyncSession(engine) as session:
+                await PostFactory.create_batch_async(4, sqlalchemy_session=session)
+                await session.commit()
+            await engine.dispose()
+
+        factory.random.reseed_random(7)
+        asyncio.run(main())
+    """)
+    made = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=seed_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert made.returncode == 0, made.stderr
+
+    result = run_seed(
+        "examples.blog.factories:PostFactory",
+        "-n",
+        "4",
+        "--seed",
+        "7",
+        "--create-tables",
+        "--url",
+        seeded,
+    )
+
+    assert result.returncode == 0, result.stderr
+    for table in ("authors", "posts", "comments", "tags", "post_tags"):
+        rows = f"SELECT * FROM {table} ORDER BY 1, 2"
+        assert query(seeded, rows) == query(created, rows), table
+
+
+def test_missing_tables_suggest_create_tables(sqlite_url: str) -> None:
+    result = run_seed(POSTS, "-n", "2", "--url", sqlite_url)
+
+    assert result.returncode == 2
+    assert "--create-tables" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_failing_batch_is_rolled_back_and_committed_ones_kept(sqlite_url: str) -> None:
+    result = run_seed(
+        "tests.seed.factories:CollidingPostFactory",
+        "-n",
+        "50",
+        "--batch-size",
+        "10",
+        "--create-tables",
+        "--url",
+        sqlite_url,
+    )
+
+    assert result.returncode == 2
+    [error] = result.stderr.splitlines()
+    assert error.startswith("error: batch 3 of CollidingPostFactory failed and was rolled back")
+    assert "40 rows were written before it and are kept" in error
+    assert "Traceback" not in result.stdout + result.stderr
+    assert count(sqlite_url, "posts") == 20
+    assert count(sqlite_url, "authors") == 20
+
+
+def test_ctrl_c_stops_between_batches_with_the_report(sqlite_url: str) -> None:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "async_factory_boy",
+            "seed",
+            POSTS,
+            "-n",
+            "1000000",
+            "--batch-size",
+            "200",
+            "--create-tables",
+            "--url",
+            sqlite_url,
+        ],
+        cwd=ROOT,
+        env=seed_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()  # the first progress line: the run is under way
+    assert first.startswith("PostFactory: 0/1,000,000")
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+
+    assert process.returncode == 130
+    assert "Traceback" not in stdout + stderr
+    [error] = stderr.splitlines()
+    assert error.startswith("error: interrupted by Ctrl-C")
+    written = count(sqlite_url, "posts") + count(sqlite_url, "authors")
+    assert f"{written:,} rows were written" in error
+    assert f"Interrupted: {written:,} rows into" in stdout
+    assert count(sqlite_url, "posts") % 200 == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX console script layout")
+def test_console_script(sqlite_url: str) -> None:
+    script = pathlib.Path(sys.executable).with_name("async-factory-boy")
+
+    result = subprocess.run(
+        [str(script), "seed", POSTS, "-n", "2", "--create-tables", "--url", sqlite_url],
+        cwd=ROOT,
+        env=seed_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert count(sqlite_url, "posts") == 2
