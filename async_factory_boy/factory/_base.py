@@ -82,7 +82,6 @@ class AsyncFactory(Factory[T]):
     #: sets it; every name declared by any backend is taken out of a call's overrides.
     _connection_arguments: ClassVar[tuple[str, ...]] = ("persistence",)
 
-
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         register_connection_arguments(cls.__dict__.get("_connection_arguments", ()))
