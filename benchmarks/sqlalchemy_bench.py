@@ -1,0 +1,528 @@
+"""SQLAlchemy benchmark: users with their own company, through every factory library.
+
+Workload (issue 3): N users, each with its own company through a SubFactory; every field is
+a Sequence (no Faker, which alone costs about 60 us a name). Two scenarios:
+
+* **batch**: N users in one call; the baseline is hand-written ``add_all`` + one ``flush``.
+* **loop**: N single-object calls; the baseline is hand-written ``add`` + ``flush`` per user.
+
+Every run starts on freshly created tables, gets a new session, ends with one ``commit``
+(inside the timed region, for every contender alike) and is verified afterwards: exactly N
+users and N companies, each user with its own company. Contenders run interleaved in the same
+process. Databases: a SQLite file (aiosqlite / sqlite3) and PostgreSQL (asyncpg / psycopg 3),
+in a private database created for the run and dropped at the end.
+
+Peak memory is measured for a bigger batch (N=20,000 by default) with tracemalloc, for ours
+and for the hand-written ``add_all`` + one flush.
+
+    python -m benchmarks.sqlalchemy_bench            # full run, writes docs/performance/
+    python -m benchmarks.sqlalchemy_bench --quick    # smoke run: small N, one repetition
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import pathlib
+import secrets
+import tempfile
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import factory
+import sqlalchemy as sa
+from async_factory_boy.factory.sqlalchemy import AsyncSQLAlchemyModelFactory
+from factory.alchemy import SQLAlchemyModelFactory
+from polyfactory import Use
+from polyfactory.factories.sqlalchemy_factory import (
+    SQLAlchemyFactory,
+    SQLAlchemyPersistenceMethod,
+)
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from . import _harness, _legacy_afb
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+DOCS_OUTPUT = ROOT / "docs" / "performance" / "sqlalchemy.md"
+
+POSTGRES_HOST = os.environ.get("POSTGRES_HOST", "127.0.0.1")
+POSTGRES_PORT = int(os.environ.get("POSTGRES_PORT", "5432"))
+POSTGRES_USER = os.environ.get("POSTGRES_USER", "postgres")
+
+
+# -- the models -----------------------------------------------------------------------------
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Company(Base):
+    __tablename__ = "bench_company"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+
+
+class User(Base):
+    __tablename__ = "bench_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    email: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("bench_company.id"))
+    company: Mapped[Company] = relationship()
+
+
+# -- the contenders' factories: the same three Sequence fields and one SubFactory each -------
+
+_counter = itertools.count()
+
+
+def _next() -> int:
+    return next(_counter)
+
+
+class OurCompanyFactory(AsyncSQLAlchemyModelFactory[Company]):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"company{n}")
+
+
+class OurUserFactory(AsyncSQLAlchemyModelFactory[User]):
+    class Meta:
+        model = User
+
+    name = factory.Sequence(lambda n: f"user{n}")
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    company = factory.SubFactory(OurCompanyFactory)
+
+
+class SyncCompanyFactory(SQLAlchemyModelFactory):  # type: ignore[misc]
+    class Meta:
+        model = Company
+        sqlalchemy_session_persistence = "flush"
+
+    name = factory.Sequence(lambda n: f"company{n}")
+
+
+class SyncUserFactory(SQLAlchemyModelFactory):  # type: ignore[misc]
+    class Meta:
+        model = User
+        sqlalchemy_session_persistence = "flush"
+
+    name = factory.Sequence(lambda n: f"user{n}")
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    company = factory.SubFactory(SyncCompanyFactory)
+
+
+class PolyCompanyFactory(SQLAlchemyFactory[Company]):
+    __set_primary_key__ = False
+    __persistence_method__ = SQLAlchemyPersistenceMethod.FLUSH
+    __check_model__ = False
+
+    name = Use(lambda: f"company{_next()}")
+
+
+class PolyUserFactory(SQLAlchemyFactory[User]):
+    __set_primary_key__ = False
+    __set_foreign_keys__ = False
+    __persistence_method__ = SQLAlchemyPersistenceMethod.FLUSH
+    __check_model__ = False
+
+    name = Use(lambda: f"user{_next()}")
+    email = Use(lambda: f"user{_next()}@example.com")
+    company = Use(PolyCompanyFactory.build)
+
+
+def _legacy_factories() -> tuple[Any, Any]:
+    """async-factory-boy 1.0.1's factories (its session lives on ``Meta``, set per run)."""
+    legacy = _legacy_afb.load_sqlalchemy_module()
+
+    class LegacyCompanyFactory(legacy.AsyncSQLAlchemyFactory):  # type: ignore[misc,name-defined]
+        class Meta:
+            model = Company
+            sqlalchemy_session = None
+
+        name = factory.Sequence(lambda n: f"company{n}")
+
+    class LegacyUserFactory(legacy.AsyncSQLAlchemyFactory):  # type: ignore[misc,name-defined]
+        class Meta:
+            model = User
+            sqlalchemy_session = None
+
+        name = factory.Sequence(lambda n: f"user{n}")
+        email = factory.Sequence(lambda n: f"user{n}@example.com")
+        company = factory.SubFactory(LegacyCompanyFactory)
+
+    return LegacyCompanyFactory, LegacyUserFactory
+
+
+# -- databases ------------------------------------------------------------------------------
+
+
+@dataclass
+class Database:
+    """One database under test: an async engine, a sync engine on the same data."""
+
+    name: str
+    async_engine: AsyncEngine
+    sync_engine: sa.Engine
+
+    def recreate_tables(self) -> None:
+        Base.metadata.drop_all(self.sync_engine)
+        Base.metadata.create_all(self.sync_engine)
+
+    def verify(self, n: int) -> None:
+        """Exactly ``n`` users and ``n`` companies, one company per user."""
+        with self.sync_engine.connect() as conn:
+            users = conn.scalar(sa.select(sa.func.count()).select_from(User))
+            companies = conn.scalar(sa.select(sa.func.count()).select_from(Company))
+            distinct = conn.scalar(sa.select(sa.func.count(sa.distinct(User.company_id))))
+        if (users, companies, distinct) != (n, n, n):
+            raise AssertionError(
+                f"{self.name}: expected {n} users with {n} distinct companies, found "
+                f"{users} users, {companies} companies, {distinct} distinct company ids"
+            )
+
+    async def dispose(self) -> None:
+        await self.async_engine.dispose()
+        self.sync_engine.dispose()
+
+
+@contextmanager
+def sqlite_database() -> Iterator[Database]:
+    with tempfile.TemporaryDirectory(prefix="afb-bench-") as directory:
+        path = pathlib.Path(directory) / "bench.db"
+        yield Database(
+            "SQLite (file)",
+            create_async_engine(f"sqlite+aiosqlite:///{path}"),
+            sa.create_engine(f"sqlite:///{path}"),
+        )
+
+
+@contextmanager
+def postgres_database() -> Iterator[Database]:
+    """A private database on the PostgreSQL server, dropped at the end."""
+    name = f"afb_bench_{os.getpid()}_{secrets.token_hex(3)}"
+    server = f"{POSTGRES_USER}@{POSTGRES_HOST}:{POSTGRES_PORT}"
+    admin = sa.create_engine(
+        f"postgresql+psycopg://{server}/postgres", isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield Database(
+            "PostgreSQL",
+            create_async_engine(f"postgresql+asyncpg://{server}/{name}"),
+            sa.create_engine(f"postgresql+psycopg://{server}/{name}"),
+        )
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+# -- contenders -----------------------------------------------------------------------------
+
+
+class _Sessions:
+    """The session of the current run: opened by ``prepare``, closed by ``cleanup``."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.async_session: AsyncSession | None = None
+        self.sync_session: Session | None = None
+
+    def prepare_async(self) -> None:
+        self.database.recreate_tables()
+        self.async_session = AsyncSession(self.database.async_engine)
+
+    def prepare_sync(self) -> None:
+        self.database.recreate_tables()
+        self.sync_session = Session(self.database.sync_engine)
+
+    @property
+    def a(self) -> AsyncSession:
+        assert self.async_session is not None
+        return self.async_session
+
+    @property
+    def s(self) -> Session:
+        assert self.sync_session is not None
+        return self.sync_session
+
+    async def cleanup(self) -> None:
+        if self.async_session is not None:
+            await self.async_session.close()
+            self.async_session = None
+        if self.sync_session is not None:
+            self.sync_session.close()
+            self.sync_session = None
+
+
+def _hand_written_user() -> User:
+    n = _next()
+    return User(name=f"user{n}", email=f"user{n}@example.com", company=Company(name=f"company{n}"))
+
+
+def contenders(database: Database, n: int) -> list[_harness.Contender]:
+    """Every contender of both scenarios on ``database``, creating ``n`` users a run."""
+    sessions = _Sessions(database)
+    legacy_company, legacy_user = _legacy_factories()
+
+    def verify() -> None:
+        database.verify(n)
+
+    def contender(
+        group: str, name: str, run: Callable[[], Any], *, sync: bool = False
+    ) -> _harness.Contender:
+        return _harness.Contender(
+            name=name,
+            group=group,
+            run=run,
+            prepare=sessions.prepare_sync if sync else sessions.prepare_async,
+            verify=verify,
+            cleanup=sessions.cleanup,
+        )
+
+    # batch: N users in one call
+    async def hand_add_all() -> None:
+        sessions.a.add_all([_hand_written_user() for _ in range(n)])
+        await sessions.a.flush()
+        await sessions.a.commit()
+
+    async def ours_batch() -> None:
+        await OurUserFactory.create_batch_async(n, sqlalchemy_session=sessions.a)
+        await sessions.a.commit()
+
+    def factory_boy_batch() -> None:
+        SyncCompanyFactory._meta.sqlalchemy_session = sessions.s
+        SyncUserFactory._meta.sqlalchemy_session = sessions.s
+        SyncUserFactory.create_batch(n)
+        sessions.s.commit()
+
+    async def legacy_batch() -> None:
+        legacy_company._meta.sqlalchemy_session = sessions.a
+        legacy_user._meta.sqlalchemy_session = sessions.a
+        await legacy_user.create_batch(n)
+        await sessions.a.commit()
+
+    async def poly_batch() -> None:
+        PolyCompanyFactory.__async_session__ = sessions.a
+        PolyUserFactory.__async_session__ = sessions.a
+        await PolyUserFactory.create_batch_async(n)
+        await sessions.a.commit()
+
+    # loop: N single-object calls
+    async def hand_add_flush() -> None:
+        for _ in range(n):
+            sessions.a.add(_hand_written_user())
+            await sessions.a.flush()
+        await sessions.a.commit()
+
+    async def ours_loop() -> None:
+        for _ in range(n):
+            await OurUserFactory.create_async(sqlalchemy_session=sessions.a)
+        await sessions.a.commit()
+
+    def factory_boy_loop() -> None:
+        SyncCompanyFactory._meta.sqlalchemy_session = sessions.s
+        SyncUserFactory._meta.sqlalchemy_session = sessions.s
+        for _ in range(n):
+            SyncUserFactory.create()
+        sessions.s.commit()
+
+    async def legacy_loop() -> None:
+        legacy_company._meta.sqlalchemy_session = sessions.a
+        legacy_user._meta.sqlalchemy_session = sessions.a
+        for _ in range(n):
+            await legacy_user.create()
+        await sessions.a.commit()
+
+    async def poly_loop() -> None:
+        PolyCompanyFactory.__async_session__ = sessions.a
+        PolyUserFactory.__async_session__ = sessions.a
+        for _ in range(n):
+            await PolyUserFactory.create_async()
+        await sessions.a.commit()
+
+    return [
+        contender(BATCH, HAND_BATCH, hand_add_all),
+        contender(BATCH, OURS_BATCH, ours_batch),
+        contender(BATCH, "factory_boy 3.3 `create_batch` (sync)", factory_boy_batch, sync=True),
+        contender(BATCH, "async-factory-boy 1.0.1 `create_batch`", legacy_batch),
+        contender(BATCH, "polyfactory 3 `create_batch_async`", poly_batch),
+        contender(LOOP, HAND_LOOP, hand_add_flush),
+        contender(LOOP, "**ours** `create_async` loop", ours_loop),
+        contender(LOOP, "factory_boy 3.3 `create()` loop (sync)", factory_boy_loop, sync=True),
+        contender(LOOP, "async-factory-boy 1.0.1 `create()` loop", legacy_loop),
+        contender(LOOP, "polyfactory 3 `create_async` loop", poly_loop),
+    ]
+
+
+BATCH = "batch"
+LOOP = "loop"
+HAND_BATCH = "hand-written `add_all` + one `flush`"
+HAND_LOOP = "hand-written `add` + `flush` per user"
+OURS_BATCH = "**ours** `create_batch_async`"
+
+
+def memory_contenders(database: Database, n: int) -> list[_harness.Contender]:
+    """Ours and the hand-written batch, for the peak-memory comparison."""
+    return [c for c in contenders(database, n) if c.name in (HAND_BATCH, OURS_BATCH)]
+
+
+# -- report ---------------------------------------------------------------------------------
+
+TARGETS = {BATCH: 0.8, LOOP: 0.8}
+MEMORY_TARGET = 1.5
+
+
+def timing_table(results: list[_harness.Result]) -> str:
+    rows: list[list[object]] = []
+    for group in (BATCH, LOOP):
+        in_group = [r for r in results if r.contender.group == group]
+        baseline = in_group[0].per_second
+        for result in in_group:
+            rows.append(
+                [
+                    group,
+                    result.contender.name,
+                    f"{result.median * 1000:,.0f}",
+                    f"{result.per_second:,.0f}",
+                    f"{_harness.ratio(result.per_second, baseline):.2f}x",
+                    f"{result.spread * 100:.0f}%",
+                ]
+            )
+    headers = ["scenario", "contender", "median ms", "users/s", "vs hand-written", "spread"]
+    return _harness.markdown_table(headers, rows)
+
+
+def verdicts(results: list[_harness.Result]) -> list[str]:
+    """Whether ours meets the issue's targets, one line per target."""
+    lines = []
+    for group in (BATCH, LOOP):
+        in_group = [r for r in results if r.contender.group == group]
+        baseline, ours = in_group[0], in_group[1]
+        others = in_group[2:]
+        got = _harness.ratio(ours.per_second, baseline.per_second)
+        met = "met" if got >= TARGETS[group] else "**missed**"
+        fastest_other = max(others, key=lambda r: r.per_second)
+        lead = _harness.ratio(ours.per_second, fastest_other.per_second)
+        lines.append(
+            f"- {group}: ours at {got:.2f}x the hand-written baseline (target "
+            f">= {TARGETS[group]}x: {met}); {lead:.1f}x the fastest other library "
+            f"({fastest_other.contender.name})."
+        )
+    return lines
+
+
+def memory_table(results: list[_harness.MemoryResult]) -> tuple[str, str]:
+    baseline = results[0].peak_bytes
+    rows = [
+        [
+            r.contender.name,
+            f"{r.peak_bytes / 2**20:,.1f}",
+            f"{r.per_item:,.0f}",
+            f"{_harness.ratio(r.peak_bytes, baseline):.2f}x",
+        ]
+        for r in results
+    ]
+    got = _harness.ratio(results[1].peak_bytes, baseline)
+    met = "met" if got <= MEMORY_TARGET else "**missed**"
+    verdict = (
+        f"- memory: ours at {got:.2f}x the hand-written peak (target <= {MEMORY_TARGET}x: {met})."
+    )
+    table = _harness.markdown_table(
+        ["contender", "peak MiB", "bytes/user", "vs hand-written"], rows
+    )
+    return table, verdict
+
+
+# -- entry point ----------------------------------------------------------------------------
+
+
+async def bench(args: argparse.Namespace) -> str:
+    n = 200 if args.quick else 2_000
+    repetitions = args.repetitions or (1 if args.quick else 5)
+    memory_n = 2_000 if args.quick else 20_000
+    sections = [
+        "# SQLAlchemy benchmark",
+        "",
+        "Generated by `python -m benchmarks.sqlalchemy_bench`; do not edit by hand.",
+        "",
+        f"- machine: {_harness.machine_description()}",
+        f"- date: {_harness.today()}",
+        f"- workload: N={n:,} users, each with its own company through a SubFactory; fields "
+        "`User.name`, `User.email`, `Company.name`, all Sequences (no Faker); one `commit` at "
+        "the end of every run, inside the timed region",
+        f"- {repetitions} repetitions per contender, interleaved in one process; medians; "
+        "rows verified after every run; spread = (max - min) / median",
+        f"- versions: SQLAlchemy {sa.__version__}, factory_boy {factory.__version__}, "
+        f"polyfactory {_version('polyfactory')}, async-factory-boy {_legacy_afb.VERSION} "
+        "(loaded from a private directory)",
+        "",
+    ]
+    for make_database in (sqlite_database, postgres_database):
+        with make_database() as database:
+            try:
+                print(f"{database.name}: timing, N={n}, {repetitions} repetitions", flush=True)
+                results = await _harness.measure(
+                    contenders(database, n), items=n, repetitions=repetitions, log=print
+                )
+                print(f"{database.name}: peak memory, N={memory_n}", flush=True)
+                memory = [
+                    await _harness.measure_peak_memory(c, items=memory_n)
+                    for c in memory_contenders(database, memory_n)
+                ]
+            finally:
+                await database.dispose()
+        table, memory_verdict = memory_table(memory)
+        sections += [
+            f"## {database.name}",
+            "",
+            timing_table(results),
+            "",
+            f"Peak traced memory (tracemalloc), one batch of N={memory_n:,}:",
+            "",
+            table,
+            "",
+            *verdicts(results),
+            memory_verdict,
+            "",
+        ]
+    return "\n".join(sections)
+
+
+def _version(distribution: str) -> str:
+    from importlib.metadata import version
+
+    return version(distribution)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.sqlalchemy_bench")
+    _harness.add_common_arguments(parser)
+    args = parser.parse_args(argv)
+    # 1.0.1 and polyfactory warn about things this benchmark does on purpose.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    report = asyncio.run(bench(args))
+    print(report)
+    output = args.output or (None if args.quick else str(DOCS_OUTPUT))
+    if output is not None:
+        path = pathlib.Path(output)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(report, encoding="utf-8")
+        print(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()
