@@ -102,6 +102,8 @@ def make_project(pytester: pytest.Pytester, conftest: str = CONFTEST) -> None:
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     """Run pytest on the project in a subprocess, as a user would."""
+    if not any(path.name in ("tox.ini", "pytest.ini") for path in pytester.path.iterdir()):
+        pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     # Plugins the project does not use only slow down every start-up.
     return pytester.runpytest_subprocess(
         "-p", "no:cacheprovider", "-p", "no:django", "-p", "no:faker", *args

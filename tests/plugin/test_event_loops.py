@@ -1,0 +1,119 @@
+"""Model fixtures run on the test's event loop, whichever async plugin and loop scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.plugin._project import make_project, run
+
+pytest_plugins = ["pytester"]
+
+# The Store raises if an object is created on another loop than the one it was opened on.
+TEST_MODULE = """
+import asyncio
+import pytest
+from async_factory_boy.pytest import register
+from models import UserFactory
+
+register(UserFactory)
+
+{marks}
+async def test_user(user, store):
+    assert store.loop is asyncio.get_running_loop()
+    assert store.saved == [user.company, user]
+"""
+
+
+def test_pytest_asyncio_strict_mode(pytester: pytest.Pytester) -> None:
+    make_project(pytester)
+    pytester.makepyfile(TEST_MODULE.format(marks="@pytest.mark.asyncio"))
+    run(pytester, "-W", "error::pytest.PytestDeprecationWarning").assert_outcomes(passed=1)
+
+
+def test_pytest_asyncio_auto_mode(pytester: pytest.Pytester) -> None:
+    make_project(pytester)
+    pytester.makeini(
+        "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
+    )
+    pytester.makepyfile(TEST_MODULE.format(marks=""))
+    run(pytester).assert_outcomes(passed=1)
+
+
+def test_pytest_asyncio_session_scoped_loop(pytester: pytest.Pytester) -> None:
+    make_project(
+        pytester,
+        conftest="""
+import pytest_asyncio
+from models import Store
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def store():
+    return Store()
+""",
+    )
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+        from async_factory_boy.pytest import register
+        from models import CompanyFactory
+
+        register(CompanyFactory)
+
+        @pytest.mark.asyncio(loop_scope="session")
+        async def test_first(company, store):
+            assert store.loop is asyncio.get_running_loop()
+
+        @pytest.mark.asyncio(loop_scope="session")
+        async def test_second(company, store):
+            assert len(store.saved) == 2
+        """
+    )
+    run(pytester).assert_outcomes(passed=2)
+
+
+def test_session_loop_by_ini_default(pytester: pytest.Pytester) -> None:
+    make_project(
+        pytester,
+        conftest="""
+import pytest_asyncio
+from models import Store
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def store():
+    return Store()
+""",
+    )
+    pytester.makeini(
+        "[pytest]\nasyncio_mode = strict\nasyncio_default_fixture_loop_scope = session\n"
+        "asyncio_default_test_loop_scope = session\n"
+    )
+    pytester.makepyfile(TEST_MODULE.format(marks="@pytest.mark.asyncio"))
+    run(pytester).assert_outcomes(passed=1)
+
+
+ANYIO_CONFTEST = """
+import pytest
+from models import Store
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+@pytest.fixture
+async def store(anyio_backend):
+    return Store()
+"""
+
+
+def test_anyio_plugin_alongside_strict_pytest_asyncio(pytester: pytest.Pytester) -> None:
+    make_project(pytester, conftest=ANYIO_CONFTEST)
+    pytester.makepyfile(TEST_MODULE.format(marks="@pytest.mark.anyio"))
+    run(pytester).assert_outcomes(passed=1)
+
+
+def test_anyio_plugin_without_pytest_asyncio(pytester: pytest.Pytester) -> None:
+    make_project(pytester, conftest=ANYIO_CONFTEST)
+    pytester.makeini("[pytest]\n")
+    pytester.makepyfile(TEST_MODULE.format(marks="@pytest.mark.anyio"))
+    run(pytester, "-p", "no:asyncio").assert_outcomes(passed=1)
