@@ -34,6 +34,11 @@ def connection_argument_names() -> frozenset[str]:
     return frozenset(_connection_names)
 
 
+def is_connection_argument(name: str) -> bool:
+    """Whether some backend declared ``name`` as a per-call connection argument."""
+    return name in _connection_names
+
+
 def register_connection_arguments(names: tuple[str, ...]) -> None:
     """Declare keyword arguments that carry a connection rather than a model field."""
     _connection_names.update(names)
@@ -57,9 +62,11 @@ class FactoryCall:
     connection: Mapping[str, Any]
     size: int | None = None
     state: dict[Any, Any] = field(default_factory=dict)
-    _exit_stack: AsyncExitStack = field(default_factory=AsyncExitStack)
-    _on_success: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
-    _deferred: dict[type, list[Any]] = field(default_factory=dict)
+    # Created on first use: most calls never enter a context or defer a write, and a
+    # factory call is a hot path (one per object in a loop of ``create_async``).
+    _exit_stack: AsyncExitStack | None = None
+    _on_success: list[Callable[[], Awaitable[None]]] | None = None
+    _deferred: dict[type, list[Any]] | None = None
 
     @property
     def is_batch(self) -> bool:
@@ -76,6 +83,8 @@ class FactoryCall:
         On failure it exits with the exception, so a backend can open a savepoint lazily at
         its first write and have it rolled back if anything later in the call fails.
         """
+        if self._exit_stack is None:
+            self._exit_stack = AsyncExitStack()
         return await self._exit_stack.enter_async_context(manager)
 
     def on_success(self, callback: Callable[[], Awaitable[None]]) -> None:
@@ -84,10 +93,14 @@ class FactoryCall:
         Backends use it for their deferred writes (one flush, one ``insert_many``).
         Callbacks run in registration order; none runs if the call failed.
         """
+        if self._on_success is None:
+            self._on_success = []
         self._on_success.append(callback)
 
     def defer(self, factory: type, instance: Any) -> None:
         """Hold ``instance`` back for ``factory._create_many_async`` at the end of the call."""
+        if self._deferred is None:
+            self._deferred = {}
         self._deferred.setdefault(factory, []).append(instance)
 
     def deferred(self) -> list[tuple[type, list[Any]]]:
@@ -96,7 +109,31 @@ class FactoryCall:
         Sub-factory objects are built before the objects that reference them, so this order
         writes referenced objects first.
         """
-        return list(self._deferred.items())
+        return list(self._deferred.items()) if self._deferred else []
+
+    async def finish(self, failure: BaseException | None) -> None:
+        """End the call: run the success callbacks, then close the entered contexts.
+
+        With ``failure`` set, no callback runs and the contexts exit with the exception
+        (a savepoint rolls back); a failure inside a callback is handled the same way.
+        """
+        if failure is None and self._on_success:
+            try:
+                for callback in self._on_success:
+                    await callback()
+            except BaseException as exc:
+                await self._close(exc)
+                raise
+        await self._close(failure)
+
+    async def _close(self, failure: BaseException | None) -> None:
+        stack, self._exit_stack = self._exit_stack, None
+        if stack is None:
+            return
+        if failure is None:
+            await stack.aclose()
+        else:
+            await stack.__aexit__(type(failure), failure, failure.__traceback__)
 
 
 def current_call() -> FactoryCall | None:

@@ -13,8 +13,8 @@ from .._builder import AsyncStepBuilder, is_awaitable
 from .._call import (
     FactoryCall,
     activate,
-    connection_argument_names,
     current_call,
+    is_connection_argument,
     register_connection_arguments,
 )
 from ..errors import (
@@ -227,6 +227,12 @@ class AsyncFactory(Factory[T]):
             instance = cls._build(model_class, *args, **kwargs)  # type: ignore[no-untyped-call]
             call.defer(cls, instance)
             return instance
+        if (
+            getattr(cls._create_async, "__func__", None) is _DEFAULT_CREATE
+            and cls._persistence_handler(call) is None
+            and not getattr(cls._meta, "persistence_required", False)
+        ):
+            return model_class(*args, **kwargs)  # nothing to persist, nothing to await
         if not in_bridge():
             raise SyncCallError(
                 f"{cls.__name__} is an async factory reached from a sync create(); create "
@@ -295,13 +301,12 @@ class AsyncFactory(Factory[T]):
         A name the factory declares as a field stays an override, so a model may have a
         field called ``persistence`` or ``session`` without losing it.
         """
-        names = connection_argument_names()
         declared = cls._meta.base_declarations
         parameters = cls._meta.parameters
         connection: dict[str, Any] = {}
         overrides: dict[str, Any] = {}
         for key, value in params.items():
-            if key in names and key not in declared and key not in parameters:
+            if is_connection_argument(key) and key not in declared and key not in parameters:
                 connection[key] = value
             else:
                 overrides[key] = value
@@ -316,14 +321,16 @@ class AsyncFactory(Factory[T]):
         call = FactoryCall(factory=cls, strategy=strategy, connection=connection, size=size)
         cls._prepare_call(call)
         with activate(call):
-            async with call._exit_stack:
+            try:
                 if size is None:
                     result = await run_in_bridge(cls._generate, strategy, overrides)
                 else:
                     result = await run_in_bridge(cls._generate_many, strategy, size, overrides)
                 result = await cls._write_deferred(call, result)
-                for callback in call._on_success:
-                    await callback()
+            except BaseException as exc:
+                await call.finish(exc)
+                raise
+            await call.finish(None)
         return result
 
     @classmethod
