@@ -1,0 +1,1 @@
+"""A small FastAPI application (users, companies, posts) and the factories its tests use."""

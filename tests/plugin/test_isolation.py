@@ -1,0 +1,59 @@
+"""``isolated_session``: what a test commits is rolled back when the test ends."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from async_factory_boy.pytest import isolated_session
+from examples.fastapi_app.factories import CompanyFactory
+from examples.fastapi_app.models import Base, Company
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def url(request: pytest.FixtureRequest) -> str:
+    fixture = {"sqlite": "sqlite_url", "postgres": "postgres_asyncpg_url"}[request.param]
+    value: str = request.getfixturevalue(fixture)
+    return value
+
+
+@pytest_asyncio.fixture
+async def engine(url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.drop_all)
+        await connection.run_sync(Base.metadata.create_all)
+    yield engine
+    await engine.dispose()
+
+
+async def count_companies(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        return await connection.scalar(select(func.count()).select_from(Company)) or 0
+
+
+async def test_committed_rows_do_not_outlive_the_block(engine: AsyncEngine) -> None:
+    async with isolated_session(engine) as session:
+        await CompanyFactory.create_batch_async(2, sqlalchemy_session=session)
+        await session.commit()
+        assert await session.scalar(select(func.count()).select_from(Company)) == 2
+
+    assert await count_companies(engine) == 0
+
+
+async def test_application_rollback_keeps_earlier_rows_of_the_test(engine: AsyncEngine) -> None:
+    async with isolated_session(engine) as session:
+        await CompanyFactory.create_async(name="kept", sqlalchemy_session=session)
+        await session.commit()
+        session.add(Company(name="dropped"))
+        await session.rollback()  # only back to the savepoint the commit started
+        names = await session.scalars(select(Company.name))
+        assert list(names) == ["kept"]
+
+    assert await count_companies(engine) == 0
