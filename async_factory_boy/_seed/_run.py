@@ -68,9 +68,9 @@ def _writer_for(target: Target) -> _Writer:
     return SqlWriter(target)
 
 
-def _confirm(target: Target, jobs: list[_Job]) -> None:
+def _confirm(target: Target, jobs: list[_Job], yes: bool) -> None:
     """Ask before writing to a database that is not local; refuse when no one can answer."""
-    if target.local:
+    if target.local or yes:
         return
     where = (
         f"{target.display} is not a local database (not SQLite, a Unix socket or a loopback host)"
@@ -108,7 +108,7 @@ def run(options: SeedOptions, output: Output) -> int:
         return EXIT_ERROR
     output.attach(target.redact)
     try:
-        _confirm(target, jobs)
+        _confirm(target, jobs, options.yes)
     except SeedError as exc:
         output.error(str(exc))
         return EXIT_ERROR

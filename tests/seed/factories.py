@@ -72,5 +72,5 @@ class MongoPostFactory(AsyncMongoFactory[dict[str, Any]]):
         collection = "posts"
 
     author = factory.SubFactory(MongoAuthorFactory)
-    author_id = factory.SelfAttribute("author._id")
+    author_id = factory.LazyAttribute(lambda o: o.author["_id"])
     title = factory.Sequence(lambda n: f"Post {n}")

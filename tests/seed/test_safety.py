@@ -47,8 +47,9 @@ def test_a_remote_database_is_refused_without_yes() -> None:
 
 
 def test_yes_goes_ahead_with_a_remote_database() -> None:
-    # 192.0.2.1 (TEST-NET-1) is never a local host; with --yes the command tries to connect.
-    result = run_seed(POSTS, "--yes", "--url", "postgresql+asyncpg://seeder@192.0.2.1:1/app")
+    # 0.0.0.0 is not a loopback address, yet connecting to it fails fast: with --yes the
+    # command goes as far as connecting.
+    result = run_seed(POSTS, "--yes", "--url", "postgresql+asyncpg://seeder@0.0.0.0:1/app")
 
     assert result.returncode == 2
-    assert "cannot connect to postgresql+asyncpg://seeder@192.0.2.1:1/app" in result.stderr
+    assert "cannot connect to postgresql+asyncpg://seeder@0.0.0.0:1/app" in result.stderr
