@@ -25,8 +25,12 @@ typecheck: install
 docs: install
 	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 
+# The Django tests need Django settings, so they run in their own invocations (once per
+# database); the main run leaves tests/django out.
 pytest: install
 	$(VENV)/bin/pytest
+	AFB_DJANGO_DB=sqlite $(VENV)/bin/pytest tests/django --ds=tests.django.settings
+	AFB_DJANGO_DB=postgres $(VENV)/bin/pytest tests/django --ds=tests.django.settings
 
 test: lint typecheck docs pytest
 
