@@ -27,7 +27,7 @@ from factory import enums
 from factory.base import FactoryOptions, OptionDefault
 from factory.declarations import PostGeneration
 
-from .._bridge import await_, in_bridge
+from .._bridge import await_, in_bridge, run_in_bridge
 from .._call import FactoryCall, current_call
 from ..errors import FactoryConfigurationError, SyncCallError
 from ._base import AsyncFactory
@@ -181,17 +181,37 @@ class AsyncSQLAlchemyModelFactory(AsyncFactory[T]):
             stack.pop()
 
     @classmethod
-    def _create(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
-        """Add the object to the call's session; the call flushes once when it ends.
+    async def _create_async(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
+        """Persist one object through the call's session; the call flushes when it ends.
 
-        Runs in the call's greenlet: ``session.add`` is synchronous, so a batch pays no
-        await per object.
+        Override it to customise persistence (``await super()._create_async(...)`` keeps
+        the default); ``current_call().get("sqlalchemy_session")`` is the call's session.
         """
-        call = current_call()
-        if call is None or not in_bridge():
+        return await run_in_bridge(cls._persist, model_class, args, kwargs)
+
+    @classmethod
+    def _create(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
+        if getattr(cls._create_async, "__func__", None) is not _DEFAULT_CREATE_ASYNC:
+            return super()._create(model_class, *args, **kwargs)  # a user's override
+        if not in_bridge():
             raise SyncCallError(
                 f"{cls.__name__} is an async factory reached from a sync create(); create "
                 f"the outer object with `await ....create_async(...)`."
+            )
+        # Already in the call's greenlet: persist right here, no coroutine per object.
+        return cls._persist(model_class, args, kwargs)
+
+    @classmethod
+    def _persist(cls, model_class: type[Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Add the object to the call's session (``session.add`` is synchronous).
+
+        Runs in a bridge greenlet, where ``await_`` reaches the event loop.
+        """
+        call = current_call()
+        if call is None:
+            raise SyncCallError(
+                f"{cls.__name__} persists only inside a factory call; use "
+                f"`await {cls.__name__}.create_async(...)`."
             )
         scope, new = CallScope.open(cls, call)
         persistence = cls._meta.sqlalchemy_session_persistence
@@ -242,6 +262,7 @@ class AsyncSQLAlchemyModelFactory(AsyncFactory[T]):
         return await_(insert_or_find(scope.session, model_class, obj, (lookup, fallback)))
 
 
+_DEFAULT_CREATE_ASYNC = AsyncSQLAlchemyModelFactory.__dict__["_create_async"].__func__
 _async_hooks: dict[type, bool] = {}
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import factory
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from async_factory_boy import AsyncFactory, MissingSessionError
 from async_factory_boy.factory.sqlalchemy import AsyncSQLAlchemyModelFactory
 
 from .factories import CompanyFactory, MembershipFactory, UserFactory
@@ -122,3 +125,49 @@ async def test_build_async_needs_no_session() -> None:
     user = await UserFactory.build_async()
 
     assert user.company.name.startswith("company ")
+
+
+async def test_create_async_can_be_overridden_to_customise_persistence(
+    session: AsyncSession,
+) -> None:
+    class ShoutingCompanyFactory(CompanyFactory):
+        @classmethod
+        async def _create_async(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Company:
+            kwargs["name"] = kwargs["name"].upper()
+            company: Company = await super()._create_async(model_class, *args, **kwargs)
+            return company
+
+    class ShoutingUserFactory(UserFactory):
+        company = factory.SubFactory(ShoutingCompanyFactory, name="acme")
+
+    user = await ShoutingUserFactory.create_async(sqlalchemy_session=session)
+
+    assert user.company.name == "ACME"
+    assert user.company.id is not None
+    assert user.id is not None
+
+
+async def test_a_sqlalchemy_factory_reached_from_another_factory_uses_the_call_session(
+    session: AsyncSession,
+) -> None:
+    class PairFactory(AsyncFactory[dict[str, Any]]):
+        class Meta:
+            model = dict
+
+        user = factory.SubFactory(UserFactory)
+
+    pair = await PairFactory.create_async(sqlalchemy_session=session)
+
+    assert pair["user"].id is not None
+    assert pair["user"] in session
+
+
+async def test_a_missing_session_names_the_factory_called_and_the_one_reached() -> None:
+    class PairFactory(AsyncFactory[dict[str, Any]]):
+        class Meta:
+            model = dict
+
+        user = factory.SubFactory(UserFactory)
+
+    with pytest.raises(MissingSessionError, match=r"PairFactory.*sqlalchemy_session="):
+        await PairFactory.create_async()
