@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import factory
 import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
@@ -107,3 +110,30 @@ async def test_a_batch_of_zero_writes_nothing(session: AsyncSession) -> None:
 
     assert users == []
     assert flushes == []
+
+
+async def test_a_cancelled_batch_leaves_none_of_its_rows(session: AsyncSession) -> None:
+    reached_third = asyncio.Event()
+    created = itertools.count()
+
+    async def name_or_hang() -> str:
+        if next(created) == 2:
+            reached_third.set()
+            await asyncio.Event().wait()  # never set: the task is cancelled here
+        return "company"
+
+    class SlowCompanyFactory(CompanyFactory):
+        name = factory.Sequence(lambda n: f"slow {n}")
+        slogan = factory.LazyFunction(name_or_hang)
+
+        class Meta:
+            exclude = ("slogan",)
+
+    task = asyncio.create_task(SlowCompanyFactory.create_batch_async(5, sqlalchemy_session=session))
+    await reached_third.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    assert not session.new
+    assert await rows(session, Company) == 0

@@ -171,3 +171,20 @@ async def test_a_missing_session_names_the_factory_called_and_the_one_reached() 
 
     with pytest.raises(MissingSessionError, match=r"PairFactory.*sqlalchemy_session="):
         await PairFactory.create_async()
+
+
+async def test_a_failed_call_takes_its_unwritten_objects_out_of_the_session(
+    session: AsyncSession,
+) -> None:
+    def refuse(company: Company) -> str:
+        assert company in session  # the SubFactory object was added already
+        raise ValueError("no name today")
+
+    class BrokenUserFactory(UserFactory):
+        name = factory.LazyAttribute(lambda user: refuse(user.company))
+
+    with pytest.raises(ValueError, match="no name today"):
+        await BrokenUserFactory.create_async(sqlalchemy_session=session)
+
+    assert not session.new
+    assert await session.scalar(select(func.count()).select_from(Company)) == 0
