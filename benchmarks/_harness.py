@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import datetime
 import gc
 import inspect
@@ -34,6 +35,7 @@ __all__ = [
     "MemoryResult",
     "Result",
     "add_common_arguments",
+    "count_calls",
     "machine_description",
     "markdown_table",
     "measure",
@@ -167,6 +169,25 @@ async def measure_peak_memory(contender: Contender, *, items: int) -> MemoryResu
     await _call(contender.verify)
     await _call(contender.cleanup)
     return MemoryResult(contender, items, max(0, peak - baseline))
+
+
+async def count_calls(contender: Contender) -> int:
+    """Python function calls made by one run of ``contender`` (cProfile).
+
+    Unlike a time, the count does not depend on what else the machine is doing, so it shows
+    how much work a contender does per item even when timings are noisy. C functions count
+    as calls too; time spent waiting for the database does not show.
+    """
+    await _call(contender.prepare)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        await _call(contender.run)
+    finally:
+        profiler.disable()
+    await _call(contender.verify)
+    await _call(contender.cleanup)
+    return sum(stats.callcount for stats in profiler.getstats())
 
 
 def ratio(value: float, baseline: float) -> float:

@@ -36,7 +36,6 @@ from typing import Any
 
 import factory
 import sqlalchemy as sa
-from async_factory_boy.factory.sqlalchemy import AsyncSQLAlchemyModelFactory
 from factory.alchemy import SQLAlchemyModelFactory
 from polyfactory import Use
 from polyfactory.factories.sqlalchemy_factory import (
@@ -45,6 +44,8 @@ from polyfactory.factories.sqlalchemy_factory import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from async_factory_boy.factory.sqlalchemy import AsyncSQLAlchemyModelFactory
 
 from . import _harness, _legacy_afb
 
@@ -361,7 +362,7 @@ def contenders(database: Database, n: int) -> list[_harness.Contender]:
         contender(BATCH, "async-factory-boy 1.0.1 `create_batch`", legacy_batch),
         contender(BATCH, "polyfactory 3 `create_batch_async`", poly_batch),
         contender(LOOP, HAND_LOOP, hand_add_flush),
-        contender(LOOP, "**ours** `create_async` loop", ours_loop),
+        contender(LOOP, OURS_LOOP, ours_loop),
         contender(LOOP, "factory_boy 3.3 `create()` loop (sync)", factory_boy_loop, sync=True),
         contender(LOOP, "async-factory-boy 1.0.1 `create()` loop", legacy_loop),
         contender(LOOP, "polyfactory 3 `create_async` loop", poly_loop),
@@ -373,11 +374,18 @@ LOOP = "loop"
 HAND_BATCH = "hand-written `add_all` + one `flush`"
 HAND_LOOP = "hand-written `add` + `flush` per user"
 OURS_BATCH = "**ours** `create_batch_async`"
+OURS_LOOP = "**ours** `create_async` loop"
 
 
 def memory_contenders(database: Database, n: int) -> list[_harness.Contender]:
     """Ours and the hand-written batch, for the peak-memory comparison."""
     return [c for c in contenders(database, n) if c.name in (HAND_BATCH, OURS_BATCH)]
+
+
+def work_contenders(database: Database, n: int) -> list[_harness.Contender]:
+    """Ours and the hand-written baselines of both scenarios, to count their calls."""
+    names = (HAND_BATCH, OURS_BATCH, HAND_LOOP, OURS_LOOP)
+    return [c for c in contenders(database, n) if c.name in names]
 
 
 # -- report ---------------------------------------------------------------------------------
@@ -423,6 +431,24 @@ def verdicts(results: list[_harness.Result]) -> list[str]:
             f"({fastest_other.contender.name})."
         )
     return lines
+
+
+def work_table(calls: list[tuple[_harness.Contender, int]], n: int) -> str:
+    """Python function calls per user, and what ours adds to the hand-written code."""
+    rows: list[list[object]] = []
+    for (hand, hand_calls), (ours, ours_calls) in zip(calls[::2], calls[1::2], strict=True):
+        rows.append([hand.group, hand.name, f"{hand_calls / n:,.0f}", ""])
+        rows.append(
+            [
+                ours.group,
+                ours.name,
+                f"{ours_calls / n:,.0f}",
+                f"+{(ours_calls - hand_calls) / n:,.0f}",
+            ]
+        )
+    return _harness.markdown_table(
+        ["scenario", "contender", "Python calls/user", "added by the factory"], rows
+    )
 
 
 def memory_table(results: list[_harness.MemoryResult]) -> tuple[str, str]:
@@ -478,6 +504,8 @@ async def bench(args: argparse.Namespace) -> str:
                 results = await _harness.measure(
                     contenders(database, n), items=n, repetitions=repetitions, log=print
                 )
+                print(f"{database.name}: counting calls", flush=True)
+                calls = [(c, await _harness.count_calls(c)) for c in work_contenders(database, n)]
                 print(f"{database.name}: peak memory, N={memory_n}", flush=True)
                 memory = [
                     await _harness.measure_peak_memory(c, items=memory_n)
@@ -490,6 +518,13 @@ async def bench(args: argparse.Namespace) -> str:
             f"## {database.name}",
             "",
             timing_table(results),
+            "",
+            "Work per user, independent of machine load: Python function calls (cProfile, "
+            "one run). What the factory adds is factory_boy's declaration resolution "
+            "(Sequences, the SubFactory, building the objects through `Meta.model`) plus "
+            "this library's layer; time spent waiting for the database does not show here.",
+            "",
+            work_table(calls, n),
             "",
             f"Peak traced memory (tracemalloc), one batch of N={memory_n:,}:",
             "",
