@@ -3,17 +3,25 @@
 user = await UserFactory.create_async(sqlalchemy_session=session)
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from . import errors
 from ._bridge import await_, in_bridge
 from ._call import FactoryCall, current_call
 from .errors import (
     AwaitOutsideFactoryError,
     FactoryConfigurationError,
+    MissingPersistenceError,
     MissingSessionError,
+    PartialBatchError,
     SessionTypeError,
     SyncCallError,
 )
-from .factory import AsyncFactory
+
+if TYPE_CHECKING:
+    from .factory import AsyncFactory
 
 __version__ = "2.0.0.dev0"
 
@@ -22,7 +30,9 @@ __all__ = [
     "AwaitOutsideFactoryError",
     "FactoryCall",
     "FactoryConfigurationError",
+    "MissingPersistenceError",
     "MissingSessionError",
+    "PartialBatchError",
     "SessionTypeError",
     "SyncCallError",
     "__version__",
@@ -31,3 +41,14 @@ __all__ = [
     "errors",
     "in_bridge",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # factory_boy imports SQLAlchemy and Faker at import time (~0.8 s). The pytest plugin is
+    # imported at every pytest start through this package, so AsyncFactory is loaded only
+    # when first asked for.
+    if name == "AsyncFactory":
+        from .factory import AsyncFactory
+
+        return AsyncFactory
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,6 +9,9 @@ import pytest
 
 from tests import _servers
 
+# pytester drives the plugin's tests (real pytest subprocess runs of small test modules).
+pytest_plugins = ["pytester"]
+
 
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[str]:

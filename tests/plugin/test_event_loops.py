@@ -6,8 +6,6 @@ import pytest
 
 from tests.plugin._project import make_project, run
 
-pytest_plugins = ["pytester"]
-
 # The Store raises if an object is created on another loop than the one it was opened on.
 TEST_MODULE = """
 import asyncio

@@ -6,8 +6,6 @@ import pytest
 
 from tests.plugin._project import make_project, run
 
-pytest_plugins = ["pytester"]
-
 
 def test_register_defines_factory_and_model_fixtures(pytester: pytest.Pytester) -> None:
     make_project(pytester)

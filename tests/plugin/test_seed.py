@@ -8,8 +8,6 @@ import pytest
 
 from tests.plugin._project import run
 
-pytest_plugins = ["pytester"]
-
 # Each test prints a fuzzy integer and a Faker name; -s shows them.
 DRAW_MODULE = """
 import factory

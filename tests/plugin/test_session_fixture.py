@@ -6,8 +6,6 @@ import pytest
 
 from tests.plugin._project import make_project, run
 
-pytest_plugins = ["pytester"]
-
 
 def test_session_fixture_chosen_per_register_call(pytester: pytest.Pytester) -> None:
     make_project(pytester)
