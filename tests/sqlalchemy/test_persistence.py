@@ -80,3 +80,31 @@ async def test_none_adds_without_flushing(sessionmaker: SessionMaker) -> None:
 
         assert company in session.new
         assert company.id is None
+
+
+async def test_commit_in_a_batch_commits_every_object(sessionmaker: SessionMaker) -> None:
+    async with sessionmaker() as session:
+        users = await CommittedUserFactory.create_batch_async(3, sqlalchemy_session=session)
+
+        assert all(user.id is not None for user in users)
+        assert all(user.company.name.startswith("company ") for user in users)  # not expired
+    assert await count(sessionmaker, User) == 3
+
+
+async def test_commit_with_get_or_create(sessionmaker: SessionMaker) -> None:
+    class CommittedSharedCompanyFactory(CompanyFactory):
+        class Meta:
+            sqlalchemy_session_persistence = "commit"
+            sqlalchemy_get_or_create = ("name",)
+
+    async with sessionmaker() as session:
+        first = await CommittedSharedCompanyFactory.create_async(
+            name="acme", sqlalchemy_session=session
+        )
+        second = await CommittedSharedCompanyFactory.create_async(
+            name="acme", sqlalchemy_session=session
+        )
+
+        assert second is first
+        assert first.name == "acme"
+    assert await count(sessionmaker, Company) == 1
