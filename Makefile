@@ -34,8 +34,12 @@ pytest: install
 
 test: lint typecheck docs pytest
 
+# The seed command on the example blog schema, into an embedded SQLite file (started afresh:
+# the factories' sequences restart at 0, so a second run would collide on unique emails).
 demo: install
-	$(PY) examples/demo.py
+	rm -f seed.db
+	$(PY) -m async_factory_boy seed examples.blog.factories:PostFactory --count 100 \
+		--create-tables --url sqlite+aiosqlite:///./seed.db
 
 bench: install
 	$(PY) -m benchmarks
