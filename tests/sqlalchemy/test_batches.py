@@ -137,3 +137,18 @@ async def test_a_cancelled_batch_leaves_none_of_its_rows(session: AsyncSession) 
 
     assert not session.new
     assert await rows(session, Company) == 0
+
+
+async def test_related_factories_run_for_every_object_of_a_batch(session: AsyncSession) -> None:
+    class CompanyWithStaffFactory(CompanyFactory):
+        staff = factory.RelatedFactoryList(UserFactory, factory_related_name="company", size=2)
+
+    with counting_flushes(session) as flushes:
+        companies = await CompanyWithStaffFactory.create_batch_async(10, sqlalchemy_session=session)
+
+    assert len(flushes) <= 3
+    assert await rows(session, Company) == 10
+    assert await rows(session, User) == 20
+    for company in companies:
+        staff = await session.scalars(select(User).where(User.company_id == company.id))
+        assert len(staff.all()) == 2
