@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from async_factory_boy import AsyncFactory, MissingSessionError
+from async_factory_boy import AsyncFactory, MissingSessionError, await_
 from async_factory_boy.factory.sqlalchemy import AsyncSQLAlchemyModelFactory
 
 from .factories import CompanyFactory, MembershipFactory, UserFactory
@@ -188,3 +188,20 @@ async def test_a_failed_call_takes_its_unwritten_objects_out_of_the_session(
 
     assert not session.new
     assert await session.scalar(select(func.count()).select_from(Company)) == 0
+
+
+async def test_a_declaration_loads_a_relationship_through_await(session: AsyncSession) -> None:
+    company = await CompanyFactory.create_async(sqlalchemy_session=session)
+    await UserFactory.create_batch_async(2, company=company, sqlalchemy_session=session)
+    session.expire(company, ["users"])  # a plain read now would need a lazy load
+
+    def staff_count(company: Company) -> int:
+        await_(session.refresh(company, ["users"]))
+        return len(company.users)
+
+    class NewcomerFactory(UserFactory):
+        name = factory.LazyAttribute(lambda user: f"newcomer #{staff_count(user.company) + 1}")
+
+    newcomer = await NewcomerFactory.create_async(company=company, sqlalchemy_session=session)
+
+    assert newcomer.name == "newcomer #3"
