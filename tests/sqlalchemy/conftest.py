@@ -85,7 +85,16 @@ _SESSION_FIXTURES = {
 }
 
 
-@pytest.fixture(params=SQL_DATABASES)
+# The markers let a run select databases: ``pytest -m "not mariadb"``.
+_MARKS = {
+    "sqlite": pytest.mark.sqlite,
+    "postgres-asyncpg": pytest.mark.postgres,
+    "postgres-psycopg": pytest.mark.postgres,
+    "mariadb": pytest.mark.mariadb,
+}
+
+
+@pytest.fixture(params=[pytest.param(name, marks=_MARKS[name]) for name in SQL_DATABASES])
 def session(request: pytest.FixtureRequest) -> AsyncSession:
     """Each database in turn: a test taking ``session`` runs once per database."""
     value: AsyncSession = request.getfixturevalue(_SESSION_FIXTURES[request.param])
