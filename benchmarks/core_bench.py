@@ -121,7 +121,9 @@ def contenders(n: int) -> list[Contender]:
 
 
 def report(results: list[Result], n: int, repetitions: int) -> str:
-    baselines = {r.contender.group: r for r in results if r.contender.name.startswith("factory_boy")}
+    baselines = {
+        r.contender.group: r for r in results if r.contender.name.startswith("factory_boy")
+    }
     rows = []
     for result in results:
         base = baselines[result.contender.group]
@@ -138,8 +140,15 @@ def report(results: list[Result], n: int, repetitions: int) -> str:
             ]
         )
     table = markdown_table(
-        ["scenario", "contender", "median ms", "users/s", "us/user", "overhead us/user",
-         "vs factory_boy"],
+        [
+            "scenario",
+            "contender",
+            "median ms",
+            "users/s",
+            "us/user",
+            "overhead us/user",
+            "vs factory_boy",
+        ],
         rows,
     )
     return (
@@ -156,15 +165,17 @@ def main(argv: list[str] | None = None) -> None:
     n = 200 if args.quick else 2_000
     repetitions = args.repetitions or (2 if args.quick else 9)
 
+    results: list[Result] = []
+
     async def go() -> None:
-        results = await measure(contenders(n), items=n, repetitions=repetitions)
-        text = report(results, n, repetitions)
-        print(text)
-        if args.output:
-            with open(args.output, "w", encoding="utf-8") as out:
-                out.write(text)
+        results.extend(await measure(contenders(n), items=n, repetitions=repetitions))
 
     run(go)
+    text = report(results, n, repetitions)
+    print(text)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as out:
+            out.write(text)
 
 
 if __name__ == "__main__":
