@@ -51,6 +51,12 @@ class _BridgeGreenlet(greenlet.greenlet):  # type: ignore[misc]
 
     __slots__ = ("driver",)
 
+    # SQLAlchemy's asyncio extension lets sync ORM code (a lazy load, an autoflush) await by
+    # switching to the *parent* of the current greenlet when the greenlet carries this marker.
+    # Workers run with the driver as their parent, so such code works inside a factory call
+    # as well, instead of raising MissingGreenlet. Nothing of SQLAlchemy is imported here.
+    __sqlalchemy_greenlet_provider__ = True
+
     def __init__(self) -> None:
         super().__init__(self._serve)
         self.driver: greenlet.greenlet | None = None
@@ -118,6 +124,8 @@ async def run_in_bridge(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
     worker = idle.pop() if idle else _BridgeGreenlet()
     driver = greenlet.getcurrent()
     worker.driver = driver
+    if worker.parent is not driver:
+        worker.parent = driver
     worker.gr_context = contextvars.copy_context()
     request = worker.switch(fn, args, kwargs)
     while not isinstance(request, _Finished):

@@ -205,3 +205,16 @@ async def test_a_declaration_loads_a_relationship_through_await(session: AsyncSe
     newcomer = await NewcomerFactory.create_async(company=company, sqlalchemy_session=session)
 
     assert newcomer.name == "newcomer #3"
+
+
+async def test_a_declaration_may_lazy_load_a_relationship(session: AsyncSession) -> None:
+    company = await CompanyFactory.create_async(sqlalchemy_session=session)
+    await UserFactory.create_batch_async(2, company=company, sqlalchemy_session=session)
+    session.expire(company, ["users"])  # reading it now needs a lazy load from the database
+
+    class NewcomerFactory(UserFactory):
+        name = factory.LazyAttribute(lambda user: f"newcomer #{len(user.company.users) + 1}")
+
+    newcomer = await NewcomerFactory.create_async(company=company, sqlalchemy_session=session)
+
+    assert newcomer.name == "newcomer #3"
