@@ -9,6 +9,7 @@ factory_boy's own code, unchanged.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from factory import builder
@@ -44,6 +45,34 @@ def resolve_awaitable(value: Any, what: str, step: builder.BuildStep) -> Any:
             f"use `await {factory_name}.build_async()` (or create_async) instead."
         )
     return await_(value)
+
+
+# factory_boy re-parses a factory's declarations for every object it builds. Without
+# overrides (every SubFactory without ``sub__field`` values, every object of a batch without
+# keyword arguments) the result is the same each time, so it is parsed once per factory.
+# Declaration sets are only read during a build (their contexts are copied before use).
+_parsed_without_overrides: weakref.WeakKeyDictionary[Any, tuple[Any, Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def parse_declarations(factory_meta: Any, extras: dict[str, Any]) -> tuple[Any, Any]:
+    """The (pre, post) declaration sets of ``factory_meta`` with ``extras`` applied."""
+    if extras:
+        fresh: tuple[Any, Any] = builder.parse_declarations(
+            extras,
+            base_pre=factory_meta.pre_declarations,
+            base_post=factory_meta.post_declarations,
+        )
+        return fresh
+    parsed = _parsed_without_overrides.get(factory_meta)
+    if parsed is None:
+        parsed = _parsed_without_overrides[factory_meta] = builder.parse_declarations(
+            {},
+            base_pre=factory_meta.pre_declarations,
+            base_post=factory_meta.post_declarations,
+        )
+    return parsed
 
 
 class AsyncResolver(builder.Resolver):
@@ -82,11 +111,7 @@ class AsyncStepBuilder(builder.StepBuilder):
         super().__init__(factory_meta, extras, strategy)  # type: ignore[no-untyped-call]
 
     def build(self, parent_step: Any = None, force_sequence: int | None = None) -> Any:
-        pre, post = builder.parse_declarations(
-            self.extras,
-            base_pre=self.factory_meta.pre_declarations,
-            base_post=self.factory_meta.post_declarations,
-        )
+        pre, post = parse_declarations(self.factory_meta, self.extras)
 
         if force_sequence is not None:
             sequence = force_sequence
