@@ -100,3 +100,18 @@ def test_sync_build_explains_that_an_awaitable_needs_build_async() -> None:
 
     with pytest.raises(SyncCallError, match=r"F: the value of 'name' is awaitable.*build_async"):
         F.build()
+
+
+@pytest.mark.asyncio
+async def test_overrides_never_leak_into_later_builds_without_overrides(store: Store) -> None:
+    # Declarations parsed once for builds without overrides must stay untouched by builds
+    # that pass some, for the factory itself and for its SubFactory.
+    plain = await UserFactory.create_async(store=store)
+    custom = await UserFactory.create_async(store=store, email="x@y.z", company__name="Initech")
+    plain_again = await UserFactory.create_async(store=store)
+    assert custom.company is not None
+    assert (custom.email, custom.company.name) == ("x@y.z", "Initech")
+    for user in (plain, plain_again):
+        assert user.email == ""
+        assert user.company is not None
+        assert user.company.name.startswith("company")
