@@ -205,7 +205,8 @@ class AsyncFactory(Factory[T]):
         """Sync batch create cannot persist: point to ``create_batch_async``."""
         raise SyncCallError(
             f"{cls.__name__} is an async factory: {cls.__name__}.create_batch() cannot "
-            f"persist; use `await {cls.__name__}.create_batch_async(...)` instead."
+            f"persist; use `await {cls.__name__}.create_batch_async(...)` instead (or "
+            f"`await {cls.__name__}.create_async(...)` for one object)."
         )
 
     # -- factory_boy's internals, routed through the async builder -------------------------

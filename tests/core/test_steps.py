@@ -75,8 +75,9 @@ def test_sync_create_names_the_factory_and_create_async() -> None:
 
 
 def test_sync_create_batch_names_the_factory_and_create_batch_async() -> None:
-    with pytest.raises(TypeError, match=r"UserFactory.*create_batch_async"):
+    with pytest.raises(TypeError, match=r"UserFactory.*create_batch_async") as raised:
         UserFactory.create_batch(2)
+    assert "create_async" in str(raised.value)
 
 
 def test_calling_the_factory_names_create_async() -> None:
