@@ -7,6 +7,8 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+import factory
+
 from async_factory_boy import AsyncFactory, current_call
 
 
@@ -66,3 +68,18 @@ class StoreFactory(AsyncFactory[Any]):
         assert call is not None
         store: Store = call.get("store")
         return await store.insert(model_class(*args, **kwargs))
+
+
+class CompanyFactory(StoreFactory):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"company{n}")
+
+
+class UserFactory(StoreFactory):
+    class Meta:
+        model = User
+
+    name = factory.Sequence(lambda n: f"user{n}")
+    company = factory.SubFactory(CompanyFactory)

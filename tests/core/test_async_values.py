@@ -8,16 +8,9 @@ from typing import Any
 import factory
 import pytest
 
-from .models import Company, Membership, Store, StoreFactory, User
+from .models import CompanyFactory, Membership, Store, StoreFactory, User
 
 pytestmark = pytest.mark.asyncio
-
-
-class CompanyFactory(StoreFactory):
-    class Meta:
-        model = Company
-
-    name = factory.Sequence(lambda n: f"company{n}")
 
 
 async def fetch_name() -> str:

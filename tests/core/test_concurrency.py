@@ -11,26 +11,11 @@ import pytest
 
 from async_factory_boy import await_, current_call
 
-from .models import Company, Store, StoreFactory, User
+from .models import Company, CompanyFactory, Store, StoreFactory, User, UserFactory
 
 pytestmark = pytest.mark.asyncio
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="unset")
-
-
-class CompanyFactory(StoreFactory):
-    class Meta:
-        model = Company
-
-    name = factory.Sequence(lambda n: f"company{n}")
-
-
-class UserFactory(StoreFactory):
-    class Meta:
-        model = User
-
-    name = factory.Sequence(lambda n: f"user{n}")
-    company = factory.SubFactory(CompanyFactory)
 
 
 async def test_gather_of_100_creates_gives_100_distinct_sequence_values(store: Store) -> None:

@@ -12,24 +12,9 @@ import pytest
 
 from async_factory_boy import AsyncFactory
 
-from .models import Company, Membership, Store, StoreFactory, User
+from .models import Company, CompanyFactory, Membership, Store, StoreFactory, User, UserFactory
 
 pytestmark = pytest.mark.asyncio
-
-
-class CompanyFactory(StoreFactory):
-    class Meta:
-        model = Company
-
-    name = factory.Sequence(lambda n: f"company{n}")
-
-
-class UserFactory(StoreFactory):
-    class Meta:
-        model = User
-
-    name = factory.Sequence(lambda n: f"user{n}")
-    company = factory.SubFactory(CompanyFactory)
 
 
 async def test_sequence_gives_each_object_the_next_value(store: Store) -> None:

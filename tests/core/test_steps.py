@@ -7,26 +7,11 @@ import pytest
 
 from async_factory_boy import AsyncFactory, SyncCallError
 
-from .models import Company, Store, StoreFactory, User
+from .models import Company, CompanyFactory, Store, StoreFactory, User, UserFactory
 
 
 async def fetch_name() -> str:
     return "fetched"
-
-
-class CompanyFactory(StoreFactory):
-    class Meta:
-        model = Company
-
-    name = factory.Sequence(lambda n: f"company{n}")
-
-
-class UserFactory(StoreFactory):
-    class Meta:
-        model = User
-
-    name = factory.Sequence(lambda n: f"user{n}")
-    company = factory.SubFactory(CompanyFactory)
 
 
 @pytest.mark.asyncio
