@@ -58,19 +58,19 @@ _parsed_without_overrides: weakref.WeakKeyDictionary[Any, tuple[Any, Any]] = (
 
 def parse_declarations(factory_meta: Any, extras: dict[str, Any]) -> tuple[Any, Any]:
     """The (pre, post) declaration sets of ``factory_meta`` with ``extras`` applied."""
+    base_pre = factory_meta.pre_declarations
+    base_post = factory_meta.post_declarations
     if extras:
         fresh: tuple[Any, Any] = builder.parse_declarations(
-            extras,
-            base_pre=factory_meta.pre_declarations,
-            base_post=factory_meta.post_declarations,
+            extras, base_pre=base_pre, base_post=base_post
         )
         return fresh
-    parsed = _parsed_without_overrides.get(factory_meta)
+    # Keyed by the factory's own declaration set, so that wrappers of a factory's options
+    # (the seed command's collecting builder) share the entry of the factory they wrap.
+    parsed = _parsed_without_overrides.get(base_pre)
     if parsed is None:
-        parsed = _parsed_without_overrides[factory_meta] = builder.parse_declarations(
-            {},
-            base_pre=factory_meta.pre_declarations,
-            base_post=factory_meta.post_declarations,
+        parsed = _parsed_without_overrides[base_pre] = builder.parse_declarations(
+            {}, base_pre=base_pre, base_post=base_post
         )
     return parsed
 
