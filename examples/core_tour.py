@@ -1,4 +1,4 @@
-"""A short tour of the core: run with `make demo`."""
+"""A short tour of the core, no database needed: `python examples/core_tour.py`."""
 
 from __future__ import annotations
 
