@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 EXTRAS := test,docs,sqlalchemy,mongo,motor,django,bench
 
-.PHONY: install lint typecheck docs pytest test demo bench clean
+.PHONY: install lint typecheck docs pytest pytest-sqlalchemy20 test demo bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,22 @@ pytest: install
 	AFB_DJANGO_DB=sqlite $(VENV)/bin/pytest tests/django --ds=tests.django.settings
 	AFB_DJANGO_DB=postgres $(VENV)/bin/pytest tests/django --ds=tests.django.settings
 
-test: lint typecheck docs pytest
+# The SQLAlchemy backend supports 2.0 and 2.1: the main venv has 2.1, a second small venv
+# runs the SQLAlchemy tests on 2.0.
+VENV_SA20 ?= .venv-sqlalchemy20
+STAMP_SA20 := $(VENV_SA20)/.installed-stamp
+
+$(STAMP_SA20): pyproject.toml
+	$(PYTHON) -m venv $(VENV_SA20)
+	$(VENV_SA20)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_SA20)/bin/python -m pip install --quiet -e . "sqlalchemy[asyncio]>=2.0.20,<2.1" \
+		aiosqlite asyncpg "psycopg[binary]" asyncmy pytest pytest-asyncio anyio sqlmodel
+	touch $(STAMP_SA20)
+
+pytest-sqlalchemy20: $(STAMP_SA20)
+	$(VENV_SA20)/bin/pytest -p no:cacheprovider tests/sqlalchemy tests/sqlalchemy_legacy
+
+test: lint typecheck docs pytest pytest-sqlalchemy20
 
 # The seed command on the example blog schema, into an embedded SQLite file (started afresh:
 # the factories' sequences restart at 0, so a second run would collide on unique emails).
@@ -45,4 +60,4 @@ bench: install
 	$(PY) -m benchmarks
 
 clean:
-	rm -rf $(VENV) docs/_build .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(VENV_SA20) docs/_build .mypy_cache .ruff_cache .pytest_cache
