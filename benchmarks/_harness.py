@@ -21,6 +21,7 @@ import datetime
 import gc
 import inspect
 import os
+import pathlib
 import platform
 import statistics
 import sys
@@ -40,6 +41,7 @@ __all__ = [
     "markdown_table",
     "measure",
     "measure_peak_memory",
+    "publish",
     "ratio",
     "run",
     "today",
@@ -253,6 +255,16 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--output", default=None, help="write the markdown report to this file as well"
     )
+
+
+def publish(report: str, output: str | None) -> None:
+    """Print ``report`` and, when ``output`` names a file, write it there as well."""
+    print(report)
+    if output is not None:
+        path = pathlib.Path(output)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(report if report.endswith("\n") else report + "\n", encoding="utf-8")
+        print(f"written to {path}")
 
 
 def run(main: Callable[[], Awaitable[None]]) -> None:

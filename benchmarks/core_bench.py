@@ -26,6 +26,7 @@ from ._harness import (
     machine_description,
     markdown_table,
     measure,
+    publish,
     ratio,
     run,
     today,
@@ -189,11 +190,7 @@ def main(argv: list[str] | None = None) -> None:
         results.extend(await measure(contenders(n), items=n, repetitions=repetitions))
 
     run(go)
-    text = report(results, n, repetitions)
-    print(text)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as out:
-            out.write(text)
+    publish(report(results, n, repetitions), args.output)
 
 
 if __name__ == "__main__":

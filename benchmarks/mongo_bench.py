@@ -199,13 +199,7 @@ def main(argv: list[str] | None = None) -> None:
     with _mongo_server.mongo_server() as uri:
         server = "MONGO_URI" if configured else "SecantusDB (subprocess, WiredTiger storage)"
         report = asyncio.run(bench(args, uri, server))
-    print(report)
-    output = args.output or (None if args.quick else str(DOCS_OUTPUT))
-    if output is not None:
-        path = pathlib.Path(output)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(report, encoding="utf-8")
-        print(f"written to {path}")
+    _harness.publish(report, args.output or (None if args.quick else str(DOCS_OUTPUT)))
 
 
 if __name__ == "__main__":

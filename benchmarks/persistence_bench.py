@@ -28,6 +28,7 @@ from ._harness import (
     machine_description,
     markdown_table,
     measure,
+    publish,
     run,
     today,
 )
@@ -145,10 +146,7 @@ def main(argv: list[str] | None = None) -> None:
         texts.append(report(results, n, repetitions))
 
     run(go)
-    print(texts[0])
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as out:
-            out.write(texts[0])
+    publish(texts[0], args.output)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from benchmarks._harness import (
     markdown_table,
     measure,
     measure_peak_memory,
+    publish,
     ratio,
     today,
 )
@@ -193,11 +194,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sqlite-url", default="sqlite+aiosqlite:///./seed_bench.db")
     parser.add_argument("--postgres-url", default="")
     args = parser.parse_args(argv)
-    report = asyncio.run(amain(args))
-    print(report)
-    if args.output:
-        with open(args.output, "w") as handle:
-            handle.write(report + "\n")
+    publish(asyncio.run(amain(args)), args.output)
 
 
 if __name__ == "__main__":

@@ -557,13 +557,7 @@ def main(argv: list[str] | None = None) -> None:
     # 1.0.1 and polyfactory warn about things this benchmark does on purpose.
     warnings.simplefilter("ignore", DeprecationWarning)
     report = asyncio.run(bench(args))
-    print(report)
-    output = args.output or (None if args.quick else str(DOCS_OUTPUT))
-    if output is not None:
-        path = pathlib.Path(output)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(report, encoding="utf-8")
-        print(f"written to {path}")
+    _harness.publish(report, args.output or (None if args.quick else str(DOCS_OUTPUT)))
 
 
 if __name__ == "__main__":
