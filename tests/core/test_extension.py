@@ -21,23 +21,14 @@ from async_factory_boy import (
 )
 
 from .models import Company, Membership, Store, StoreFactory, User
+from .models import UserFactory as PlainUserFactory
 
 pytestmark = pytest.mark.asyncio
 
 
-class CompanyFactory(StoreFactory):
-    class Meta:
-        model = Company
+class UserFactory(PlainUserFactory):
+    """A user with a company (SubFactory) and a membership (RelatedFactory)."""
 
-    name = factory.Sequence(lambda n: f"company{n}")
-
-
-class UserFactory(StoreFactory):
-    class Meta:
-        model = User
-
-    name = factory.Sequence(lambda n: f"user{n}")
-    company = factory.SubFactory(CompanyFactory)
     membership = factory.RelatedFactory(
         "tests.core.test_extension.MembershipFactory", factory_related_name="user"
     )
