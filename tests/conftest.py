@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import pathlib
 from collections.abc import Iterator
 
@@ -23,6 +24,22 @@ def postgres_database() -> Iterator[str]:
         _servers.unavailable("PostgreSQL", exc)
     yield name
     _servers.drop_postgres_database(name)
+
+
+@pytest.fixture(scope="session")
+def mongo_uri() -> Iterator[str]:
+    """The URI of this run's MongoDB server (``MONGO_URI``, or a SecantusDB started here).
+
+    One server for the whole run, shared by the Mongo, persistence and seed tests.
+    """
+    from tests import _mongo_server
+
+    with contextlib.ExitStack() as stack:
+        try:
+            uri = stack.enter_context(_mongo_server.mongo_server())
+        except Exception as exc:
+            _servers.unavailable("MongoDB (SecantusDB or MONGO_URI)", exc)
+        yield uri
 
 
 @pytest.fixture(scope="session")

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 import pytest_asyncio
 from pymongo import AsyncMongoClient, monitoring
 
-from tests import _mongo_server, _servers
+from tests import _mongo_server
 
 DRIVERS = ["pymongo", "motor"]
 
@@ -51,17 +51,6 @@ class CommandLog(monitoring.CommandListener):
             for name, target, count in self.writes
             if name == "insert" and (collection is None or target == collection)
         ]
-
-
-@pytest.fixture(scope="session")
-def mongo_uri() -> Iterator[str]:
-    """The URI of this run's MongoDB server (``MONGO_URI``, or a SecantusDB started here)."""
-    with contextlib.ExitStack() as stack:
-        try:
-            uri = stack.enter_context(_mongo_server.mongo_server())
-        except Exception as exc:
-            _servers.unavailable("MongoDB (SecantusDB or MONGO_URI)", exc)
-        yield uri
 
 
 @pytest.fixture(scope="session")

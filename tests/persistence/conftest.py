@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -22,25 +21,12 @@ def store() -> MemoryPersistence[Any]:
     return MemoryPersistence()
 
 
-@pytest.fixture(scope="session")
-def persistence_mongo_uri() -> Iterator[str]:
-    """A MongoDB server for this run (``MONGO_URI``, or a SecantusDB started here)."""
-    with contextlib.ExitStack() as stack:
-        try:
-            from tests import _mongo_server
-
-            uri = stack.enter_context(_mongo_server.mongo_server())
-        except Exception as exc:
-            _servers.unavailable("MongoDB (SecantusDB or MONGO_URI)", exc)
-        yield uri
-
-
 @pytest_asyncio.fixture
-async def mongo_db(persistence_mongo_uri: str) -> AsyncIterator[Any]:
+async def mongo_db(mongo_uri: str) -> AsyncIterator[Any]:
     """A fresh database on PyMongo's async client, dropped after the test."""
     from pymongo import AsyncMongoClient
 
-    client: Any = AsyncMongoClient(persistence_mongo_uri)
+    client: Any = AsyncMongoClient(mongo_uri)
     name = f"{_servers.unique_database_name()}_{next(_database_numbers)}"
     try:
         yield client[name]

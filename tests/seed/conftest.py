@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests import _mongo_server, _servers
+from tests import _mongo_server
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -35,16 +35,6 @@ def run_seed(
         timeout=timeout,
         stdin=subprocess.DEVNULL,
     )
-
-
-@pytest.fixture(scope="session")
-def mongo_uri() -> Iterator[str]:
-    """This run's MongoDB server (``MONGO_URI`` or a SecantusDB started for the run)."""
-    try:
-        with _mongo_server.mongo_server() as uri:
-            yield uri
-    except Exception as exc:
-        _servers.unavailable("MongoDB", exc)
 
 
 @pytest.fixture
