@@ -19,7 +19,7 @@ and :class:`MongoPersistence` adapters (their drivers are imported only when use
 from ..errors import MissingPersistenceError
 from ._errors import PersistenceError, UniqueViolationError
 from ._factory import PersistenceFactory
-from ._memory import IdKind, MemoryPersistence
+from ._memory import IdKind, MemoryPersistence, Rows
 from ._mongo import MongoPersistence, default_encode
 from ._protocol import AnyPersistence, AsyncPersistence, SyncPersistence
 from ._repository import RepositoryPersistence
@@ -35,6 +35,7 @@ __all__ = [
     "PersistenceError",
     "PersistenceFactory",
     "RepositoryPersistence",
+    "Rows",
     "SQLAlchemyPersistence",
     "SyncPersistence",
     "UniqueViolationError",

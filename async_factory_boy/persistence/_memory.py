@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Generator, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
 from ._errors import PersistenceError, UniqueViolationError
 from ._fields import read_field, write_field
 
-__all__ = ["IdKind", "MemoryPersistence"]
+__all__ = ["IdKind", "MemoryPersistence", "Rows"]
 
 T = TypeVar("T")
 M = TypeVar("M")
@@ -68,6 +68,14 @@ class _Table:
         while candidate in self.rows or candidate in taken:
             candidate += 1
         return candidate
+
+
+class Rows(list[M]):
+    """A list of stored objects that may also be awaited, giving the same list."""
+
+    def __await__(self) -> Generator[Any, None, Rows[M]]:
+        return self
+        yield  # pragma: no cover - makes this a generator: awaiting it never suspends
 
 
 class MemoryPersistence(Generic[T]):
@@ -163,12 +171,15 @@ class MemoryPersistence(Generic[T]):
         return obj
 
     # -- lookups for assertions --------------------------------------------------------------
+    # They do no I/O, so they are plain methods; the lists they return may also be awaited
+    # (``await store.all(User)``), so an assertion reads the same against this store and
+    # against an async repository.
 
-    def all(self, model: type[M]) -> list[M]:
+    def all(self, model: type[M]) -> Rows[M]:
         """Every stored object of ``model``, in the order they were stored."""
         with self._lock:
             table = self._tables.get(model)
-            return [] if table is None else list(table.rows.values())
+            return Rows() if table is None else Rows(table.rows.values())
 
     def get(self, model: type[M], id: Hashable) -> M | None:
         """The stored object of ``model`` with this id, or ``None``."""
@@ -177,10 +188,10 @@ class MemoryPersistence(Generic[T]):
             found: M | None = None if table is None else table.rows.get(id)
             return found
 
-    def filter(self, model: type[M], **fields: Any) -> list[M]:
+    def filter(self, model: type[M], **fields: Any) -> Rows[M]:
         """The stored objects of ``model`` whose fields equal the given values."""
         with self._lock:
-            return list(self._find(model, fields))
+            return Rows(self._find(model, fields))
 
     def count(self, model: type) -> int:
         """How many objects of ``model`` are stored."""

@@ -286,3 +286,16 @@ async def test_get_or_create_races_from_threads(store: MemoryPersistence[Any]) -
 
     assert store.count(User) == 1
     assert all(result is results[0] for result in results)
+
+
+async def test_all_and_filter_are_plain_lists_that_may_also_be_awaited(
+    store: MemoryPersistence[Any],
+) -> None:
+    ann = await store.save(user("a@x.org", name="Ann"))
+    bob = await store.save(user("b@x.org", name="Bob"))
+
+    assert store.all(User) == [ann, bob]
+    assert await store.all(User) == [ann, bob]
+    assert store.filter(User, name="Bob") == [bob]
+    assert await store.filter(User, name="Bob") == [bob]
+    assert await store.all(Company) == []
