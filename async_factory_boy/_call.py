@@ -16,7 +16,7 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, contextmanag
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-__all__ = ["FactoryCall", "connection_argument_names", "current_call"]
+__all__ = ["FactoryCall", "current_call", "is_connection_argument"]
 
 _T = TypeVar("_T")
 
@@ -27,11 +27,6 @@ _current: contextvars.ContextVar[FactoryCall | None] = contextvars.ContextVar(
 # Names of the keyword arguments that carry a connection (``sqlalchemy_session``,
 # ``mongo_database``, ...). Backends register theirs; a call takes them out of the overrides.
 _connection_names: set[str] = set()
-
-
-def connection_argument_names() -> frozenset[str]:
-    """Every keyword argument name that some backend declared as a per-call connection."""
-    return frozenset(_connection_names)
 
 
 def is_connection_argument(name: str) -> bool:

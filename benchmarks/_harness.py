@@ -29,7 +29,7 @@ import time
 import tracemalloc
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = [
     "Contender",
@@ -46,6 +46,8 @@ __all__ = [
     "run",
     "today",
 ]
+
+_T = TypeVar("_T")
 
 #: A step of a contender: a plain function or a coroutine function, called without arguments.
 Step = Callable[[], Any]
@@ -267,6 +269,10 @@ def publish(report: str, output: str | None) -> None:
         print(f"written to {path}")
 
 
-def run(main: Callable[[], Awaitable[None]]) -> None:
-    """Run an async benchmark entry point."""
-    asyncio.run(main())
+def run(main: Callable[[], Awaitable[_T]]) -> _T:
+    """Run an async benchmark step on a fresh event loop and return its result."""
+
+    async def step() -> _T:
+        return await main()
+
+    return asyncio.run(step())

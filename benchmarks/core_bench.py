@@ -184,12 +184,7 @@ def main(argv: list[str] | None = None) -> None:
     n = 200 if args.quick else 2_000
     repetitions = args.repetitions or (2 if args.quick else 9)
 
-    results: list[Result] = []
-
-    async def go() -> None:
-        results.extend(await measure(contenders(n), items=n, repetitions=repetitions))
-
-    run(go)
+    results = run(lambda: measure(contenders(n), items=n, repetitions=repetitions))
     publish(report(results, n, repetitions), args.output)
 
 

@@ -139,14 +139,8 @@ def main(argv: list[str] | None = None) -> None:
     n = 200 if args.quick else 2_000
     repetitions = args.repetitions or (2 if args.quick else 7)
 
-    texts: list[str] = []
-
-    async def go() -> None:
-        results = await measure(contenders(n), items=n, repetitions=repetitions)
-        texts.append(report(results, n, repetitions))
-
-    run(go)
-    publish(texts[0], args.output)
+    results = run(lambda: measure(contenders(n), items=n, repetitions=repetitions))
+    publish(report(results, n, repetitions), args.output)
 
 
 if __name__ == "__main__":
