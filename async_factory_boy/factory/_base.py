@@ -224,7 +224,7 @@ class AsyncFactory(Factory[T]):
     @classmethod
     def _create(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
         call = current_call()
-        if call is not None and call.is_batch and cls._defers_batch_writes():
+        if call is not None and call.is_batch and cls._defers_batch_writes(call):
             instance = cls._build(model_class, *args, **kwargs)  # type: ignore[no-untyped-call]
             call.defer(cls, instance)
             return instance
@@ -254,7 +254,8 @@ class AsyncFactory(Factory[T]):
     # -- helpers -----------------------------------------------------------------------------
 
     @classmethod
-    def _defers_batch_writes(cls) -> bool:
+    def _defers_batch_writes(cls, call: FactoryCall) -> bool:
+        """Whether ``call`` (a batch) collects this factory's objects for one bulk write."""
         if getattr(cls._create_many_async, "__func__", None) is not _DEFAULT_CREATE_MANY:
             return True
         # The default bulk write saves through the persistence handler: defer only when
@@ -262,7 +263,7 @@ class AsyncFactory(Factory[T]):
         return (
             getattr(cls._create_async, "__func__", None) is _DEFAULT_CREATE
             and not getattr(cls._meta, "persistence_get_or_create", ())
-            and cls._persistence_handler(current_call()) is not None
+            and cls._persistence_handler(call) is not None
         )
 
     @classmethod

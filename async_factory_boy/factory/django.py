@@ -138,7 +138,7 @@ class AsyncDjangoModelFactory(AsyncFactory[T]):
     # -- creating objects ---------------------------------------------------------------------
 
     @classmethod
-    def _defers_batch_writes(cls) -> bool:
+    def _defers_batch_writes(cls, call: FactoryCall) -> bool:
         # Deciding per object (in ``_create``) rather than per class: only a batch's
         # top-level objects may be deferred, and only when a bulk insert is equivalent.
         return False
