@@ -4,6 +4,6 @@ Backends live in their own submodules (``async_factory_boy.factory.sqlalchemy``,
 ``async_factory_boy.factory.mongo``, ...) so that importing the core needs no driver.
 """
 
-from ._base import AsyncFactory
+from .._factory import AsyncFactory
 
 __all__ = ["AsyncFactory"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from ..factory._base import AsyncFactory
+from .._factory import AsyncFactory
 
 __all__ = ["PersistenceFactory"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from ._dispatch import call_method
+from .._handlers import call_method
 
 __all__ = ["RepositoryPersistence"]
 

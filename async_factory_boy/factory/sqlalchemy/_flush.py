@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy import Column, event, inspect
 from sqlalchemy.orm import Mapper
 
-from .._bridge import await_, in_bridge
-from .._call import current_call
-from ._sqlalchemy_session import CallScope
+from ..._bridge import await_, in_bridge
+from ..._call import current_call
+from ._session import CallScope
 
 __all__ = ["ModelInfo", "model_info"]
 

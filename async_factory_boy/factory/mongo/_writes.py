@@ -20,8 +20,8 @@ from typing import Any
 
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from ..errors import FactoryConfigurationError, PartialBatchError
-from ._mongo_connection import MongoTarget
+from ...errors import FactoryConfigurationError, PartialBatchError
+from ._connection import MongoTarget
 
 __all__ = ["BatchBuffer", "get_or_create"]
 

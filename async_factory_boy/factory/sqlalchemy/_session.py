@@ -16,9 +16,9 @@ from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_scoped_session
 from sqlalchemy.orm import Session, scoped_session
 
-from .._call import FactoryCall
-from ..errors import MissingSessionError, SessionTypeError
-from ._sqlalchemy_savepoint import savepoint
+from ..._call import FactoryCall
+from ...errors import MissingSessionError, SessionTypeError
+from ._savepoint import savepoint
 
 __all__ = ["SESSION_ARGUMENT", "CallScope", "resolve_session"]
 

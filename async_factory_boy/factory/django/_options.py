@@ -15,9 +15,9 @@ from typing import Any
 from factory import enums
 from factory.django import DjangoOptions
 
-from .._call import current_call
-from ._base import AsyncFactoryOptions
-from ._django_errors import DjangoModelNotFoundError, check_django_ready
+from ..._call import current_call
+from ..._factory import AsyncFactoryOptions
+from ._errors import DjangoModelNotFoundError, check_django_ready
 
 __all__ = ["AsyncDjangoOptions", "current_step"]
 

@@ -27,13 +27,13 @@ from factory import enums
 from factory.base import FactoryOptions, OptionDefault
 from factory.declarations import PostGeneration
 
-from .._bridge import await_, in_bridge, run_in_bridge
-from .._call import FactoryCall, current_call
-from ..errors import FactoryConfigurationError, SyncCallError
-from ._base import AsyncFactory
-from ._sqlalchemy_flush import model_info
-from ._sqlalchemy_get_or_create import find, insert_or_find, take_lookup
-from ._sqlalchemy_session import SESSION_ARGUMENT, CallScope, require_session, resolve_session
+from ..._bridge import await_, in_bridge, run_in_bridge
+from ..._call import FactoryCall, current_call
+from ..._factory import AsyncFactory
+from ...errors import FactoryConfigurationError, SyncCallError
+from ._flush import model_info
+from ._get_or_create import find, insert_or_find, take_lookup
+from ._session import SESSION_ARGUMENT, CallScope, require_session, resolve_session
 
 __all__ = [
     "SESSION_PERSISTENCE_COMMIT",
@@ -285,7 +285,7 @@ def __getattr__(name: str) -> Any:
     Loaded lazily: its module builds on this one, and only 1.0.1 users need it.
     """
     if name == "AsyncSQLAlchemyFactory":
-        from ._sqlalchemy_legacy import AsyncSQLAlchemyFactory
+        from ._legacy import AsyncSQLAlchemyFactory
 
         return AsyncSQLAlchemyFactory
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

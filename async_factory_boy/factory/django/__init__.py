@@ -32,18 +32,18 @@ from factory import declarations
 from factory import errors as factory_errors
 from factory.django import FileField, ImageField, Password
 
-from .._call import FactoryCall, current_call
-from ..errors import SessionTypeError
-from ._base import AsyncFactory
-from ._django_bulk import bulk_insert_is_equivalent
-from ._django_errors import (
+from ..._call import FactoryCall, current_call
+from ..._factory import AsyncFactory
+from ...errors import SessionTypeError
+from ._bulk import bulk_insert_is_equivalent
+from ._errors import (
     DjangoDatabaseNotFoundError,
     DjangoModelNotFoundError,
     DjangoNotConfiguredError,
     check_django_ready,
 )
-from ._django_options import AsyncDjangoOptions, current_step
-from ._django_signals import mute_signals
+from ._options import AsyncDjangoOptions, current_step
+from ._signals import mute_signals
 
 __all__ = [
     "AsyncDjangoModelFactory",

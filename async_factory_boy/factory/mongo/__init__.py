@@ -24,14 +24,14 @@ from typing import Any, ClassVar, TypeVar
 from bson import ObjectId
 from factory.base import FactoryOptions, OptionDefault
 
-from .._bridge import await_
-from .._call import FactoryCall, current_call
-from ..errors import FactoryConfigurationError, PartialBatchError
-from ._base import AsyncFactory
-from ._mongo_connection import DATABASE_ARGUMENT, SESSION_ARGUMENT, MongoTarget, check_target
-from ._mongo_documents import ID, DocumentCodec, codec_for
-from ._mongo_naming import resolve_collection
-from ._mongo_writes import BatchBuffer, get_or_create
+from ..._bridge import await_
+from ..._call import FactoryCall, current_call
+from ..._factory import AsyncFactory
+from ...errors import FactoryConfigurationError, PartialBatchError
+from ._connection import DATABASE_ARGUMENT, SESSION_ARGUMENT, MongoTarget, check_target
+from ._documents import ID, DocumentCodec, codec_for
+from ._naming import resolve_collection
+from ._writes import BatchBuffer, get_or_create
 
 __all__ = ["AsyncMongoFactory", "MongoFactoryOptions", "PartialBatchError"]
 

@@ -23,7 +23,7 @@ from pymongo.client_session import ClientSession
 from pymongo.collection import Collection
 from pymongo.database import Database
 
-from ..errors import MissingSessionError, SessionTypeError
+from ...errors import MissingSessionError, SessionTypeError
 
 __all__ = ["MongoTarget", "check_target"]
 

@@ -16,10 +16,10 @@ from typing import Any, TypeVar, overload
 
 import pytest
 
-from . import _pytest_loop, _pytest_seed, _pytest_session
-from ._pytest_isolation import isolated_session
-from ._pytest_lazy import LazyFixture
-from ._pytest_naming import factory_fixture_name, model_fixture_name
+from . import _factory_seed, _loop, _session
+from ._isolation import isolated_session
+from ._lazy import LazyFixture
+from ._naming import factory_fixture_name, model_fixture_name
 
 __all__ = ["LazyFixture", "isolated_session", "register"]
 
@@ -85,7 +85,7 @@ def register(
 
         return register_class
 
-    from ._pytest_fixtures import Registration, define_fixtures
+    from ._fixtures import Registration, define_fixtures
 
     _check_registrable(factory_class)
     factory_name = factory_fixture_name(factory_class)
@@ -96,7 +96,7 @@ def register(
             f"would both be called {model_name!r}; pass another model fixture name, "
             f"register({factory_class.__name__}, 'some_name')."
         )
-    fixture, argument = _pytest_session.session_for(factory_class, session_fixture)
+    fixture, argument = _session.session_for(factory_class, session_fixture)
     registration = Registration(
         factory_class=factory_class,
         factory_name=factory_name,
@@ -116,7 +116,7 @@ def _caller_namespace() -> MutableMapping[str, Any]:
 
 
 def _check_registrable(factory_class: type[Any]) -> None:
-    from .factory import AsyncFactory
+    from ..factory import AsyncFactory
 
     name = getattr(factory_class, "__name__", repr(factory_class))
     if not (isinstance(factory_class, type) and issubclass(factory_class, AsyncFactory)):
@@ -137,7 +137,7 @@ def _check_registrable(factory_class: type[Any]) -> None:
 def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
     group = parser.getgroup("async_factory_boy", "async_factory_boy")
     group.addoption(
-        _pytest_seed.OPTION,
+        _factory_seed.OPTION,
         dest="factory_seed",
         default=None,
         metavar="N",
@@ -145,38 +145,38 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
         "(default: a random seed, printed in the header).",
     )
     parser.addini(
-        _pytest_seed.INI_OPTION,
+        _factory_seed.INI_OPTION,
         "seed for factory_boy's random and Faker (like --factory-seed).",
         default="",
     )
     parser.addini(
-        _pytest_session.INI_OPTION,
+        _session.INI_OPTION,
         "session fixture per connection argument, one 'argument = fixture' per line "
         "(default: sqlalchemy_session = db_session, mongo_database = mongo_database).",
         type="linelist",
         default=[],
     )
     # Conftests call register() before pytest_configure: give it the config right away.
-    _pytest_session.use_pluginmanager(pluginmanager)
+    _session.use_pluginmanager(pluginmanager)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[_pytest_seed.seed_key] = _pytest_seed.chosen_seed(config)
+    config.stash[_factory_seed.seed_key] = _factory_seed.chosen_seed(config)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    seed = config.stash[_pytest_seed.seed_key]
+    seed = config.stash[_factory_seed.seed_key]
     return f"async_factory_boy: factory seed {seed} (replay with --factory-seed={seed})"
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    _pytest_session.use_pluginmanager(None)
+    _session.use_pluginmanager(None)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    _pytest_session.check_session_fixtures(item)
-    _pytest_seed.reseed(item.config.stash[_pytest_seed.seed_key])
+    _session.check_session_fixtures(item)
+    _factory_seed.reseed(item.config.stash[_factory_seed.seed_key])
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -184,9 +184,9 @@ def pytest_fixture_setup(
     fixturedef: Any, request: pytest.FixtureRequest
 ) -> Generator[None, Any, Any]:
     function = fixturedef.func
-    if not _pytest_loop.is_model_fixture(function):
+    if not _loop.is_model_fixture(function):
         return (yield)
-    fixturedef.func = _pytest_loop.route(function, request)
+    fixturedef.func = _loop.route(function, request)
     try:
         return (yield)
     finally:

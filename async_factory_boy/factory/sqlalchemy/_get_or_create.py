@@ -18,7 +18,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ._sqlalchemy_savepoint import savepoint
+from ._savepoint import savepoint
 
 __all__ = ["find", "insert_or_find", "take_lookup"]
 

@@ -8,16 +8,16 @@ from factory import enums
 from factory import errors as factory_errors
 from factory.base import Factory, FactoryOptions, OptionDefault
 
-from .._bridge import await_, in_bridge, run_in_bridge
-from .._builder import AsyncStepBuilder, is_awaitable
-from .._call import (
+from ._bridge import await_, in_bridge, run_in_bridge
+from ._builder import AsyncStepBuilder, is_awaitable
+from ._call import (
     FactoryCall,
     activate,
     current_call,
     is_connection_argument,
     register_connection_arguments,
 )
-from ..errors import (
+from .errors import (
     FactoryConfigurationError,
     MissingPersistenceError,
     SessionTypeError,
@@ -126,7 +126,7 @@ class AsyncFactory(Factory[T]):
         ``Meta.persistence``) and, with none, instantiates without persisting. Backends
         override it; ``current_call()`` gives the call's connection arguments.
         """
-        from ..persistence._dispatch import get_or_create_with, save_with
+        from ._handlers import get_or_create_with, save_with
 
         instance = model_class(*args, **kwargs)
         handler = cls._persistence_handler(current_call())
@@ -156,7 +156,7 @@ class AsyncFactory(Factory[T]):
         The default hands them to the persistence handler's ``save_many``; it is used only
         when the call has a handler.
         """
-        from ..persistence._dispatch import save_many_with
+        from ._handlers import save_many_with
 
         handler = cls._persistence_handler(current_call())
         if handler is None:  # not reached: without a handler, batch writes are not deferred

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from bson import ObjectId
 
-from ..errors import FactoryConfigurationError
+from ...errors import FactoryConfigurationError
 
 __all__ = ["DocumentCodec", "codec_for", "encode_value"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured  # type: ignore[import-untyped]
 from django.utils.connection import ConnectionDoesNotExist  # type: ignore[import-untyped]
 
-from ..errors import FactoryConfigurationError, MissingSessionError
+from ...errors import FactoryConfigurationError, MissingSessionError
 
 __all__ = [
     "DjangoDatabaseNotFoundError",

@@ -25,8 +25,8 @@ from typing import Any
 import pytest
 from factory import declarations
 
-from ._pytest_lazy import LazyFixture
-from ._pytest_naming import SEPARATOR, model_fixture_name
+from ._lazy import LazyFixture
+from ._naming import SEPARATOR, model_fixture_name
 
 __all__ = ["NOT_PROVIDED", "Registration", "define_fixtures"]
 

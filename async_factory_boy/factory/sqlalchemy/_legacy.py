@@ -38,9 +38,9 @@ from factory import enums
 from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
 from sqlalchemy.orm import scoped_session
 
-from .._call import FactoryCall
-from ..errors import MissingSessionError, SessionTypeError
-from .sqlalchemy import (
+from ..._call import FactoryCall
+from ...errors import MissingSessionError, SessionTypeError
+from . import (
     SESSION_PERSISTENCE_COMMIT,
     AsyncSQLAlchemyModelFactory,
     AsyncSQLAlchemyOptions,
