@@ -1,80 +1,199 @@
-"""Run factories with the create strategy, but hand each object over instead of saving it.
+"""One SQL batch: objects taken over for the bulk writer, the ORM session where it is needed.
 
-The seed command writes whole batches with bulk statements, so the factories must not
-persist objects one by one. Yet it must build exactly what ``create_batch_async`` would:
-post-generation hooks see ``create=True`` (the common ``if not create: return`` idiom keeps
-working) and RelatedFactory objects are made too. A small builder does that without
-touching the factories: it wraps each factory's ``_meta`` so that ``instantiate`` builds
-the object with ``_build`` and hands it to a collector, and the ``_after_postgeneration``
-save step is skipped. Everything else is the core's resolution, greenlet bridge included.
+The seed command must store the rows ``create_batch_async(sqlalchemy_session=...)`` would.
+Each batch is one call of the core's :func:`~async_factory_boy._capture.create_batch_captured`
+with a real ``AsyncSession`` on the seed's connection as ``sqlalchemy_session``:
+
+- Objects of plain SQLAlchemy factories (no ``_create_async`` override, no get_or_create,
+  no ``async def`` hook) are taken over: built without a session and written at the end of
+  the batch with Core ``insert()`` executemany (:mod:`._sql_plan`), the fast path.
+- Everything else is declined and persisted by the backend through the session, exactly as
+  in a test; nested factory calls made from hooks get that session too.
+- Flush on demand: when a declaration or hook reads a generated key (``o.parent.id``) of a
+  taken-over object, the batch switches to the session: the objects taken so far are added
+  to it and flushed, the read gets the real key, and the rest of the batch goes through the
+  backend. A batch in which the session was used in any way is written by the session's
+  flush, so objects are never written twice and every relationship is honoured.
+
+So factories that never read keys keep the bulk speed, and the others get test semantics.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextvars
+import functools
+import inspect as pyinspect
 from typing import Any
 
-from factory import enums
+from factory.declarations import PostGeneration
+from sqlalchemy import Column, event, inspect
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import Mapper
 
-from .._bridge import run_in_bridge
-from .._builder import AsyncStepBuilder
-from .._call import FactoryCall, activate
+from .. import await_, in_bridge
+from .._capture import DECLINED, create_batch_captured
 from ..factory import AsyncFactory
+from ..factory.sqlalchemy import AsyncSQLAlchemyModelFactory
+from ._sql_plan import UnsupportedModel, write_objects
 
-__all__ = ["Collector", "build_collected"]
+__all__ = ["write_batch"]
 
-#: Receives every object the create strategy reaches, with the factory that made it.
-Collector = Callable[[type[AsyncFactory[Any]], Any], None]
+_SESSION_ARGUMENT = "sqlalchemy_session"
+_active: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar(
+    "async_factory_boy_seed_batch", default=None
+)
 
 
-class _CollectingOptions:
-    """A factory's ``_meta`` whose persistence steps are diverted to a collector."""
+def _default(cls: type, name: str) -> Any:
+    return vars(cls)[name].__func__
 
-    __slots__ = ("_collect", "_options")
 
-    def __init__(self, options: Any, collect: Collector) -> None:
-        self._options = options
-        self._collect = collect
+_PLAIN = {
+    "_create_async": _default(AsyncSQLAlchemyModelFactory, "_create_async"),
+    "_create": _default(AsyncSQLAlchemyModelFactory, "_create"),
+    "_create_many_async": _default(AsyncFactory, "_create_many_async"),
+    "_after_postgeneration_async": _default(AsyncFactory, "_after_postgeneration_async"),
+}
+_bulk_capable: dict[type, bool] = {}
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._options, name)
 
-    def instantiate(self, step: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        factory = self._options.factory
-        if not issubclass(factory, AsyncFactory):  # factory.List, factory.Dict: plain values
-            return self._options.instantiate(step=step, args=args, kwargs=kwargs)
-        instance = factory._build(self._options.get_model_class(), *args, **kwargs)
-        self._collect(factory, instance)
+def bulk_capable(factory: type) -> bool:
+    """Whether objects of ``factory`` can be taken over for the bulk writer.
+
+    Only when the backend would do nothing but ``session.add(Model(**values))``: any
+    override of a persistence step, a get_or_create, or an ``async def`` hook (which the
+    backend flushes for, so it can read keys) leaves the object to the backend.
+    """
+    known = _bulk_capable.get(factory)
+    if known is None:
+        known = _bulk_capable[factory] = _is_plain(factory)
+    return known
+
+
+def _is_plain(factory: type) -> bool:
+    if not issubclass(factory, AsyncSQLAlchemyModelFactory):
+        return False
+    if any(getattr(getattr(factory, n), "__func__", None) is not f for n, f in _PLAIN.items()):
+        return False
+    if factory._meta.sqlalchemy_get_or_create:
+        return False
+    model_class = factory._meta.get_model_class()  # type: ignore[no-untyped-call]
+    if not isinstance(inspect(model_class, raiseerr=False), Mapper):
+        return False
+    return not any(
+        isinstance(declaration, PostGeneration)
+        and pyinspect.iscoroutinefunction(declaration.function)
+        for declaration in factory._meta.post_declarations.declarations.values()
+    )
+
+
+_watched: set[type] = set()
+
+
+def _watch(model_class: type) -> None:
+    """Learn about reads of ``model_class``'s generated columns (flush on demand)."""
+    if model_class in _watched:
+        return
+    _watched.add(model_class)
+    mapper: Mapper[Any] = inspect(model_class)
+    for prop in mapper.column_attrs:
+        columns = [c for c in prop.columns if isinstance(c, Column)]
+        if any(
+            c.primary_key
+            or c.default is not None
+            or c.server_default is not None
+            or c.computed is not None
+            or c.identity is not None
+            for c in columns
+        ):
+            listener = functools.partial(_on_read, prop.key)
+            event.listen(prop.class_attribute, "init_scalar", listener, retval=True, propagate=True)
+
+
+def _on_read(key: str, target: Any, value: Any, dict_: dict[str, Any]) -> Any:
+    if key in dict_:  # another listener flushed already
+        return dict_[key]
+    batch = _active.get()
+    return value if batch is None else batch.key_read(target, key, value, dict_)
+
+
+class _Batch:
+    """The objects of one batch, and whether its session took over."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.captured: list[Any] = []
+        self._captured_ids: set[int] = set()
+        self._switched = False
+
+    def capture(
+        self,
+        factory: type[AsyncFactory[Any]],
+        model_class: type[Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> Any:
+        if self._switched or not bulk_capable(factory):
+            return DECLINED
+        instance = model_class(*args, **kwargs)  # as the backend builds it
+        _watch(type(instance))
+        self.captured.append(instance)
+        self._captured_ids.add(id(instance))
         return instance
 
-    def use_postgeneration_results(self, step: Any, instance: Any, results: Any) -> None:
-        """The factory's save-after-post-generation step: the collector saves instead."""
+    def key_read(self, target: Any, key: str, value: Any, dict_: dict[str, Any]) -> Any:
+        """A generated key of an object of this batch is read: flush for it, if we can."""
+        state = inspect(target)
+        ours = id(target) in self._captured_ids or (
+            state.pending and state.session is self.session.sync_session
+        )
+        if not ours or not in_bridge():
+            return value  # not ours, or on the event loop, where the backend gives None too
+        self.switch_to_session()
+        await_(self.session.flush())
+        if key not in dict_ and state.persistent and key in state.unloaded:
+            await_(self.session.refresh(target, attribute_names=[key]))
+        return dict_.get(key, value)
+
+    def switch_to_session(self) -> None:
+        """From now on the batch is written by the session's flush, as in a test."""
+        self._switched = True
+        self.session.add_all(self.captured)
+
+    def session_used(self) -> bool:
+        sync = self.session.sync_session
+        return self._switched or bool(sync.new) or bool(sync.identity_map) or bool(sync.dirty)
+
+    async def write(self, conn: AsyncConnection) -> None:
+        """The end of the batch: one bulk write, or the session's flush."""
+        if not self.session_used():
+            try:
+                await write_objects(conn, self.captured)
+                return
+            except UnsupportedModel:  # raised before anything is written
+                pass
+        self.switch_to_session()
+        await self.session.flush()
 
 
-class _CollectingStepBuilder(AsyncStepBuilder):
-    """The core's builder over collecting options; sub-factories inherit both."""
+async def write_batch(conn: AsyncConnection, factory: type[AsyncFactory[Any]], size: int) -> None:
+    """Create ``size`` objects of ``factory`` on ``conn`` (inside its open transaction)."""
+    session = AsyncSession(bind=conn)
+    batch = _Batch(session)
 
-    def __init__(self, factory_meta: Any, extras: dict[str, Any], strategy: str) -> None:
-        super().__init__(factory_meta, extras, strategy)
-        self._collect: Collector = factory_meta._collect
+    async def finish() -> None:
+        await batch.write(conn)
 
-    def recurse(self, factory_meta: Any, extras: dict[str, Any]) -> AsyncStepBuilder:
-        options = _CollectingOptions(factory_meta, self._collect)
-        return self.__class__(options, extras, strategy=self.strategy)
-
-
-def _build_all(factory: type[AsyncFactory[Any]], size: int, collect: Collector) -> None:
-    options = _CollectingOptions(factory._meta, collect)
-    for _ in range(size):
-        _CollectingStepBuilder(options, {}, enums.CREATE_STRATEGY).build()
-
-
-async def build_collected(factory: type[AsyncFactory[Any]], size: int, collect: Collector) -> None:
-    """Make ``size`` objects of ``factory`` (and everything they need) into ``collect``.
-
-    It runs as one batch call: ``current_call()`` inside hooks sees a call of ``factory``
-    with the create strategy and no connection.
-    """
-    call = FactoryCall(factory=factory, strategy=enums.CREATE_STRATEGY, connection={}, size=size)
-    with activate(call):
-        await run_in_bridge(_build_all, factory, size, collect)
+    token = _active.set(batch)
+    try:
+        await create_batch_captured(
+            factory,
+            size,
+            connection={_SESSION_ARGUMENT: session},
+            capture=batch.capture,
+            before_finish=finish,
+        )
+        await session.flush()  # whatever a hook added after the batch's write
+    finally:
+        _active.reset(token)
+        await session.close()
