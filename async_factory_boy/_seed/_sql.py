@@ -127,6 +127,8 @@ class SqlWriter:
         except Exception as exc:  # unknown dialect, sync driver, missing driver package
             raise SeedError(
                 f"invalid database URL {self._target.display!r}: {one_line(exc)}"
+                f"{self._target.hint}",
+                cause=exc,
             ) from None
         event.listen(self._engine.sync_engine, "after_execute", self._counter)
         try:
@@ -134,7 +136,9 @@ class SqlWriter:
         except Exception as exc:
             await self._engine.dispose()
             self._engine = None
-            raise SeedError(f"cannot connect to {self._target.display}: {one_line(exc)}") from None
+            raise SeedError(
+                f"cannot connect to {self._target.display}: {one_line(exc)}", cause=exc
+            ) from None
 
     async def create_tables(self, factories: list[type[AsyncFactory[Any]]]) -> None:
         """``create_all`` on the metadata of every model reached (existing tables stay)."""
