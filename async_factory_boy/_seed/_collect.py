@@ -60,9 +60,11 @@ _bulk_capable: dict[type, bool] = {}
 def bulk_capable(factory: type) -> bool:
     """Whether objects of ``factory`` can be taken over for the bulk writer.
 
-    Only when the backend would do nothing but ``session.add(Model(**values))``: any
-    override of a persistence step, a get_or_create, or an ``async def`` hook (which the
-    backend flushes for, so it can read keys) leaves the object to the backend.
+    Only when the backend would do nothing but ``session.add(Model(**values))`` and flush
+    for a key read: any override of a persistence step, a get_or_create, an ``async def``
+    hook (which the backend flushes for, so it can read keys) or
+    ``sqlalchemy_session_persistence = None`` (no flush on demand) leaves the object to the
+    backend.
     """
     known = _bulk_capable.get(factory)
     if known is None:
@@ -77,6 +79,8 @@ def _is_plain(factory: type) -> bool:
         return False
     if factory._meta.sqlalchemy_get_or_create:
         return False
+    if factory._meta.sqlalchemy_session_persistence is None:
+        return False  # added, never flushed for: a key read gives None, as in a test
     model_class = factory._meta.get_model_class()  # type: ignore[no-untyped-call]
     if not isinstance(inspect(model_class, raiseerr=False), Mapper):
         return False
@@ -142,13 +146,13 @@ class _Batch:
         return instance
 
     def key_read(self, target: Any, key: str, value: Any, dict_: dict[str, Any]) -> Any:
-        """A generated key of an object of this batch is read: flush for it, if we can."""
-        state = inspect(target)
-        ours = id(target) in self._captured_ids or (
-            state.pending and state.session is self.session.sync_session
-        )
-        if not ours or not in_bridge():
+        """A generated key of an object taken over is read: flush for it, if we can.
+
+        Objects in the session are the backend's: its own listener decides for them.
+        """
+        if id(target) not in self._captured_ids or not in_bridge():
             return value  # not ours, or on the event loop, where the backend gives None too
+        state = inspect(target)
         self.switch_to_session()
         await_(self.session.flush())
         if key not in dict_ and state.persistent and key in state.unloaded:

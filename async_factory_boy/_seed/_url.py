@@ -210,7 +210,7 @@ def _parse_sql(url: str, redact: Redactor) -> Target:
         else "dialect+driver://..."
     )
     try:
-        dialect: Any = parsed.get_dialect(True)  # the async variant, as create_async_engine
+        dialect: Any = _async_dialect(parsed)
     except NoSuchModuleError:
         dialect = None  # an unknown dialect: the engine says so when connecting
     if dialect is not None and not getattr(dialect, "is_async", False):
@@ -226,6 +226,14 @@ def _parse_sql(url: str, redact: Redactor) -> Target:
             hosts.extend(item.split(","))
     local = parsed.get_backend_name() == "sqlite" or all(_is_local_host(h) for h in hosts)
     return Target("sql", url, display, local, None, hint)
+
+
+def _async_dialect(parsed: Any) -> Any:
+    """The dialect class ``create_async_engine`` would use for ``parsed``."""
+    try:
+        return parsed.get_dialect(True)  # the async variant (psycopg's, say)
+    except TypeError:  # a SQLAlchemy without the flag
+        return parsed.get_dialect()
 
 
 def _parse_mongo(url: str, database: str | None, redact: Redactor) -> Target:

@@ -105,6 +105,17 @@ class ChildOfUserFactory(UserFactory):
     label = factory.LazyAttribute(lambda o: f"child-of-{o.company.id}")
 
 
+class UnflushedChildFactory(ChildOfUserFactory):
+    """``sqlalchemy_session_persistence = None``: added to the session, never flushed for."""
+
+    class Meta:
+        sqlalchemy_session_persistence = None
+
+    company = factory.SubFactory(
+        CompanyFactory, name=factory.LazyAttribute(lambda o: f"Unflushed {o.factory_parent.name}")
+    )
+
+
 class VipUserFactory(UserFactory):
     """Trait, Maybe, ``__`` overrides, SelfAttribute on a sub-object, a lazy load."""
 
@@ -210,6 +221,7 @@ class CrossBackendFactory(UserFactory):
 DOCUMENTED = (
     "UserFactory",
     "ChildOfUserFactory",
+    "UnflushedChildFactory",
     "VipUserFactory",
     "CompanyWithUsersFactory",
     "MembershipFactory",
