@@ -48,9 +48,15 @@ def _default(cls: type, name: str) -> Any:
     return vars(cls)[name].__func__
 
 
-_PLAIN = {
+_PLAIN_SQLALCHEMY = {
     "_create_async": _default(AsyncSQLAlchemyModelFactory, "_create_async"),
     "_create": _default(AsyncSQLAlchemyModelFactory, "_create"),
+}
+_PLAIN_CORE = {
+    "_create_async": _default(AsyncFactory, "_create_async"),
+    "_create": _default(AsyncFactory, "_create"),
+}
+_PLAIN_BOTH = {
     "_create_many_async": _default(AsyncFactory, "_create_many_async"),
     "_after_postgeneration_async": _default(AsyncFactory, "_after_postgeneration_async"),
 }
@@ -61,10 +67,10 @@ def bulk_capable(factory: type) -> bool:
     """Whether objects of ``factory`` can be taken over for the bulk writer.
 
     Only when the backend would do nothing but ``session.add(Model(**values))`` and flush
-    for a key read: any override of a persistence step, a get_or_create, an ``async def``
-    hook (which the backend flushes for, so it can read keys) or
-    ``sqlalchemy_session_persistence = None`` (no flush on demand) leaves the object to the
-    backend.
+    for a key read (a plain ``AsyncFactory`` of a mapped model: nothing at all). Any override
+    of a persistence step, a get_or_create, an ``async def`` hook (which the backend flushes
+    for, so it can read keys) or ``sqlalchemy_session_persistence = None`` (no flush on
+    demand) leaves the object to the backend.
     """
     known = _bulk_capable.get(factory)
     if known is None:
@@ -73,15 +79,24 @@ def bulk_capable(factory: type) -> bool:
 
 
 def _is_plain(factory: type) -> bool:
-    if not issubclass(factory, AsyncSQLAlchemyModelFactory):
+    if issubclass(factory, AsyncSQLAlchemyModelFactory):
+        steps = {**_PLAIN_SQLALCHEMY, **_PLAIN_BOTH}
+        if factory._meta.sqlalchemy_get_or_create:
+            return False
+        if factory._meta.sqlalchemy_session_persistence is None:
+            return False  # added, never flushed for: a key read gives None, as in a test
+    elif issubclass(factory, AsyncFactory):
+        # A plain AsyncFactory of a mapped model persists nothing by itself; the seed
+        # writes its objects (unless it saves through a persistence handler).
+        steps = {**_PLAIN_CORE, **_PLAIN_BOTH}
+        options: Any = factory._meta
+        if options.persistence is not None or options.persistence_required:
+            return False
+    else:
         return False
-    if any(getattr(getattr(factory, n), "__func__", None) is not f for n, f in _PLAIN.items()):
+    if any(getattr(getattr(factory, n), "__func__", None) is not f for n, f in steps.items()):
         return False
-    if factory._meta.sqlalchemy_get_or_create:
-        return False
-    if factory._meta.sqlalchemy_session_persistence is None:
-        return False  # added, never flushed for: a key read gives None, as in a test
-    model_class = factory._meta.get_model_class()  # type: ignore[no-untyped-call]
+    model_class = factory._meta.get_model_class()
     if not isinstance(inspect(model_class, raiseerr=False), Mapper):
         return False
     return not any(

@@ -13,7 +13,7 @@ from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from async_factory_boy import await_, current_call
+from async_factory_boy import AsyncFactory, await_, current_call
 from async_factory_boy.factory.mongo import AsyncMongoFactory
 from async_factory_boy.factory.sqlalchemy import AsyncSQLAlchemyModelFactory
 
@@ -198,6 +198,15 @@ class MemberWithAsyncHookFactory(MemberWithSyncHookFactory):
             tags = await TagFactory.create_batch_async(2)
             (await self.awaitable_attrs.tags).extend(tags)
             self.name = f"{self.name} #{self.id}"
+
+
+class PlainCompanyFactory(AsyncFactory[Company]):
+    """A plain AsyncFactory of a mapped model: it persists nothing itself, the seed writes it."""
+
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"Plain {n}")
 
 
 class MongoCompanyFactory(AsyncMongoFactory[dict[str, Any]]):

@@ -67,6 +67,7 @@ def test_reading_a_generated_key_switches_the_batch_to_the_session(
     ("name", "bulk"),
     [
         ("UserFactory", True),
+        ("PlainCompanyFactory", True),
         ("CompanyWithUsersFactory", True),  # RelatedFactory and a sync hook: still bulk
         ("AuditedUserFactory", False),  # _create_async overridden
         ("SharedCompanyFactory", False),  # get_or_create
