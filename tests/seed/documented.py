@@ -116,6 +116,19 @@ class UnflushedChildFactory(ChildOfUserFactory):
     )
 
 
+class CommittedChildFactory(ChildOfUserFactory):
+    """``sqlalchemy_session_persistence = "commit"``."""
+
+    class Meta:
+        sqlalchemy_session_persistence = "commit"
+
+
+class CountingUserFactory(UserFactory):
+    """Reads a relationship collection of a sub-object (a lazy load on a persistent one)."""
+
+    label = factory.LazyAttribute(lambda user: f"{len(user.company.users)} colleagues")
+
+
 class VipUserFactory(UserFactory):
     """Trait, Maybe, ``__`` overrides, SelfAttribute on a sub-object, a lazy load."""
 
@@ -231,6 +244,8 @@ DOCUMENTED = (
     "UserFactory",
     "ChildOfUserFactory",
     "UnflushedChildFactory",
+    "CommittedChildFactory",
+    "CountingUserFactory",
     "VipUserFactory",
     "CompanyWithUsersFactory",
     "MembershipFactory",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.seed._db import drop_tables
 from tests.seed.conftest import run_seed
+from tests.seed.documented import Base as DocumentedBase
 
 POSTS = "tests.seed.factories:PostFactory"
 SECRET = "hunter2-S3cret"
@@ -76,6 +78,7 @@ def test_a_password_in_the_query_string_stays_out_of_the_summary(
         f"{postgres_asyncpg_url}?password={SECRET}",
     )
 
+    drop_tables(postgres_asyncpg_url, DocumentedBase.metadata)
     assert result.returncode == 0, result.stderr
     assert SECRET not in result.stdout + result.stderr
     assert "?password=*** in" in result.stdout
