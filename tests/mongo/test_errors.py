@@ -12,6 +12,7 @@ from async_factory_boy.errors import (
     SessionTypeError,
     SyncCallError,
 )
+from async_factory_boy.persistence import MemoryPersistence
 from tests.mongo.factories import AuthorFactory, PublisherFactory
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.mongo]
@@ -59,3 +60,12 @@ async def test_a_sync_session_is_refused(mongo_uri: str, mongo_database: Any) ->
 async def test_sync_create_points_to_create_async() -> None:
     with pytest.raises(SyncCallError, match=r"create_async"):
         AuthorFactory.create()
+
+
+async def test_a_persistence_handler_is_refused_by_a_mongo_factory(mongo_database: Any) -> None:
+    with pytest.raises(
+        SessionTypeError, match=r"^PublisherFactory persists through mongo_database="
+    ):
+        await PublisherFactory.create_async(
+            mongo_database=mongo_database, persistence=MemoryPersistence()
+        )

@@ -30,10 +30,11 @@ from factory.declarations import PostGeneration
 from ..._bridge import await_, in_bridge, run_in_bridge
 from ..._call import FactoryCall, current_call
 from ..._factory import AsyncFactory
+from ..._scope import CallScope
 from ...errors import FactoryConfigurationError, SyncCallError
 from ._flush import model_info
 from ._get_or_create import find, insert_or_find, take_lookup
-from ._session import SESSION_ARGUMENT, CallScope, require_session, resolve_session
+from ._session import SESSION_ARGUMENT, SessionScope, require_session, resolve_session
 
 __all__ = [
     "SESSION_PERSISTENCE_COMMIT",
@@ -57,7 +58,19 @@ VALID_SESSION_PERSISTENCE_TYPES: Final = (
 
 SessionPersistence = Literal["flush", "commit"] | None
 
-_PARAMS_KEY: Final = "sqlalchemy.params"
+
+class _PassedParams(CallScope):
+    """The overrides each level of a get_or_create factory was called with, innermost last.
+
+    get_or_create re-reads by the values the caller passed (as factory_boy does); they are
+    kept per call, since concurrent calls of one factory must not share them.
+    """
+
+    __slots__ = ("stack",)
+
+    def __init__(self, call: FactoryCall) -> None:
+        super().__init__(call)
+        self.stack: list[dict[str, Any]] = []
 
 
 class AsyncSQLAlchemyOptions(FactoryOptions):
@@ -150,6 +163,8 @@ class AsyncSQLAlchemyModelFactory(AsyncFactory[T]):
     _options_class = AsyncSQLAlchemyOptions
     _meta: AsyncSQLAlchemyOptions
     _connection_arguments: ClassVar[tuple[str, ...]] = (SESSION_ARGUMENT,)
+    _saves_through_handlers: ClassVar[bool] = False
+    _default_create_async: ClassVar[bool] = True  # _create_async below is how it persists
 
     class Meta:
         abstract = True
@@ -163,17 +178,19 @@ class AsyncSQLAlchemyModelFactory(AsyncFactory[T]):
             resolve_session(cls, call)  # optional for build, but must be the right kind
 
     @classmethod
+    def _exclusive_resources(cls, call: FactoryCall) -> tuple[object, ...]:
+        """The call's ``AsyncSession``: one call at a time may flush through it."""
+        session = resolve_session(cls, call)
+        return () if session is None else (session,)
+
+    @classmethod
     def _generate(cls, strategy: str, params: dict[str, Any]) -> Any:
         if not cls._meta.sqlalchemy_get_or_create:
             return super()._generate(strategy, params)
-        # get_or_create re-reads by the values the caller passed (as factory_boy does);
-        # kept per call, since concurrent calls of one factory must not share them.
         call = current_call()
-        stack: list[dict[str, Any]] | None = None if call is None else call.state.get(_PARAMS_KEY)
-        if call is not None and stack is None:
-            stack = call.state[_PARAMS_KEY] = []
-        if stack is None:
+        if call is None:
             return super()._generate(strategy, params)
+        stack = call.scope(_PassedParams, cls).stack
         stack.append(params)
         try:
             return super()._generate(strategy, params)
@@ -191,7 +208,7 @@ class AsyncSQLAlchemyModelFactory(AsyncFactory[T]):
 
     @classmethod
     def _create(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
-        if getattr(cls._create_async, "__func__", None) is not _DEFAULT_CREATE_ASYNC:
+        if not cls._default_create_async:
             return super()._create(model_class, *args, **kwargs)  # a user's override
         if not in_bridge():
             raise SyncCallError(
@@ -213,18 +230,15 @@ class AsyncSQLAlchemyModelFactory(AsyncFactory[T]):
                 f"{cls.__name__} persists only inside a factory call; use "
                 f"`await {cls.__name__}.create_async(...)`."
             )
-        scope, new = CallScope.open(cls, call)
+        scope = call.scope(SessionScope, cls)
         persistence = cls._meta.sqlalchemy_session_persistence
         if persistence is not None:
-            if not (scope.flushes or scope.commit) and call.is_batch:
+            if call.is_batch and scope.savepoint is None:
                 # Open the batch's SAVEPOINT before its first object is added.
-                await_(call.enter_async_context(scope.guard(batch=True)))
-                new = False
+                await_(scope.open_savepoint())
             scope.flushes = True
             if persistence == SESSION_PERSISTENCE_COMMIT:
                 scope.commit = True
-        if new:
-            await_(call.enter_async_context(scope.guard(batch=False)))
         info = model_info(model_class)
         if cls._meta.sqlalchemy_get_or_create:
             obj = cls._get_or_create(scope, call, model_class, args, kwargs)
@@ -244,7 +258,7 @@ class AsyncSQLAlchemyModelFactory(AsyncFactory[T]):
     @classmethod
     def _get_or_create(
         cls,
-        scope: CallScope,
+        scope: SessionScope,
         call: FactoryCall,
         model_class: type[Any],
         args: tuple[Any, ...],
@@ -255,14 +269,14 @@ class AsyncSQLAlchemyModelFactory(AsyncFactory[T]):
         existing = await_(find(scope.session, model_class, lookup))
         if existing is not None:
             return existing
-        stack = call.state.get(_PARAMS_KEY)
+        params = call.find_scope(_PassedParams)
+        stack = [] if params is None else params.stack
         passed = stack[-1] if stack and call.factory is cls else {}
         fallback = {name: passed[name] for name in fields if name in passed}
         obj = model_class(*args, **lookup, **kwargs)
         return await_(insert_or_find(scope.session, model_class, obj, (lookup, fallback)))
 
 
-_DEFAULT_CREATE_ASYNC = AsyncSQLAlchemyModelFactory.__dict__["_create_async"].__func__
 _async_hooks: dict[type, bool] = {}
 
 
