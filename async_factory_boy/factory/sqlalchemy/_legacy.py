@@ -40,7 +40,7 @@ from sqlalchemy.orm import scoped_session
 
 from ..._call import FactoryCall
 from ...errors import MissingSessionError, SessionTypeError
-from . import (
+from ._factory import (
     SESSION_PERSISTENCE_COMMIT,
     AsyncSQLAlchemyModelFactory,
     AsyncSQLAlchemyOptions,
