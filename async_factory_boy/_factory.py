@@ -246,11 +246,7 @@ class AsyncFactory(Factory[T]):
             and not getattr(cls._meta, "persistence_required", False)
         ):
             return model_class(*args, **kwargs)  # nothing to persist, nothing to await
-        if not in_bridge():
-            raise SyncCallError(
-                f"{cls.__name__} is an async factory reached from a sync create(); create "
-                f"the outer object with `await ....create_async(...)`."
-            )
+        cls._require_bridge()
         result = cls._create_async(model_class, *args, **kwargs)
         return await_(result) if is_awaitable(result) else result
 
@@ -284,6 +280,19 @@ class AsyncFactory(Factory[T]):
         if handler is None:
             handler = getattr(cls._meta, "persistence", None)
         return handler
+
+    @classmethod
+    def _require_bridge(cls) -> None:
+        """Persisting needs a factory call's bridge: refuse a sync ``create()`` that got here.
+
+        (A sync ``create()`` of a plain factory_boy factory can reach an async factory
+        through a SubFactory.)
+        """
+        if not in_bridge():
+            raise SyncCallError(
+                f"{cls.__name__} is an async factory reached from a sync create(); create "
+                f"the outer object with `await ....create_async(...)`."
+            )
 
     @classmethod
     def _check_persistence_argument(cls, call: FactoryCall) -> None:

@@ -31,8 +31,7 @@ class MongoScope(CallScope):
 
     @classmethod
     def open(cls, factory: type, call: FactoryCall) -> MongoScope:
-        reached = None if call.factory is factory else call.factory.__name__
-        return cls(call, check_target(factory.__name__, call, reached))
+        return cls(call, check_target(factory, call))
 
     def add(self, factory: Any, instance: Any) -> Any:
         """Insert ``instance``'s document now, or hold it for the batch's ``insert_many``."""

@@ -9,7 +9,7 @@ from factory import enums
 from factory.base import FactoryOptions, OptionDefault
 from factory.declarations import PostGeneration
 
-from ..._bridge import await_, in_bridge, run_in_bridge
+from ..._bridge import await_, run_in_bridge
 from ..._call import FactoryCall, current_call
 from ..._factory import AsyncFactory
 from ..._scope import CallScope
@@ -192,11 +192,7 @@ class AsyncSQLAlchemyModelFactory(AsyncFactory[T]):
     def _create(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
         if not cls._default_create_async:
             return super()._create(model_class, *args, **kwargs)  # a user's override
-        if not in_bridge():
-            raise SyncCallError(
-                f"{cls.__name__} is an async factory reached from a sync create(); create "
-                f"the outer object with `await ....create_async(...)`."
-            )
+        cls._require_bridge()
         # Already in the call's greenlet: persist right here, no coroutine per object.
         return cls._persist(model_class, args, kwargs)
 
