@@ -8,6 +8,7 @@ from factory import enums
 from factory import errors as factory_errors
 from factory.base import Factory, FactoryOptions, OptionDefault
 
+from ._auto_fields import AutoFieldsMode, AutoFieldsOptions, describe
 from ._bridge import await_, in_bridge, run_in_bridge
 from ._builder import AsyncStepBuilder, is_awaitable
 from ._call import FactoryCall, activate, current_call
@@ -36,7 +37,7 @@ def _check_persistence(meta: Any, value: Any) -> None:
         )
 
 
-class AsyncFactoryOptions(FactoryOptions):
+class AsyncFactoryOptions(AutoFieldsOptions):
     """factory_boy's options plus the persistence ones of :class:`AsyncFactory`.
 
     - ``persistence``: the default handler ``create_async`` saves through (a per-call
@@ -49,7 +50,7 @@ class AsyncFactoryOptions(FactoryOptions):
 
     def _build_default_options(self) -> list[OptionDefault]:
         return [
-            *super()._build_default_options(),  # type: ignore[no-untyped-call]
+            *super()._build_default_options(),
             OptionDefault("persistence", None, inherit=True, checker=_check_persistence),
             OptionDefault("persistence_required", False, inherit=True),
             OptionDefault("persistence_get_or_create", (), inherit=True),
@@ -137,6 +138,28 @@ class AsyncFactory(Factory[T]):
             enums.BUILD_STRATEGY, kwargs, size=cls._check_size(size)
         )
         return result
+
+    # -- fields derived from the model (``Meta.auto_fields``) ---------------------------------
+
+    @classmethod
+    def auto_declarations(cls) -> dict[str, str]:
+        """What ``Meta.auto_fields`` derived for this factory, field by field (readable)."""
+        return describe(getattr(cls._meta, "auto_declarations", {}))
+
+    @classmethod
+    def _derive_declarations(
+        cls, model: type, mode: AutoFieldsMode
+    ) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """Declarations for the model's fields that ``auto_fields`` should fill.
+
+        Returns the declarations by field name, and the names among them that are helpers to
+        leave out of the model's arguments (``Meta.exclude``). The default reads type hints
+        (dataclasses, pydantic, attrs, TypedDict, annotated ``__init__``); backends with a
+        schema of their own override it.
+        """
+        from ._type_fields import derive_from_type_hints
+
+        return derive_from_type_hints(cls, model, mode)
 
     # -- extension points for backends and users ------------------------------------------
 
