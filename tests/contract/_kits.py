@@ -14,6 +14,7 @@ the suite's database fixtures (``sqlite_url``, ``postgres_asyncpg_url``, ``mongo
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,9 @@ import factory
 import pytest
 
 from async_factory_boy import AsyncFactory
+
+#: Whether this is a Django invocation (``--ds=tests.django.settings``): the Django kit only.
+DJANGO = os.environ.get("DJANGO_SETTINGS_MODULE") == "tests.django.settings"
 
 Connect = Callable[[], AbstractAsyncContextManager[dict[str, Any]]]
 Count = Callable[..., Awaitable[int]]
@@ -46,12 +50,8 @@ class Kit:
     pending: dict[str, str] = field(default_factory=dict)
 
     def writes(self) -> list[str]:
-        """The model ("parent" / "child") of each write sent since the last :meth:`forget`."""
+        """The model ("parent" / "child") of each write sent to the database so far."""
         return self.read_log(self.log)
-
-    def forget(self) -> None:
-        """Start the write log afresh (after a test's set-up writes)."""
-        self.log.clear()
 
     def require(self, request: pytest.FixtureRequest, behaviour: str) -> None:
         """Skip with the kit's reason if the backend cannot do ``behaviour``; mark it as a

@@ -10,7 +10,6 @@ settings must never leak into the main run, and the main run's kits do not need 
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -20,7 +19,7 @@ import pytest_asyncio
 
 from tests.contract import _kits
 
-DJANGO = os.environ.get("DJANGO_SETTINGS_MODULE") == "tests.django.settings"
+DJANGO = _kits.DJANGO
 
 _SQL_URLS = {
     "sqlite": ("sqlite_url", pytest.mark.sqlite),
@@ -62,8 +61,7 @@ def _memory(request: pytest.FixtureRequest, name: str) -> AbstractAsyncContextMa
 def _django(request: pytest.FixtureRequest, name: str) -> AbstractAsyncContextManager[_kits.Kit]:
     from tests.contract import _django_kit
 
-    request.getfixturevalue("async_db")
-    return _django_kit.django_kit(request)
+    return _django_kit.django_kit(request.getfixturevalue("queries"))
 
 
 _OPENERS: dict[str, Any] = {}

@@ -14,9 +14,11 @@ import factory
 import pytest
 
 from async_factory_boy.errors import MissingSessionError, SessionTypeError, SyncCallError
-from tests.contract._kits import Kit, holder_of
+from tests.contract._kits import DJANGO, Kit, holder_of
 
-pytestmark = pytest.mark.asyncio
+pytestmark = [pytest.mark.asyncio]
+if DJANGO:  # the test's transaction, opened before the kit (see tests/django/conftest.py)
+    pytestmark.append(pytest.mark.usefixtures("async_db"))
 
 
 def _id(obj: Any) -> Any:
@@ -87,7 +89,7 @@ class TestBatch:
         kit.require(request, "failing_batch_declaration")
 
         with pytest.raises(LookupError, match="third object"):
-            await kit.child.create_batch_async(5, label=_fail_third(), **kit.conn)
+            await kit.child.create_batch_async(5, parent__name=_fail_third(), **kit.conn)
 
         assert await kit.count("parent") == 0
         assert await kit.count("child") == 0
