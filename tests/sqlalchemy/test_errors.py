@@ -64,8 +64,3 @@ def test_an_unknown_persistence_is_a_type_error_at_class_definition() -> None:
             class Meta:
                 model = User
                 sqlalchemy_session_persistence = "save"
-
-
-def test_sync_create_points_to_create_async() -> None:
-    with pytest.raises(TypeError, match=r"create_async"):
-        UserFactory.create()
