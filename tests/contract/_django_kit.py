@@ -32,9 +32,11 @@ class DjangoParentFactory(AsyncDjangoModelFactory[Company]):
 class DjangoChildFactory(AsyncDjangoModelFactory[User]):
     class Meta:
         model = User
+        exclude = ("parent",)
 
     username = factory.Sequence(lambda n: f"child{n}")
-    company = factory.SubFactory(DjangoParentFactory)
+    parent = factory.SubFactory(DjangoParentFactory)  # the contract's name for it
+    company = factory.SelfAttribute("parent")
 
 
 class DjangoParentByNameFactory(DjangoParentFactory):
