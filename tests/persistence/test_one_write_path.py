@@ -183,3 +183,18 @@ async def test_the_sqlite_begin_rule_respects_autocommit_unless_asked(sqlite_url
             assert raw.driver_connection.in_transaction
     finally:
         await engine.dispose()
+
+
+@pytest.mark.mongo
+async def test_mongo_adapter_get_or_create_names_itself_for_an_unknown_field(mongo_db: Any) -> None:
+    from async_factory_boy.errors import FactoryConfigurationError
+
+    class TypoFactory(AsyncFactory[APIKey]):
+        class Meta:
+            model = APIKey
+            persistence_get_or_create = ("kee",)
+
+        key = "k"
+
+    with pytest.raises(FactoryConfigurationError, match=r"MongoPersistence\.get_or_create names"):
+        await TypoFactory.create_async(persistence=MongoPersistence(mongo_db))
