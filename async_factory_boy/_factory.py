@@ -183,7 +183,7 @@ class AsyncFactory(Factory[T]):
                 raise FactoryConfigurationError(
                     f"{cls.__name__}: Meta.persistence_get_or_create needs a handler with a "
                     f"get_or_create(obj, fields) method; {type(handler).__name__} has none "
-                    "(MemoryPersistence and SQLAlchemyPersistence have one)."
+                    "(MemoryPersistence, SQLAlchemyPersistence and MongoPersistence have one)."
                 )
             return await get_or_create_with(handler, instance, fields)
         return await save_with(handler, instance)
@@ -348,9 +348,12 @@ class AsyncFactory(Factory[T]):
         An ``AsyncSession`` (or a MongoDB client session) runs one operation at a time: the
         call holds it for its whole run (see :mod:`async_factory_boy._locks`), so
         ``asyncio.gather`` of creates on one session runs them one after another. Backends
-        override it; the default has none.
+        override it; the default is the persistence handler's ``exclusive_resource``, for
+        handlers that have one (``SQLAlchemyPersistence``: its session).
         """
-        return ()
+        handler = cls._persistence_handler(call)
+        resource = getattr(handler, "exclusive_resource", None)
+        return () if resource is None else (resource,)
 
     @classmethod
     def _missing_persistence(cls) -> MissingPersistenceError:

@@ -159,6 +159,8 @@ class AsyncDjangoModelFactory(AsyncFactory[T]):
     @classmethod
     def _create(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
         call = current_call()
+        if call is not None:
+            call.scope(DjangoScope, cls).atomic_batch(cls._database_alias(call))
         if call is not None and cls._can_defer_to_bulk_insert(call, model_class):
             instance = model_class(*args, **kwargs)
             return call.scope(DeferredWrites, cls).add(cls, instance)
