@@ -13,6 +13,8 @@ import dataclasses
 import datetime
 import decimal
 import enum
+import functools
+import re
 import types
 import typing
 import uuid
@@ -24,6 +26,7 @@ from factory.declarations import Dict, LazyFunction, List, Transformer
 from factory.faker import Faker
 
 from ._auto_fields import AutoFieldsMode, ModelSubFactory, cannot_derive
+from ._regex_values import UnsupportedPattern, matching_string
 
 __all__ = ["FieldSpec", "derive_from_type_hints", "model_fields"]
 
@@ -185,7 +188,12 @@ def declaration_for(
         return Faker("pydecimal", right_digits=2, min_value=low, max_value=high)
     if issubclass(kind, str):
         if "pattern" in constraints:
-            return Faker("regexify", text=str(constraints["pattern"]).strip("^$"))
+            pattern = str(constraints["pattern"])
+            try:
+                matching_string(pattern)  # refuse a pattern it cannot satisfy, now
+            except (UnsupportedPattern, re.error):
+                return None
+            return LazyFunction(functools.partial(matching_string, pattern))
         low = int(constraints.get("min_length", 1))
         high = int(constraints.get("max_length", max(low, 20)))
         return Faker("pystr", min_chars=max(low, 1), max_chars=max(high, 1))
