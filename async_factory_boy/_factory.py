@@ -15,6 +15,7 @@ from ._call import FactoryCall, activate, current_call
 from ._handlers import get_or_create_with, save_many_with, save_with
 from ._locks import hold_exclusively
 from ._scope import BUILTIN_CONNECTION_ARGUMENTS, CallScope, reached_from
+from ._type_fields import derive_from_type_hints
 from .errors import (
     FactoryConfigurationError,
     MissingPersistenceError,
@@ -157,9 +158,7 @@ class AsyncFactory(Factory[T]):
         (dataclasses, pydantic, attrs, TypedDict, annotated ``__init__``); backends with a
         schema of their own override it.
         """
-        from ._type_fields import derive_from_type_hints
-
-        return derive_from_type_hints(cls, model, mode)
+        return derive_from_type_hints(cls, model, mode, AsyncFactory)
 
     # -- extension points for backends and users ------------------------------------------
 

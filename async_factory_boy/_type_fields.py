@@ -215,14 +215,16 @@ def declaration_for(
 
 
 def derive_from_type_hints(
-    factory_class: Any, model: type, mode: AutoFieldsMode
+    factory_class: Any, model: type, mode: AutoFieldsMode, plain: type
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """Declarations for ``model``'s fields; an unsupported required type is an error."""
-    from ._factory import AsyncFactory
+    """Declarations for ``model``'s fields; an unsupported required type is an error.
+
+    A nested model is built by an auto factory of ``plain`` (a factory that stores nothing
+    itself: the parent holds the nested object).
+    """
 
     def nested(kind: type) -> Any:
-        # A nested model is built (never stored on its own): the parent holds it.
-        return ModelSubFactory(kind, AsyncFactory, registered=False)
+        return ModelSubFactory(kind, plain, registered=False)
 
     derived: dict[str, Any] = {}
     for spec in model_fields(model):
