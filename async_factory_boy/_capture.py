@@ -27,7 +27,9 @@ from factory import enums
 from ._bridge import await_, run_in_bridge
 from ._builder import AsyncStepBuilder
 from ._call import FactoryCall, activate
-from ._factory import AsyncFactory
+from ._factory import AsyncFactory, DeferredWrites
+from ._locks import hold_exclusively
+from ._scope import CallScope
 
 __all__ = ["DECLINED", "Capture", "create_batch_captured"]
 
@@ -100,6 +102,20 @@ def _build_all(factory: type[AsyncFactory[Any]], size: int, capture: Capture) ->
     return made
 
 
+class _BeforeFinish(CallScope):
+    """The caller's end-of-batch step: opened first, so it finishes before the backends'."""
+
+    __slots__ = ("callback",)
+
+    def __init__(self, call: FactoryCall) -> None:
+        super().__init__(call)
+        self.callback: Callable[[], Awaitable[None]] | None = None
+
+    async def finish(self) -> None:
+        if self.callback is not None:
+            await self.callback()
+
+
 async def create_batch_captured(
     factory: type[AsyncFactory[Any]],
     size: int,
@@ -121,15 +137,18 @@ async def create_batch_captured(
     call = FactoryCall(
         factory=factory, strategy=enums.CREATE_STRATEGY, connection=dict(connection), size=size
     )
+    factory._check_persistence_argument(call)
     factory._prepare_call(call)
     if before_finish is not None:
-        call.on_success(before_finish)  # registered first: runs before the backends' writes
-    with activate(call):
-        try:
-            made = await run_in_bridge(_build_all, factory, size, capture)
-            result: list[Any] = await factory._write_deferred(call, made)
-        except BaseException as exc:
-            await call.finish(exc)
-            raise
-        await call.finish(None)
+        call.scope(_BeforeFinish, factory).callback = before_finish
+    async with hold_exclusively(factory._exclusive_resources(call)):
+        with activate(call):
+            try:
+                made = await run_in_bridge(_build_all, factory, size, capture)
+            except BaseException as exc:
+                await call.finish(exc)
+                raise
+            await call.finish(None)
+    deferred = call.find_scope(DeferredWrites)
+    result: list[Any] = made if deferred is None else deferred.replace_in(made)
     return result

@@ -44,22 +44,6 @@ _active: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar(
 )
 
 
-def _default(cls: type, name: str) -> Any:
-    return vars(cls)[name].__func__
-
-
-_PLAIN_SQLALCHEMY = {
-    "_create_async": _default(AsyncSQLAlchemyModelFactory, "_create_async"),
-    "_create": _default(AsyncSQLAlchemyModelFactory, "_create"),
-}
-_PLAIN_CORE = {
-    "_create_async": _default(AsyncFactory, "_create_async"),
-    "_create": _default(AsyncFactory, "_create"),
-}
-_PLAIN_BOTH = {
-    "_create_many_async": _default(AsyncFactory, "_create_many_async"),
-    "_after_postgeneration_async": _default(AsyncFactory, "_after_postgeneration_async"),
-}
 _bulk_capable: dict[type, bool] = {}
 
 
@@ -79,30 +63,31 @@ def bulk_capable(factory: type) -> bool:
 
 
 def _is_plain(factory: type) -> bool:
+    if not issubclass(factory, AsyncFactory):
+        return False
+    if not factory._default_create_async or factory._writes_batches:
+        return False  # a user's _create_async, or a bulk write of the factory's own
+    if factory._awaits_after_postgeneration:
+        return False
+    options: Any = factory._meta
     if issubclass(factory, AsyncSQLAlchemyModelFactory):
-        steps = {**_PLAIN_SQLALCHEMY, **_PLAIN_BOTH}
-        if factory._meta.sqlalchemy_get_or_create:
+        if options.sqlalchemy_get_or_create:
             return False
-        if factory._meta.sqlalchemy_session_persistence is None:
+        if options.sqlalchemy_session_persistence is None:
             return False  # added, never flushed for: a key read gives None, as in a test
-    elif issubclass(factory, AsyncFactory):
+    elif factory._saves_through_handlers:
         # A plain AsyncFactory of a mapped model persists nothing by itself; the seed
         # writes its objects (unless it saves through a persistence handler).
-        steps = {**_PLAIN_CORE, **_PLAIN_BOTH}
-        options: Any = factory._meta
         if options.persistence is not None or options.persistence_required:
             return False
     else:
-        return False
-    if any(getattr(getattr(factory, n), "__func__", None) is not f for n, f in steps.items()):
-        return False
-    model_class = factory._meta.get_model_class()
-    if not isinstance(inspect(model_class, raiseerr=False), Mapper):
+        return False  # another backend's factory
+    if not isinstance(inspect(options.get_model_class(), raiseerr=False), Mapper):
         return False
     return not any(
         isinstance(declaration, PostGeneration)
         and pyinspect.iscoroutinefunction(declaration.function)
-        for declaration in factory._meta.post_declarations.declarations.values()
+        for declaration in options.post_declarations.declarations.values()
     )
 
 

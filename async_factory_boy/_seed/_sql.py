@@ -60,20 +60,13 @@ def _reached_factories(factory: type[Any]) -> list[type[Any]]:
     return seen
 
 
-_DEFAULT_CREATE = vars(AsyncFactory)["_create"].__func__
-_DEFAULT_CREATE_ASYNC = vars(AsyncFactory)["_create_async"].__func__
-
-
 def _needs_another_connection(factory: type[Any]) -> bool:
     """A factory of another backend that persists, so it needs a connection of its own."""
     if not issubclass(factory, AsyncFactory) or issubclass(factory, AsyncSQLAlchemyModelFactory):
         return False
     if getattr(factory._meta, "embedded", False) or factory._meta.abstract:
         return False
-    own_steps = (
-        getattr(factory._create, "__func__", None) is not _DEFAULT_CREATE
-        or getattr(factory._create_async, "__func__", None) is not _DEFAULT_CREATE_ASYNC
-    )
+    own_steps = not factory._saves_through_handlers  # Mongo, Django: a connection of their own
     needs_handler = bool(getattr(factory._meta, "persistence_required", False)) and (
         getattr(factory._meta, "persistence", None) is None
     )
