@@ -161,6 +161,14 @@ class MembershipFactory(AsyncSQLAlchemyModelFactory[Membership]):
     role = "member"
 
 
+class AutoMembershipFactory(AsyncSQLAlchemyModelFactory[Membership]):
+    """``auto_fields``: a hidden parent company whose key is read (flushed on demand)."""
+
+    class Meta:
+        model = Membership
+        auto_fields = True
+
+
 class AuditedUserFactory(UserFactory):
     """``_create_async`` overridden, adding an object through the call's session."""
 
@@ -249,6 +257,7 @@ DOCUMENTED = (
     "VipUserFactory",
     "CompanyWithUsersFactory",
     "MembershipFactory",
+    "AutoMembershipFactory",
     "AuditedUserFactory",
     "SharedCompanyFactory",
     "MemberWithSyncHookFactory",
