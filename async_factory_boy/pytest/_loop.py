@@ -19,24 +19,25 @@ from typing import Any
 
 import pytest
 
-__all__ = ["is_model_fixture", "route"]
+__all__ = ["route"]
 
 _ASYNCIO_MARKS = ("_force_asyncio_fixture", "_loop_scope")
 
 
-def is_model_fixture(function: object) -> bool:
-    """Whether ``function`` is a model fixture made by ``register()``."""
-    return getattr(function, "_async_factory_boy_fixture", False) is True
-
-
 def route(
-    function: Callable[..., Coroutine[Any, Any, Any]], request: pytest.FixtureRequest
+    function: Callable[..., Coroutine[Any, Any, Any]],
+    create: Callable[..., Coroutine[Any, Any, Any]],
+    request: pytest.FixtureRequest,
 ) -> Callable[..., Coroutine[Any, Any, Any]]:
-    """The fixture function to hand to the async plugin that runs this request's test."""
+    """What to hand to the async plugin that runs this request's test in place of ``function``.
+
+    The result looks like the model fixture ``function`` (name, signature) and awaits
+    ``create`` (the creation prepared for this request) on that plugin's loop.
+    """
     config = request.config
     marker = request.node.get_closest_marker("asyncio")
     if marker is None and "anyio_backend" in request.fixturenames:
-        return _copy(function, asyncio_loop_scope=None)
+        return _copy(function, create, asyncio_loop_scope=None)
     if marker is None and not config.pluginmanager.hasplugin("asyncio"):
         fixture = request.fixturename
         pytest.fail(
@@ -50,15 +51,17 @@ def route(
         loop_scope = marker.kwargs.get("loop_scope") or marker.kwargs.get("scope")
     if loop_scope is None:
         loop_scope = _ini(config, "asyncio_default_test_loop_scope") or "function"
-    return _copy(function, asyncio_loop_scope=loop_scope)
+    return _copy(function, create, asyncio_loop_scope=loop_scope)
 
 
 def _copy(
-    function: Callable[..., Coroutine[Any, Any, Any]], asyncio_loop_scope: str | None
+    function: Callable[..., Coroutine[Any, Any, Any]],
+    create: Callable[..., Coroutine[Any, Any, Any]],
+    asyncio_loop_scope: str | None,
 ) -> Callable[..., Coroutine[Any, Any, Any]]:
     @functools.wraps(function)
     async def routed(**kwargs: Any) -> Any:
-        return await function(**kwargs)
+        return await create(**kwargs)
 
     for attr in _ASYNCIO_MARKS:
         routed.__dict__.pop(attr, None)
