@@ -33,7 +33,13 @@ from ..._factory import AsyncFactory
 from ...errors import FactoryConfigurationError, SyncCallError
 from ._flush import model_info
 from ._get_or_create import find, insert_or_find, take_lookup
-from ._session import SESSION_ARGUMENT, CallScope, require_session, resolve_session
+from ._session import (
+    COMMIT_EACH_CALL,
+    SESSION_ARGUMENT,
+    CallScope,
+    require_session,
+    resolve_session,
+)
 
 __all__ = [
     "SESSION_PERSISTENCE_COMMIT",
@@ -221,7 +227,9 @@ class AsyncSQLAlchemyModelFactory(AsyncFactory[T]):
                 await_(call.enter_async_context(scope.guard(batch=True)))
                 new = False
             scope.flushes = True
-            if persistence == SESSION_PERSISTENCE_COMMIT:
+            if persistence == SESSION_PERSISTENCE_COMMIT or scope.session.info.get(
+                COMMIT_EACH_CALL
+            ):
                 scope.commit = True
         if new:
             await_(call.enter_async_context(scope.guard(batch=False)))

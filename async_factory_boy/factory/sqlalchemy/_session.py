@@ -20,10 +20,15 @@ from ..._call import FactoryCall
 from ...errors import MissingSessionError, SessionTypeError
 from ._savepoint import savepoint
 
-__all__ = ["SESSION_ARGUMENT", "CallScope", "resolve_session"]
+__all__ = ["COMMIT_EACH_CALL", "SESSION_ARGUMENT", "CallScope", "resolve_session"]
 
 #: The keyword argument that carries the session of a call.
 SESSION_ARGUMENT: Final = "sqlalchemy_session"
+
+#: ``session.info`` key: when true, every factory call that flushes also commits (without
+#: expiring). ``isolated_session`` sets it, so test data leaves the savepoint the
+#: application may roll back.
+COMMIT_EACH_CALL: Final = "async_factory_boy.commit_each_call"
 
 # Keys of this backend's entries in ``FactoryCall.state``.
 _SESSION_KEY: Final = "sqlalchemy.session"
