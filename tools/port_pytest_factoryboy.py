@@ -69,9 +69,7 @@ def port(checkout: pathlib.Path, target: pathlib.Path) -> None:
     shutil.copytree(checkout / "tests", target / "tests")
     for path in (target / "tests").rglob("*.py"):
         path.write_text(rewrite(path.read_text()))
-    (target / "pytest.ini").write_text(
-        "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
-    )
+    (target / "pytest.ini").write_text("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
 
 
 def main() -> int:

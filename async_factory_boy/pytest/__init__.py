@@ -19,12 +19,14 @@ from typing import Any, TypeVar, overload
 import pytest
 
 from . import _factory_seed, _loop, _session
+from ._bound import FactoryFixture
 from ._isolation import isolated_session
 from ._lazy import LazyFixture
 from ._naming import factory_fixture_name, get_model_name, named_model
 from ._request import FactoryboyRequest, factoryboy_request
 
 __all__ = [
+    "FactoryFixture",
     "FactoryboyRequest",
     "LazyFixture",
     "factoryboy_request",

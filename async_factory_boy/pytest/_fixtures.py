@@ -28,9 +28,9 @@ from factory import declarations
 
 from ._bound import bind
 from ._lazy import LazyFixture
-from ._naming import GENERIC_MODELS, SEPARATOR, get_model_name, model_fixture_name
+from ._naming import GENERIC_MODELS, SEPARATOR, get_model_name
 
-__all__ = ["NOT_PROVIDED", "ModelSpec", "RelatedLink", "Registration", "define_fixtures"]
+__all__ = ["NOT_PROVIDED", "ModelSpec", "Registration", "RelatedLink", "define_fixtures"]
 
 
 class _NotProvided:
@@ -186,9 +186,7 @@ def _registrable_sub_model(declaration: Any, model_name: str) -> str | None:
     return None if name == model_name else name
 
 
-def _related_link(
-    attr: str, argname: str, declaration: Any, model_name: str
-) -> RelatedLink | None:
+def _related_link(attr: str, argname: str, declaration: Any, model_name: str) -> RelatedLink | None:
     """How ``attr`` (a RelatedFactory) links to its model fixture, if it can."""
     related_factory = declaration.get_factory()
     if related_factory._meta.model is None:

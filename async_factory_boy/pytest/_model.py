@@ -81,7 +81,7 @@ def link_related(
     model = request.fixturename or ""
     # The object is cached, but pytest records the fixture as done only once this hook
     # returns; until then a related fixture asking for it would look like a recursion.
-    request._fixture_defs[model] = fixturedef  # type: ignore[attr-defined]
+    request._fixture_defs[model] = fixturedef
     for link in links:
         if _blocked(request, link.model):
             deferred.append(Deferred(link.argname, model, _blocked_for(link.model)))

@@ -71,9 +71,7 @@ async def company_names(session: AsyncSession) -> list[str]:
 
 async def test_application_rollback_keeps_what_factories_made(engine: AsyncEngine) -> None:
     async with isolated_session(engine) as session:
-        user = await UserFactory.create_async(
-            company__name="single", sqlalchemy_session=session
-        )
+        user = await UserFactory.create_async(company__name="single", sqlalchemy_session=session)
         assert user.company.name == "single"  # the call's commit expired nothing
         await CompanyFactory.create_batch_async(
             2, name=factory.Iterator(["batch 0", "batch 1"]), sqlalchemy_session=session
