@@ -74,9 +74,6 @@ def link_related(
     request: pytest.FixtureRequest, fixturedef: Any, links: Iterable[RelatedLink]
 ) -> None:
     """Ask for the related fixtures of a model fixture whose object is now cached."""
-    links = list(links)
-    if not links:
-        return
     deferred: list[Deferred] = []
     model = request.fixturename or ""
     # The object is cached, but pytest records the fixture as done only once this hook
@@ -87,35 +84,32 @@ def link_related(
             deferred.append(Deferred(link.argname, model, _blocked_for(link.model)))
         else:
             request.getfixturevalue(link.argname)
-    if deferred:
-        factoryboy_request: FactoryboyRequest = request.getfixturevalue("factoryboy_request")
-        factoryboy_request.defer(deferred)
+    factoryboy_request: FactoryboyRequest = request.getfixturevalue("factoryboy_request")
+    factoryboy_request.defer(deferred)
+    factoryboy_request.evaluate(request)  # what waited for this object, if anything
 
 
 def _blocked_for(model: str) -> Callable[[pytest.FixtureRequest], bool]:
-    # Checked from another fixture's setup (or the test's): that fixture is not cached yet.
-    return lambda request: _blocked(request, model, include_self=True)
+    return lambda request: _blocked(request, model)
 
 
-def _blocked(request: pytest.FixtureRequest, model: str, include_self: bool = False) -> bool:
-    """Whether fixture ``model``, or one it needs, is being set up above ``request``."""
+def _blocked(request: pytest.FixtureRequest, model: str) -> bool:
+    """Whether fixture ``model``, or one it needs, is being set up at or above ``request``."""
     in_progress = _in_progress(request)
-    if include_self and request.fixturename:
-        in_progress.add(request.fixturename)
     if not in_progress:
         return False
     return bool(in_progress & _closure(request, model))
 
 
 def _in_progress(request: pytest.FixtureRequest) -> set[str]:
-    """Fixtures whose setup is under way above ``request`` (not ``request``'s own)."""
+    """Fixtures of ``request``'s chain whose setup is under way (no value cached yet)."""
     names: set[str] = set()
-    parent = getattr(request, "_parent_request", None)
-    while parent is not None:
-        name = getattr(parent, "fixturename", None)
-        if name:
-            names.add(name)
-        parent = getattr(parent, "_parent_request", None)
+    current: Any = request
+    while current is not None:
+        fixturedef = getattr(current, "_fixturedef", None)
+        if fixturedef is not None and fixturedef.cached_result is None:
+            names.add(current.fixturename)
+        current = getattr(current, "_parent_request", None)
     return names
 
 
