@@ -25,10 +25,14 @@ from ._lazy import LazyFixture
 from ._naming import factory_fixture_name, get_model_name, named_model
 from ._request import FactoryboyRequest, factoryboy_request
 
+#: pytest-factoryboy's name for the ``factoryboy_request`` fixture's type.
+Request = FactoryboyRequest
+
 __all__ = [
     "FactoryFixture",
     "FactoryboyRequest",
     "LazyFixture",
+    "Request",
     "factoryboy_request",
     "get_model_name",
     "isolated_session",
@@ -71,8 +75,9 @@ def register(
 ) -> F | Callable[[F], F]:
     """Define fixtures for an async factory in the calling module (or conftest, or class).
 
-    ``register(UserFactory)`` defines ``user_factory`` (the class), ``user`` (one object,
-    awaited ``create_async``) and one ``user__<attr>`` fixture per declaration. Also a class
+    ``register(UserFactory)`` defines ``user_factory`` (the factory, bound to the session
+    fixture), ``user`` (one object, awaited ``create_async``) and one ``user__<attr>``
+    fixture per declaration, as pytest-factoryboy's ``register`` does. Also a class
     decorator, bare (``@register``) or called (``@register(_name="admin")``).
 
     Args:
@@ -83,6 +88,10 @@ def register(
             ini option ``async_factory_boy_session_fixtures`` changes the defaults).
         overrides: attribute values for this model fixture (``register(UserFactory,
             "admin", is_admin=True)``); a :class:`LazyFixture` takes one from a fixture.
+
+    Raises:
+        RegistrationError: ``factory_class`` is not a concrete ``AsyncFactory``, or its
+            model fixture would be named like its factory fixture.
     """
     namespace = _caller_locals if _caller_locals is not None else _caller_namespace()
     if factory_class is None:
