@@ -307,9 +307,8 @@ def _model_fixture(spec: ModelSpec) -> Any:
     create_model.__doc__ = (
         f"One {registration.factory_class.__name__} object, created with create_async()."
     )
-    # Read by the event-loop routing in ``_loop``; the pytest-asyncio mark keeps its
-    # strict mode from warning that an asyncio test requested an unmarked async fixture.
-    create_model._async_factory_boy_fixture = True  # type: ignore[attr-defined]
+    # The pytest-asyncio mark keeps its strict mode from warning that an asyncio test
+    # requested an unmarked async fixture (``_loop`` routes each request to its loop).
     create_model._force_asyncio_fixture = True  # type: ignore[attr-defined]
     create_model._async_factory_boy_registration = registration  # type: ignore[attr-defined]
     create_model._async_factory_boy_spec = spec  # type: ignore[attr-defined]
