@@ -222,7 +222,7 @@ async def test_async_test_gets_the_same_fixtures(book):
 
 
 @pytest.mark.anyio
-async def test_anyio_test_gets_the_same_fixtures(book, anyio_backend):
+async def test_async_test_on_anyio_gets_the_same_fixtures(book, anyio_backend):
     assert book.editions[0].book is book
 
 
@@ -241,3 +241,12 @@ def test_pytest_factoryboy_behaviour(pytester: pytest.Pytester, mode: str) -> No
     )
     result = run(pytester, "-W", "error::UserWarning")
     result.assert_outcomes(passed=TESTS.count("def test_"))
+
+
+def test_sync_tests_need_no_async_plugin(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(models=MODELS, test_surface=TESTS)
+    pytester.makeconftest(CONFTEST)
+    pytester.makeini("[pytest]\n")
+    result = run(pytester, "-p", "no:asyncio", "-p", "no:anyio", "-k", "not async_test")
+    async_tests = TESTS.count("async def test_")
+    result.assert_outcomes(passed=TESTS.count("def test_") - async_tests, deselected=async_tests)
