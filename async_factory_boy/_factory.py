@@ -275,10 +275,15 @@ class AsyncFactory(Factory[T]):
 
     @classmethod
     def _creates_without_persisting(cls, kwargs: dict[str, Any]) -> bool:
-        """Whether a create of ``cls`` with ``kwargs`` has nothing to persist or await."""
+        """Whether a create of ``cls`` with ``kwargs`` has nothing to persist or await.
+
+        That is a factory of no backend (a backend declares connection arguments of its
+        own), saving through no handler, called without a connection.
+        """
         connection, _ = cls._split_connection(kwargs)
         return (
             not connection
+            and set(cls._connection_arguments) <= {"persistence"}
             and getattr(cls._create_async, "__func__", None) is _DEFAULT_CREATE
             and cls._persistence_handler(current_call()) is None
             and not getattr(cls._meta, "persistence_required", False)
