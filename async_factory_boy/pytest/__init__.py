@@ -211,8 +211,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     _factory_seed.reseed(item.config.stash[_factory_seed.seed_key])
 
 
+def _is_model_fixture(function: object) -> bool:
+    """Whether ``function`` is a model fixture made by ``register()`` (imports nothing)."""
+    return hasattr(function, "_async_factory_boy_spec")
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    definitions = metafunc._arg2fixturedefs.values()
+    if not any(defs and _is_model_fixture(defs[-1].func) for defs in definitions):
+        return  # a project without registered factories never loads factory_boy here
     from ._model import related_fixture_names
 
     metafunc.fixturenames.extend(related_fixture_names(metafunc))
@@ -233,12 +241,13 @@ def pytest_runtest_call(item: pytest.Item) -> None:
 def pytest_fixture_setup(
     fixturedef: Any, request: pytest.FixtureRequest
 ) -> Generator[None, Any, Any]:
+    function = fixturedef.func
+    if not _is_model_fixture(function):
+        return (yield)
     from ._model import link_related, prepare, spec_of
 
-    function = fixturedef.func
     spec = spec_of(function)
-    if spec is None:
-        return (yield)
+    assert spec is not None
     create, links = prepare(spec, request)
     fixturedef.func = _loop.route(function, create, request)
     try:
