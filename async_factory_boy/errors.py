@@ -13,6 +13,7 @@ __all__ = [
     "MissingPersistenceError",
     "MissingSessionError",
     "PartialBatchError",
+    "RegistrationError",
     "SessionTypeError",
     "SyncCallError",
 ]
@@ -52,6 +53,14 @@ class MissingPersistenceError(MissingSessionError, FactoryConfigurationError):
 
     It is both a missing connection (like :class:`MissingSessionError`) and a configuration
     problem (like :class:`FactoryConfigurationError`), so either ``except`` clause catches it.
+    """
+
+
+class RegistrationError(AssertionError, TypeError):
+    """``register()`` was given a factory it cannot turn into fixtures.
+
+    An ``AssertionError`` because pytest-factoryboy's ``register()`` raises one (suites that
+    expect it keep working), and a ``TypeError`` because that is what it is.
     """
 
 
