@@ -91,17 +91,13 @@ async def test_back_links_are_filled_from_the_other_side(beanie_database: Any) -
 
 async def test_a_document_given_for_a_back_link_is_refused(beanie_database: Any) -> None:
     with pytest.raises(FactoryConfigurationError, match=r"Publisher.books is a BackLink"):
-        await PublisherFactory.create_async(
-            books=factory.List([factory.SubFactory(BookFactory)])
-        )
+        await PublisherFactory.create_async(books=factory.List([factory.SubFactory(BookFactory)]))
 
 
 async def test_a_batch_writes_each_collection_with_one_insert_many(
     beanie_database: Any, mongo_commands: CommandLog
 ) -> None:
-    books = await BookFactory.create_batch_async(
-        20, publisher=factory.SubFactory(PublisherFactory)
-    )
+    books = await BookFactory.create_batch_async(20, publisher=factory.SubFactory(PublisherFactory))
 
     assert mongo_commands.inserts("authors") == [20]
     assert mongo_commands.inserts("publishers") == [20]
@@ -206,9 +202,12 @@ async def test_a_reached_factory_without_init_beanie_names_both(beanie_database:
 
 
 async def test_a_sync_session_is_refused(mongo_uri: str, beanie_database: Any) -> None:
-    with MongoClient(mongo_uri) as client, client.start_session() as session:
-        with pytest.raises(SessionTypeError, match=r"^AuthorFactory: mongo_session= got a sync"):
-            await AuthorFactory.create_async(mongo_session=session)
+    with (
+        MongoClient(mongo_uri) as client,
+        client.start_session() as session,
+        pytest.raises(SessionTypeError, match=r"^AuthorFactory: mongo_session= got a sync"),
+    ):
+        await AuthorFactory.create_async(mongo_session=session)
 
 
 async def test_a_database_argument_is_refused(beanie_database: Any) -> None:

@@ -115,7 +115,13 @@ class AsyncBeanieFactory(AsyncMongoFactory[Doc]):
 
     @classmethod
     def _get_or_create_fields(cls) -> tuple[str, ...]:
-        return cls._meta.beanie_get_or_create or cls._meta.mongo_get_or_create
+        """Document keys of ``Meta.beanie_get_or_create`` (a field's alias: ``id`` is
+        ``_id``); other names are kept as they are."""
+        names = cls._meta.beanie_get_or_create or cls._meta.mongo_get_or_create
+        if not names:
+            return ()
+        fields = getattr(cls._model_class(), "model_fields", {})
+        return tuple((fields[name].alias or name) if name in fields else name for name in names)
 
     @classmethod
     def _create(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
