@@ -84,7 +84,15 @@ class Review(Document):
         use_state_management = True
 
 
-DOCUMENTS: list[Any] = [Publisher, Author, Tag, Book, Review]
+class Note(Document):
+    text: str
+
+    class Settings:
+        name = "notes"
+        use_revision = True
+
+
+DOCUMENTS: list[Any] = [Publisher, Author, Tag, Book, Review, Note]
 
 
 class AddressFactory(factory.Factory[Address]):
@@ -142,3 +150,10 @@ class AuthorByEmailFactory(AuthorFactory):
         beanie_get_or_create = ("email",)
 
     email = "colette@example.org"
+
+
+class NoteFactory(AsyncBeanieFactory[Note]):
+    class Meta:
+        model = Note
+
+    text = "note"

@@ -15,6 +15,7 @@ from pymongo import MongoClient
 from async_factory_boy.errors import (
     FactoryConfigurationError,
     MissingSessionError,
+    PartialBatchError,
     SessionTypeError,
     SyncCallError,
 )
@@ -27,6 +28,7 @@ from tests.beanie.models import (
     AuthorFactory,
     Book,
     BookFactory,
+    NoteFactory,
     Publisher,
     PublisherFactory,
     PublisherWithBooksFactory,
@@ -234,3 +236,24 @@ async def test_a_batch_reached_through_an_embedded_dict(beanie_database: Any) ->
 
     assert [author.address.city for author in authors] == ["Lyon"] * 3
     assert await Publisher.count() == 0
+
+
+async def test_a_batch_refused_part_way_says_which_documents_were_stored(
+    beanie_database: Any,
+) -> None:
+    with pytest.raises(PartialBatchError, match=r"2 in 'authors'") as caught:
+        await AuthorFactory.create_batch_async(
+            4, email=factory.Iterator(["a@x", "b@x", "a@x", "c@x"])
+        )
+
+    assert len(caught.value.written["authors"]) == 2
+    assert await Author.count() == 2
+
+
+async def test_revision_ids_are_set_as_insert_sets_them(beanie_database: Any) -> None:
+    note = await NoteFactory.create_async()
+    notes = await NoteFactory.create_batch_async(2)
+
+    assert note.revision_id is not None
+    raw = await beanie_database.notes.find_one({"_id": notes[1].id})
+    assert raw["revision_id"].as_uuid() == notes[1].revision_id  # BSON Binary subtype 4

@@ -14,6 +14,7 @@ from pymongo import MongoClient
 from async_factory_boy.errors import (
     FactoryConfigurationError,
     MissingSessionError,
+    PartialBatchError,
     SessionTypeError,
     SyncCallError,
 )
@@ -209,3 +210,17 @@ async def test_a_reached_factory_without_an_engine_names_both(motor_client: Any)
         MissingSessionError, match=r"^PublisherFactory \(reached from ShelfFactory\) needs"
     ):
         await ShelfFactory.create_async(mongo_database=motor_client["unused"])
+
+
+async def test_a_batch_refused_part_way_says_which_documents_were_stored(
+    odmantic_engine: AIOEngine,
+) -> None:
+    with pytest.raises(PartialBatchError, match=r"2 in 'authors'") as caught:
+        await AuthorFactory.create_batch_async(
+            4,
+            odmantic_engine=odmantic_engine,
+            email=factory.Iterator(["a@x", "b@x", "a@x", "c@x"]),
+        )
+
+    assert len(caught.value.written["authors"]) == 2
+    assert await odmantic_engine.count(Author) == 2
