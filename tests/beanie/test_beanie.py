@@ -257,3 +257,21 @@ async def test_revision_ids_are_set_as_insert_sets_them(beanie_database: Any) ->
     assert note.revision_id is not None
     raw = await beanie_database.notes.find_one({"_id": notes[1].id})
     assert raw["revision_id"].as_uuid() == notes[1].revision_id  # BSON Binary subtype 4
+
+
+class AutoBookFactory(AsyncBeanieFactory[Book]):
+    class Meta:
+        model = Book
+        auto_fields = True
+
+
+async def test_auto_fields_create_linked_documents_with_their_factory(
+    beanie_database: Any, mongo_commands: CommandLog
+) -> None:
+    books = await AutoBookFactory.create_batch_async(3)
+
+    assert mongo_commands.inserts() == [3, 3]  # authors (by AuthorFactory), then books
+    assert await Author.count() == 3
+    stored = await Book.get(books[0].id)
+    await stored.fetch_link("author")
+    assert stored.author.email == books[0].author.email

@@ -224,3 +224,20 @@ async def test_a_batch_refused_part_way_says_which_documents_were_stored(
 
     assert len(caught.value.written["authors"]) == 2
     assert await odmantic_engine.count(Author) == 2
+
+
+class AutoBookFactory(AsyncODManticFactory[Book]):
+    class Meta:
+        model = Book
+        auto_fields = True
+
+
+async def test_auto_fields_store_referenced_models_with_their_factory(
+    odmantic_engine: AIOEngine, mongo_commands: CommandLog
+) -> None:
+    books = await AutoBookFactory.create_batch_async(3, odmantic_engine=odmantic_engine)
+
+    assert sorted(mongo_commands.inserts()) == [3, 3, 3]
+    assert await odmantic_engine.count(Publisher) == 3
+    stored = await odmantic_engine.find_one(Book, Book.id == books[0].id)
+    assert stored == books[0]

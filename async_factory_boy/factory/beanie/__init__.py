@@ -28,12 +28,14 @@ from typing import Any, ClassVar, TypeVar
 from beanie import Document
 from factory.base import OptionDefault
 
+from ..._auto_fields import AutoFieldsMode
 from ..._call import current_call
 from ...errors import FactoryConfigurationError
 from ..mongo import AsyncMongoFactory, MongoFactoryOptions
 from ..mongo._connection import SESSION_ARGUMENT
 from ..mongo._documents import DocumentCodec
 from ..mongo._scope import MongoScope
+from ._auto import derive_document_fields
 from ._documents import CODEC, check_back_links
 from ._scope import BeanieScope
 
@@ -112,6 +114,13 @@ class AsyncBeanieFactory(AsyncMongoFactory[Doc]):
         if isinstance(model, type) and issubclass(model, Document):
             return CODEC
         return super()._document_codec()  # an embedded pydantic model
+
+    @classmethod
+    def _derive_declarations(
+        cls, model: type, mode: AutoFieldsMode
+    ) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """``Meta.auto_fields``: type hints, with a ``Link`` created by a Beanie factory."""
+        return derive_document_fields(cls, model, mode, AsyncBeanieFactory)
 
     @classmethod
     def _get_or_create_fields(cls) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ from typing import Any, ClassVar, TypeVar
 from factory.base import OptionDefault
 from odmantic import Model
 
+from ..._auto_fields import AutoFieldsMode
 from ..._bridge import await_
 from ..._call import FactoryCall, current_call
 from ...errors import FactoryConfigurationError
@@ -35,6 +36,7 @@ from ..mongo import AsyncMongoFactory, MongoFactoryOptions
 from ..mongo._connection import SESSION_ARGUMENT
 from ..mongo._documents import DocumentCodec
 from ..mongo._scope import MongoScope
+from ._auto import derive_model_fields
 from ._documents import CODEC, document_keys, load_references, mark_saved
 from ._scope import ENGINE_ARGUMENT, ODManticScope, driver_session
 
@@ -124,6 +126,14 @@ class AsyncODManticFactory(AsyncMongoFactory[M]):
         instance = model.model_validate_doc(document)
         mark_saved(instance)
         return instance
+
+    @classmethod
+    def _derive_declarations(
+        cls, model: type, mode: AutoFieldsMode
+    ) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """``Meta.auto_fields``: type hints, with a ``Reference`` created by an ODMantic
+        factory (stored first), not built inside the referencing model."""
+        return derive_model_fields(cls, model, mode, AsyncODManticFactory)
 
     @classmethod
     def _get_or_create_fields(cls) -> tuple[str, ...]:
