@@ -275,3 +275,14 @@ async def test_auto_fields_create_linked_documents_with_their_factory(
     stored = await Book.get(books[0].id)
     await stored.fetch_link("author")
     assert stored.author.email == books[0].author.email
+
+
+async def test_a_get_or_create_field_the_document_lacks_is_named(beanie_database: Any) -> None:
+    class ByNicknameFactory(AuthorFactory):
+        class Meta:
+            beanie_get_or_create = ("nickname",)
+
+    with pytest.raises(
+        FactoryConfigurationError, match=r"ByNicknameFactory.Meta.beanie_get_or_create names"
+    ):
+        await ByNicknameFactory.create_async()

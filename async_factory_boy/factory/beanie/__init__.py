@@ -103,6 +103,7 @@ class AsyncBeanieFactory(AsyncMongoFactory[Doc]):
     _meta: BeanieFactoryOptions
     _options_class = BeanieFactoryOptions
     _connection_arguments: ClassVar[tuple[str, ...]] = (SESSION_ARGUMENT,)
+    _get_or_create_option: ClassVar[str] = "beanie_get_or_create"
     _scope_class: ClassVar[type[MongoScope]] = BeanieScope
 
     class Meta:

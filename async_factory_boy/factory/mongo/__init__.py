@@ -141,6 +141,8 @@ class AsyncMongoFactory(AsyncFactory[T]):
 
     #: The call scope that checks the connection and writes this factory's documents.
     _scope_class: ClassVar[type[MongoScope]] = MongoScope
+    #: The ``Meta`` option that lists the get_or_create fields (named in errors).
+    _get_or_create_option: ClassVar[str] = "mongo_get_or_create"
 
     @classmethod
     def _get_or_create_fields(cls) -> tuple[str, ...]:

@@ -55,7 +55,12 @@ class MongoScope(CallScope):
             document[ID] = factory._document_codec().get_id(instance)
         found = await_(
             get_or_create(
-                self.target, factory._collection_name(), fields, document, factory.__name__
+                self.target,
+                factory._collection_name(),
+                fields,
+                document,
+                factory.__name__,
+                fields_from=f"{factory.__name__}.Meta.{factory._get_or_create_option}",
             )
         )
         return instance if found is None else factory._from_document(found)

@@ -103,6 +103,7 @@ class AsyncODManticFactory(AsyncMongoFactory[M]):
     _meta: ODManticFactoryOptions
     _options_class = ODManticFactoryOptions
     _connection_arguments: ClassVar[tuple[str, ...]] = (ENGINE_ARGUMENT, SESSION_ARGUMENT)
+    _get_or_create_option: ClassVar[str] = "odmantic_get_or_create"
     _scope_class: ClassVar[type[MongoScope]] = ODManticScope
 
     class Meta:
