@@ -9,8 +9,13 @@ connection argument      default fixture
 =======================  ====================
 ``sqlalchemy_session``   ``db_session``
 ``mongo_database``       ``mongo_database``
+``mongo_session``        ``mongo_session``
+``odmantic_engine``      ``odmantic_engine``
 anything else            the argument's name
 =======================  ====================
+
+Beanie factories take their database from ``init_beanie`` and only an optional
+``mongo_session``: their fixture runs ``init_beanie`` and yields a session or ``None``.
 
 The ini option ``async_factory_boy_session_fixtures`` changes the mapping, one
 ``argument = fixture`` pair per line; ``register(..., session_fixture=...)`` wins over both.
@@ -35,6 +40,8 @@ INI_OPTION = "async_factory_boy_session_fixtures"
 DEFAULT_SESSION_FIXTURES = {
     "sqlalchemy_session": "db_session",
     "mongo_database": "mongo_database",
+    "mongo_session": "mongo_session",
+    "odmantic_engine": "odmantic_engine",
 }
 
 # register() runs while conftests are imported, before ``pytest_configure`` hands out the
