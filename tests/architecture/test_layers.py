@@ -158,11 +158,7 @@ def test_every_module_belongs_to_a_layer() -> None:
 
 def _backend_entry_points() -> set[str]:
     """What a backend offers the plug-ins: its package and its ``_api`` module."""
-    return {
-        name
-        for name in LAYERS["backends"]
-        if name.count(".") == 2 or name.endswith("._api")
-    }
+    return {name for name in LAYERS["backends"] if name.count(".") == 2 or name.endswith("._api")}
 
 
 @pytest.mark.parametrize("layer", ["persistence", "seed", "pytest"])
