@@ -11,8 +11,10 @@ from . import errors
 from ._bridge import await_, in_bridge
 from ._call import FactoryCall, current_call
 from .errors import (
+    AsyncFactoryError,
     AwaitOutsideFactoryError,
     FactoryConfigurationError,
+    MissingDependencyError,
     MissingPersistenceError,
     MissingSessionError,
     PartialBatchError,
@@ -27,9 +29,11 @@ __version__ = "2.0.0.dev0"
 
 __all__ = [
     "AsyncFactory",
+    "AsyncFactoryError",
     "AwaitOutsideFactoryError",
     "FactoryCall",
     "FactoryConfigurationError",
+    "MissingDependencyError",
     "MissingPersistenceError",
     "MissingSessionError",
     "PartialBatchError",

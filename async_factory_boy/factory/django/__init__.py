@@ -23,6 +23,10 @@ objects with one ``abulk_create`` when that gives the same rows as saving them o
 
 from __future__ import annotations
 
+# First, so that a missing driver names the extra to install (MissingDependencyError).
+from . import _requires  # noqa: F401
+
+# isort: split
 import copy
 from typing import Any, ClassVar, TypeVar
 

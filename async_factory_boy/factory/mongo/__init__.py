@@ -19,6 +19,10 @@ every write of the call. A batch writes each collection with one ``insert_many``
 
 from __future__ import annotations
 
+# First, so that a missing driver names the extra to install (MissingDependencyError).
+from . import _requires  # noqa: F401
+
+# isort: split
 from typing import Any, ClassVar, TypeVar
 
 from bson import ObjectId

@@ -20,6 +20,10 @@ demand), so a batch of any size costs a handful of round trips.
 
 from __future__ import annotations
 
+# First, so that a missing driver names the extra to install (MissingDependencyError).
+from . import _requires  # noqa: F401
+
+# isort: split
 import inspect
 from typing import Any, ClassVar, Final, Literal, TypeVar
 
