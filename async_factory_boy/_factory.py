@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, TypeVar
 
-from factory import enums
-from factory import errors as factory_errors
-from factory.base import Factory, FactoryOptions, OptionDefault
-
 from ._bridge import await_, in_bridge, run_in_bridge
 from ._builder import AsyncStepBuilder, is_awaitable
 from ._call import (
@@ -17,6 +13,7 @@ from ._call import (
     is_connection_argument,
     register_connection_arguments,
 )
+from ._compat import Factory, FactoryOptions, OptionDefault, enums, factory_errors
 from .errors import (
     FactoryConfigurationError,
     MissingPersistenceError,

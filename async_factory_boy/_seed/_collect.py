@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from factory import enums
-
 from .._bridge import run_in_bridge
 from .._builder import AsyncStepBuilder
 from .._call import FactoryCall, activate
+from .._compat import enums
 from ..factory import AsyncFactory
 
 __all__ = ["Collector", "build_collected"]

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from factory import declarations
 
+from .._compat import declarations
 from ._lazy import LazyFixture
 from ._naming import SEPARATOR, model_fixture_name
 

@@ -32,11 +32,9 @@ from typing import Any, ClassVar, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError  # type: ignore[import-untyped]
 from django.db.models.fields.files import FieldFile  # type: ignore[import-untyped]
-from factory import declarations
-from factory import errors as factory_errors
-from factory.django import FileField, ImageField, Password
 
 from ..._call import FactoryCall, current_call
+from ..._compat import FileField, ImageField, Password, declarations, factory_errors
 from ..._factory import AsyncFactory
 from ...errors import SessionTypeError
 from ._bulk import bulk_insert_is_equivalent

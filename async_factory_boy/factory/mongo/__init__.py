@@ -26,10 +26,10 @@ from . import _requires  # noqa: F401
 from typing import Any, ClassVar, TypeVar
 
 from bson import ObjectId
-from factory.base import FactoryOptions, OptionDefault
 
 from ..._bridge import await_
 from ..._call import FactoryCall, current_call
+from ..._compat import FactoryOptions, OptionDefault
 from ..._factory import AsyncFactory
 from ...errors import FactoryConfigurationError, PartialBatchError
 from ._connection import DATABASE_ARGUMENT, SESSION_ARGUMENT, MongoTarget, check_target

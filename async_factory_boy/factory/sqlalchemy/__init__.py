@@ -27,12 +27,9 @@ from . import _requires  # noqa: F401
 import inspect
 from typing import Any, ClassVar, Final, Literal, TypeVar
 
-from factory import enums
-from factory.base import FactoryOptions, OptionDefault
-from factory.declarations import PostGeneration
-
 from ..._bridge import await_, in_bridge, run_in_bridge
 from ..._call import FactoryCall, current_call
+from ..._compat import FactoryOptions, OptionDefault, PostGeneration, enums
 from ..._factory import AsyncFactory
 from ...errors import FactoryConfigurationError, SyncCallError
 from ._flush import model_info
