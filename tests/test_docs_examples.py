@@ -1,0 +1,116 @@
+"""The Python blocks of README.md and docs/*.md compile, and the self-contained ones run.
+
+Each page's blocks run in order in one namespace (a later block may use an earlier block's
+factories), inside one event loop, so top-level ``await`` works as it reads in the docs. The
+namespace starts with what the pages take for granted: SQLAlchemy models ``Company``, ``User``
+and ``Post`` with their tables in an in-memory SQLite database, an ``AsyncSession`` called
+``session``, and ``factory``. ``async def test_*`` functions a block defines are awaited too,
+when the namespace holds their arguments.
+
+A block that cannot run here (it needs a server, Django settings, an application module, or a
+model the page only describes) is opted out with a comment on the line above its fence::
+
+    <!-- docs-test: skip (needs a Mongo server) -->
+
+A page none of whose blocks can run says so once, anywhere in the page::
+
+    <!-- docs-test: skip-page (needs a Django project) -->
+
+The reason is required; skipped blocks are still compiled.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import dataclasses
+import inspect
+import pathlib
+import re
+from typing import Any
+
+import pytest
+
+from tests._docs_namespace import docs_namespace
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+_FENCE = re.compile(r"^```(?:python|py)[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
+_SKIP = re.compile(r"<!--\s*docs-test:\s*skip\s*\((?P<reason>.+)\)\s*-->\s*$")
+_SKIP_PAGE = re.compile(r"<!--\s*docs-test:\s*skip-page\s*\((?P<reason>.+?)\)\s*-->")
+
+
+@dataclasses.dataclass(frozen=True)
+class Block:
+    page: pathlib.Path
+    line: int
+    code: str
+    skip_reason: str | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.page.relative_to(ROOT)}:{self.line}"
+
+
+def _blocks(page: pathlib.Path) -> list[Block]:
+    text = page.read_text()
+    page_marker = _SKIP_PAGE.search(text)
+    found = []
+    for match in _FENCE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        before = text[: match.start()].rstrip("\n").rsplit("\n", 1)[-1]
+        marker = _SKIP.search(before) or page_marker
+        found.append(Block(page, line, match.group(1), marker and marker["reason"].strip()))
+    return found
+
+
+ALL_BLOCKS = [block for page in PAGES for block in _blocks(page)]
+
+
+def _compile(block: Block) -> Any:
+    return compile(
+        block.code, block.name, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True
+    )
+
+
+def test_the_docs_have_python_blocks() -> None:
+    assert len(ALL_BLOCKS) > 30
+
+
+@pytest.mark.parametrize("block", ALL_BLOCKS, ids=lambda block: block.name)
+def test_block_compiles(block: Block) -> None:
+    _compile(block)
+
+
+async def _run_page(blocks: list[Block]) -> None:
+    namespace = await docs_namespace()
+    try:
+        for block in blocks:
+            before = set(namespace)
+            try:
+                result = eval(_compile(block), namespace)
+                if inspect.iscoroutine(result):
+                    await result
+                for name in sorted(set(namespace) - before):
+                    function = namespace[name]
+                    if name.startswith("test_") and inspect.iscoroutinefunction(function):
+                        wanted = inspect.signature(function).parameters
+                        if all(argument in namespace for argument in wanted):
+                            await function(*(namespace[argument] for argument in wanted))
+            except Exception as exc:
+                raise AssertionError(
+                    f"{block.name}: {type(exc).__name__}: {exc}\n(opt out with "
+                    "`<!-- docs-test: skip (reason) -->` above the block if it cannot run here)"
+                ) from exc
+    finally:
+        await namespace["session"].close()
+        await namespace["engine"].dispose()
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: str(page.relative_to(ROOT)))
+def test_page_blocks_run(page: pathlib.Path) -> None:
+    blocks = [block for block in ALL_BLOCKS if block.page == page and block.skip_reason is None]
+    if not blocks:
+        pytest.skip("no runnable block")
+    asyncio.run(_run_page(blocks))
