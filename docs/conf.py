@@ -7,7 +7,7 @@ import sys
 
 sys.path.insert(0, os.path.abspath(".."))
 
-import async_factory_boy  # noqa: E402 (after the path set-up above)
+import async_factory_boy
 
 project = "async_factory_boy"
 author = "async_factory_boy developers"
