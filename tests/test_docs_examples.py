@@ -112,5 +112,6 @@ async def _run_page(blocks: list[Block]) -> None:
 def test_page_blocks_run(page: pathlib.Path) -> None:
     blocks = [block for block in ALL_BLOCKS if block.page == page and block.skip_reason is None]
     if not blocks:
-        pytest.skip("no runnable block")
+        marker = _SKIP_PAGE.search(page.read_text())
+        pytest.skip(marker["reason"] if marker else "no Python block")
     asyncio.run(_run_page(blocks))
