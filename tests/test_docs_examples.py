@@ -16,7 +16,8 @@ A page none of whose blocks can run says so once, anywhere in the page::
 
     <!-- docs-test: skip-page (needs a Django project) -->
 
-The reason is required; skipped blocks are still compiled.
+The reason is required; skipped blocks are still compiled, as are blocks inside tables (the
+side-by-side before / after comparisons of migration.md), which are never run.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import dataclasses
 import inspect
 import pathlib
 import re
+import textwrap
 from typing import Any
 
 import pytest
@@ -36,7 +38,10 @@ from tests._docs_namespace import docs_namespace
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
-_FENCE = re.compile(r"^```(?:python|py)[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
+# A fence at the start of a line, or inside a MyST list-table cell (``* - ```python``).
+_FENCE = re.compile(
+    r"^(?P<cell>(?:\* - |  - )?)```(?:python|py)[ \t]*\n(?P<body>.*?)^[ ]*```[ \t]*$", re.S | re.M
+)
 _SKIP = re.compile(r"<!--\s*docs-test:\s*skip\s*\((?P<reason>.+)\)\s*-->\s*$")
 _SKIP_PAGE = re.compile(r"<!--\s*docs-test:\s*skip-page\s*\((?P<reason>.+?)\)\s*-->")
 
@@ -61,7 +66,10 @@ def _blocks(page: pathlib.Path) -> list[Block]:
         line = text.count("\n", 0, match.start()) + 1
         before = text[: match.start()].rstrip("\n").rsplit("\n", 1)[-1]
         marker = _SKIP.search(before) or page_marker
-        found.append(Block(page, line, match.group(1), marker and marker["reason"].strip()))
+        reason = marker and marker["reason"].strip()
+        if match["cell"]:
+            reason = "a table cell: side-by-side comparison, compiled only"
+        found.append(Block(page, line, textwrap.dedent(match["body"]), reason))
     return found
 
 
