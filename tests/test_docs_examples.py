@@ -28,6 +28,7 @@ import dataclasses
 import inspect
 import pathlib
 import re
+import secrets
 import textwrap
 from typing import Any
 
@@ -91,8 +92,15 @@ def test_block_compiles(block: Block) -> None:
     _compile(block)
 
 
-async def _run_page(blocks: list[Block]) -> None:
+async def _run_page(blocks: list[Block], mongo_uri: str | None) -> None:
     namespace = await docs_namespace()
+    sql_session, engine = namespace["session"], namespace["engine"]  # blocks may rebind them
+    if mongo_uri is not None:
+        from pymongo import AsyncMongoClient
+
+        client: Any = AsyncMongoClient(mongo_uri)
+        database = f"docs_{secrets.token_hex(4)}"
+        namespace.update(client=client, db=client[database])
     try:
         for block in blocks:
             before = set(namespace)
@@ -112,8 +120,11 @@ async def _run_page(blocks: list[Block]) -> None:
                     "`<!-- docs-test: skip (reason) -->` above the block if it cannot run here)"
                 ) from exc
     finally:
-        await namespace["session"].close()
-        await namespace["engine"].dispose()
+        await sql_session.close()
+        await engine.dispose()
+        if mongo_uri is not None:
+            await client.drop_database(database)
+            await client.close()
 
 
 @pytest.mark.parametrize(
@@ -121,9 +132,11 @@ async def _run_page(blocks: list[Block]) -> None:
     sorted({block.page for block in ALL_BLOCKS}),
     ids=lambda page: str(page.relative_to(ROOT)),
 )
-def test_page_blocks_run(page: pathlib.Path) -> None:
+def test_page_blocks_run(page: pathlib.Path, request: pytest.FixtureRequest) -> None:
     blocks = [block for block in ALL_BLOCKS if block.page == page and block.skip_reason is None]
     if not blocks:
         marker = _SKIP_PAGE.search(page.read_text())
         pytest.skip(marker["reason"] if marker else "every block opted out")
-    asyncio.run(_run_page(blocks))
+    # The Mongo page talks to ``client`` / ``db``: this run's Mongo server (SecantusDB).
+    mongo_uri = request.getfixturevalue("mongo_uri") if page.name == "mongo.md" else None
+    asyncio.run(_run_page(blocks, mongo_uri))
