@@ -46,7 +46,9 @@ DJANGO_DATABASES = ["sqlite", "postgres"]
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
-nox.options.error_on_missing_interpreters = True
+# As with the database servers (tests/_servers.py): a missing Python skips its sessions on a
+# laptop, and fails the run under CI (CI=true), so a green CI means every session ran.
+nox.options.error_on_missing_interpreters = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def _add_pyenv_pythons_to_path() -> None:
