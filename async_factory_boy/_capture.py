@@ -22,11 +22,10 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Final
 
-from factory import enums
-
 from ._bridge import await_, run_in_bridge
 from ._builder import AsyncStepBuilder
 from ._call import FactoryCall, activate
+from ._compat import enums
 from ._factory import AsyncFactory, DeferredWrites
 from ._locks import hold_exclusively
 from ._scope import CallScope

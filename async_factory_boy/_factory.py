@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, TypeVar
 
-from factory import enums
-from factory import errors as factory_errors
-from factory.base import Factory, FactoryOptions, OptionDefault
-
 from ._auto_fields import AutoFieldsMode, AutoFieldsOptions, describe
 from ._bridge import await_, in_bridge, run_in_bridge
 from ._builder import AsyncStepBuilder, is_awaitable
 from ._call import FactoryCall, activate, current_call
+from ._compat import Factory, FactoryOptions, OptionDefault, enums, factory_errors
 from ._handlers import get_or_create_with, save_many_with, save_with
 from ._locks import hold_exclusively
 from ._scope import BUILTIN_CONNECTION_ARGUMENTS, CallScope, reached_from

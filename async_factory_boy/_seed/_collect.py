@@ -25,13 +25,13 @@ import functools
 import inspect as pyinspect
 from typing import Any
 
-from factory.declarations import PostGeneration
 from sqlalchemy import Column, event, inspect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Mapper
 
 from .. import await_, in_bridge
 from .._capture import DECLINED, create_batch_captured
+from .._compat import PostGeneration
 from ..factory import AsyncFactory
 from ..factory.sqlalchemy import AsyncSQLAlchemyModelFactory
 from ._sql_plan import UnsupportedModel, write_objects

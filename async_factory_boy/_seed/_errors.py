@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from ..errors import AsyncFactoryError
+
 __all__ = ["SeedError", "one_line"]
 
 
-class SeedError(Exception):
+class SeedError(AsyncFactoryError):
     """Bad input or a failed run: the command prints ``error: <message>`` and exits with 2.
 
     The message is one line that says what was wrong and what to do; it never carries a

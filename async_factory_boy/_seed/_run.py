@@ -20,8 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import factory.random
-
+from .._compat import reseed_random
 from ..factory import AsyncFactory
 from ._cli import SeedOptions
 from ._errors import SeedError, one_line
@@ -115,7 +114,7 @@ def run(options: SeedOptions, output: Output, redact: Redactor) -> int:
         return report(exc, options, output)
     if options.seed is not None:
         random.seed(options.seed)
-        factory.random.reseed_random(options.seed)
+        reseed_random(options.seed)
     return asyncio.run(_seed(options, target, writer, jobs, output))
 
 

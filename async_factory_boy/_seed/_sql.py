@@ -6,12 +6,12 @@ import asyncio
 from collections import Counter
 from typing import Any
 
-from factory import declarations
 from sqlalchemy import MetaData, Table, event, inspect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.orm import Mapper
 from sqlalchemy.sql import Insert
 
+from .._compat import declarations
 from ..factory import AsyncFactory
 from ..factory.sqlalchemy import AsyncSQLAlchemyModelFactory
 from ._collect import write_batch

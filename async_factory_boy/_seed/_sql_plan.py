@@ -30,6 +30,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Mapper, RelationshipDirection
 from sqlalchemy.schema import sort_tables
 
+from ..errors import AsyncFactoryError
+
 __all__ = ["UnsupportedModel", "write_objects"]
 
 _MANYTOONE = RelationshipDirection.MANYTOONE
@@ -37,7 +39,7 @@ _ONETOMANY = RelationshipDirection.ONETOMANY
 _MANYTOMANY = RelationshipDirection.MANYTOMANY
 
 
-class UnsupportedModel(Exception):
+class UnsupportedModel(AsyncFactoryError):
     """A model the bulk path cannot write; the caller uses the ORM for this batch."""
 
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from factory import declarations
 
+from .._compat import declarations
 from ._bound import bind
 from ._lazy import LazyFixture
 from ._naming import GENERIC_MODELS, SEPARATOR, get_model_name

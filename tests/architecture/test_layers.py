@@ -183,6 +183,7 @@ PUBLIC_CORE = {
     f"{ROOT}._handlers",
     f"{ROOT}._capture",
     f"{ROOT}._factory",
+    f"{ROOT}._compat",
 }
 
 

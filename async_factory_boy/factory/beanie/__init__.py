@@ -26,10 +26,10 @@ from __future__ import annotations
 from typing import Any, ClassVar, TypeVar
 
 from beanie import Document
-from factory.base import OptionDefault
 
 from ..._auto_fields import AutoFieldsMode
 from ..._call import current_call
+from ..._compat import OptionDefault
 from ...errors import FactoryConfigurationError
 from ..mongo import AsyncMongoFactory, MongoFactoryOptions
 from ..mongo._connection import SESSION_ARGUMENT

@@ -19,13 +19,17 @@ every write of the call. A batch writes each collection with one ``insert_many``
 
 from __future__ import annotations
 
+# First, so that a missing driver names the extra to install (MissingDependencyError).
+from . import _requires  # noqa: F401
+
+# isort: split
 from typing import Any, ClassVar, TypeVar
 
 from bson import ObjectId
-from factory.base import OptionDefault
 
 from ..._auto_fields import AutoFieldsOptions
 from ..._call import FactoryCall, current_call
+from ..._compat import OptionDefault
 from ..._factory import AsyncFactory
 from ...errors import FactoryConfigurationError, PartialBatchError
 from ._connection import DATABASE_ARGUMENT, SESSION_ARGUMENT

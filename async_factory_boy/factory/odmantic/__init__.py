@@ -25,12 +25,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, TypeVar
 
-from factory.base import OptionDefault
 from odmantic import Model
 
 from ..._auto_fields import AutoFieldsMode
 from ..._bridge import await_
 from ..._call import FactoryCall, current_call
+from ..._compat import OptionDefault
 from ...errors import FactoryConfigurationError
 from ..mongo import AsyncMongoFactory, MongoFactoryOptions
 from ..mongo._connection import SESSION_ARGUMENT

@@ -5,13 +5,10 @@ from __future__ import annotations
 import inspect
 from typing import Any, ClassVar, Final, Literal, TypeVar
 
-from factory import enums
-from factory.base import OptionDefault
-from factory.declarations import PostGeneration
-
 from ..._auto_fields import AutoFieldsMode, AutoFieldsOptions
 from ..._bridge import await_, run_in_bridge
 from ..._call import FactoryCall, current_call
+from ..._compat import OptionDefault, PostGeneration, enums
 from ..._factory import AsyncFactory
 from ..._scope import CallScope
 from ...errors import FactoryConfigurationError, SyncCallError
