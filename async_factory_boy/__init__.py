@@ -12,6 +12,7 @@ from ._bridge import await_, in_bridge
 from ._call import FactoryCall, current_call
 from .errors import (
     AwaitOutsideFactoryError,
+    DeclarationExhaustedError,
     FactoryConfigurationError,
     MissingPersistenceError,
     MissingSessionError,
@@ -28,6 +29,7 @@ __version__ = "2.0.0.dev0"
 __all__ = [
     "AsyncFactory",
     "AwaitOutsideFactoryError",
+    "DeclarationExhaustedError",
     "FactoryCall",
     "FactoryConfigurationError",
     "MissingPersistenceError",

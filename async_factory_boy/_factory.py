@@ -8,7 +8,7 @@ from factory import enums
 from factory import errors as factory_errors
 from factory.base import Factory, FactoryOptions, OptionDefault
 
-from ._bridge import await_, in_bridge, run_in_bridge
+from ._bridge import await_, cooperate, in_bridge, run_in_bridge
 from ._builder import AsyncStepBuilder, is_awaitable
 from ._call import (
     FactoryCall,
@@ -24,9 +24,15 @@ from .errors import (
     SyncCallError,
 )
 
-__all__ = ["AsyncFactory", "AsyncFactoryOptions"]
+__all__ = ["MAX_BATCH_SIZE", "AsyncFactory", "AsyncFactoryOptions"]
 
 T = TypeVar("T")
+
+#: The largest ``size`` a ``*_batch_async`` call accepts. A batch holds all its objects in
+#: memory at once (a list of ``size`` model instances, plus each one's declarations being
+#: resolved): ten million small objects already take several GiB. A larger request is
+#: refused before anything is built; split it into several calls.
+MAX_BATCH_SIZE = 10_000_000
 
 # The per-call persistence handler (``create_async(persistence=store)``) is a connection
 # argument of every async factory, whatever its backend.
@@ -294,6 +300,12 @@ class AsyncFactory(Factory[T]):
             raise ValueError(
                 f"{cls.__name__}: batch size must be a non-negative integer, got {size!r}."
             )
+        if size > MAX_BATCH_SIZE:
+            raise ValueError(
+                f"{cls.__name__}: batch size {size:,} is over the limit of "
+                f"{MAX_BATCH_SIZE:,} objects per call (a batch is held in memory whole); "
+                "split it into several calls."
+            )
         return size
 
     @classmethod
@@ -337,7 +349,11 @@ class AsyncFactory(Factory[T]):
 
     @classmethod
     def _generate_many(cls, strategy: str, size: int, overrides: dict[str, Any]) -> list[Any]:
-        return [cls._generate(strategy, dict(overrides)) for _ in range(size)]
+        objects = []
+        for _ in range(size):
+            objects.append(cls._generate(strategy, dict(overrides)))
+            cooperate()  # an event-loop turn every ~10 ms: timeouts, cancellation, other tasks
+        return objects
 
     @classmethod
     async def _write_deferred(cls, call: FactoryCall, result: Any) -> Any:
