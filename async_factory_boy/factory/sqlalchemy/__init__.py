@@ -21,6 +21,7 @@ demand), so a batch of any size costs a handful of round trips.
 from __future__ import annotations
 
 import inspect
+import weakref
 from typing import Any, ClassVar, Final, Literal, TypeVar
 
 from factory import enums
@@ -32,7 +33,7 @@ from ..._call import FactoryCall, current_call
 from ..._factory import AsyncFactory
 from ...errors import FactoryConfigurationError, SyncCallError
 from ._flush import model_info
-from ._get_or_create import find, insert_or_find, take_lookup
+from ._get_or_create import get_or_create, take_lookup
 from ._session import SESSION_ARGUMENT, CallScope, require_session, resolve_session
 
 __all__ = [
@@ -252,18 +253,20 @@ class AsyncSQLAlchemyModelFactory(AsyncFactory[T]):
     ) -> Any:
         fields: tuple[str, ...] = tuple(cls._meta.sqlalchemy_get_or_create)
         lookup = take_lookup(cls, fields, kwargs)
-        existing = await_(find(scope.session, model_class, lookup))
-        if existing is not None:
-            return existing
         stack = call.state.get(_PARAMS_KEY)
         passed = stack[-1] if stack and call.factory is cls else {}
         fallback = {name: passed[name] for name in fields if name in passed}
-        obj = model_class(*args, **lookup, **kwargs)
-        return await_(insert_or_find(scope.session, model_class, obj, (lookup, fallback)))
+        return get_or_create(
+            scope.session,
+            model_class,
+            lambda: model_class(*args, **lookup, **kwargs),
+            (lookup, fallback),
+        )
 
 
 _DEFAULT_CREATE_ASYNC = AsyncSQLAlchemyModelFactory.__dict__["_create_async"].__func__
-_async_hooks: dict[type, bool] = {}
+# Weak keys: factory classes made at run time (per test, parametrized) must not live on.
+_async_hooks: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDictionary()
 
 
 def _has_async_hooks(factory_class: type[AsyncSQLAlchemyModelFactory[Any]]) -> bool:

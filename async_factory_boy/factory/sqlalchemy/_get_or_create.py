@@ -6,21 +6,39 @@ that SAVEPOINT; the row the winner inserted is then read back with a locking rea
 (``SELECT ... FOR SHARE`` / ``LOCK IN SHARE MODE``): under MariaDB's REPEATABLE READ a plain
 re-read would still see the transaction's old snapshot, without the winner's row. A shared
 lock, not an exclusive one, so that several losers reading the same row do not deadlock.
+
+The object is constructed *inside* the SAVEPOINT, after everything pending was flushed: its
+constructor may append it to a relationship collection of an object already in the session
+(``back_populates``), and a flush between that and ``session.add`` would warn that the new
+object is not in the session.
+
+On MariaDB / MySQL, racers that insert the same key take turns through a named lock
+(``GET_LOCK``) around their INSERT. Otherwise, when the first inserter's transaction rolls
+back while several others wait on its uncommitted row, InnoDB grants all of them a shared
+lock on the gap and each then needs an exclusive one: a deadlock, whose victim loses its
+whole transaction. With the named lock at most one racer waits on the row at a time.
+PostgreSQL and SQLite need no such turn.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from factory.errors import FactoryError
-from sqlalchemy import Select, select
+from sqlalchemy import Select, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..._bridge import await_
 from ._savepoint import savepoint
 
-__all__ = ["find", "insert_or_find", "take_lookup"]
+__all__ = ["find", "get_or_create", "take_lookup"]
+
+# Dialects whose InnoDB-style locking needs the racers to take turns (see the module doc).
+_TAKE_TURNS = frozenset({"mysql", "mariadb"})
 
 
 def take_lookup(factory: type, fields: tuple[str, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -52,29 +70,75 @@ async def find(
     return result.one_or_none()
 
 
-async def insert_or_find(
+def get_or_create(
     session: AsyncSession,
     model_class: type,
-    obj: Any,
+    make: Callable[[], Any],
     lookups: tuple[Mapping[str, Any], ...],
 ) -> Any:
-    """Insert ``obj`` in a SAVEPOINT; if that violates a constraint, return the winner.
+    """The row matching ``lookups[0]``, else ``make()`` inserted in a SAVEPOINT.
 
-    Another transaction may have inserted the same key since our lookup. The row is then
-    read back by each of ``lookups`` in turn (the values used for the lookup, then the
-    get_or_create values the caller passed explicitly, as factory_boy does); if none finds
-    it, the IntegrityError is raised.
+    Runs inside the factory call's greenlet (it awaits through ``await_``), so ``make``,
+    the model's constructor, runs there too, as it does for any other factory object.
+    If the INSERT violates a constraint (another transaction inserted the same key since
+    our lookup), the row is read back by each of ``lookups`` in turn (the values used for
+    the lookup, then the get_or_create values the caller passed explicitly, as factory_boy
+    does); if none finds it, the IntegrityError is raised.
     """
-    await session.flush()  # earlier pending objects: their errors are not ours to catch
+    existing = await_(find(session, model_class, lookups[0]))
+    if existing is not None:
+        return existing
+    await_(session.flush())  # earlier pending objects: their errors are not ours to catch
     try:
-        async with savepoint(session):
-            session.add(obj)
-            await session.flush()
+        with _turn(session, model_class, lookups[0]):
+            return _insert(session, make)
     except IntegrityError:
         for lookup in lookups:
             if lookup:
-                winner = await find(session, model_class, lookup, lock=True)
+                winner = await_(find(session, model_class, lookup, lock=True))
                 if winner is not None:
                     return winner
         raise
+
+
+def _insert(session: AsyncSession, make: Callable[[], Any]) -> Any:
+    """``make()``, added and flushed inside a SAVEPOINT that a failure rolls back."""
+    manager = savepoint(session)
+    await_(manager.__aenter__())
+    try:
+        obj = make()
+        session.sync_session.add(obj)
+        await_(session.flush())
+    except BaseException as exc:
+        if not await_(manager.__aexit__(type(exc), exc, exc.__traceback__)):
+            raise
+        raise  # pragma: no cover - the SAVEPOINT context never swallows an error
+    await_(manager.__aexit__(None, None, None))
     return obj
+
+
+@contextmanager
+def _turn(session: AsyncSession, model_class: type, lookup: Mapping[str, Any]) -> Iterator[None]:
+    """On MariaDB / MySQL, hold a named lock for this key while inserting it.
+
+    The wait is bounded by the server's ``innodb_lock_wait_timeout`` (the bound a row lock
+    wait has anyway); if it runs out, the INSERT goes ahead without the turn.
+    """
+    bind = session.sync_session.get_bind(mapper=inspect(model_class))
+    if bind.dialect.name not in _TAKE_TURNS:
+        yield
+        return
+    table = getattr(model_class, "__tablename__", model_class.__qualname__)
+    key = repr((table, sorted(lookup.items())))
+    # Lock names are limited to 64 characters and shared by the whole server.
+    name = f"async_factory_boy:{hashlib.sha256(key.encode()).hexdigest()[:40]}"
+    got = await_(
+        session.scalar(
+            text("SELECT GET_LOCK(:name, @@innodb_lock_wait_timeout)"), {"name": name}
+        )
+    )
+    try:
+        yield
+    finally:
+        if got == 1:
+            await_(session.scalar(text("SELECT RELEASE_LOCK(:name)"), {"name": name}))
