@@ -8,7 +8,7 @@ import factory
 import pytest
 
 from async_factory_boy import AsyncFactory
-from async_factory_boy._factory import MAX_BATCH_SIZE
+from async_factory_boy.factory import MAX_BATCH_SIZE
 
 from .models import User
 
