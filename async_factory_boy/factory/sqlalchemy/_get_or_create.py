@@ -133,9 +133,7 @@ def _turn(session: AsyncSession, model_class: type, lookup: Mapping[str, Any]) -
     # Lock names are limited to 64 characters and shared by the whole server.
     name = f"async_factory_boy:{hashlib.sha256(key.encode()).hexdigest()[:40]}"
     got = await_(
-        session.scalar(
-            text("SELECT GET_LOCK(:name, @@innodb_lock_wait_timeout)"), {"name": name}
-        )
+        session.scalar(text("SELECT GET_LOCK(:name, @@innodb_lock_wait_timeout)"), {"name": name})
     )
     try:
         yield
