@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from . import errors
 from ._bridge import await_, in_bridge
 from ._call import FactoryCall, current_call
+from ._scope import BUILTIN_CONNECTION_ARGUMENTS, CallScope
 from .errors import (
     AwaitOutsideFactoryError,
     DeclarationExhaustedError,
@@ -27,8 +28,10 @@ if TYPE_CHECKING:
 __version__ = "2.0.0.dev0"
 
 __all__ = [
+    "BUILTIN_CONNECTION_ARGUMENTS",
     "AsyncFactory",
     "AwaitOutsideFactoryError",
+    "CallScope",
     "DeclarationExhaustedError",
     "FactoryCall",
     "FactoryConfigurationError",

@@ -1,11 +1,12 @@
 """Per-call state: what one ``create_async`` / ``create_batch_async`` call carries along.
 
 factory_boy keeps some per-call state on the factory class, which races as soon as two
-calls run concurrently under ``asyncio.gather``. Here everything a call needs (its session or
-database, deferred writes, savepoints a backend opened) lives in a :class:`FactoryCall` held in
-a :class:`contextvars.ContextVar`. It is set in the calling task before the greenlet starts,
-so both the synchronous resolution (inside the greenlet) and the awaited backend hooks (on
-the task) see it, and nested calls made from an async hook get a call of their own.
+calls run concurrently under ``asyncio.gather``. Here everything a call needs (its connection
+arguments, each backend's :class:`~async_factory_boy._scope.CallScope`) lives in a
+:class:`FactoryCall` held in a :class:`contextvars.ContextVar`. It is set in the calling task
+before the greenlet starts, so both the synchronous resolution (inside the greenlet) and the
+awaited backend hooks (on the task) see it, and nested calls made from an async hook get a
+call of their own.
 """
 
 from __future__ import annotations
@@ -16,27 +17,16 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, contextmanag
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-__all__ = ["FactoryCall", "current_call", "is_connection_argument"]
+from ._scope import CallScope
+
+__all__ = ["FactoryCall", "activate", "current_call"]
 
 _T = TypeVar("_T")
+_S = TypeVar("_S", bound=CallScope)
 
 _current: contextvars.ContextVar[FactoryCall | None] = contextvars.ContextVar(
     "async_factory_boy_current_call", default=None
 )
-
-# Names of the keyword arguments that carry a connection (``sqlalchemy_session``,
-# ``mongo_database``, ...). Backends register theirs; a call takes them out of the overrides.
-_connection_names: set[str] = set()
-
-
-def is_connection_argument(name: str) -> bool:
-    """Whether some backend declared ``name`` as a per-call connection argument."""
-    return name in _connection_names
-
-
-def register_connection_arguments(names: tuple[str, ...]) -> None:
-    """Declare keyword arguments that carry a connection rather than a model field."""
-    _connection_names.update(names)
 
 
 @dataclass(eq=False)
@@ -49,7 +39,8 @@ class FactoryCall:
         connection: the connection arguments of the call, e.g. ``{"sqlalchemy_session": s}``.
             Nested calls made while this one runs inherit them.
         size: the batch size for ``*_batch_async`` calls, ``None`` for a single object.
-        state: scratch space for backends, keyed by whatever the backend chooses.
+        state: scratch space for user extensions, keyed by whatever they choose (the
+            built-in backends keep their state in a :class:`CallScope` instead).
     """
 
     factory: type
@@ -61,7 +52,7 @@ class FactoryCall:
     # factory call is a hot path (one per object in a loop of ``create_async``).
     _exit_stack: AsyncExitStack | None = None
     _on_success: list[Callable[[], Awaitable[None]]] | None = None
-    _deferred: dict[type, list[Any]] | None = None
+    _scopes: dict[type[CallScope], CallScope] | None = None
 
     @property
     def is_batch(self) -> bool:
@@ -92,34 +83,53 @@ class FactoryCall:
             self._on_success = []
         self._on_success.append(callback)
 
-    def defer(self, factory: type, instance: Any) -> None:
-        """Hold ``instance`` back for ``factory._create_many_async`` at the end of the call."""
-        if self._deferred is None:
-            self._deferred = {}
-        self._deferred.setdefault(factory, []).append(instance)
+    def scope(self, kind: type[_S], factory: type) -> _S:
+        """The call's scope of backend ``kind``, opened (``kind.open``) on first use.
 
-    def deferred(self) -> list[tuple[type, list[Any]]]:
-        """The deferred instances, grouped per factory in order of first appearance.
-
-        Sub-factory objects are built before the objects that reference them, so this order
-        writes referenced objects first.
+        ``factory`` is the factory asking; a connection problem found while opening names
+        it and the factory the user called.
         """
-        return list(self._deferred.items()) if self._deferred else []
+        scopes = self._scopes
+        if scopes is None:
+            scopes = self._scopes = {}
+        scope = scopes.get(kind)
+        if scope is None:
+            scope = scopes[kind] = kind.open(factory, self)
+        return scope  # type: ignore[return-value]
+
+    def find_scope(self, kind: type[_S]) -> _S | None:
+        """The call's scope of backend ``kind`` if one was opened, else ``None``."""
+        if self._scopes is None:
+            return None
+        return self._scopes.get(kind)  # type: ignore[return-value]
 
     async def finish(self, failure: BaseException | None) -> None:
-        """End the call: run the success callbacks, then close the entered contexts.
+        """End the call: finish its scopes and callbacks, or undo them if it failed.
 
-        With ``failure`` set, no callback runs and the contexts exit with the exception
-        (a savepoint rolls back); a failure inside a callback is handled the same way.
+        On success the scopes write what they held back (in the order they were opened),
+        then the ``on_success`` callbacks run, then the entered contexts close. With
+        ``failure`` set (or when one of those steps fails) the scopes are undone in reverse
+        order and the contexts exit with the exception (a savepoint rolls back).
         """
-        if failure is None and self._on_success:
+        if failure is None:
             try:
-                for callback in self._on_success:
+                for scope in list(self._scopes.values()) if self._scopes else ():
+                    await scope.finish()
+                for callback in self._on_success or ():
                     await callback()
             except BaseException as exc:
-                await self._close(exc)
+                await self._undo(exc)
                 raise
-        await self._close(failure)
+            await self._close(None)
+        else:
+            await self._undo(failure)
+
+    async def _undo(self, failure: BaseException) -> None:
+        try:
+            for scope in reversed(list(self._scopes.values())) if self._scopes else ():
+                await scope.undo(failure)
+        finally:
+            await self._close(failure)
 
     async def _close(self, failure: BaseException | None) -> None:
         stack, self._exit_stack = self._exit_stack, None

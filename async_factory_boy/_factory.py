@@ -8,15 +8,14 @@ from factory import enums
 from factory import errors as factory_errors
 from factory.base import Factory, FactoryOptions, OptionDefault
 
+from ._auto_fields import AutoFieldsMode, AutoFieldsOptions, describe
 from ._bridge import await_, cooperate, in_bridge, run_in_bridge
 from ._builder import AsyncStepBuilder, is_awaitable
-from ._call import (
-    FactoryCall,
-    activate,
-    current_call,
-    is_connection_argument,
-    register_connection_arguments,
-)
+from ._call import FactoryCall, activate, current_call
+from ._handlers import get_or_create_with, save_many_with, save_with
+from ._locks import hold_exclusively
+from ._scope import BUILTIN_CONNECTION_ARGUMENTS, CallScope, reached_from
+from ._type_fields import derive_from_type_hints
 from .errors import (
     FactoryConfigurationError,
     MissingPersistenceError,
@@ -24,7 +23,7 @@ from .errors import (
     SyncCallError,
 )
 
-__all__ = ["MAX_BATCH_SIZE", "AsyncFactory", "AsyncFactoryOptions"]
+__all__ = ["MAX_BATCH_SIZE", "AsyncFactory", "AsyncFactoryOptions", "DeferredWrites"]
 
 T = TypeVar("T")
 
@@ -33,10 +32,6 @@ T = TypeVar("T")
 #: resolved): ten million small objects already take several GiB. A larger request is
 #: refused before anything is built; split it into several calls.
 MAX_BATCH_SIZE = 10_000_000
-
-# The per-call persistence handler (``create_async(persistence=store)``) is a connection
-# argument of every async factory, whatever its backend.
-register_connection_arguments(("persistence",))
 
 
 def _check_persistence(meta: Any, value: Any) -> None:
@@ -49,7 +44,7 @@ def _check_persistence(meta: Any, value: Any) -> None:
         )
 
 
-class AsyncFactoryOptions(FactoryOptions):
+class AsyncFactoryOptions(AutoFieldsOptions):
     """factory_boy's options plus the persistence ones of :class:`AsyncFactory`.
 
     - ``persistence``: the default handler ``create_async`` saves through (a per-call
@@ -62,7 +57,7 @@ class AsyncFactoryOptions(FactoryOptions):
 
     def _build_default_options(self) -> list[OptionDefault]:
         return [
-            *super()._build_default_options(),  # type: ignore[no-untyped-call]
+            *super()._build_default_options(),
             OptionDefault("persistence", None, inherit=True, checker=_check_persistence),
             OptionDefault("persistence_required", False, inherit=True),
             OptionDefault("persistence_get_or_create", (), inherit=True),
@@ -84,13 +79,42 @@ class AsyncFactory(Factory[T]):
     class Meta:
         abstract = True
 
-    #: Keyword arguments that carry a connection for this family of factories. A backend
-    #: sets it; every name declared by any backend is taken out of a call's overrides.
+    #: Keyword arguments that carry a connection for this factory's backend. A call takes
+    #: them, and the built-in backends' ones (``BUILTIN_CONNECTION_ARGUMENTS``), out of its
+    #: overrides; see :meth:`_split_connection`.
     _connection_arguments: ClassVar[tuple[str, ...]] = ("persistence",)
+
+    #: Every connection argument a call of this factory takes out of its overrides
+    #: (computed when the class is made).
+    _accepted_connection_arguments: ClassVar[frozenset[str]] = BUILTIN_CONNECTION_ARGUMENTS
+
+    # Explicit flags, set when a class is made, instead of comparing method identities on
+    # every call. A backend that defines its own ``_create_async`` as *the* way it persists
+    # sets ``_default_create_async = True`` next to it; a subclass that overrides it without
+    # the flag is a user's customisation.
+    #: Objects are saved through persistence handlers (``persistence=``, ``Meta.persistence``).
+    #: Backends that persist through a connection of their own set it to ``False``.
+    _saves_through_handlers: ClassVar[bool] = True
+    #: ``_create_async`` is the class family's own (not a user's override).
+    _default_create_async: ClassVar[bool] = True
+    #: ``_create_many_async`` is overridden: batches hold objects back for it.
+    _writes_batches: ClassVar[bool] = False
+    #: ``_after_postgeneration_async`` is overridden: it is awaited after post-generation.
+    _awaits_after_postgeneration: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        register_connection_arguments(cls.__dict__.get("_connection_arguments", ()))
+        own = cls.__dict__
+        if "_create_async" in own and "_default_create_async" not in own:
+            cls._default_create_async = False
+        if "_create_many_async" in own and "_writes_batches" not in own:
+            cls._writes_batches = True
+        if "_after_postgeneration_async" in own and "_awaits_after_postgeneration" not in own:
+            cls._awaits_after_postgeneration = True
+        accepted = set(BUILTIN_CONNECTION_ARGUMENTS)
+        for klass in cls.__mro__:
+            accepted.update(klass.__dict__.get("_connection_arguments", ()))
+        cls._accepted_connection_arguments = frozenset(accepted)
 
     # -- the awaitable steps -------------------------------------------------------------
 
@@ -122,6 +146,26 @@ class AsyncFactory(Factory[T]):
         )
         return result
 
+    # -- fields derived from the model (``Meta.auto_fields``) ---------------------------------
+
+    @classmethod
+    def auto_declarations(cls) -> dict[str, str]:
+        """What ``Meta.auto_fields`` derived for this factory, field by field (readable)."""
+        return describe(getattr(cls._meta, "auto_declarations", {}))
+
+    @classmethod
+    def _derive_declarations(
+        cls, model: type, mode: AutoFieldsMode
+    ) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """Declarations for the model's fields that ``auto_fields`` should fill.
+
+        Returns the declarations by field name, and the names among them that are helpers to
+        leave out of the model's arguments (``Meta.exclude``). The default reads type hints
+        (dataclasses, pydantic, attrs, TypedDict, annotated ``__init__``); backends with a
+        schema of their own override it.
+        """
+        return derive_from_type_hints(cls, model, mode, AsyncFactory)
+
     # -- extension points for backends and users ------------------------------------------
 
     @classmethod
@@ -132,8 +176,6 @@ class AsyncFactory(Factory[T]):
         ``Meta.persistence``) and, with none, instantiates without persisting. Backends
         override it; ``current_call()`` gives the call's connection arguments.
         """
-        from ._handlers import get_or_create_with, save_with
-
         instance = model_class(*args, **kwargs)
         handler = cls._persistence_handler(current_call())
         if handler is None:
@@ -146,7 +188,7 @@ class AsyncFactory(Factory[T]):
                 raise FactoryConfigurationError(
                     f"{cls.__name__}: Meta.persistence_get_or_create needs a handler with a "
                     f"get_or_create(obj, fields) method; {type(handler).__name__} has none "
-                    "(MemoryPersistence and SQLAlchemyPersistence have one)."
+                    "(MemoryPersistence, SQLAlchemyPersistence and MongoPersistence have one)."
                 )
             return await get_or_create_with(handler, instance, fields)
         return await save_with(handler, instance)
@@ -162,8 +204,6 @@ class AsyncFactory(Factory[T]):
         The default hands them to the persistence handler's ``save_many``; it is used only
         when the call has a handler.
         """
-        from ._handlers import save_many_with
-
         handler = cls._persistence_handler(current_call())
         if handler is None:  # not reached: without a handler, batch writes are not deferred
             return instances
@@ -182,12 +222,6 @@ class AsyncFactory(Factory[T]):
         Checked at the top so that the error names the factory the user called, not one
         reached through a SubFactory. The default checks the persistence handler.
         """
-        handler = call.get("persistence")
-        if handler is not None and not callable(getattr(handler, "save", None)):
-            raise SessionTypeError(
-                f"{cls.__name__}: persistence= must be a persistence handler with save() and "
-                f"save_many() methods (e.g. MemoryPersistence()), got {type(handler).__name__}."
-            )
         if (
             call.strategy == enums.CREATE_STRATEGY
             and getattr(cls._meta, "persistence_required", False)
@@ -232,19 +266,15 @@ class AsyncFactory(Factory[T]):
         call = current_call()
         if call is not None and call.is_batch and cls._defers_batch_writes(call):
             instance = cls._build(model_class, *args, **kwargs)  # type: ignore[no-untyped-call]
-            call.defer(cls, instance)
-            return instance
+            return call.scope(DeferredWrites, cls).add(cls, instance)
         if (
-            getattr(cls._create_async, "__func__", None) is _DEFAULT_CREATE
+            cls._saves_through_handlers
+            and cls._default_create_async
             and cls._persistence_handler(call) is None
             and not getattr(cls._meta, "persistence_required", False)
         ):
             return model_class(*args, **kwargs)  # nothing to persist, nothing to await
-        if not in_bridge():
-            raise SyncCallError(
-                f"{cls.__name__} is an async factory reached from a sync create(); create "
-                f"the outer object with `await ....create_async(...)`."
-            )
+        cls._require_bridge()
         result = cls._create_async(model_class, *args, **kwargs)
         return await_(result) if is_awaitable(result) else result
 
@@ -252,22 +282,21 @@ class AsyncFactory(Factory[T]):
     def _after_postgeneration(
         cls, instance: Any, create: bool, results: dict[str, Any] | None = None
     ) -> None:
-        hook = cls._after_postgeneration_async
-        if getattr(hook, "__func__", None) is _DEFAULT_AFTER_POSTGENERATION:
-            return
-        await_(hook(instance, create, results))
+        if cls._awaits_after_postgeneration:
+            await_(cls._after_postgeneration_async(instance, create, results))
 
     # -- helpers -----------------------------------------------------------------------------
 
     @classmethod
     def _defers_batch_writes(cls, call: FactoryCall) -> bool:
         """Whether ``call`` (a batch) collects this factory's objects for one bulk write."""
-        if getattr(cls._create_many_async, "__func__", None) is not _DEFAULT_CREATE_MANY:
+        if cls._writes_batches:
             return True
         # The default bulk write saves through the persistence handler: defer only when
         # there is one, the factory saves through it, and no get_or_create is asked for.
         return (
-            getattr(cls._create_async, "__func__", None) is _DEFAULT_CREATE
+            cls._saves_through_handlers
+            and cls._default_create_async
             and not getattr(cls._meta, "persistence_get_or_create", ())
             and cls._persistence_handler(call) is not None
         )
@@ -281,15 +310,61 @@ class AsyncFactory(Factory[T]):
         return handler
 
     @classmethod
+    def _require_bridge(cls) -> None:
+        """Persisting needs a factory call's bridge: refuse a sync ``create()`` that got here.
+
+        (A sync ``create()`` of a plain factory_boy factory can reach an async factory
+        through a SubFactory.)
+        """
+        if not in_bridge():
+            raise SyncCallError(
+                f"{cls.__name__} is an async factory reached from a sync create(); create "
+                f"the outer object with `await ....create_async(...)`."
+            )
+
+    @classmethod
+    def _check_persistence_argument(cls, call: FactoryCall) -> None:
+        """A per-call ``persistence=`` must be a handler, and only where handlers are used.
+
+        Backends that persist through their own connection (a session, a database) do not
+        save through handlers; a handler passed to them would be silently ignored, so it is
+        refused instead.
+        """
+        handler = call.get("persistence")
+        if handler is None:
+            return
+        if not cls._saves_through_handlers:
+            own = ", ".join(f"{name}=" for name in cls._connection_arguments)
+            raise SessionTypeError(
+                f"{cls.__name__} persists through {own} and does not save through "
+                f"persistence handlers: drop persistence= ({type(handler).__name__}) from "
+                "the call; handlers are for factories built on AsyncFactory itself."
+            )
+        if not callable(getattr(handler, "save", None)):
+            raise SessionTypeError(
+                f"{cls.__name__}: persistence= must be a persistence handler with save() and "
+                f"save_many() methods (e.g. MemoryPersistence()), got {type(handler).__name__}."
+            )
+
+    @classmethod
+    def _exclusive_resources(cls, call: FactoryCall) -> tuple[object, ...]:
+        """The connection objects of ``call`` that two tasks must not use at once.
+
+        An ``AsyncSession`` (or a MongoDB client session) runs one operation at a time: the
+        call holds it for its whole run (see :mod:`async_factory_boy._locks`), so
+        ``asyncio.gather`` of creates on one session runs them one after another. Backends
+        override it; the default is the persistence handler's ``exclusive_resource``, for
+        handlers that have one (``SQLAlchemyPersistence``: its session).
+        """
+        handler = cls._persistence_handler(call)
+        resource = getattr(handler, "exclusive_resource", None)
+        return () if resource is None else (resource,)
+
+    @classmethod
     def _missing_persistence(cls) -> MissingPersistenceError:
-        call = current_call()
-        reached = (
-            f" (reached from {call.factory.__name__})"
-            if call is not None and call.factory is not cls
-            else ""
-        )
+        factory = reached_from(cls, current_call())
         return MissingPersistenceError(
-            f"{cls.__name__}{reached} saves through a persistence handler and has none: pass "
+            f"{factory} saves through a persistence handler and has none: pass "
             f"one per call, `await {cls.__name__}.create_async(persistence=handler)`, or set "
             f"a default in `class Meta: persistence = MemoryPersistence()` on {cls.__name__}."
         )
@@ -317,10 +392,11 @@ class AsyncFactory(Factory[T]):
         """
         declared = cls._meta.base_declarations
         parameters = cls._meta.parameters
+        accepted = cls._accepted_connection_arguments
         connection: dict[str, Any] = {}
         overrides: dict[str, Any] = {}
         for key, value in params.items():
-            if is_connection_argument(key) and key not in declared and key not in parameters:
+            if key in accepted and key not in declared and key not in parameters:
                 connection[key] = value
             else:
                 overrides[key] = value
@@ -333,19 +409,21 @@ class AsyncFactory(Factory[T]):
         if outer is not None:  # a call made from an async hook inherits its connection
             connection = {**outer.connection, **connection}
         call = FactoryCall(factory=cls, strategy=strategy, connection=connection, size=size)
+        cls._check_persistence_argument(call)
         cls._prepare_call(call)
-        with activate(call):
-            try:
-                if size is None:
-                    result = await run_in_bridge(cls._generate, strategy, overrides)
-                else:
-                    result = await run_in_bridge(cls._generate_many, strategy, size, overrides)
-                result = await cls._write_deferred(call, result)
-            except BaseException as exc:
-                await call.finish(exc)
-                raise
-            await call.finish(None)
-        return result
+        async with hold_exclusively(cls._exclusive_resources(call)):
+            with activate(call):
+                try:
+                    if size is None:
+                        result = await run_in_bridge(cls._generate, strategy, overrides)
+                    else:
+                        result = await run_in_bridge(cls._generate_many, strategy, size, overrides)
+                except BaseException as exc:
+                    await call.finish(exc)
+                    raise
+                await call.finish(None)
+        deferred = call.find_scope(DeferredWrites)
+        return result if deferred is None else deferred.replace_in(result)
 
     @classmethod
     def _generate_many(cls, strategy: str, size: int, overrides: dict[str, Any]) -> list[Any]:
@@ -355,12 +433,31 @@ class AsyncFactory(Factory[T]):
             cooperate()  # an event-loop turn every ~10 ms: timeouts, cancellation, other tasks
         return objects
 
-    @classmethod
-    async def _write_deferred(cls, call: FactoryCall, result: Any) -> Any:
-        """Hand deferred batch objects to their factories' ``_create_many_async``."""
-        replaced: dict[int, Any] = {}
-        for factory_class, instances in call.deferred():
-            assert issubclass(factory_class, AsyncFactory)
+
+class DeferredWrites(CallScope):
+    """The batch scope of factories that write through ``_create_many_async``.
+
+    Inside ``create_batch_async`` their objects are built, held back per factory, and handed
+    to each factory's ``_create_many_async`` once every object is built, referenced objects
+    first (sub-factory objects are built before the objects that reference them). A
+    persistence handler's ``save_many`` is reached this way, and so is Django's
+    ``abulk_create``.
+    """
+
+    __slots__ = ("_held", "_replaced")
+
+    def __init__(self, call: FactoryCall) -> None:
+        super().__init__(call)
+        self._held: dict[type[AsyncFactory[Any]], list[Any]] = {}
+        self._replaced: dict[int, Any] = {}
+
+    def add(self, factory: type, instance: Any) -> Any:
+        assert issubclass(factory, AsyncFactory)
+        self._held.setdefault(factory, []).append(instance)
+        return instance
+
+    async def finish(self) -> None:
+        for factory_class, instances in self._held.items():
             model_class = factory_class._meta.get_model_class()
             saved = await factory_class._create_many_async(model_class, instances)
             if len(saved) != len(instances):
@@ -368,14 +465,12 @@ class AsyncFactory(Factory[T]):
                     f"{factory_class.__name__}._create_many_async returned {len(saved)} "
                     f"objects for {len(instances)}; return one object per instance, in order."
                 )
-            replaced.update(
+            self._replaced.update(
                 (id(old), new) for old, new in zip(instances, saved, strict=True) if old is not new
             )
-        if replaced and isinstance(result, list):
-            return [replaced.get(id(item), item) for item in result]
+
+    def replace_in(self, result: Any) -> Any:
+        """``result`` with the objects ``_create_many_async`` replaced swapped in."""
+        if self._replaced and isinstance(result, list):
+            return [self._replaced.get(id(item), item) for item in result]
         return result
-
-
-_DEFAULT_CREATE = AsyncFactory.__dict__["_create_async"].__func__
-_DEFAULT_CREATE_MANY = AsyncFactory.__dict__["_create_many_async"].__func__
-_DEFAULT_AFTER_POSTGENERATION = AsyncFactory.__dict__["_after_postgeneration_async"].__func__

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -60,6 +62,37 @@ async def test_connection_arguments_are_not_kept_on_the_class() -> None:
     await UserFactory.create_async(store=Store())
     assert "store" not in vars(UserFactory)
     assert current_call() is None
+
+
+_OTHER_BACKENDS_ARGUMENT = """
+import asyncio, sys
+import factory
+from async_factory_boy import AsyncFactory
+
+class Plain(AsyncFactory[dict]):
+    class Meta:
+        model = dict
+    name = "n"
+
+built = asyncio.run(Plain.build_async(mongo_database=object(), sqlalchemy_session=object()))
+assert built == {"name": "n"}, built
+assert "async_factory_boy.factory.mongo" not in sys.modules
+assert "async_factory_boy.factory.sqlalchemy" not in sys.modules
+print("ok")
+"""
+
+
+async def test_other_backends_connection_arguments_never_become_fields() -> None:
+    # The rule is static (BUILTIN_CONNECTION_ARGUMENTS), so it holds in a process that never
+    # imported the Mongo or SQLAlchemy backend, as it does in this one.
+    result = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-c", _OTHER_BACKENDS_ARGUMENT],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
 
 
 async def test_a_field_named_like_a_connection_argument_stays_a_field() -> None:

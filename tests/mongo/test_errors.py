@@ -10,8 +10,8 @@ from pymongo import MongoClient
 from async_factory_boy.errors import (
     MissingSessionError,
     SessionTypeError,
-    SyncCallError,
 )
+from async_factory_boy.persistence import MemoryPersistence
 from tests.mongo.factories import AuthorFactory, PublisherFactory
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.mongo]
@@ -56,6 +56,10 @@ async def test_a_sync_session_is_refused(mongo_uri: str, mongo_database: Any) ->
         await AuthorFactory.create_async(mongo_database=mongo_database, mongo_session=session)
 
 
-async def test_sync_create_points_to_create_async() -> None:
-    with pytest.raises(SyncCallError, match=r"create_async"):
-        AuthorFactory.create()
+async def test_a_persistence_handler_is_refused_by_a_mongo_factory(mongo_database: Any) -> None:
+    with pytest.raises(
+        SessionTypeError, match=r"^PublisherFactory persists through mongo_database="
+    ):
+        await PublisherFactory.create_async(
+            mongo_database=mongo_database, persistence=MemoryPersistence()
+        )

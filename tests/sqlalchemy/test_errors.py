@@ -12,6 +12,7 @@ from async_factory_boy.errors import (
     SessionTypeError,
 )
 from async_factory_boy.factory.sqlalchemy import AsyncSQLAlchemyModelFactory
+from async_factory_boy.persistence import MemoryPersistence
 
 from .factories import UserFactory
 from .models import User
@@ -66,6 +67,12 @@ def test_an_unknown_persistence_is_a_type_error_at_class_definition() -> None:
                 sqlalchemy_session_persistence = "save"
 
 
-def test_sync_create_points_to_create_async() -> None:
-    with pytest.raises(TypeError, match=r"create_async"):
-        UserFactory.create()
+@pytest.mark.asyncio
+@pytest.mark.parametrize("handler", ["commit", 42, MemoryPersistence()], ids=type)
+async def test_a_persistence_argument_is_refused_by_a_session_factory(
+    handler: object, sqlite_session: AsyncSession
+) -> None:
+    with pytest.raises(
+        SessionTypeError, match=r"^UserFactory persists through sqlalchemy_session="
+    ):
+        await UserFactory.create_async(sqlalchemy_session=sqlite_session, persistence=handler)

@@ -32,9 +32,11 @@ from factory import declarations
 from factory import errors as factory_errors
 from factory.django import FileField, ImageField, Password
 
+from ..._auto_fields import AutoFieldsMode
 from ..._call import FactoryCall, current_call
-from ..._factory import AsyncFactory
+from ..._factory import AsyncFactory, DeferredWrites
 from ...errors import SessionTypeError
+from ._auto_fields import derive_from_django_model
 from ._bulk import bulk_insert_is_equivalent
 from ._errors import (
     DjangoDatabaseNotFoundError,
@@ -42,7 +44,8 @@ from ._errors import (
     DjangoNotConfiguredError,
     check_django_ready,
 )
-from ._options import AsyncDjangoOptions, current_step
+from ._options import AsyncDjangoOptions
+from ._scope import DjangoScope, current_step
 from ._signals import mute_signals
 
 __all__ = [
@@ -58,10 +61,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-# Per-call state keys (``FactoryCall.state``): field values right after an object was
-# written, to tell whether a post-generation hook changed it.
-_SNAPSHOTS = "django_snapshots"
 
 
 class AsyncDjangoModelFactory(AsyncFactory[T]):
@@ -81,9 +80,23 @@ class AsyncDjangoModelFactory(AsyncFactory[T]):
     _options_class = AsyncDjangoOptions
     _meta: ClassVar[AsyncDjangoOptions]  # type: ignore[misc]
     _connection_arguments: ClassVar[tuple[str, ...]] = ("django_database",)
+    _saves_through_handlers: ClassVar[bool] = False
+    _default_create_async: ClassVar[bool] = True  # acreate / aget_or_create, below
+    # ``_create_many_async`` (abulk_create) is used only for the objects ``_create`` holds
+    # back itself; ``_defers_batch_writes`` below keeps the core from deferring the rest.
+    _writes_batches: ClassVar[bool] = True
 
     class Meta:
         abstract = True
+
+    # -- fields derived from the model (``Meta.auto_fields``) ------------------------------------
+
+    @classmethod
+    def _derive_declarations(
+        cls, model: type, mode: AutoFieldsMode
+    ) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """``Meta.auto_fields``: declarations from the model's fields (see ``_auto_fields``)."""
+        return derive_from_django_model(cls, model, mode, AsyncDjangoModelFactory)
 
     # -- checks at the top-level call -------------------------------------------------------
 
@@ -146,13 +159,14 @@ class AsyncDjangoModelFactory(AsyncFactory[T]):
     @classmethod
     def _create(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
         call = current_call()
+        if call is not None:
+            call.scope(DjangoScope, cls).atomic_batch(cls._database_alias(call))
         if call is not None and cls._can_defer_to_bulk_insert(call, model_class):
             instance = model_class(*args, **kwargs)
-            call.defer(cls, instance)
-            return instance
+            return call.scope(DeferredWrites, cls).add(cls, instance)
         instance = super()._create(model_class, *args, **kwargs)
         if call is not None:
-            call.state.setdefault(_SNAPSHOTS, {})[id(instance)] = _snapshot(instance)
+            call.scope(DjangoScope, cls).snapshots[id(instance)] = _snapshot(instance)
         return instance
 
     @classmethod
@@ -237,8 +251,8 @@ class AsyncDjangoModelFactory(AsyncFactory[T]):
     ) -> None:
         """Save the object once more if a post-generation hook changed one of its fields."""
         call = current_call()
-        snapshots = {} if call is None else call.state.get(_SNAPSHOTS, {})
-        before = snapshots.pop(id(instance), None)
+        scope = None if call is None else call.find_scope(DjangoScope)
+        before = None if scope is None else scope.snapshots.pop(id(instance), None)
         if not create or not results or cls._meta.skip_postgeneration_save or before is None:
             return
         if _snapshot(instance) != before:

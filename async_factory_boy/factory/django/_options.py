@@ -18,18 +18,9 @@ from factory.django import DjangoOptions
 from ..._call import current_call
 from ..._factory import AsyncFactoryOptions
 from ._errors import DjangoModelNotFoundError, check_django_ready
+from ._scope import DjangoScope
 
-__all__ = ["AsyncDjangoOptions", "current_step"]
-
-# Key of the build step being instantiated in ``FactoryCall.state``. The greenlet is paused
-# inside ``instantiate`` while ``_create_async`` runs on the task, so both read the same step.
-_STEP = "django_step"
-
-
-def current_step() -> Any:
-    """The factory_boy ``BuildStep`` whose object is being created, if any."""
-    call = current_call()
-    return None if call is None else call.state.get(_STEP)
+__all__ = ["AsyncDjangoOptions"]
 
 
 class AsyncDjangoOptions(DjangoOptions, AsyncFactoryOptions):
@@ -47,7 +38,7 @@ class AsyncDjangoOptions(DjangoOptions, AsyncFactoryOptions):
     def contribute_to_class(self, factory: Any, *args: Any, **kwargs: Any) -> None:
         self._defining = True
         try:
-            super().contribute_to_class(factory, *args, **kwargs)  # type: ignore[no-untyped-call]
+            super().contribute_to_class(factory, *args, **kwargs)
         finally:
             self._defining = False
 
@@ -91,9 +82,9 @@ class AsyncDjangoOptions(DjangoOptions, AsyncFactoryOptions):
         call = current_call()
         if call is None or step.builder.strategy != enums.CREATE_STRATEGY:
             return super().instantiate(step, args, kwargs)  # type: ignore[no-untyped-call]
-        previous = call.state.get(_STEP)
-        call.state[_STEP] = step
+        scope = call.scope(DjangoScope, call.factory)
+        previous, scope.step = scope.step, step
         try:
             return super().instantiate(step, args, kwargs)  # type: ignore[no-untyped-call]
         finally:
-            call.state[_STEP] = previous
+            scope.step = previous

@@ -22,24 +22,22 @@ from __future__ import annotations
 from typing import Any, ClassVar, TypeVar
 
 from bson import ObjectId
-from factory.base import FactoryOptions, OptionDefault
+from factory.base import OptionDefault
 
+from ..._auto_fields import AutoFieldsOptions
 from ..._bridge import await_
 from ..._call import FactoryCall, current_call
 from ..._factory import AsyncFactory
 from ...errors import FactoryConfigurationError, PartialBatchError
-from ._connection import DATABASE_ARGUMENT, SESSION_ARGUMENT, MongoTarget, check_target
+from ._connection import DATABASE_ARGUMENT, SESSION_ARGUMENT
 from ._documents import ID, DocumentCodec, codec_for
 from ._naming import resolve_collection
-from ._writes import BatchBuffer, get_or_create
+from ._scope import MongoScope
+from ._writes import get_or_create
 
 __all__ = ["AsyncMongoFactory", "MongoFactoryOptions", "PartialBatchError"]
 
 T = TypeVar("T")
-
-# Keys of this backend's entries in ``FactoryCall.state``.
-_TARGET = "mongo:target"
-_BUFFER = "mongo:batch"
 
 
 def _check_collection(meta: Any, value: Any) -> None:
@@ -62,7 +60,7 @@ def _check_get_or_create(meta: Any, value: Any) -> None:
         )
 
 
-class MongoFactoryOptions(FactoryOptions):
+class MongoFactoryOptions(AutoFieldsOptions):
     """``class Meta`` options of :class:`AsyncMongoFactory`.
 
     - ``model``: ``dict`` (the default), a ``TypedDict``, a dataclass, a pydantic model or an
@@ -82,7 +80,7 @@ class MongoFactoryOptions(FactoryOptions):
 
     def _build_default_options(self) -> list[OptionDefault]:
         return [
-            *super()._build_default_options(),  # type: ignore[no-untyped-call]
+            *super()._build_default_options(),
             OptionDefault("collection", None, inherit=True, checker=_check_collection),
             OptionDefault("embedded", False, inherit=True, checker=_check_embedded),
             OptionDefault("mongo_get_or_create", (), inherit=True, checker=_check_get_or_create),
@@ -101,7 +99,7 @@ class MongoFactoryOptions(FactoryOptions):
         base_factory: Any = None,
         params: Any = None,
     ) -> None:
-        super().contribute_to_class(  # type: ignore[no-untyped-call]
+        super().contribute_to_class(
             factory, meta=meta, base_meta=base_meta, base_factory=base_factory, params=params
         )
         self.mongo_get_or_create = tuple(self.mongo_get_or_create)
@@ -121,6 +119,7 @@ class AsyncMongoFactory(AsyncFactory[T]):
     _meta: MongoFactoryOptions
     _options_class = MongoFactoryOptions
     _connection_arguments: ClassVar[tuple[str, ...]] = (DATABASE_ARGUMENT, SESSION_ARGUMENT)
+    _saves_through_handlers: ClassVar[bool] = False
 
     class Meta:
         abstract = True
@@ -147,7 +146,13 @@ class AsyncMongoFactory(AsyncFactory[T]):
     @classmethod
     def _prepare_call(cls, call: FactoryCall) -> None:
         if call.strategy == "create" and not cls._meta.embedded:
-            call.state[_TARGET] = check_target(cls.__name__, call)
+            call.scope(MongoScope, cls)  # checks the database and session now
+
+    @classmethod
+    def _exclusive_resources(cls, call: FactoryCall) -> tuple[object, ...]:
+        """The call's client session, if any: one operation at a time may use it."""
+        session = call.get(SESSION_ARGUMENT)
+        return () if session is None else (session,)
 
     @classmethod
     def _build(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
@@ -171,24 +176,23 @@ class AsyncMongoFactory(AsyncFactory[T]):
         call = current_call()
         if call is None:  # reached from a sync create(): the core explains what to do
             return super()._create(model_class, *args, **kwargs)
-        target = cls._target(call)
+        scope = call.scope(MongoScope, cls)
         instance = cls._build(model_class, *args, **kwargs)
+        if not cls._meta.mongo_get_or_create:
+            return scope.add(cls, instance)
         document = cls._to_document(instance)
         if document.get(ID) is None:  # a class without an ``_id`` field carries it aside
             document[ID] = cls._document_codec().get_id(instance)
-        collection = cls._collection_name()
-        if cls._meta.mongo_get_or_create:
-            found = await_(
-                get_or_create(
-                    target, collection, cls._meta.mongo_get_or_create, document, cls.__name__
-                )
+        found = await_(
+            get_or_create(
+                scope.target,
+                cls._collection_name(),
+                cls._meta.mongo_get_or_create,
+                document,
+                cls.__name__,
             )
-            return instance if found is None else cls._from_document(found)
-        if call.is_batch:
-            cls._batch(call, target).add(collection, document)
-        else:
-            await_(target.collection(collection).insert_one(document, session=target.session))
-        return instance
+        )
+        return instance if found is None else cls._from_document(found)
 
     # -- helpers ----------------------------------------------------------------------------------
 
@@ -204,21 +208,3 @@ class AsyncMongoFactory(AsyncFactory[T]):
                 f"{cls.__name__} has no collection: set `class Meta: collection = '...'`."
             )
         return name
-
-    @classmethod
-    def _target(cls, call: FactoryCall) -> MongoTarget:
-        """The checked database and session of ``call`` (checked once per call)."""
-        target: MongoTarget | None = call.state.get(_TARGET)
-        if target is None:  # reached from another backend's factory, or an embedded one
-            reached_from = None if call.factory is cls else call.factory.__name__
-            target = call.state[_TARGET] = check_target(cls.__name__, call, reached_from)
-        return target
-
-    @classmethod
-    def _batch(cls, call: FactoryCall, target: MongoTarget) -> BatchBuffer:
-        """The call's document buffer, written with ``insert_many`` when the call succeeds."""
-        buffer: BatchBuffer | None = call.state.get(_BUFFER)
-        if buffer is None:
-            buffer = call.state[_BUFFER] = BatchBuffer(target, call.factory.__name__, call.size)
-            call.on_success(buffer.flush)
-        return buffer

@@ -23,6 +23,8 @@ from pymongo.client_session import ClientSession
 from pymongo.collection import Collection
 from pymongo.database import Database
 
+from ..._call import FactoryCall
+from ..._scope import method_name, reached_from
 from ...errors import MissingSessionError, SessionTypeError
 
 __all__ = ["MongoTarget", "check_target"]
@@ -110,28 +112,24 @@ def _session_problem(database: Any, session: Any) -> str | None:
     )
 
 
-def check_target(factory: str, connection: Any, reached_from: str | None = None) -> MongoTarget:
-    """The call's database and session, checked; errors name ``factory``.
-
-    ``connection`` is the call's :class:`~async_factory_boy.FactoryCall` (or anything with
-    ``.get(name)``). ``reached_from`` names the top-level factory when the check happens in a
-    nested creation of another backend's call.
-    """
-    database = connection.get(DATABASE_ARGUMENT)
-    session = connection.get(SESSION_ARGUMENT)
-    via = "" if reached_from is None else f" (reached from {reached_from})"
-    called = reached_from or factory
+def check_target(factory: type, call: FactoryCall) -> MongoTarget:
+    """The call's database and session, checked; errors name ``factory`` and, when it was
+    reached through another factory, the factory the user called."""
+    database = call.get(DATABASE_ARGUMENT)
+    session = call.get(SESSION_ARGUMENT)
+    named = reached_from(factory, call)
     if database is None:
         raise MissingSessionError(
-            f"{factory}{via} needs a database to write its documents to: pass "
+            f"{named} needs a database to write its documents to: pass "
             f"`{DATABASE_ARGUMENT}=db` (a PyMongo AsyncDatabase or a Motor "
-            f"AsyncIOMotorDatabase), e.g. `await {called}.create_async({DATABASE_ARGUMENT}="
-            f"client['app'])`, or use build_async() to build without storing."
+            f"AsyncIOMotorDatabase), e.g. `await {call.factory.__name__}.{method_name(call)}("
+            f"{DATABASE_ARGUMENT}=client['app'])`, or use build_async() to build without "
+            "storing."
         )
     problem = _database_problem(database)
     if problem is not None:
-        raise SessionTypeError(f"{factory}{via}: {DATABASE_ARGUMENT}= {problem}.")
+        raise SessionTypeError(f"{named}: {DATABASE_ARGUMENT}= {problem}.")
     problem = _session_problem(database, session)
     if problem is not None:
-        raise SessionTypeError(f"{factory}{via}: {SESSION_ARGUMENT}= {problem}.")
+        raise SessionTypeError(f"{named}: {SESSION_ARGUMENT}= {problem}.")
     return MongoTarget(database=database, session=session)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapper
 
 from ..._bridge import await_, in_bridge
 from ..._call import current_call
-from ._session import CallScope
+from ._session import SessionScope
 
 __all__ = ["ModelInfo", "model_info"]
 
@@ -86,7 +86,7 @@ def _flush_on_read(key: str, target: Any, value: Any, dict_: dict[str, Any]) -> 
     if not in_bridge():
         return value
     call = current_call()
-    scope = None if call is None else CallScope.of(call)
+    scope = None if call is None else call.find_scope(SessionScope)
     if scope is None or not (scope.flushes or scope.commit):
         return value
     state = inspect(target)

@@ -23,9 +23,9 @@ PostgreSQL and SQLite need no such turn.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
+from typing import Any, TypeVar
 
 from factory.errors import FactoryError
 from sqlalchemy import Select, inspect, select, text
@@ -35,7 +35,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..._bridge import await_
 from ._savepoint import savepoint
 
-__all__ = ["find", "get_or_create", "take_lookup"]
+__all__ = ["find", "get_or_create", "insert_or_find", "take_lookup"]
+
+_T = TypeVar("_T")
 
 # Dialects whose InnoDB-style locking needs the racers to take turns (see the module doc).
 _TAKE_TURNS = frozenset({"mysql", "mariadb"})
@@ -78,47 +80,84 @@ def get_or_create(
 ) -> Any:
     """The row matching ``lookups[0]``, else ``make()`` inserted in a SAVEPOINT.
 
-    Runs inside the factory call's greenlet (it awaits through ``await_``), so ``make``,
-    the model's constructor, runs there too, as it does for any other factory object.
-    If the INSERT violates a constraint (another transaction inserted the same key since
-    our lookup), the row is read back by each of ``lookups`` in turn (the values used for
-    the lookup, then the get_or_create values the caller passed explicitly, as factory_boy
-    does); if none finds it, the IntegrityError is raised.
+    The factories' path: it runs inside the factory call's greenlet (it awaits through
+    ``await_``), so ``make``, the model's constructor, runs there too, as it does for any
+    other factory object, and only once the SAVEPOINT is open. If the INSERT violates a
+    constraint (another transaction inserted the same key since our lookup), the row is
+    read back by each of ``lookups`` in turn (the values used for the lookup, then the
+    get_or_create values the caller passed explicitly, as factory_boy does); if none finds
+    it, the IntegrityError is raised.
     """
     existing = await_(find(session, model_class, lookups[0]))
     if existing is not None:
         return existing
     await_(session.flush())  # earlier pending objects: their errors are not ours to catch
     try:
-        with _turn(session, model_class, lookups[0]):
-            return _insert(session, make)
+        with _entered(_turn(session, model_class, lookups[0])), _entered(savepoint(session)):
+            obj = make()
+            session.sync_session.add(obj)
+            await_(session.flush())
     except IntegrityError:
-        for lookup in lookups:
-            if lookup:
-                winner = await_(find(session, model_class, lookup, lock=True))
-                if winner is not None:
-                    return winner
-        raise
-
-
-def _insert(session: AsyncSession, make: Callable[[], Any]) -> Any:
-    """``make()``, added and flushed inside a SAVEPOINT that a failure rolls back."""
-    manager = savepoint(session)
-    await_(manager.__aenter__())
-    try:
-        obj = make()
-        session.sync_session.add(obj)
-        await_(session.flush())
-    except BaseException as exc:
-        if not await_(manager.__aexit__(type(exc), exc, exc.__traceback__)):
+        winner = await_(_winner(session, model_class, lookups))
+        if winner is None:
             raise
-        raise  # pragma: no cover - the SAVEPOINT context never swallows an error
-    await_(manager.__aexit__(None, None, None))
+        return winner
     return obj
 
 
+async def insert_or_find(
+    session: AsyncSession,
+    model_class: type,
+    obj: Any,
+    lookups: tuple[Mapping[str, Any], ...],
+) -> Any:
+    """Insert ``obj`` (built already) in a SAVEPOINT; on a constraint violation, the winner.
+
+    The path of code outside the factories (the persistence adapter), awaited on the event
+    loop: the same SAVEPOINT, turn and locking re-read as :func:`get_or_create`.
+    """
+    await session.flush()  # earlier pending objects: their errors are not ours to catch
+    try:
+        async with _turn(session, model_class, lookups[0]), savepoint(session):
+            session.add(obj)
+            await session.flush()
+    except IntegrityError:
+        winner = await _winner(session, model_class, lookups)
+        if winner is None:
+            raise
+        return winner
+    return obj
+
+
+async def _winner(
+    session: AsyncSession, model_class: type, lookups: tuple[Mapping[str, Any], ...]
+) -> Any:
+    """The row another transaction inserted first, by each lookup in turn, or ``None``."""
+    for lookup in lookups:
+        if lookup:
+            winner = await find(session, model_class, lookup, lock=True)
+            if winner is not None:
+                return winner
+    return None
+
+
 @contextmanager
-def _turn(session: AsyncSession, model_class: type, lookup: Mapping[str, Any]) -> Iterator[None]:
+def _entered(manager: AbstractAsyncContextManager[_T]) -> Iterator[_T]:
+    """Enter an async context manager from sync code inside a factory call."""
+    value = await_(manager.__aenter__())
+    try:
+        yield value
+    except BaseException as exc:
+        if not await_(manager.__aexit__(type(exc), exc, exc.__traceback__)):
+            raise
+    else:
+        await_(manager.__aexit__(None, None, None))
+
+
+@asynccontextmanager
+async def _turn(
+    session: AsyncSession, model_class: type, lookup: Mapping[str, Any]
+) -> AsyncIterator[None]:
     """On MariaDB / MySQL, hold a named lock for this key while inserting it.
 
     The wait is bounded by the server's ``innodb_lock_wait_timeout`` (the bound a row lock
@@ -132,11 +171,11 @@ def _turn(session: AsyncSession, model_class: type, lookup: Mapping[str, Any]) -
     key = repr((table, sorted(lookup.items())))
     # Lock names are limited to 64 characters and shared by the whole server.
     name = f"async_factory_boy:{hashlib.sha256(key.encode()).hexdigest()[:40]}"
-    got = await_(
-        session.scalar(text("SELECT GET_LOCK(:name, @@innodb_lock_wait_timeout)"), {"name": name})
+    got = await session.scalar(
+        text("SELECT GET_LOCK(:name, @@innodb_lock_wait_timeout)"), {"name": name}
     )
     try:
         yield
     finally:
         if got == 1:
-            await_(session.scalar(text("SELECT RELEASE_LOCK(:name)"), {"name": name}))
+            await session.scalar(text("SELECT RELEASE_LOCK(:name)"), {"name": name})

@@ -1,15 +1,16 @@
 """The session of one factory call: checking it, and what the call writes through it.
 
-A call's objects are added to the session as they are built and written by one flush at
-the end of the call (``CallScope.finish``), so a batch costs a handful of round trips rather
-than one per object. A batch runs inside a SAVEPOINT so it is all-or-nothing; a failed
-single call takes its unflushed objects back out of the session.
+:class:`SessionScope` is this backend's :class:`~async_factory_boy._scope.CallScope`. A
+call's objects are added to the session as they are built and written by one flush at the
+end of the call (:meth:`SessionScope.finish`), so a batch costs a handful of round trips
+rather than one per object. A batch runs inside a SAVEPOINT so it is all-or-nothing; a
+failed single call takes its unflushed objects back out of the session
+(:meth:`SessionScope.undo`).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Final
 
 from sqlalchemy import inspect
@@ -17,22 +18,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_
 from sqlalchemy.orm import Session, scoped_session
 
 from ..._call import FactoryCall
+from ..._scope import CallScope, method_name, reached_from
 from ...errors import MissingSessionError, SessionTypeError
 from ._savepoint import savepoint
 
-__all__ = ["SESSION_ARGUMENT", "CallScope", "resolve_session"]
+__all__ = ["SESSION_ARGUMENT", "SessionScope", "require_session", "resolve_session"]
 
 #: The keyword argument that carries the session of a call.
 SESSION_ARGUMENT: Final = "sqlalchemy_session"
 
-# Keys of this backend's entries in ``FactoryCall.state``.
-_SESSION_KEY: Final = "sqlalchemy.session"
-_SCOPE_KEY: Final = "sqlalchemy.scope"
 
-
-def _method_name(call: FactoryCall) -> str:
-    batch = "_batch" if call.is_batch else ""
-    return f"{call.strategy}{batch}_async"
+def _nested(factory: type, call: FactoryCall) -> str:
+    """``"CompanyFactory (reached from UserFactory): "`` for a nested factory, else ``""``."""
+    return "" if call.factory is factory else f"{reached_from(factory, call)}: "
 
 
 def resolve_session(factory: type, call: FactoryCall) -> AsyncSession | None:
@@ -40,9 +38,6 @@ def resolve_session(factory: type, call: FactoryCall) -> AsyncSession | None:
 
     Returns ``None`` when no session was passed; the caller decides whether it needs one.
     """
-    cached = call.state.get(_SESSION_KEY)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
     value = call.get(SESSION_ARGUMENT)
     if value is None:
         return None
@@ -54,11 +49,11 @@ def resolve_session(factory: type, call: FactoryCall) -> AsyncSession | None:
         else:
             problem = f"{type(value).__name__} {value!r}"
         raise SessionTypeError(
-            f"{factory.__name__}.{_method_name(call)}() needs an AsyncSession (or an "
+            f"{_nested(factory, call)}{call.factory.__name__}.{method_name(call)}() needs an "
+            "AsyncSession (or an "
             f"async_scoped_session) as {SESSION_ARGUMENT}=, got {problem}. Create the session "
             "with sqlalchemy.ext.asyncio.async_sessionmaker / AsyncSession."
         )
-    call.state[_SESSION_KEY] = value
     return value
 
 
@@ -67,19 +62,19 @@ def require_session(factory: type, call: FactoryCall) -> AsyncSession:
     session = resolve_session(factory, call)
     if session is None:
         called = call.factory.__name__
-        reached = "" if call.factory is factory else f" (it reaches {factory.__name__})"
         raise MissingSessionError(
-            f"{called}.{_method_name(call)}() needs a session to persist to{reached}: pass "
-            f"it per call, e.g. `await {called}.{_method_name(call)}(..., "
+            f"{_nested(factory, call)}{called}.{method_name(call)}() needs a session "
+            f"to persist to: pass it per call, e.g. `await {called}.{method_name(call)}(..., "
             f"{SESSION_ARGUMENT}=session)` with an AsyncSession."
         )
     return session
 
 
-class CallScope:
+class SessionScope(CallScope):
     """What one call writes through its session, and the end-of-call flush or commit."""
 
     __slots__ = (
+        "_savepoint_block",
         "commit",
         "created",
         "flushes",
@@ -89,54 +84,45 @@ class CallScope:
         "sync_session",
     )
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, call: FactoryCall, session: AsyncSession) -> None:
+        super().__init__(call)
         self.session = session
         self.sync_session: Session = session.sync_session
         self.flushes = False  # some object of the call wants to be flushed
         self.commit = False  # some object of the call wants a commit
         self.savepoint: AsyncSessionTransaction | None = None
+        self._savepoint_block: AbstractAsyncContextManager[AsyncSessionTransaction] | None = None
         # Objects added by a single (non-batch) call, taken back out if it fails; a batch's
         # SAVEPOINT rollback expunges its objects itself.
         self.created: list[Any] = []
         # Objects whose model has server-generated columns, with those columns' keys.
         self.refreshable: list[tuple[Any, frozenset[str]]] = []
 
-    @staticmethod
-    def of(call: FactoryCall) -> CallScope | None:
-        """The scope of ``call`` if one was opened already (no side effect)."""
-        scope: CallScope | None = call.state.get(_SCOPE_KEY)
-        return scope
-
     @classmethod
-    def open(cls, factory: type, call: FactoryCall) -> tuple[CallScope, bool]:
-        """The scope of ``call``, created on first use; the flag tells if it is new.
+    def open(cls, factory: type, call: FactoryCall) -> SessionScope:
+        """The scope of ``call``'s session; :class:`MissingSessionError` without one."""
+        return cls(call, require_session(factory, call))
 
-        A new scope must be entered (``call.enter_async_context(scope.guard(call))``) by
-        the caller, which can await.
-        """
-        scope: CallScope | None = call.state.get(_SCOPE_KEY)
-        if scope is not None:
-            return scope, False
-        scope = call.state[_SCOPE_KEY] = cls(require_session(factory, call))
-        call.on_success(scope.finish)
-        return scope, True
+    async def open_savepoint(self) -> None:
+        """Open the batch's SAVEPOINT (before its first object is added)."""
+        block = savepoint(self.session)
+        self.savepoint = await block.__aenter__()
+        self._savepoint_block = block
 
-    @asynccontextmanager
-    async def guard(self, batch: bool) -> AsyncIterator[None]:
-        """Undo the call's writes if it fails: a SAVEPOINT for a batch, an expunge otherwise."""
-        if batch:
-            async with savepoint(self.session) as nested:
-                self.savepoint = nested
-                yield
+    async def _close_savepoint(self, failure: BaseException | None) -> None:
+        block, self._savepoint_block = self._savepoint_block, None
+        if block is None:
             return
-        try:
-            yield
-        except BaseException:
-            self._expunge_created()
-            raise
+        if failure is None:
+            await block.__aexit__(None, None, None)
+        else:
+            await block.__aexit__(type(failure), failure, failure.__traceback__)
 
-    def _expunge_created(self) -> None:
-        """Take the failed call's objects that were never written back out of the session."""
+    async def undo(self, failure: BaseException) -> None:
+        """Roll the batch's SAVEPOINT back, or take a single call's objects back out."""
+        if self._savepoint_block is not None:
+            await self._close_savepoint(failure)
+            return
         for obj in self.created:
             state = inspect(obj)
             if state.pending and state.session is self.sync_session:
@@ -154,6 +140,7 @@ class CallScope:
         await self._load_server_defaults()
         if self.savepoint is not None and self.savepoint.is_active:
             await self.savepoint.commit()
+        await self._close_savepoint(None)
         if self.commit:
             await self._commit_without_expiring()
 
