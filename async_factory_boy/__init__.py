@@ -14,6 +14,7 @@ from ._scope import BUILTIN_CONNECTION_ARGUMENTS, CallScope
 from .errors import (
     AsyncFactoryError,
     AwaitOutsideFactoryError,
+    DeclarationExhaustedError,
     FactoryConfigurationError,
     MissingDependencyError,
     MissingPersistenceError,
@@ -34,6 +35,7 @@ __all__ = [
     "AsyncFactoryError",
     "AwaitOutsideFactoryError",
     "CallScope",
+    "DeclarationExhaustedError",
     "FactoryCall",
     "FactoryConfigurationError",
     "MissingDependencyError",

@@ -15,19 +15,25 @@ from __future__ import annotations
 
 import contextvars
 import threading
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any, TypeVar
 
 import greenlet
 
-from .errors import AwaitOutsideFactoryError
+from .errors import AwaitOutsideFactoryError, DeclarationExhaustedError
 
-__all__ = ["await_", "in_bridge", "run_in_bridge"]
+__all__ = ["await_", "cooperate", "in_bridge", "run_coroutine", "run_in_bridge"]
 
 _T = TypeVar("_T")
 
 
 _POOL_SIZE = 64
+
+# How long a worker may run without handing the event loop a turn, when the code it runs
+# calls :func:`cooperate` (a batch does, once per object): other tasks, timeouts and
+# cancellation then get through every ~10 ms even during a 20,000-object batch.
+_TIME_SLICE = 0.01
 
 
 class _Finished:
@@ -40,6 +46,27 @@ class _Finished:
         self.error = error
 
 
+class _Suspend:
+    """A request from a worker to pass one ``yield`` of a coroutine up to the event loop.
+
+    A coroutine run *inside* a worker (:func:`run_coroutine`) suspends by yielding what the
+    event loop understands (an asyncio Future, or ``None`` for a bare turn). The worker
+    hands that object to the driver, whose ``await`` on this request yields it, unchanged,
+    to the task running the driver, and hands back what the task sends or throws in.
+    """
+
+    __slots__ = ("item",)
+
+    def __init__(self, item: Any) -> None:
+        self.item = item
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        return (yield self.item)
+
+
+_TURN = _Suspend(None)  # a bare yield: let the event loop run its other callbacks once
+
+
 class _BridgeGreenlet(greenlet.greenlet):  # type: ignore[misc]
     """A long-lived worker greenlet that runs one factory call after another.
 
@@ -49,7 +76,7 @@ class _BridgeGreenlet(greenlet.greenlet):  # type: ignore[misc]
     that awaits on the worker's behalf during the current call.
     """
 
-    __slots__ = ("driver",)
+    __slots__ = ("driver", "resumed_at")
 
     # SQLAlchemy's asyncio extension lets sync ORM code (a lazy load, an autoflush) await by
     # switching to the *parent* of the current greenlet when the greenlet carries this marker.
@@ -60,9 +87,15 @@ class _BridgeGreenlet(greenlet.greenlet):  # type: ignore[misc]
     def __init__(self) -> None:
         super().__init__(self._serve)
         self.driver: greenlet.greenlet | None = None
+        self.resumed_at = 0.0  # when the event loop last handed control to this worker
 
-    def _serve(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    def _serve(self, job: list[Any]) -> None:
+        # Each job comes as a list that is emptied at once: greenlet keeps the arguments of
+        # the first switch (the ``run`` call's) for the worker's whole life, and they must
+        # not keep the first call's factory class and overrides alive.
         while True:
+            fn, args, kwargs = job
+            job.clear()
             try:
                 outcome = _Finished(fn(*args, **kwargs), None)
             except greenlet.GreenletExit:
@@ -72,7 +105,8 @@ class _BridgeGreenlet(greenlet.greenlet):  # type: ignore[misc]
             del fn, args, kwargs
             driver = self.driver
             assert driver is not None, "a worker only runs while a driver awaits for it"
-            fn, args, kwargs = driver.switch(outcome)
+            job = driver.switch(outcome)
+            del outcome
 
 
 class _Pool(threading.local):
@@ -109,7 +143,64 @@ def await_(awaitable: Awaitable[_T]) -> _T:
             "in async code use `await` instead."
         )
     result: _T = driver.switch(awaitable)
+    current.resumed_at = time.perf_counter()
     return result
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    """Run ``coroutine`` to its end *inside* the current worker greenlet.
+
+    :func:`await_` hands an awaitable to the driver, so the awaitable runs on the event
+    loop's task, outside any greenlet: synchronous code it calls cannot await. Here the
+    coroutine's own frames run in the worker instead, and only its suspensions (the futures
+    it yields) travel to the driver and on to the task. Code inside the coroutine is then
+    inside the factory call, like a sync hook: an ``async def`` post-generation hook that
+    touches an unloaded relationship (``self.tags.extend(...)``) gets SQLAlchemy's lazy
+    load awaited through the bridge instead of ``MissingGreenlet``, and :func:`await_`
+    works in it. Outside a worker, it raises :class:`AwaitOutsideFactoryError`.
+    """
+    current = greenlet.getcurrent()
+    driver = current.driver if isinstance(current, _BridgeGreenlet) else None
+    if driver is None:
+        coroutine.close()
+        raise AwaitOutsideFactoryError(
+            "run_coroutine() can only be used inside a factory call (create_async, "
+            "build_async, ...); in async code use `await` instead."
+        )
+    send: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            if error is None:
+                yielded = coroutine.send(send)
+            else:
+                thrown, error = error, None
+                yielded = coroutine.throw(thrown)
+        except StopIteration as stop:
+            result: _T = stop.value
+            return result
+        try:
+            send = driver.switch(_Suspend(yielded))
+        except BaseException as exc:  # incl. CancelledError: thrown into the coroutine
+            send, error = None, exc
+        current.resumed_at = time.perf_counter()
+
+
+def cooperate() -> None:
+    """Give the event loop a turn if this worker has held it for a time slice (~10 ms).
+
+    Long synchronous stretches inside a call (building a batch object after object) call
+    it regularly, so that other tasks keep running and a timeout or a cancellation of the
+    call gets through promptly: it is raised here, in the worker. Cheap when not due (one
+    clock read); a no-op outside a factory call.
+    """
+    current = greenlet.getcurrent()
+    if not isinstance(current, _BridgeGreenlet) or current.driver is None:
+        return
+    if time.perf_counter() - current.resumed_at < _TIME_SLICE:
+        return
+    current.driver.switch(_TURN)
+    current.resumed_at = time.perf_counter()
 
 
 async def run_in_bridge(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
@@ -127,7 +218,8 @@ async def run_in_bridge(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
     if worker.parent is not driver:
         worker.parent = driver
     worker.gr_context = contextvars.copy_context()
-    request = worker.switch(fn, args, kwargs)
+    worker.resumed_at = time.perf_counter()
+    request = worker.switch([fn, args, kwargs])
     while not isinstance(request, _Finished):
         try:
             value = await request
@@ -139,8 +231,22 @@ async def run_in_bridge(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
     worker.gr_context = None
     if len(idle) < _POOL_SIZE:
         idle.append(worker)
+    else:
+        # Beyond the pool (many calls suspended at once under ``gather``), end the worker
+        # now: a suspended greenlet that is merely dropped is never collected (its frame
+        # holds it), so each burst of concurrent calls would leave its workers behind.
+        worker.throw(greenlet.GreenletExit)
     if request.error is not None:
         error, request.error = request.error, None
+        if isinstance(error, StopIteration):
+            # Python turns a StopIteration that leaves a coroutine into a bare
+            # ``RuntimeError('coroutine raised StopIteration')``: name it instead. The
+            # builder already names the factory and field of a declaration's StopIteration.
+            raise DeclarationExhaustedError(
+                f"{getattr(fn, '__qualname__', fn)!s} raised StopIteration inside a factory "
+                "call (an exhausted iterator?)."
+            ) from error
         raise error
     result: _T = request.value
+    request.value = None
     return result

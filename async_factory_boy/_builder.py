@@ -9,12 +9,13 @@ factory_boy's own code, unchanged.
 
 from __future__ import annotations
 
+import types
 import weakref
-from typing import Any
+from typing import Any, NoReturn
 
-from ._bridge import await_, in_bridge
+from ._bridge import await_, in_bridge, run_coroutine
 from ._compat import BuildStepLike, builder, resolver_step, resolver_values
-from .errors import SyncCallError
+from .errors import DeclarationExhaustedError, SyncCallError
 
 __all__ = ["AsyncStepBuilder", "is_awaitable"]
 
@@ -43,7 +44,30 @@ def resolve_awaitable(value: Any, what: str, step: BuildStepLike) -> Any:
             f"{factory_name}: {what} is awaitable, which a sync build() cannot wait for; "
             f"use `await {factory_name}.build_async()` (or create_async) instead."
         )
+    if isinstance(value, types.CoroutineType):
+        # Run the coroutine's frames inside the call's greenlet, so that sync code it
+        # reaches (a SQLAlchemy lazy load in an ``async def`` hook) can await too.
+        return run_coroutine(value)
     return await_(value)
+
+
+def exhausted(exc: StopIteration, what: str, field: str, step: BuildStepLike) -> NoReturn:
+    """Raise a named error for a declaration's StopIteration in an async step.
+
+    Inside a factory call the StopIteration would leave the driver coroutine, which Python
+    turns into a bare ``RuntimeError('coroutine raised StopIteration')``. A sync
+    ``build()`` (outside the bridge) keeps factory_boy's behaviour: the StopIteration.
+    """
+    if not in_bridge():
+        raise exc
+    factory_name = step.builder.factory_meta.factory.__name__
+    raise DeclarationExhaustedError(
+        f"{factory_name}.{field}: {what} ran out of values (StopIteration), e.g. a "
+        f"factory.Iterator(..., cycle=False) used more times than it has items; pass "
+        f"{field}=... to the call, give the declaration more values or let it cycle.",
+        factory_name=factory_name,
+        field=field,
+    ) from exc
 
 
 # factory_boy re-parses a factory's declarations for every object it builds. Without
@@ -81,7 +105,10 @@ class AsyncResolver(builder.Resolver):
         super().__init__(declarations=declarations, step=step, sequence=sequence)  # type: ignore[no-untyped-call]
 
     def __getattr__(self, name: str) -> Any:
-        value = super().__getattr__(name)  # type: ignore[no-untyped-call]
+        try:
+            value = super().__getattr__(name)  # type: ignore[no-untyped-call]
+        except StopIteration as exc:
+            exhausted(exc, "the declaration", name, resolver_step(self))
         if is_awaitable(value):
             value = resolve_awaitable(value, f"the value of {name!r}", resolver_step(self))
             # Store the result so a spent coroutine is never awaited twice.
@@ -128,9 +155,12 @@ class AsyncStepBuilder(builder.StepBuilder):
         postgen_results = {}
         for declaration_name in post.sorted():
             declaration = post[declaration_name]
-            result = declaration.declaration.evaluate_post(
-                instance=instance, step=step, overrides=declaration.context
-            )
+            try:
+                result = declaration.declaration.evaluate_post(
+                    instance=instance, step=step, overrides=declaration.context
+                )
+            except StopIteration as exc:
+                exhausted(exc, "the post-generation declaration", declaration_name, step)
             if is_awaitable(result):  # an ``async def`` post_generation hook or method
                 result = resolve_awaitable(
                     result, f"the post-generation hook {declaration_name!r}", step

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, TypeVar
 
 from ._auto_fields import AutoFieldsMode, AutoFieldsOptions, describe
-from ._bridge import await_, in_bridge, run_in_bridge
+from ._bridge import await_, cooperate, in_bridge, run_in_bridge
 from ._builder import AsyncStepBuilder, is_awaitable
 from ._call import FactoryCall, activate, current_call
 from ._compat import Factory, FactoryOptions, OptionDefault, enums, factory_errors
@@ -20,9 +20,15 @@ from .errors import (
     SyncCallError,
 )
 
-__all__ = ["AsyncFactory", "AsyncFactoryOptions", "DeferredWrites"]
+__all__ = ["MAX_BATCH_SIZE", "AsyncFactory", "AsyncFactoryOptions", "DeferredWrites"]
 
 T = TypeVar("T")
+
+#: The largest ``size`` a ``*_batch_async`` call accepts. A batch holds all its objects in
+#: memory at once (a list of ``size`` model instances, plus each one's declarations being
+#: resolved): ten million small objects already take several GiB. A larger request is
+#: refused before anything is built; split it into several calls.
+MAX_BATCH_SIZE = 10_000_000
 
 
 def _check_persistence(meta: Any, value: Any) -> None:
@@ -390,6 +396,12 @@ class AsyncFactory(Factory[T]):
             raise ValueError(
                 f"{cls.__name__}: batch size must be a non-negative integer, got {size!r}."
             )
+        if size > MAX_BATCH_SIZE:
+            raise ValueError(
+                f"{cls.__name__}: batch size {size:,} is over the limit of "
+                f"{MAX_BATCH_SIZE:,} objects per call (a batch is held in memory whole); "
+                "split it into several calls."
+            )
         return size
 
     @classmethod
@@ -436,7 +448,11 @@ class AsyncFactory(Factory[T]):
 
     @classmethod
     def _generate_many(cls, strategy: str, size: int, overrides: dict[str, Any]) -> list[Any]:
-        return [cls._generate(strategy, dict(overrides)) for _ in range(size)]
+        objects = []
+        for _ in range(size):
+            objects.append(cls._generate(strategy, dict(overrides)))
+            cooperate()  # an event-loop turn every ~10 ms: timeouts, cancellation, other tasks
+        return objects
 
 
 class DeferredWrites(CallScope):

@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "AsyncFactoryError",
     "AwaitOutsideFactoryError",
+    "DeclarationExhaustedError",
     "FactoryConfigurationError",
     "MissingDependencyError",
     "MissingPersistenceError",
@@ -100,3 +101,19 @@ class PartialBatchError(AsyncFactoryError):
     def written_ids(self) -> list[object]:
         """Every stored id, all collections together, in write order."""
         return [each for ids in self.written.values() for each in ids]
+
+
+class DeclarationExhaustedError(AsyncFactoryError, RuntimeError):
+    """A declaration raised ``StopIteration`` during an async step (``create_async``, ...).
+
+    Typically a ``factory.Iterator(..., cycle=False)`` that ran out of values. Python turns a
+    ``StopIteration`` that leaves a coroutine into a bare ``RuntimeError('coroutine raised
+    StopIteration')``, so the async steps raise this instead: it names the factory and the
+    field (``factory_name`` and ``field``), and the ``StopIteration`` is its ``__cause__``.
+    The sync ``build()`` keeps factory_boy's behaviour and lets ``StopIteration`` through.
+    """
+
+    def __init__(self, message: str, factory_name: str | None = None, field: str | None = None):
+        super().__init__(message)
+        self.factory_name = factory_name
+        self.field = field

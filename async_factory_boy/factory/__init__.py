@@ -4,6 +4,6 @@ Backends live in their own submodules (``async_factory_boy.factory.sqlalchemy``,
 ``async_factory_boy.factory.mongo``, ...) so that importing the core needs no driver.
 """
 
-from .._factory import AsyncFactory
+from .._factory import MAX_BATCH_SIZE, AsyncFactory
 
-__all__ = ["AsyncFactory"]
+__all__ = ["MAX_BATCH_SIZE", "AsyncFactory"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import weakref
 from typing import Any, ClassVar, Final, Literal, TypeVar
 
 from ..._auto_fields import AutoFieldsMode, AutoFieldsOptions
@@ -14,7 +15,7 @@ from ..._scope import CallScope
 from ...errors import FactoryConfigurationError, SyncCallError
 from ._auto_fields import derive_from_mapper
 from ._flush import model_info
-from ._get_or_create import find, insert_or_find, take_lookup
+from ._get_or_create import get_or_create, take_lookup
 from ._session import (
     COMMIT_EACH_CALL,
     SESSION_ARGUMENT,
@@ -258,18 +259,20 @@ class AsyncSQLAlchemyModelFactory(AsyncFactory[T]):
     ) -> Any:
         fields: tuple[str, ...] = tuple(cls._meta.sqlalchemy_get_or_create)
         lookup = take_lookup(cls, fields, kwargs)
-        existing = await_(find(scope.session, model_class, lookup))
-        if existing is not None:
-            return existing
         params = call.find_scope(_PassedParams)
         stack = [] if params is None else params.stack
         passed = stack[-1] if stack and call.factory is cls else {}
         fallback = {name: passed[name] for name in fields if name in passed}
-        obj = model_class(*args, **lookup, **kwargs)
-        return await_(insert_or_find(scope.session, model_class, obj, (lookup, fallback)))
+        return get_or_create(
+            scope.session,
+            model_class,
+            lambda: model_class(*args, **lookup, **kwargs),
+            (lookup, fallback),
+        )
 
 
-_async_hooks: dict[type, bool] = {}
+# Weak keys: factory classes made at run time (per test, parametrized) must not live on.
+_async_hooks: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDictionary()
 
 
 def _has_async_hooks(factory_class: type[AsyncSQLAlchemyModelFactory[Any]]) -> bool:

@@ -13,6 +13,7 @@ Nothing is flushed early when no declaration reads such a value.
 from __future__ import annotations
 
 import functools
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,8 @@ class ModelInfo:
     server_keys: frozenset[str]
 
 
-_models: dict[type, ModelInfo] = {}
+# Weak keys: a model class mapped at run time is not kept alive by this cache.
+_models: weakref.WeakKeyDictionary[type, ModelInfo] = weakref.WeakKeyDictionary()
 
 
 def model_info(model_class: type) -> ModelInfo:
