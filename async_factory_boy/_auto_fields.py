@@ -203,6 +203,19 @@ class AutoFieldsOptions(FactoryOptions):
             OptionDefault("auto_fields_exclude", (), inherit=True),
         ]
 
+    @property
+    def declarations(self) -> dict[str, Any]:
+        """factory_boy's declarations, with the derived ones under the declared ones.
+
+        Everything that reads a factory's declarations (factory_boy's parsing, the pytest
+        plugin's attribute fixtures) sees the derived fields too; a ``Trait`` or ``Maybe``
+        falls back to the derived value of a field it does not set.
+        """
+        merged = {**getattr(self, "auto_declarations", {}), **self.base_declarations}
+        for name, parameter in self.parameters.items():
+            merged.update(parameter.as_declarations(name, merged))
+        return merged
+
     def contribute_to_class(
         self,
         factory: Any,
@@ -211,10 +224,10 @@ class AutoFieldsOptions(FactoryOptions):
         base_factory: Any = None,
         params: Any = None,
     ) -> None:
+        self.auto_declarations = {}
         super().contribute_to_class(  # type: ignore[no-untyped-call]
             factory, meta=meta, base_meta=base_meta, base_factory=base_factory, params=params
         )
-        self.auto_declarations = {}
         model = self.model
         if not self.abstract:
             register_model_factory(factory, model)
@@ -232,7 +245,6 @@ class AutoFieldsOptions(FactoryOptions):
             name: value for name, value in derived.items() if name not in skip
         }
         self.exclude = (*self.exclude, *(name for name in hidden if name in self.auto_declarations))
-        merged = {**self.auto_declarations, **self.base_declarations}
-        for name, parameter in self.parameters.items():
-            merged.update(parameter.as_declarations(name, merged))
-        self.pre_declarations, self.post_declarations = builder.parse_declarations(merged)
+        self.pre_declarations, self.post_declarations = builder.parse_declarations(
+            self.declarations
+        )
