@@ -58,7 +58,8 @@ async def test_a_timeout_ends_a_batch_before_it_is_built_whole() -> None:
             built += 1
             return "x@example.com"
 
-    with pytest.raises(TimeoutError):
+    # asyncio.TimeoutError: not the builtin TimeoutError before Python 3.11
+    with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(CountingFactory.build_batch_async(1_000_000), 0.05)
     seen = built
     await asyncio.sleep(0.05)
