@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-EXTRAS := test,docs,sqlalchemy,mongo,motor,django,bench
+EXTRAS := test,docs,sqlalchemy,mongo,motor,django,tortoise,bench
 
 .PHONY: install lint typecheck docs pytest pytest-sqlalchemy20 test demo bench clean
 

@@ -34,6 +34,7 @@ BUILTIN_CONNECTION_ARGUMENTS: Final = frozenset(
         "mongo_database",
         "mongo_session",
         "django_database",
+        "tortoise_connection",
     }
 )
 
