@@ -25,7 +25,11 @@ from .models import TABLES
 
 RACERS = ("racer1", "racer2", "racer3")
 DATABASES = ["sqlite", "postgres", "mariadb"]
-_MARKS = {"sqlite": pytest.mark.sqlite, "postgres": pytest.mark.postgres, "mariadb": pytest.mark.mariadb}
+_MARKS = {
+    "sqlite": pytest.mark.sqlite,
+    "postgres": pytest.mark.postgres,
+    "mariadb": pytest.mark.mariadb,
+}
 
 
 @dataclass

@@ -78,4 +78,12 @@ class Audited(Model):
         await super().save(*args, **kwargs)
 
 
-TABLES = ["afb_token", "afb_profile", "afb_user_tag", "afb_user", "afb_tag", "afb_company", "afb_audited"]
+TABLES = [
+    "afb_token",
+    "afb_profile",
+    "afb_user_tag",
+    "afb_user",
+    "afb_tag",
+    "afb_company",
+    "afb_audited",
+]

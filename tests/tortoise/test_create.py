@@ -9,7 +9,7 @@ from tortoise.transactions import in_transaction
 from async_factory_boy.factory.tortoise import AsyncTortoiseModelFactory, current_connection
 
 from .conftest import TortoiseDatabase
-from .factories import CompanyFactory, ProfileFactory, TaggedUserFactory, TagFactory, UserFactory
+from .factories import CompanyFactory, ProfileFactory, TagFactory, TaggedUserFactory, UserFactory
 from .models import Company, Profile, User
 
 pytestmark = pytest.mark.asyncio
@@ -17,7 +17,8 @@ pytestmark = pytest.mark.asyncio
 
 async def test_create_uses_the_default_connection(tortoise_db: TortoiseDatabase) -> None:
     user = await UserFactory.create_async()
-    assert user.id is not None and user._saved_in_db
+    assert user.id is not None
+    assert user._saved_in_db
     stored = await User.get(id=user.id).prefetch_related("company")
     assert stored.email == user.email
     assert stored.company.name == user.company.name
@@ -34,11 +35,14 @@ async def test_create_inside_the_callers_transaction(tortoise_db: TortoiseDataba
     class Rollback(Exception):
         pass
 
-    with pytest.raises(Rollback):
+    async def create_then_roll_back() -> None:
         async with in_transaction("default") as connection:
             user = await UserFactory.create_async(tortoise_connection=connection)
             assert await User.filter(id=user.id).using_db(connection).exists()
             raise Rollback
+
+    with pytest.raises(Rollback):
+        await create_then_roll_back()
     assert await tortoise_db.count("afb_user") == 0
     assert await tortoise_db.count("afb_company") == 0
 
@@ -78,7 +82,9 @@ async def test_many_to_many_in_post_generation(tortoise_db: TortoiseDatabase) ->
 
 
 async def test_many_to_many_inside_a_batch(tortoise_db: TortoiseDatabase) -> None:
-    users = await TaggedUserFactory.create_batch_async(3, tortoise_connection=tortoise_db.connection)
+    users = await TaggedUserFactory.create_batch_async(
+        3, tortoise_connection=tortoise_db.connection
+    )
     for user in users:
         assert len(await user.tags.all()) == 2
 
@@ -100,7 +106,8 @@ async def test_sync_post_generation_hook_awaits_through_await_(
 
 async def test_build_saves_nothing(tortoise_db: TortoiseDatabase) -> None:
     user = await UserFactory.build_async()
-    assert user.id is None and not user._saved_in_db
+    assert user.id is None
+    assert not user._saved_in_db
     assert user.company.name.startswith("company")
     assert await tortoise_db.count("afb_company") == 0
 

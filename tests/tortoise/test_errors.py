@@ -27,7 +27,8 @@ async def test_missing_connection_without_init_names_the_factory() -> None:
         await UserFactory.create_async()
     message = str(info.value)
     assert "UserFactory.create_async()" in message
-    assert "tortoise_connection=" in message and "Tortoise.init" in message
+    assert "tortoise_connection=" in message
+    assert "Tortoise.init" in message
     assert isinstance(info.value, MissingSessionError)
 
 

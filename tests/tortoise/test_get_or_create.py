@@ -44,3 +44,34 @@ async def test_concurrent_racers_on_separate_connections_end_with_one_row(
         )
         assert len({company.id for company in results}) == 1
         assert await Company.filter(name=name).count() == 1
+
+
+async def test_racers_that_all_missed_the_lookup_end_with_one_row(
+    tortoise_db: TortoiseDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every racer looks up (nothing) before any inserts: all but one lose the INSERT."""
+    from async_factory_boy.factory.tortoise import _get_or_create
+
+    barrier = asyncio.Barrier(len(RACERS))
+    original = _get_or_create._find
+    losers = []
+
+    async def find_together(client, model, lookup, *, lock):  # type: ignore[no-untyped-def]
+        found = await original(client, model, lookup, lock=lock)
+        if lock:
+            losers.append(found)
+        else:
+            await barrier.wait()
+        return found
+
+    monkeypatch.setattr(_get_or_create, "_find", find_together)
+    racers = [tortoise_db.racer(alias) for alias in RACERS]
+    results = await asyncio.gather(
+        *(
+            CompanyGetOrCreateFactory.create_async(name="contested", tortoise_connection=racer)
+            for racer in racers
+        )
+    )
+    assert len({company.id for company in results}) == 1
+    assert len(losers) == len(RACERS) - 1
+    assert await Company.filter(name="contested").count() == 1

@@ -49,7 +49,8 @@ def test_defining_a_factory_warns_with_the_new_call() -> None:
 async def test_create_and_call(tortoise_db: TortoiseDatabase) -> None:
     company = await LegacyCompanyFactory.create()
     called = await LegacyCompanyFactory(name="called")
-    assert company.id is not None and called.name == "called"
+    assert company.id is not None
+    assert called.name == "called"
     assert await Company.all().count() == 2
 
 
@@ -64,7 +65,8 @@ async def test_create_batch(tortoise_db: TortoiseDatabase) -> None:
 async def test_build_saves_nothing(tortoise_db: TortoiseDatabase) -> None:
     """1.0.1's build() saved the SubFactory objects."""
     user = await LegacyUserFactory.build()
-    assert user.id is None and user.company.id is None
+    assert user.id is None
+    assert user.company.id is None
     assert await Company.all().count() == 0
     built = await LegacyCompanyFactory.build_batch(2)  # 1.0.1: a list of coroutines
     assert [type(c) for c in built] == [Company, Company]

@@ -74,9 +74,7 @@ def _own_save(model: type[Model]) -> bool:
 
 def _has_save_receivers(model: type[Model]) -> bool:
     listeners = Model._listeners
-    return bool(
-        listeners[Signals.pre_save].get(model) or listeners[Signals.post_save].get(model)
-    )
+    return bool(listeners[Signals.pre_save].get(model) or listeners[Signals.post_save].get(model))
 
 
 def bulk_insert_is_equivalent(model: type[Model], instance: Model) -> bool:

@@ -102,7 +102,7 @@ class AsyncTortoiseModelFactory(AsyncFactory[T]):
         if call.strategy == enums.CREATE_STRATEGY:
             call.scope(TortoiseScope, cls)
         elif call.get(CONNECTION_ARGUMENT) is not None:
-            resolve_client(cls, call, cls._meta.get_model_class())  # its kind, at least
+            resolve_client(cls, call, cls._meta.model)  # its kind, at least
 
     @classmethod
     def _exclusive_resources(cls, call: FactoryCall) -> tuple[object, ...]:
