@@ -47,7 +47,7 @@ _OLD_HELPERS = re.compile(
     re.MULTILINE,
 )
 
-_HELPERS = '''"""Tortoise 0.17's test helpers, rebuilt on Tortoise 1.x (written by port_afb101_tortoise)."""
+_HELPERS = '''"""Tortoise 0.17's test helpers on Tortoise 1.x (written by port_afb101_tortoise)."""
 
 import asyncio
 import warnings
