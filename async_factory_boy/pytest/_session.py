@@ -9,6 +9,7 @@ connection argument      default fixture
 =======================  ====================
 ``sqlalchemy_session``   ``db_session``
 ``mongo_database``       ``mongo_database``
+``tortoise_connection``  ``tortoise_connection``
 anything else            the argument's name
 =======================  ====================
 
@@ -35,6 +36,7 @@ INI_OPTION = "async_factory_boy_session_fixtures"
 DEFAULT_SESSION_FIXTURES = {
     "sqlalchemy_session": "db_session",
     "mongo_database": "mongo_database",
+    "tortoise_connection": "tortoise_connection",
 }
 
 # register() runs while conftests are imported, before ``pytest_configure`` hands out the
