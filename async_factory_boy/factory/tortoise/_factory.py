@@ -11,10 +11,11 @@ from ..._bridge import await_, run_in_bridge
 from ..._call import FactoryCall, current_call
 from ..._factory import AsyncFactory
 from ...errors import FactoryConfigurationError, SyncCallError
-from ._bulk import bulk_insert_is_equivalent, returns_keys
+from ._bulk import instance_allows_bulk_insert, model_allows_bulk_insert, returns_keys
 from ._connection import CONNECTION_ARGUMENT, resolve_client
 from ._get_or_create import get_or_create, take_lookup
 from ._scope import TortoiseScope, current_writer
+from ._values import treat_models_as_values
 
 __all__ = ["AsyncTortoiseModelFactory", "AsyncTortoiseOptions", "current_connection"]
 
@@ -94,11 +95,16 @@ class AsyncTortoiseModelFactory(AsyncFactory[T]):
     class Meta:
         abstract = True
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        treat_models_as_values()
+
     # -- checks at the top-level call -----------------------------------------------------
 
     @classmethod
     def _prepare_call(cls, call: FactoryCall) -> None:
         """Check the connection at the top-level call, so errors name the factory called."""
+        treat_models_as_values()  # models defined after the factories
         if call.strategy == enums.CREATE_STRATEGY:
             call.scope(TortoiseScope, cls)
         elif call.get(CONNECTION_ARGUMENT) is not None:
@@ -158,9 +164,9 @@ class AsyncTortoiseModelFactory(AsyncFactory[T]):
         if fields:
             lookup = take_lookup(cls, fields, kwargs)
             return await_(get_or_create(scope, model_class, lookup, kwargs))
-        if call.is_batch and cls._may_wait_for_bulk_insert(call, scope):
+        if call.is_batch and cls._may_wait_for_bulk_insert(scope, model_class):
             instance = model_class(**kwargs)
-            if bulk_insert_is_equivalent(model_class, instance):
+            if instance_allows_bulk_insert(instance):
                 return scope.hold(instance)
             await_(instance.save(using_db=await_(scope.begin()), force_create=True))
             return instance
@@ -168,7 +174,7 @@ class AsyncTortoiseModelFactory(AsyncFactory[T]):
         return await_(model_class.create(using_db=writer, **kwargs))
 
     @classmethod
-    def _may_wait_for_bulk_insert(cls, call: FactoryCall, scope: TortoiseScope) -> bool:
+    def _may_wait_for_bulk_insert(cls, scope: TortoiseScope, model_class: type[Any]) -> bool:
         """Whether the object being created may wait for the batch's bulk insert.
 
         Only a top-level object of a ``create_batch_async`` call qualifies: a SubFactory
@@ -180,14 +186,19 @@ class AsyncTortoiseModelFactory(AsyncFactory[T]):
         step = scope.step
         if step is None or step.parent_step is not None:
             return False
-        if cls._meta.post_declarations.as_dict() or any(
+        if _has_post_declarations(cls) or any(
             isinstance(value, declarations.PostGenerationDeclaration)
             for value in step.builder.extras.values()
         ):
             return False
         if scope.bulk_keys is None:
             scope.bulk_keys = await_(returns_keys(scope.client))
-        return scope.bulk_keys
+        if not scope.bulk_keys:
+            return False
+        allowed = scope.bulk_models.get(model_class)
+        if allowed is None:
+            allowed = scope.bulk_models[model_class] = model_allows_bulk_insert(model_class)
+        return allowed
 
     @classmethod
     def _build(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
@@ -209,3 +220,16 @@ class AsyncTortoiseModelFactory(AsyncFactory[T]):
         for name, value in unsaved.items():
             setattr(instance, name, value)
         return instance
+
+
+_post_declarations: dict[type, bool] = {}
+
+
+def _has_post_declarations(factory_class: type[AsyncTortoiseModelFactory[Any]]) -> bool:
+    """Whether the factory declares post-generation declarations (cached per class)."""
+    known = _post_declarations.get(factory_class)
+    if known is None:
+        known = _post_declarations[factory_class] = bool(
+            factory_class._meta.post_declarations.as_dict()
+        )
+    return known

@@ -30,7 +30,7 @@ __all__ = ["TortoiseScope"]
 class TortoiseScope(CallScope):
     """The call's client, its transaction, and the objects held back for the bulk insert."""
 
-    __slots__ = ("_context", "bulk_keys", "client", "held", "step", "writer")
+    __slots__ = ("_context", "bulk_keys", "bulk_models", "client", "held", "step", "writer")
 
     def __init__(self, call: FactoryCall, client: BaseDBAsyncClient) -> None:
         super().__init__(call)
@@ -46,6 +46,8 @@ class TortoiseScope(CallScope):
         self.step: Any = None
         #: Whether the database returns the keys of a multi-row INSERT (asked once).
         self.bulk_keys: bool | None = None
+        #: Per model: whether a bulk insert skips nothing its save() does (asked once).
+        self.bulk_models: dict[type[Model], bool] = {}
 
     @classmethod
     def open(cls, factory: type, call: FactoryCall) -> TortoiseScope:
