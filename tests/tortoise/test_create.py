@@ -132,3 +132,59 @@ async def test_gathered_creates_on_one_transaction_client(tortoise_db: TortoiseD
         )
     assert len({user.id for user in users}) == 5
     assert await tortoise_db.count("afb_user") == 5
+
+
+async def test_plain_client_inside_its_in_transaction_block_joins_the_block(
+    tortoise_db: TortoiseDatabase,
+) -> None:
+    class Rollback(Exception):
+        pass
+
+    async def create_then_roll_back() -> None:
+        async with in_transaction("default"):
+            await UserFactory.create_async(tortoise_connection=tortoise_db.connection)
+            raise Rollback
+
+    with pytest.raises(Rollback):
+        await create_then_roll_back()
+    assert await tortoise_db.count("afb_user") == 0
+
+
+async def test_sync_build_needs_no_event_loop_work() -> None:
+    user = UserFactory.build()
+    assert user.company.name.startswith("company")
+    assert user.id is None
+
+
+async def test_nested_calls_of_a_hook_are_undone_with_the_call(
+    tortoise_db: TortoiseDatabase,
+) -> None:
+    class FailingTaggedUserFactory(TaggedUserFactory):
+        @factory.post_generation
+        def fail(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
+            raise RuntimeError("after the tags")
+
+    with pytest.raises(RuntimeError, match="after the tags"):
+        await FailingTaggedUserFactory.create_async()
+    assert await tortoise_db.count("afb_tag") == 0
+    assert await tortoise_db.count("afb_user") == 0
+
+
+async def test_cancelled_call_is_rolled_back(tortoise_db: TortoiseDatabase) -> None:
+    import asyncio
+
+    started = asyncio.Event()
+
+    class SlowCompanyFactory(CompanyFactory):
+        @factory.post_generation
+        async def wait(obj: Company, create: bool, extracted: object, **kwargs: object) -> None:
+            started.set()
+            await asyncio.sleep(60)
+
+    task = asyncio.create_task(SlowCompanyFactory.create_async())
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await tortoise_db.count("afb_company") == 0
+    assert (await CompanyFactory.create_async()).id is not None
