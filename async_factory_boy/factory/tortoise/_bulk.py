@@ -119,7 +119,11 @@ async def bulk_insert(client: BaseDBAsyncClient, model: type[Model], objects: li
     if unkeyed:
         await _insert_returning_keys(client, model, unkeyed)
     for obj in objects:
-        obj._saved_in_db = True
+        # What save() sets; Model.__setattr__ (field bookkeeping) is not needed for a flag.
+        _set(obj, "_saved_in_db", True)
+
+
+_set = object.__setattr__
 
 
 def _insert_sql(client: BaseDBAsyncClient, model: type[Model], names: list[str], rows: int) -> str:
@@ -160,7 +164,11 @@ async def _insert_returning_keys(
     fields_map = meta.fields_map
     converters = [fields_map[name].to_db_value for name in names]
     pk_column = meta.db_pk_column
+    pk_attr = meta.pk_attr
     to_python = meta.pk.to_python_value
+    # The key is set as save() sets it (``instance.pk = ...``), unless it is a plain column,
+    # where Model.__setattr__'s relation checks have nothing to do.
+    plain_key = pk_attr not in meta.fk_fields and pk_attr not in meta.o2o_fields
     per_chunk = max(1, min(_MAX_ROWS, _MAX_PARAMETERS // max(1, len(names))))
     for start in range(0, len(objects), per_chunk):
         chunk = objects[start : start + per_chunk]
@@ -170,14 +178,20 @@ async def _insert_returning_keys(
                 convert(getattr(obj, name), obj)
                 for name, convert in zip(names, converters, strict=True)
             )
-        # execute_query_dict: asyncpg's execute_query returns no rows for an INSERT.
-        rows = await client.execute_query_dict(
-            _insert_sql(client, model, names, len(chunk)), values
-        )
+        sql = _insert_sql(client, model, names, len(chunk))
+        if client.capabilities.dialect == "postgres":
+            # asyncpg's execute_query returns no rows for an INSERT; execute_query_dict does.
+            rows: Any = await client.execute_query_dict(sql, values)
+        else:  # sqlite3.Row / dict rows, read by column name
+            _, rows = await client.execute_query(sql, values)
         if len(rows) != len(chunk):
             raise RuntimeError(
                 f"INSERT ... RETURNING into {meta.db_table} returned {len(rows)} keys for "
                 f"{len(chunk)} rows"
             )
         for obj, row in zip(chunk, rows, strict=True):
-            obj.pk = to_python(row[pk_column])
+            key = to_python(row[pk_column])
+            if plain_key:
+                _set(obj, pk_attr, key)
+            else:
+                obj.pk = key
