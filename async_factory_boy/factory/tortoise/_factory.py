@@ -186,19 +186,23 @@ class AsyncTortoiseModelFactory(AsyncFactory[T]):
         step = scope.step
         if step is None or step.parent_step is not None:
             return False
+        # Every top-level object of a batch comes from the same factory with the same
+        # overrides: decide once per call.
+        decided = scope.top_level_bulk
+        if decided is None:
+            decided = scope.top_level_bulk = cls._top_level_may_wait(scope, step, model_class)
+        return decided
+
+    @classmethod
+    def _top_level_may_wait(cls, scope: TortoiseScope, step: Any, model_class: type[Any]) -> bool:
         if _has_post_declarations(cls) or any(
             isinstance(value, declarations.PostGenerationDeclaration)
             for value in step.builder.extras.values()
         ):
             return False
-        if scope.bulk_keys is None:
-            scope.bulk_keys = await_(returns_keys(scope.client))
-        if not scope.bulk_keys:
+        if not await_(returns_keys(scope.client)):
             return False
-        allowed = scope.bulk_models.get(model_class)
-        if allowed is None:
-            allowed = scope.bulk_models[model_class] = model_allows_bulk_insert(model_class)
-        return allowed
+        return model_allows_bulk_insert(model_class)
 
     @classmethod
     def _build(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:

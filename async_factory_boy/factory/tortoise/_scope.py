@@ -30,7 +30,7 @@ __all__ = ["TortoiseScope"]
 class TortoiseScope(CallScope):
     """The call's client, its transaction, and the objects held back for the bulk insert."""
 
-    __slots__ = ("_context", "bulk_keys", "bulk_models", "client", "held", "step", "writer")
+    __slots__ = ("_context", "client", "held", "step", "top_level_bulk", "writer")
 
     def __init__(self, call: FactoryCall, client: BaseDBAsyncClient) -> None:
         super().__init__(call)
@@ -44,10 +44,9 @@ class TortoiseScope(CallScope):
         #: factory_boy's build step being instantiated (the greenlet is paused inside it
         #: while the object is written, so the create step reads the same step).
         self.step: Any = None
-        #: Whether the database returns the keys of a multi-row INSERT (asked once).
-        self.bulk_keys: bool | None = None
-        #: Per model: whether a bulk insert skips nothing its save() does (asked once).
-        self.bulk_models: dict[type[Model], bool] = {}
+        #: Whether the batch's top-level objects may wait for the bulk insert (decided at
+        #: the first one: the database returns keys, the model and factory allow it).
+        self.top_level_bulk: bool | None = None
 
     @classmethod
     def open(cls, factory: type, call: FactoryCall) -> TortoiseScope:
