@@ -188,3 +188,24 @@ async def test_cancelled_call_is_rolled_back(tortoise_db: TortoiseDatabase) -> N
         await task
     assert await tortoise_db.count("afb_company") == 0
     assert (await CompanyFactory.create_async()).id is not None
+
+
+async def test_only_calls_that_can_write_several_objects_open_a_transaction(
+    tortoise_db: TortoiseDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One INSERT is atomic by itself: a single plain object needs no transaction."""
+    client_class = type(tortoise_db.connection)
+    original = client_class._in_transaction
+    opened: list[object] = []
+
+    def counting(self: object) -> object:
+        opened.append(self)
+        return original(self)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(client_class, "_in_transaction", counting)
+    await CompanyFactory.create_async()
+    assert opened == []
+    await UserFactory.create_async()  # its company first: one transaction for both
+    assert len(opened) == 1
+    await CompanyFactory.create_batch_async(2)
+    assert len(opened) == 2

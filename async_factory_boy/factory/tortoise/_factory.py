@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, TypeVar
 
 from factory import declarations, enums
+from factory import faker as factory_faker
 from factory.base import FactoryOptions, OptionDefault
 
 from ..._bridge import await_, run_in_bridge
@@ -109,6 +110,16 @@ class AsyncTortoiseModelFactory(AsyncFactory[T]):
             call.scope(TortoiseScope, cls)
         elif call.get(CONNECTION_ARGUMENT) is not None:
             resolve_client(cls, call, cls._meta.model)  # its kind, at least
+
+    @classmethod
+    def _generate(cls, strategy: str, params: dict[str, Any]) -> Any:
+        # Runs for the top-level object(s) of a call, before anything is written: a single
+        # create whose factory can write nothing but its own object needs no transaction.
+        call = current_call()
+        scope = None if call is None else call.find_scope(TortoiseScope)
+        if scope is not None and call is not None and call.factory is cls and scope.writer is None:
+            scope.atomic = call.is_batch or not _writes_one_object(cls, params)
+        return super()._generate(strategy, params)
 
     @classmethod
     def _exclusive_resources(cls, call: FactoryCall) -> tuple[object, ...]:
@@ -237,3 +248,47 @@ def _has_post_declarations(factory_class: type[AsyncTortoiseModelFactory[Any]]) 
             factory_class._meta.post_declarations.as_dict()
         )
     return known
+
+
+# Declarations that compute a value and write nothing (a LazyFunction that awaits another
+# factory's create_async makes a call of its own, with its own transaction).
+_PLAIN_DECLARATIONS: tuple[type, ...] = (
+    declarations.LazyFunction,
+    declarations.LazyAttribute,
+    declarations.SelfAttribute,
+    declarations.Iterator,
+    declarations.Sequence,
+    factory_faker.Faker,
+)
+_single_writers: dict[type, bool] = {}
+
+
+def _writes_one_object(
+    factory_class: type[AsyncTortoiseModelFactory[Any]], params: dict[str, Any]
+) -> bool:
+    """Whether creating one object of ``factory_class`` with ``params`` writes only it.
+
+    True when the factory declares no SubFactory, RelatedFactory, Trait, Maybe or
+    post-generation declaration (anything but plain value declarations) and the overrides
+    add none and name no parameter.
+    """
+    meta = factory_class._meta
+    known = _single_writers.get(factory_class)
+    if known is None:
+        known = _single_writers[factory_class] = not meta.post_declarations.as_dict() and all(
+            isinstance(value, _PLAIN_DECLARATIONS)
+            or not isinstance(value, declarations.BaseDeclaration)
+            for value in meta.pre_declarations.as_dict().values()
+        )
+    if not known:
+        return False
+    parameters = meta.parameters
+    return not any(
+        name in parameters
+        or "__" in name
+        or (
+            isinstance(value, declarations.BaseDeclaration)
+            and not isinstance(value, _PLAIN_DECLARATIONS)
+        )
+        for name, value in params.items()
+    )

@@ -1,8 +1,9 @@
 """The Tortoise backend's share of one factory call (its :class:`CallScope`).
 
-A create call writes inside one transaction of its own: ``client._in_transaction()`` on the
-call's client, which is a SAVEPOINT when the client is already in a transaction (the client
-of ``async with in_transaction() as connection``) and a transaction on a connection of the
+A create call writes inside one transaction of its own (unless it can only write one
+object, whose single INSERT is atomic by itself): ``client._in_transaction()`` on the call's
+client, which is a SAVEPOINT when the client is already in a transaction (the client of
+``async with in_transaction() as connection``) and a transaction on a connection of the
 pool otherwise. It is opened at the call's first write and committed (or released) when the
 call ends, or rolled back if the call fails, so a failed call, a batch included, leaves
 nothing behind and the caller's transaction usable.
@@ -30,7 +31,7 @@ __all__ = ["TortoiseScope"]
 class TortoiseScope(CallScope):
     """The call's client, its transaction, and the objects held back for the bulk insert."""
 
-    __slots__ = ("_context", "client", "held", "step", "top_level_bulk", "writer")
+    __slots__ = ("_context", "atomic", "client", "held", "step", "top_level_bulk", "writer")
 
     def __init__(self, call: FactoryCall, client: BaseDBAsyncClient) -> None:
         super().__init__(call)
@@ -47,6 +48,10 @@ class TortoiseScope(CallScope):
         #: Whether the batch's top-level objects may wait for the bulk insert (decided at
         #: the first one: the database returns keys, the model and factory allow it).
         self.top_level_bulk: bool | None = None
+        #: Whether the call writes inside a transaction of its own. A call that can only
+        #: write one object (one INSERT, atomic by itself) does not need one; the factory
+        #: decides before the first write (``AsyncTortoiseModelFactory._generate``).
+        self.atomic = True
 
     @classmethod
     def open(cls, factory: type, call: FactoryCall) -> TortoiseScope:
@@ -55,8 +60,13 @@ class TortoiseScope(CallScope):
         return cls(call, resolve_client(factory, call, model))
 
     async def begin(self) -> BaseDBAsyncClient:
-        """The in-transaction client of the call, opened at its first write."""
+        """The in-transaction client of the call, opened at its first write.
+
+        A call that writes a single object writes through its client directly.
+        """
         writer = self.writer
+        if writer is None and not self.atomic:
+            return self.client
         if writer is None:
             context = self.client._in_transaction()
             writer = await context.__aenter__()
