@@ -26,11 +26,12 @@ docs: install
 	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 
 # The Django tests need Django settings, so they run in their own invocations (once per
-# database); the main run leaves tests/django out.
+# database); the main run leaves tests/django out. tests/contract runs in both: the main run
+# with every other backend's kit, the Django runs with the Django kit.
 pytest: install
 	$(VENV)/bin/pytest
-	AFB_DJANGO_DB=sqlite $(VENV)/bin/pytest tests/django --ds=tests.django.settings
-	AFB_DJANGO_DB=postgres $(VENV)/bin/pytest tests/django --ds=tests.django.settings
+	AFB_DJANGO_DB=sqlite $(VENV)/bin/pytest tests/django tests/contract --ds=tests.django.settings
+	AFB_DJANGO_DB=postgres $(VENV)/bin/pytest tests/django tests/contract --ds=tests.django.settings
 
 # The SQLAlchemy backend supports 2.0 and 2.1: the main venv has 2.1, a second small venv
 # runs the SQLAlchemy tests on 2.0.

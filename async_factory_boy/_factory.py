@@ -8,12 +8,14 @@ from factory import enums
 from factory import errors as factory_errors
 from factory.base import Factory, FactoryOptions, OptionDefault
 
+from ._auto_fields import AutoFieldsMode, AutoFieldsOptions, describe
 from ._bridge import await_, in_bridge, run_in_bridge
 from ._builder import AsyncStepBuilder, is_awaitable
 from ._call import FactoryCall, activate, current_call
 from ._handlers import get_or_create_with, save_many_with, save_with
 from ._locks import hold_exclusively
 from ._scope import BUILTIN_CONNECTION_ARGUMENTS, CallScope, reached_from
+from ._type_fields import derive_from_type_hints
 from .errors import (
     FactoryConfigurationError,
     MissingPersistenceError,
@@ -36,7 +38,7 @@ def _check_persistence(meta: Any, value: Any) -> None:
         )
 
 
-class AsyncFactoryOptions(FactoryOptions):
+class AsyncFactoryOptions(AutoFieldsOptions):
     """factory_boy's options plus the persistence ones of :class:`AsyncFactory`.
 
     - ``persistence``: the default handler ``create_async`` saves through (a per-call
@@ -49,7 +51,7 @@ class AsyncFactoryOptions(FactoryOptions):
 
     def _build_default_options(self) -> list[OptionDefault]:
         return [
-            *super()._build_default_options(),  # type: ignore[no-untyped-call]
+            *super()._build_default_options(),
             OptionDefault("persistence", None, inherit=True, checker=_check_persistence),
             OptionDefault("persistence_required", False, inherit=True),
             OptionDefault("persistence_get_or_create", (), inherit=True),
@@ -138,6 +140,26 @@ class AsyncFactory(Factory[T]):
         )
         return result
 
+    # -- fields derived from the model (``Meta.auto_fields``) ---------------------------------
+
+    @classmethod
+    def auto_declarations(cls) -> dict[str, str]:
+        """What ``Meta.auto_fields`` derived for this factory, field by field (readable)."""
+        return describe(getattr(cls._meta, "auto_declarations", {}))
+
+    @classmethod
+    def _derive_declarations(
+        cls, model: type, mode: AutoFieldsMode
+    ) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """Declarations for the model's fields that ``auto_fields`` should fill.
+
+        Returns the declarations by field name, and the names among them that are helpers to
+        leave out of the model's arguments (``Meta.exclude``). The default reads type hints
+        (dataclasses, pydantic, attrs, TypedDict, annotated ``__init__``); backends with a
+        schema of their own override it.
+        """
+        return derive_from_type_hints(cls, model, mode, AsyncFactory)
+
     # -- extension points for backends and users ------------------------------------------
 
     @classmethod
@@ -160,7 +182,7 @@ class AsyncFactory(Factory[T]):
                 raise FactoryConfigurationError(
                     f"{cls.__name__}: Meta.persistence_get_or_create needs a handler with a "
                     f"get_or_create(obj, fields) method; {type(handler).__name__} has none "
-                    "(MemoryPersistence and SQLAlchemyPersistence have one)."
+                    "(MemoryPersistence, SQLAlchemyPersistence and MongoPersistence have one)."
                 )
             return await get_or_create_with(handler, instance, fields)
         return await save_with(handler, instance)
@@ -325,9 +347,12 @@ class AsyncFactory(Factory[T]):
         An ``AsyncSession`` (or a MongoDB client session) runs one operation at a time: the
         call holds it for its whole run (see :mod:`async_factory_boy._locks`), so
         ``asyncio.gather`` of creates on one session runs them one after another. Backends
-        override it; the default has none.
+        override it; the default is the persistence handler's ``exclusive_resource``, for
+        handlers that have one (``SQLAlchemyPersistence``: its session).
         """
-        return ()
+        handler = cls._persistence_handler(call)
+        resource = getattr(handler, "exclusive_resource", None)
+        return () if resource is None else (resource,)
 
     @classmethod
     def _missing_persistence(cls) -> MissingPersistenceError:

@@ -3,16 +3,18 @@
 ``save`` is one ``insert_one``, ``save_many`` one ``insert_many`` per collection. Documents
 (dicts) are inserted as they are and receive their ``_id`` in place, as PyMongo does; other
 objects (dataclasses, pydantic models, plain classes) are turned into a document and get the
-new ``_id`` written back to their id attribute. PyMongo is never imported here: the adapter
-only calls the database's public methods, so the package does not need it installed.
+new ``_id`` written back to their id attribute.
+
+Collection names, document encoding and get_or_create are the Mongo backend's own
+(:mod:`async_factory_boy.factory.mongo._api`), so a model is stored the same way whether
+:class:`~async_factory_boy.factory.mongo.AsyncMongoFactory` or this adapter writes it. They
+are imported when first used: the persistence package itself does not need PyMongo.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import re
 import sys
-from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from ..errors import SessionTypeError
@@ -25,18 +27,16 @@ T = TypeVar("T")
 Document = MutableMapping[str, Any]
 
 
-def _snake_case(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
 def default_encode(obj: Any) -> Document:
-    """A document for ``obj``: pydantic's ``model_dump()``, a dataclass's fields, or ``vars``."""
-    dump = getattr(obj, "model_dump", None)
-    if callable(dump):
-        return dict(dump())
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return dataclasses.asdict(obj)
-    return {key: value for key, value in vars(obj).items() if not key.startswith("_")}
+    """The document ``AsyncMongoFactory`` would store for ``obj``.
+
+    Pydantic models are dumped by alias (``Field(alias="fullName")`` is stored as
+    ``fullName``), dataclasses and attrs classes by field, other classes by their public
+    attributes; nested model objects become sub-documents.
+    """
+    from ..factory.mongo._api import to_document
+
+    return to_document(obj)
 
 
 def _check_database(database: object) -> None:
@@ -59,10 +59,14 @@ class MongoPersistence(Generic[T]):
     """Persists through an async MongoDB database: ``insert_one`` / ``insert_many``.
 
     ``collection`` names where objects go: one name for every object, a mapping from model
-    class to name, or ``None`` to use the class name in snake case (``OrderLine`` ->
-    ``order_line``; dict documents then need a name). For objects that are not dicts,
-    ``encode`` builds the document (default: :func:`default_encode`) and the inserted ``_id``
-    is written to ``id_attribute``; a preset id is used as ``_id``.
+    class to name, or ``None`` for the collection ``AsyncMongoFactory`` uses, the class name
+    in snake case (``OrderLine`` -> ``order_line``, ``HTTPLog`` -> ``http_log``; dict
+    documents then need a name). For objects that are not dicts, ``encode`` builds the
+    document (default: :func:`default_encode`, the factory's encoding) and the inserted
+    ``_id`` is written to ``id_attribute``; a preset id is used as ``_id``.
+
+    ``get_or_create`` is the factory's race-safe one: with a unique index on the fields,
+    concurrent calls end with one document and no error.
     """
 
     def __init__(
@@ -91,7 +95,9 @@ class MongoPersistence(Generic[T]):
                 "MongoPersistence cannot tell which collection a dict document belongs to; "
                 'pass collection="name" (or a {Model: "name"} mapping for model objects).'
             )
-        return _snake_case(model.__name__)
+        from ..factory.mongo._api import collection_name_for
+
+        return collection_name_for(model)
 
     async def save(self, obj: T) -> T:
         """Insert one document and set its ``_id``."""
@@ -115,6 +121,35 @@ class MongoPersistence(Generic[T]):
                 saved[index] = self._stored(batch[index], document, new_id)
         return saved
 
+    async def get_or_create(self, obj: T, fields: Iterable[str]) -> T:
+        """The stored object equal to ``obj`` on ``fields``, else ``obj`` inserted.
+
+        A found document is returned as a dict for dict objects and rebuilt as the model
+        otherwise (the backend's codec, which reads aliases back).
+        """
+        from ..factory.mongo._api import from_document, get_or_create_document
+
+        names = tuple(fields)
+        document = self._document(obj)
+        found = await get_or_create_document(
+            self.database,
+            self.collection_name(obj),
+            names,
+            document,  # type: ignore[arg-type]  # a dict, or the caller's mutable mapping
+            owner="MongoPersistence.get_or_create",
+        )
+        if found is None:
+            return self._stored(obj, document, document["_id"])
+        if isinstance(obj, Mapping):
+            existing: T = found  # type: ignore[assignment]
+            return existing
+        stored = found.pop("_id")
+        found[self._id_attribute] = stored
+        rebuilt: T = from_document(type(obj), found)
+        if read_field(rebuilt, self._id_attribute) != stored:
+            write_field(rebuilt, self._id_attribute, stored)
+        return rebuilt
+
     def _document(self, obj: Any) -> Document:
         if isinstance(obj, MutableMapping):
             return obj
@@ -122,6 +157,8 @@ class MongoPersistence(Generic[T]):
             return dict(obj)
         document = dict(self._encode(obj))
         preset = document.pop(self._id_attribute, None)
+        if preset is None:
+            preset = document.pop("_id", None)  # a model whose id field is aliased ``_id``
         if preset is not None:
             document["_id"] = preset
         return document

@@ -54,9 +54,11 @@ async def isolated_session(
 
 
 async def _begin_sqlite(connection: AsyncConnection) -> None:
-    """Open the outer transaction for real on SQLite (see the module docstring)."""
-    if connection.dialect.name != "sqlite":
-        return
-    raw = await connection.get_raw_connection()
-    if not getattr(raw.driver_connection, "in_transaction", False):
-        await connection.exec_driver_sql("BEGIN")
+    """Open the outer transaction for real on SQLite (see the module docstring).
+
+    The SQLAlchemy backend's one rule for that ``BEGIN``; in the driver's autocommit mode
+    too, since a test's rows must be rolled back whatever the engine's mode.
+    """
+    from ..factory.sqlalchemy._api import begin_sqlite_transaction
+
+    await begin_sqlite_transaction(connection, autocommit_too=True, immediate=False)

@@ -105,8 +105,7 @@ LAYERS = {
     "core": CORE,
     "backends": {name for name in MODULES if name.startswith(f"{ROOT}.factory.")},
     "persistence": {name for name in MODULES if name.startswith(f"{ROOT}.persistence")},
-    "seed": {name for name in MODULES if name.startswith(f"{ROOT}._seed")}
-    | {f"{ROOT}.__main__"},
+    "seed": {name for name in MODULES if name.startswith(f"{ROOT}._seed")} | {f"{ROOT}.__main__"},
     "pytest": {name for name in MODULES if name.startswith(f"{ROOT}.pytest")},
 }
 # What each layer may import, besides itself.

@@ -43,11 +43,6 @@ async def test_model_string_without_app_label_is_rejected() -> None:
         await NoLabelFactory.build_async()
 
 
-def test_sync_create_points_to_create_async() -> None:
-    with pytest.raises(SyncCallError, match=r"await CompanyFactory\.create_async"):
-        CompanyFactory.create()
-
-
 def test_calling_the_factory_points_to_create_async() -> None:
     with pytest.raises(SyncCallError, match=r"UserFactory\.create_async"):
         UserFactory()

@@ -24,15 +24,6 @@ class CompanyBySlugFactory(CompanyFactory):
         django_get_or_create = ("slug",)
 
 
-async def test_existing_row_is_returned_instead_of_a_new_one() -> None:
-    first = await CompanyByNameFactory.create_async(name="Acme")
-
-    second = await CompanyByNameFactory.create_async(name="Acme")
-
-    assert second.pk == first.pk
-    assert await Company.objects.acount() == 1
-
-
 async def test_other_fields_are_defaults_used_only_when_creating() -> None:
     await CompanyByNameFactory.create_async(name="Acme", city="Lyon")
 

@@ -8,46 +8,9 @@ import factory
 import pytest
 
 from async_factory_boy.errors import PartialBatchError
-from tests.mongo.conftest import CommandLog
 from tests.mongo.factories import AuthorFactory
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.mongo]
-
-
-async def test_a_batch_writes_each_collection_with_one_insert_many(
-    mongo_database: Any, mongo_commands: CommandLog
-) -> None:
-    await AuthorFactory.create_batch_async(50, mongo_database=mongo_database)
-
-    assert mongo_commands.inserts("publishers") == [50]
-    assert mongo_commands.inserts("authors") == [50]
-    assert [name for name, _, _ in mongo_commands.writes] == ["insert", "insert"]
-
-
-async def test_an_empty_batch_writes_nothing(
-    mongo_database: Any, mongo_commands: CommandLog
-) -> None:
-    assert await AuthorFactory.create_batch_async(0, mongo_database=mongo_database) == []
-    assert mongo_commands.writes == []
-
-
-async def test_a_batch_that_fails_while_building_writes_nothing(
-    mongo_database: Any, mongo_commands: CommandLog
-) -> None:
-    names = iter(["a", "b"])
-
-    def name() -> str:
-        try:
-            return next(names)
-        except StopIteration:
-            raise ValueError("no third author") from None
-
-    with pytest.raises(ValueError, match="no third author"):
-        await AuthorFactory.create_batch_async(
-            4, mongo_database=mongo_database, name=factory.LazyFunction(name)
-        )
-
-    assert mongo_commands.writes == []
 
 
 async def test_a_batch_refused_part_way_says_which_documents_were_stored(

@@ -10,7 +10,6 @@ from pymongo import MongoClient
 from async_factory_boy.errors import (
     MissingSessionError,
     SessionTypeError,
-    SyncCallError,
 )
 from async_factory_boy.persistence import MemoryPersistence
 from tests.mongo.factories import AuthorFactory, PublisherFactory
@@ -55,11 +54,6 @@ async def test_a_sync_session_is_refused(mongo_uri: str, mongo_database: Any) ->
         pytest.raises(SessionTypeError, match="mongo_session="),
     ):
         await AuthorFactory.create_async(mongo_database=mongo_database, mongo_session=session)
-
-
-async def test_sync_create_points_to_create_async() -> None:
-    with pytest.raises(SyncCallError, match=r"create_async"):
-        AuthorFactory.create()
 
 
 async def test_a_persistence_handler_is_refused_by_a_mongo_factory(mongo_database: Any) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import factory
@@ -26,14 +25,6 @@ class CountryFactory(AsyncMongoFactory[dict[str, Any]]):
     iso = factory.Sequence(lambda n: f"ISO-{n}")
 
 
-async def test_an_existing_document_is_returned_instead_of_inserted(mongo_database: Any) -> None:
-    first = await CountryFactory.create_async(mongo_database=mongo_database)
-    second = await CountryFactory.create_async(mongo_database=mongo_database, name="Other")
-
-    assert second == first
-    assert await mongo_database.countries.count_documents({}) == 1
-
-
 async def test_a_batch_reuses_documents_by_key(mongo_database: Any) -> None:
     countries = await CountryFactory.create_batch_async(
         4, mongo_database=mongo_database, code=factory.Iterator(["FR", "DE"])
@@ -42,17 +33,6 @@ async def test_a_batch_reuses_documents_by_key(mongo_database: Any) -> None:
     assert [country["code"] for country in countries] == ["FR", "DE", "FR", "DE"]
     assert countries[0] == countries[2]
     assert await mongo_database.countries.count_documents({}) == 2
-
-
-async def test_concurrent_creates_of_one_key_store_one_document(mongo_database: Any) -> None:
-    await mongo_database.countries.create_index("code", unique=True)
-
-    created = await asyncio.gather(
-        *(CountryFactory.create_async(mongo_database=mongo_database) for _ in range(5))
-    )
-
-    assert len({country["_id"] for country in created}) == 1
-    assert await mongo_database.countries.count_documents({}) == 1
 
 
 async def test_a_duplicate_on_another_unique_key_raises_unchanged(mongo_database: Any) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import enum
 from typing import Any
 
 import attrs
+import pydantic
 import pytest
 
 from async_factory_boy.errors import FactoryConfigurationError
@@ -99,3 +102,35 @@ async def test_the_collection_defaults_to_the_model_name_in_snake_case(
 
     assert PostFactory._meta.collection == DraftFactory._meta.collection == "blog_post"
     assert await mongo_database.blog_post.count_documents({"title": "Draft"}) == 1
+
+
+class Mood(enum.Enum):
+    CALM = "calm"
+    LOUD = "loud"
+
+
+class Diary(pydantic.BaseModel):
+    mood: Mood
+    day: datetime.date
+    labels: set[str]
+
+
+class DiaryFactory(AsyncMongoFactory[Diary]):
+    class Meta:
+        model = Diary
+
+    mood = Mood.LOUD
+    day = datetime.date(2026, 11, 29)
+    labels = frozenset({"x"})
+
+
+async def test_values_bson_has_no_type_for_are_stored_as_their_nearest_bson_value(
+    mongo_database: Any,
+) -> None:
+    diary = await DiaryFactory.create_async(mongo_database=mongo_database)
+
+    stored = await mongo_database["diary"].find_one({})
+    assert stored["mood"] == "loud"  # an enum member: its value
+    assert stored["day"] == datetime.datetime(2026, 11, 29)  # a date: its midnight
+    assert stored["labels"] == ["x"]  # a set: a list
+    assert diary.mood is Mood.LOUD

@@ -9,7 +9,7 @@ from typing import Any
 import factory
 import pytest
 import pytest_asyncio
-from sqlalchemy import ForeignKey, String, create_engine, event, func, select
+from sqlalchemy import ForeignKey, String, create_engine, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
@@ -81,30 +81,6 @@ async def test_sqlalchemy_adapter_flushes_and_sets_generated_keys(session: Async
     assert player.team.id is not None
     found = await session.scalar(select(Player.name).where(Player.id == player.id))
     assert found == player.name
-
-
-async def test_sqlalchemy_adapter_flushes_a_batch_once_per_model(session: AsyncSession) -> None:
-    flushes: list[int] = []
-    event.listen(session.sync_session, "after_flush", lambda s, ctx: flushes.append(1))
-
-    players = await PlayerFactory.create_batch_async(20, persistence=SQLAlchemyPersistence(session))
-
-    assert len(flushes) == 2  # the teams, then the players
-    assert all(p.id is not None for p in players)
-    assert await session.scalar(select(func.count()).select_from(Player)) == 20
-
-
-async def test_sqlalchemy_adapter_get_or_create(session: AsyncSession) -> None:
-    class NamedTeamFactory(TeamFactory):
-        class Meta:
-            persistence_get_or_create = ("name",)
-
-    handler = SQLAlchemyPersistence(session)
-    first = await NamedTeamFactory.create_async(name="reds", persistence=handler)
-    second = await NamedTeamFactory.create_async(name="reds", persistence=handler)
-
-    assert second is first
-    assert await session.scalar(select(func.count()).select_from(Team)) == 1
 
 
 async def test_sqlalchemy_adapter_refuses_a_sync_session() -> None:

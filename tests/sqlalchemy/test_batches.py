@@ -10,7 +10,6 @@ from contextlib import contextmanager
 import factory
 import pytest
 from sqlalchemy import event, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .conftest import SessionMaker
@@ -75,24 +74,6 @@ async def test_a_declaration_reading_a_generated_key_sees_it_in_a_batch(
     assert await rows(session, Membership) == 4
 
 
-async def test_a_failing_batch_leaves_none_of_its_rows_and_the_session_usable(
-    session: AsyncSession,
-) -> None:
-    before = await UserFactory.create_async(name="before", sqlalchemy_session=session)
-
-    with pytest.raises(IntegrityError):
-        await UserFactory.create_batch_async(
-            3, email="same@example.com", sqlalchemy_session=session
-        )
-
-    assert await rows(session, User) == 1
-    assert await rows(session, Company) == 1
-    assert before.name == "before"
-    after = await UserFactory.create_async(sqlalchemy_session=session)
-    assert after.id is not None
-    assert await rows(session, User) == 2
-
-
 async def test_a_callers_rollback_discards_the_batch(sessionmaker: SessionMaker) -> None:
     # On SQLite's default driver settings, a SAVEPOINT outside a transaction starts one
     # and its RELEASE commits it: the library must open a real transaction first.
@@ -102,14 +83,6 @@ async def test_a_callers_rollback_discards_the_batch(sessionmaker: SessionMaker)
 
     async with sessionmaker() as other:
         assert await rows(other, Company) == 0
-
-
-async def test_a_batch_of_zero_writes_nothing(session: AsyncSession) -> None:
-    with counting_flushes(session) as flushes:
-        users = await UserFactory.create_batch_async(0, sqlalchemy_session=session)
-
-    assert users == []
-    assert flushes == []
 
 
 async def test_a_cancelled_batch_leaves_none_of_its_rows(session: AsyncSession) -> None:

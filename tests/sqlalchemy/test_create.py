@@ -121,12 +121,6 @@ async def test_build_async_adds_nothing_to_the_session(session: AsyncSession) ->
     assert user.company not in session
 
 
-async def test_build_async_needs_no_session() -> None:
-    user = await UserFactory.build_async()
-
-    assert user.company.name.startswith("company ")
-
-
 async def test_create_async_can_be_overridden_to_customise_persistence(
     session: AsyncSession,
 ) -> None:

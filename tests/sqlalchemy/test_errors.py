@@ -67,11 +67,6 @@ def test_an_unknown_persistence_is_a_type_error_at_class_definition() -> None:
                 sqlalchemy_session_persistence = "save"
 
 
-def test_sync_create_points_to_create_async() -> None:
-    with pytest.raises(TypeError, match=r"create_async"):
-        UserFactory.create()
-
-
 @pytest.mark.asyncio
 @pytest.mark.parametrize("handler", ["commit", 42, MemoryPersistence()], ids=type)
 async def test_a_persistence_argument_is_refused_by_a_session_factory(

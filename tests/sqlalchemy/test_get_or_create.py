@@ -43,14 +43,6 @@ async def rows(session: AsyncSession, model: type) -> int:
     return await session.scalar(select(func.count()).select_from(model)) or 0
 
 
-async def test_an_existing_row_is_returned(session: AsyncSession) -> None:
-    first = await SharedCompanyFactory.create_async(name="acme", sqlalchemy_session=session)
-    second = await SharedCompanyFactory.create_async(name="acme", sqlalchemy_session=session)
-
-    assert second is first
-    assert await rows(session, Company) == 1
-
-
 async def test_a_missing_row_is_created(session: AsyncSession) -> None:
     acme = await SharedCompanyFactory.create_async(name="acme", sqlalchemy_session=session)
     globex = await SharedCompanyFactory.create_async(name="globex", sqlalchemy_session=session)

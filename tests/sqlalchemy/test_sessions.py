@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
-import factory
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
@@ -53,36 +51,3 @@ async def test_nothing_is_committed_by_default(sessionmaker: SessionMaker) -> No
 
         assert await session.scalar(select(func.count()).select_from(User)) == 0
         assert await session.scalar(select(func.count()).select_from(Company)) == 0
-
-
-async def test_gathered_creates_on_one_session_run_one_after_another(
-    session: AsyncSession,
-) -> None:
-    users = await asyncio.gather(
-        *(UserFactory.create_async(sqlalchemy_session=session) for _ in range(20))
-    )
-
-    assert all(user.id is not None for user in users)
-    assert len({user.id for user in users}) == 20
-    assert await session.scalar(select(func.count()).select_from(User)) == 20
-    await session.rollback()  # the session is still usable afterwards
-
-
-async def test_a_hook_creating_through_the_held_session_does_not_wait_for_itself(
-    session: AsyncSession,
-) -> None:
-    class UserWithColleagueFactory(UserFactory):
-        @factory.post_generation
-        async def colleague(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
-            if create:  # the same session, held by the outer call of this task
-                await UserFactory.create_async(company=obj.company, sqlalchemy_session=session)
-
-    users = await asyncio.wait_for(
-        asyncio.gather(
-            *(UserWithColleagueFactory.create_async(sqlalchemy_session=session) for _ in range(3))
-        ),
-        timeout=30,
-    )
-
-    assert len(users) == 3
-    assert await session.scalar(select(func.count()).select_from(User)) == 6

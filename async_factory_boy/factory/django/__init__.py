@@ -32,9 +32,11 @@ from factory import declarations
 from factory import errors as factory_errors
 from factory.django import FileField, ImageField, Password
 
+from ..._auto_fields import AutoFieldsMode
 from ..._call import FactoryCall, current_call
 from ..._factory import AsyncFactory, DeferredWrites
 from ...errors import SessionTypeError
+from ._auto_fields import derive_from_django_model
 from ._bulk import bulk_insert_is_equivalent
 from ._errors import (
     DjangoDatabaseNotFoundError,
@@ -86,6 +88,15 @@ class AsyncDjangoModelFactory(AsyncFactory[T]):
 
     class Meta:
         abstract = True
+
+    # -- fields derived from the model (``Meta.auto_fields``) ------------------------------------
+
+    @classmethod
+    def _derive_declarations(
+        cls, model: type, mode: AutoFieldsMode
+    ) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """``Meta.auto_fields``: declarations from the model's fields (see ``_auto_fields``)."""
+        return derive_from_django_model(cls, model, mode, AsyncDjangoModelFactory)
 
     # -- checks at the top-level call -------------------------------------------------------
 
@@ -148,6 +159,8 @@ class AsyncDjangoModelFactory(AsyncFactory[T]):
     @classmethod
     def _create(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
         call = current_call()
+        if call is not None:
+            call.scope(DjangoScope, cls).atomic_batch(cls._database_alias(call))
         if call is not None and cls._can_defer_to_bulk_insert(call, model_class):
             instance = model_class(*args, **kwargs)
             return call.scope(DeferredWrites, cls).add(cls, instance)

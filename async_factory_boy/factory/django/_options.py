@@ -38,7 +38,7 @@ class AsyncDjangoOptions(DjangoOptions, AsyncFactoryOptions):
     def contribute_to_class(self, factory: Any, *args: Any, **kwargs: Any) -> None:
         self._defining = True
         try:
-            super().contribute_to_class(factory, *args, **kwargs)  # type: ignore[no-untyped-call]
+            super().contribute_to_class(factory, *args, **kwargs)
         finally:
             self._defining = False
 

@@ -22,8 +22,9 @@ from __future__ import annotations
 from typing import Any, ClassVar, TypeVar
 
 from bson import ObjectId
-from factory.base import FactoryOptions, OptionDefault
+from factory.base import OptionDefault
 
+from ..._auto_fields import AutoFieldsOptions
 from ..._bridge import await_
 from ..._call import FactoryCall, current_call
 from ..._factory import AsyncFactory
@@ -59,7 +60,7 @@ def _check_get_or_create(meta: Any, value: Any) -> None:
         )
 
 
-class MongoFactoryOptions(FactoryOptions):
+class MongoFactoryOptions(AutoFieldsOptions):
     """``class Meta`` options of :class:`AsyncMongoFactory`.
 
     - ``model``: ``dict`` (the default), a ``TypedDict``, a dataclass, a pydantic model or an
@@ -79,7 +80,7 @@ class MongoFactoryOptions(FactoryOptions):
 
     def _build_default_options(self) -> list[OptionDefault]:
         return [
-            *super()._build_default_options(),  # type: ignore[no-untyped-call]
+            *super()._build_default_options(),
             OptionDefault("collection", None, inherit=True, checker=_check_collection),
             OptionDefault("embedded", False, inherit=True, checker=_check_embedded),
             OptionDefault("mongo_get_or_create", (), inherit=True, checker=_check_get_or_create),
@@ -98,7 +99,7 @@ class MongoFactoryOptions(FactoryOptions):
         base_factory: Any = None,
         params: Any = None,
     ) -> None:
-        super().contribute_to_class(  # type: ignore[no-untyped-call]
+        super().contribute_to_class(
             factory, meta=meta, base_meta=base_meta, base_factory=base_factory, params=params
         )
         self.mongo_get_or_create = tuple(self.mongo_get_or_create)

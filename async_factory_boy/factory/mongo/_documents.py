@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import decimal
+import enum
 import re
 import typing
 import uuid
@@ -42,7 +43,6 @@ _PLAIN_TYPES: frozenset[type] = frozenset(
         bytes,
         ObjectId,
         datetime.datetime,
-        datetime.date,
         decimal.Decimal,
         uuid.UUID,
         re.Pattern,
@@ -73,8 +73,12 @@ def encode_value(value: Any) -> Any:
         return value
     if isinstance(value, Mapping):
         return encode_mapping(value)
-    if kind is list or kind is tuple:
+    if kind is list or kind is tuple or kind is set or kind is frozenset:
         return [encode_value(item) for item in value]
+    if isinstance(value, enum.Enum):  # BSON has no enums: store the member's value
+        return encode_value(value.value)
+    if kind is datetime.date:  # BSON has no dates: midnight of that day
+        return datetime.datetime.combine(value, datetime.time())
     codec = _codec_for_instance(value)
     return value if codec is None else codec.to_document(value)
 
@@ -160,8 +164,7 @@ class PydanticCodec:
         )
 
     def to_document(self, instance: Any) -> dict[str, Any]:
-        document: dict[str, Any] = instance.model_dump(by_alias=True)
-        return document
+        return encode_mapping(instance.model_dump(by_alias=True))
 
     def get_id(self, instance: Any) -> Any:
         return getattr(instance, self.id_field or ID, None)

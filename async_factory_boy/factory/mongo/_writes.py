@@ -85,17 +85,22 @@ async def get_or_create(
     fields: Sequence[str],
     document: dict[str, Any],
     factory: str,
+    *,
+    fields_from: str | None = None,
 ) -> dict[str, Any] | None:
     """The stored document that matches ``document`` on ``fields``, or ``None`` once
     ``document`` has been inserted.
 
     A concurrent insert of the same key surfaces as ``DuplicateKeyError``: the document is
     read again. A duplicate on another unique key finds nothing and raises unchanged.
+    ``fields_from`` names where ``fields`` came from in the error for a missing field
+    (default: ``<factory>.Meta.mongo_get_or_create``).
     """
     missing = [name for name in fields if name not in document]
     if missing:
         raise FactoryConfigurationError(
-            f"{factory}.Meta.mongo_get_or_create names {missing!r}, but the document has no "
+            f"{fields_from or factory + '.Meta.mongo_get_or_create'} names {missing!r}, but "
+            f"the document has no "
             f"such field (it has {sorted(document)!r}); list document field names."
         )
     query = {name: document[name] for name in fields}

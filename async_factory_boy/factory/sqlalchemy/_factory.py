@@ -6,14 +6,16 @@ import inspect
 from typing import Any, ClassVar, Final, Literal, TypeVar
 
 from factory import enums
-from factory.base import FactoryOptions, OptionDefault
+from factory.base import OptionDefault
 from factory.declarations import PostGeneration
 
+from ..._auto_fields import AutoFieldsMode, AutoFieldsOptions
 from ..._bridge import await_, run_in_bridge
 from ..._call import FactoryCall, current_call
 from ..._factory import AsyncFactory
 from ..._scope import CallScope
 from ...errors import FactoryConfigurationError, SyncCallError
+from ._auto_fields import derive_from_mapper
 from ._flush import model_info
 from ._get_or_create import find, insert_or_find, take_lookup
 from ._session import SESSION_ARGUMENT, SessionScope, require_session, resolve_session
@@ -55,7 +57,7 @@ class _PassedParams(CallScope):
         self.stack: list[dict[str, Any]] = []
 
 
-class AsyncSQLAlchemyOptions(FactoryOptions):
+class AsyncSQLAlchemyOptions(AutoFieldsOptions):
     """``class Meta`` options of :class:`AsyncSQLAlchemyModelFactory`.
 
     - ``sqlalchemy_session_persistence``: ``"flush"`` (default: the call's objects are
@@ -109,7 +111,7 @@ class AsyncSQLAlchemyOptions(FactoryOptions):
 
     def _build_default_options(self) -> list[OptionDefault]:
         return [
-            *super()._build_default_options(),  # type: ignore[no-untyped-call]
+            *super()._build_default_options(),
             OptionDefault(
                 "sqlalchemy_get_or_create",
                 (),
@@ -158,6 +160,13 @@ class AsyncSQLAlchemyModelFactory(AsyncFactory[T]):
             require_session(cls, call)
         else:
             resolve_session(cls, call)  # optional for build, but must be the right kind
+
+    @classmethod
+    def _derive_declarations(
+        cls, model: type, mode: AutoFieldsMode
+    ) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """``Meta.auto_fields``: declarations from the mapped table (see ``_auto_fields``)."""
+        return derive_from_mapper(cls, model, mode, AsyncSQLAlchemyModelFactory)
 
     @classmethod
     def _exclusive_resources(cls, call: FactoryCall) -> tuple[object, ...]:

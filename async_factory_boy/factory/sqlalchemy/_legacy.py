@@ -68,7 +68,7 @@ class _LegacyOptions(AsyncSQLAlchemyOptions):
         """
 
     def contribute_to_class(self, factory: type, *args: Any, **kwargs: Any) -> None:
-        super().contribute_to_class(factory, *args, **kwargs)  # type: ignore[no-untyped-call]
+        super().contribute_to_class(factory, *args, **kwargs)
         if self.sqlalchemy_session_persistence is None:  # 1.0.1 always committed
             self.sqlalchemy_session_persistence = SESSION_PERSISTENCE_COMMIT
 

@@ -17,31 +17,46 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, AsyncSessionTransaction
 
-__all__ = ["ensure_real_transaction", "savepoint"]
+__all__ = ["begin_sqlite_transaction", "ensure_real_transaction", "savepoint"]
+
+
+async def begin_sqlite_transaction(
+    connection: AsyncConnection, *, autocommit_too: bool = False, immediate: bool = True
+) -> None:
+    """Send the ``BEGIN`` SQLite's legacy-mode driver has not sent yet (see the module doc).
+
+    The one rule, used by the factories' SAVEPOINTs and by ``isolated_session``'s outer
+    transaction: nothing happens on another database, when the driver reports a transaction
+    open already, or when it does not say (sending BEGIN inside a transaction is an error).
+    ``isolation_level is None`` is the driver's autocommit mode: either the caller runs in
+    AUTOCOMMIT on purpose, or emits BEGIN itself (SQLAlchemy's documented recipe, in which
+    case ``in_transaction`` is true already); it is respected unless ``autocommit_too``
+    (a test's outer transaction must hold whatever the engine's mode).
+
+    ``immediate`` sends ``BEGIN IMMEDIATE``: when a write follows at once, taking the write
+    lock now, rather than upgrading a read lock later, avoids the busy deadlock of two such
+    writers. A transaction that may only read (a test's outer one) sends a plain ``BEGIN``.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    raw = await connection.get_raw_connection()
+    driver: Any = raw.driver_connection
+    if getattr(driver, "in_transaction", True):
+        return
+    if getattr(driver, "isolation_level", None) is None and not autocommit_too:
+        return
+    await connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 async def ensure_real_transaction(session: AsyncSession) -> None:
     """Make sure the database itself has a transaction open on the session's connection.
 
-    Only SQLite's legacy driver mode needs it; elsewhere the driver's own BEGIN (or the
-    server's implicit transaction) already holds.
+    Only SQLite's legacy driver mode needs it (:func:`begin_sqlite_transaction`); elsewhere
+    the driver's own BEGIN (or the server's implicit transaction) already holds.
     """
-    connection = await session.connection()
-    if connection.dialect.name != "sqlite":
-        return
-    raw = await connection.get_raw_connection()
-    driver: Any = raw.driver_connection
-    # ``isolation_level is None`` is the driver's autocommit mode: either the caller runs
-    # in AUTOCOMMIT on purpose, or emits BEGIN itself (SQLAlchemy's documented recipe), in
-    # which case ``in_transaction`` is already true. Both are left as they are.
-    if getattr(driver, "isolation_level", None) is None:
-        return
-    if not getattr(driver, "in_transaction", True):
-        # IMMEDIATE: a write follows at once; taking the write lock now, rather than
-        # upgrading a read lock later, avoids the busy deadlock of two such writers.
-        await connection.exec_driver_sql("BEGIN IMMEDIATE")
+    await begin_sqlite_transaction(await session.connection())
 
 
 @asynccontextmanager

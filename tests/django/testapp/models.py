@@ -51,3 +51,43 @@ class Announcement(Post):
     """A multi-table child of ``Post``: Django cannot bulk-insert it."""
 
     pinned = models.BooleanField(default=False)
+
+
+# -- models whose factories derive their fields (``Meta.auto_fields``) ------------------------
+
+
+class Country(models.Model):
+    code = models.CharField(max_length=8, unique=True)
+
+
+class City(models.Model):
+    name = models.CharField(max_length=60)
+    country = models.ForeignKey(Country, on_delete=models.CASCADE)
+
+
+class Profile(models.Model):
+    """Many field kinds at once; every required one must be derived."""
+
+    KIND_CHOICES = [("a", "Alpha"), ("b", "Beta")]
+
+    handle = models.SlugField(max_length=40, unique=True)
+    email = models.EmailField(unique=True)
+    kind = models.CharField(max_length=1, choices=KIND_CHOICES)
+    about = models.TextField()
+    website = models.URLField()
+    address = models.GenericIPAddressField()
+    price = models.DecimalField(max_digits=8, decimal_places=2)
+    ratio = models.FloatField()
+    level = models.PositiveSmallIntegerField()
+    active = models.BooleanField()
+    born = models.DateField()
+    seen = models.DateTimeField()
+    wakes = models.TimeField()
+    session = models.DurationField()
+    token = models.UUIDField(unique=True)
+    data = models.JSONField()
+    blob = models.BinaryField()
+    home = models.OneToOneField(City, on_delete=models.CASCADE)
+    created = models.DateTimeField(auto_now_add=True)
+    nickname = models.CharField(max_length=20, null=True)
+    rank = models.IntegerField(default=3)

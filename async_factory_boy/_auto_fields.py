@@ -1,0 +1,240 @@
+"""Fields derived from the model's schema: ``class Meta: auto_fields = True``.
+
+With factory_boy every required column is declared by hand in every factory, and a new
+NOT NULL column breaks every factory that forgot it. With ``auto_fields`` a factory declares
+only what its tests care about: every *required* field of the model that the factory does
+not declare gets a declaration derived from the schema (a Faker provider, a Sequence where the
+value must be unique, a SubFactory for a required many-to-one relationship). Declared fields,
+``Params``, traits and call overrides always win, because derived declarations only fill the
+names nobody declared.
+
+The backend knows the schema: each backend's factory class implements
+``_derive_declarations(model, mode)`` (SQLAlchemy from the mapper, plain classes from type
+hints). This module holds what they share: the options, the registry of factories per model
+(so a derived SubFactory uses the project's own ``CompanyFactory``), the lazily resolved
+SubFactory, and the error for a field that cannot be derived.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from factory import builder, declarations
+from factory.base import FactoryOptions, OptionDefault
+
+from .errors import FactoryConfigurationError
+
+__all__ = [
+    "AutoFieldsMode",
+    "AutoFieldsOptions",
+    "ModelSubFactory",
+    "cannot_derive",
+    "check_auto_fields",
+    "factory_for_model",
+    "register_model_factory",
+]
+
+#: ``True`` fills required fields; ``"all"`` optional (nullable or defaulted) ones too.
+AutoFieldsMode = Literal[True, "all"]
+
+# Factories per model class, in definition order, weakly: a factory made at run time (a test's
+# subclass) must not be kept alive by the registry.
+_factories: weakref.WeakKeyDictionary[type, list[weakref.ref[type]]] = weakref.WeakKeyDictionary()
+
+
+def check_auto_fields(meta: Any, value: Any) -> None:
+    """``Meta.auto_fields`` is ``False``, ``True`` or ``"all"``."""
+    if not (value is False or value is True or value == "all"):
+        owner = getattr(meta, "__qualname__", "Meta").rsplit(".", 1)[0]
+        raise FactoryConfigurationError(
+            f"{owner}: Meta.auto_fields must be False, True (derive required fields) or "
+            f'"all" (optional fields too), got {value!r}.'
+        )
+
+
+# Factories whose model is still a string ('app_label.ModelName', resolved at first use).
+_unresolved: list[weakref.ref[type]] = []
+
+
+def register_model_factory(factory: type, model: Any) -> None:
+    """Remember that ``factory`` makes ``model`` objects (for derived SubFactories)."""
+    if isinstance(model, str):
+        _unresolved.append(weakref.ref(factory))
+        return
+    if not isinstance(model, type):
+        return
+    try:
+        known = _factories.setdefault(model, [])
+    except TypeError:  # a model class that cannot be weakly referenced: nothing to find
+        return
+    known.append(weakref.ref(factory))
+
+
+def _resolve_pending() -> None:
+    """Move factories whose string model now resolves into the registry."""
+    for ref in list(_unresolved):
+        factory = ref()
+        if factory is None:
+            _unresolved.remove(ref)
+            continue
+        try:
+            model = factory._meta.get_model_class()  # type: ignore[attr-defined]
+        except Exception:  # not resolvable yet (apps not ready): try again next time
+            continue
+        _unresolved.remove(ref)
+        register_model_factory(factory, model)
+
+
+def factory_for_model(model: type, family: type) -> type | None:
+    """The first factory defined for ``model`` in the backend ``family``, if any."""
+    if _unresolved:
+        _resolve_pending()
+    for ref in _factories.get(model, ()):
+        factory = ref()
+        if (
+            factory is not None and issubclass(factory, family) and not factory._meta.abstract  # type: ignore[attr-defined]
+        ):
+            return factory
+    return None
+
+
+class _ModelFactoryWrapper(declarations._FactoryWrapper):
+    """factory_boy's ``_FactoryWrapper`` for a model: resolved at first use, not at import.
+
+    The target's factory may be defined after the factory that needs it (or never: then an
+    auto factory is made for it).
+    """
+
+    def __init__(self, model: type, family: type, registered: bool) -> None:
+        # factory_boy's wrapper takes a class or an import path; this one a model.
+        self.model = model
+        self.family = family
+        self.registered = registered
+        self.factory: type | None = None
+
+    def get(self) -> type:
+        if self.factory is None:
+            found = factory_for_model(self.model, self.family) if self.registered else None
+            if found is None:
+                found = _auto_factory(self.model, self.family)
+            self.factory = found
+        return self.factory
+
+    def __repr__(self) -> str:
+        return f"<factory for {self.model.__name__}>"
+
+
+class ModelSubFactory(declarations.SubFactory):
+    """A SubFactory of "the factory of ``model``": the project's own, else an auto factory.
+
+    ``family`` is the backend's factory class the target factory must belong to;
+    ``registered=False`` always uses an auto factory (for nested objects that are built, not
+    stored on their own).
+    """
+
+    def __init__(self, model: type, family: type, registered: bool = True, **kwargs: Any) -> None:
+        declarations.BaseDeclaration.__init__(self, **kwargs)
+        self.model = model
+        self.factory_wrapper = _ModelFactoryWrapper(model, family, registered)
+
+    def __repr__(self) -> str:
+        return f"SubFactory(<factory of {self.model.__name__}>)"
+
+
+_auto_factories: weakref.WeakKeyDictionary[type, dict[type, type]] = weakref.WeakKeyDictionary()
+
+
+def _auto_factory(model: type, family: type) -> type:
+    """A factory of ``family`` for ``model`` with every required field derived (made once)."""
+    made = _auto_factories.setdefault(model, {})
+    factory = made.get(family)
+    if factory is None:
+        meta = type("Meta", (), {"model": model, "auto_fields": True})
+        factory = made[family] = type(f"{model.__name__}AutoFactory", (family,), {"Meta": meta})
+    return factory
+
+
+def cannot_derive(factory: str, model: type, field: str, kind: object) -> FactoryConfigurationError:
+    """The error for a required field whose type has no generator: declare it by hand."""
+    return FactoryConfigurationError(
+        f"{factory}: Meta.auto_fields cannot derive a value for {model.__name__}.{field} "
+        f"({kind}): declare it on the factory, e.g. `{field} = factory.Faker(...)` or "
+        f"`{field} = factory.LazyFunction(...)`, or leave it out with "
+        f"`auto_fields_exclude = ({field!r},)`."
+    )
+
+
+def describe(derived: Mapping[str, Any]) -> dict[str, str]:
+    """A readable view of derived declarations, for docs and debugging."""
+    return {name: _describe(value) for name, value in derived.items()}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, ModelSubFactory):
+        return repr(value)
+    if isinstance(value, declarations.SubFactory):
+        return f"SubFactory({value.get_factory().__name__})"
+    name = type(value).__name__
+    provider = getattr(value, "provider", None)
+    if provider is not None:
+        return f"Faker({provider!r})"
+    return name
+
+
+class AutoFieldsOptions(FactoryOptions):
+    """``class Meta`` options ``auto_fields`` and ``auto_fields_exclude``, for every backend.
+
+    After factory_boy collected the factory's declarations, the backend derives one for each
+    field of the model nobody declared; they are merged *under* the declared ones (so a
+    trait's or a ``Maybe``'s other branch falls back to the derived value) and parsed into the
+    declaration sets factory_boy builds from.
+    """
+
+    auto_fields: bool | str
+    auto_fields_exclude: tuple[str, ...]
+    exclude: tuple[str, ...]
+    #: The declarations derived for this factory (empty without ``auto_fields``).
+    auto_declarations: dict[str, Any]
+
+    def _build_default_options(self) -> list[OptionDefault]:
+        return [
+            *super()._build_default_options(),  # type: ignore[no-untyped-call]
+            OptionDefault("auto_fields", False, inherit=True, checker=check_auto_fields),
+            OptionDefault("auto_fields_exclude", (), inherit=True),
+        ]
+
+    def contribute_to_class(
+        self,
+        factory: Any,
+        meta: Any = None,
+        base_meta: Any = None,
+        base_factory: Any = None,
+        params: Any = None,
+    ) -> None:
+        super().contribute_to_class(  # type: ignore[no-untyped-call]
+            factory, meta=meta, base_meta=base_meta, base_factory=base_factory, params=params
+        )
+        self.auto_declarations = {}
+        model = self.model
+        if not self.abstract:
+            register_model_factory(factory, model)
+        if not self.auto_fields or self.abstract:
+            return
+        if not isinstance(model, type):
+            raise FactoryConfigurationError(
+                f"{factory.__name__}: Meta.auto_fields needs the model class in Meta.model "
+                f"(got {model!r}): the fields are derived when the factory is defined."
+            )
+        mode: AutoFieldsMode = "all" if self.auto_fields == "all" else True
+        derived, hidden = factory._derive_declarations(model, mode)
+        skip = set(self.base_declarations) | set(self.parameters) | set(self.auto_fields_exclude)
+        self.auto_declarations = {
+            name: value for name, value in derived.items() if name not in skip
+        }
+        self.exclude = (*self.exclude, *(name for name in hidden if name in self.auto_declarations))
+        merged = {**self.auto_declarations, **self.base_declarations}
+        for name, parameter in self.parameters.items():
+            merged.update(parameter.as_declarations(name, merged))
+        self.pre_declarations, self.post_declarations = builder.parse_declarations(merged)

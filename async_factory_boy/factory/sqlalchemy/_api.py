@@ -1,0 +1,55 @@
+"""What the SQLAlchemy backend offers code outside its factories: one write path per database.
+
+The persistence adapter (:class:`~async_factory_boy.persistence.SQLAlchemyPersistence`), the
+pytest plugin's ``isolated_session`` and the seed command write rows the way the factories
+do by calling these functions, instead of keeping copies of the rules that drift apart:
+
+- :func:`get_or_create_row`: the race-safe lookup-then-insert of ``Meta.sqlalchemy_get_or_create``;
+- :func:`all_or_nothing`: the SAVEPOINT a batch runs in (with SQLite's explicit ``BEGIN``);
+- :func:`begin_sqlite_transaction`: the one rule for when SQLite needs that ``BEGIN``.
+
+The dependency points one way: callers import this module, it imports the backend's own
+helpers, which import only the core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ._get_or_create import find, insert_or_find
+from ._savepoint import begin_sqlite_transaction, savepoint
+
+__all__ = ["all_or_nothing", "begin_sqlite_transaction", "get_or_create_row"]
+
+
+async def get_or_create_row(session: AsyncSession, obj: Any, fields: Iterable[str]) -> Any:
+    """The row equal to ``obj`` on ``fields``, or ``obj`` itself once inserted and flushed.
+
+    As the factories' ``Meta.sqlalchemy_get_or_create`` does it: a lookup, then the INSERT in
+    a SAVEPOINT; if another transaction inserted the same key in between, the INSERT's
+    IntegrityError costs only that SAVEPOINT and the winner's row is read back with a
+    locking read (so MariaDB's REPEATABLE READ snapshot does not hide it). Several rows
+    matching ``fields`` raise ``MultipleResultsFound``: the fields do not identify a row.
+    """
+    model = type(obj)
+    lookup = {name: getattr(obj, name) for name in fields}
+    existing = await find(session, model, lookup)
+    if existing is not None:
+        return existing
+    return await insert_or_find(session, model, obj, (lookup,))
+
+
+@asynccontextmanager
+async def all_or_nothing(session: AsyncSession) -> AsyncIterator[None]:
+    """A SAVEPOINT around a batch write: released on success, rolled back on failure.
+
+    A failed flush inside it (a unique violation, say) leaves none of the batch's rows and
+    the session usable, without touching the caller's transaction or earlier objects. On
+    SQLite the real transaction is opened first, so the RELEASE cannot commit anything.
+    """
+    async with savepoint(session):
+        yield
