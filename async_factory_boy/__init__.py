@@ -12,8 +12,10 @@ from ._bridge import await_, in_bridge
 from ._call import FactoryCall, current_call
 from ._scope import BUILTIN_CONNECTION_ARGUMENTS, CallScope
 from .errors import (
+    AsyncFactoryError,
     AwaitOutsideFactoryError,
     FactoryConfigurationError,
+    MissingDependencyError,
     MissingPersistenceError,
     MissingSessionError,
     PartialBatchError,
@@ -29,10 +31,12 @@ __version__ = "2.0.0.dev0"
 __all__ = [
     "BUILTIN_CONNECTION_ARGUMENTS",
     "AsyncFactory",
+    "AsyncFactoryError",
     "AwaitOutsideFactoryError",
     "CallScope",
     "FactoryCall",
     "FactoryConfigurationError",
+    "MissingDependencyError",
     "MissingPersistenceError",
     "MissingSessionError",
     "PartialBatchError",

@@ -12,33 +12,45 @@ import sys
 
 __all__ = ["main"]
 
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); the exit status."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # Ctrl-C before the run's own handler is in place (while importing, parsing, at the
+        # prompt): nothing was written yet.
+        print("error: interrupted by Ctrl-C; nothing was written.", file=sys.stderr, flush=True)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: list[str] | None) -> int:
     from ._seed._cli import URL_VARIABLE, parse_args
     from ._seed._errors import SeedError
     from ._seed._output import Output
-    from ._seed._run import EXIT_ERROR, run
-    from ._seed._url import secrets_in
+    from ._seed._run import run
+    from ._seed._url import Redactor
 
     # Factories are named like ``myapp.factories:PostFactory``, relative to the project the
     # command runs in, as ``python -m`` would find them; a console script needs this.
     if os.getcwd() not in sys.path and "" not in sys.path:
         sys.path.insert(0, os.getcwd())
     arguments = sys.argv[1:] if argv is None else list(argv)
-    secrets = secrets_in([*arguments, os.environ.get(URL_VARIABLE, "")])
-
-    def redact(text: str) -> str:
-        for secret in secrets:
-            text = text.replace(secret, "***")
-        return text
-
+    redact = Redactor()
+    redact.learn([*arguments, os.environ.get(URL_VARIABLE, "")])
+    output = Output(redact)
     try:
-        options = parse_args(arguments)
+        options = parse_args(arguments, redact)
     except SeedError as exc:
-        Output(redact).error(str(exc))
+        if exc.usage:
+            output.text(exc.usage + "\n")
+        output.error(str(exc))
         return EXIT_ERROR
-    return run(options, Output(redact, quiet=options.quiet))
+    output.quiet = options.quiet
+    return run(options, output, redact)
 
 
 if __name__ == "__main__":

@@ -21,9 +21,7 @@ import weakref
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from factory import builder, declarations
-from factory.base import FactoryOptions, OptionDefault
-
+from ._compat import FactoryOptions, OptionDefault, builder, declarations
 from .errors import FactoryConfigurationError
 
 __all__ = [

@@ -12,9 +12,8 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-from factory import builder
-
 from ._bridge import await_, in_bridge
+from ._compat import BuildStepLike, builder, resolver_step, resolver_values
 from .errors import SyncCallError
 
 __all__ = ["AsyncStepBuilder", "is_awaitable"]
@@ -33,7 +32,7 @@ def is_awaitable(value: object) -> bool:
     return known
 
 
-def resolve_awaitable(value: Any, what: str, step: builder.BuildStep) -> Any:
+def resolve_awaitable(value: Any, what: str, step: BuildStepLike) -> Any:
     """Await ``value`` through the bridge, or explain why a sync step cannot."""
     if not in_bridge():
         close = getattr(value, "close", None)
@@ -84,9 +83,9 @@ class AsyncResolver(builder.Resolver):
     def __getattr__(self, name: str) -> Any:
         value = super().__getattr__(name)  # type: ignore[no-untyped-call]
         if is_awaitable(value):
-            value = resolve_awaitable(value, f"the value of {name!r}", self._Resolver__step)
+            value = resolve_awaitable(value, f"the value of {name!r}", resolver_step(self))
             # Store the result so a spent coroutine is never awaited twice.
-            self._Resolver__values[name] = value
+            resolver_values(self)[name] = value
         return value
 
 

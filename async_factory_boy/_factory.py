@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, TypeVar
 
-from factory import enums
-from factory import errors as factory_errors
-from factory.base import Factory, FactoryOptions, OptionDefault
-
 from ._auto_fields import AutoFieldsMode, AutoFieldsOptions, describe
 from ._bridge import await_, in_bridge, run_in_bridge
 from ._builder import AsyncStepBuilder, is_awaitable
 from ._call import FactoryCall, activate, current_call
+from ._compat import Factory, FactoryOptions, OptionDefault, enums, factory_errors
 from ._handlers import get_or_create_with, save_many_with, save_with
 from ._locks import hold_exclusively
 from ._scope import BUILTIN_CONNECTION_ARGUMENTS, CallScope, reached_from
@@ -227,7 +224,14 @@ class AsyncFactory(Factory[T]):
 
     @classmethod
     def create(cls, **kwargs: Any) -> T:
-        """Sync create cannot persist through an async driver: point to ``create_async``."""
+        """Sync create: only for a factory with nothing to persist, else ``create_async``.
+
+        A factory with no backend and no handler just instantiates its model, so
+        ``UserFactory()`` works as in factory_boy (e.g. inside a post-generation hook).
+        """
+        if cls._creates_without_persisting(kwargs):
+            result: T = cls._generate(enums.CREATE_STRATEGY, kwargs)
+            return result
         raise SyncCallError(
             f"{cls.__name__} is an async factory: {cls.__name__}() and "
             f"{cls.__name__}.create() cannot persist; use "
@@ -293,6 +297,23 @@ class AsyncFactory(Factory[T]):
             and cls._default_create_async
             and not getattr(cls._meta, "persistence_get_or_create", ())
             and cls._persistence_handler(call) is not None
+        )
+
+    @classmethod
+    def _creates_without_persisting(cls, kwargs: dict[str, Any]) -> bool:
+        """Whether a create of ``cls`` with ``kwargs`` has nothing to persist or await.
+
+        That is a factory of no backend (a backend declares connection arguments of its
+        own), saving through no handler, called without a connection.
+        """
+        connection, _ = cls._split_connection(kwargs)
+        return (
+            not connection
+            and set(cls._connection_arguments) <= {"persistence"}
+            and cls._saves_through_handlers
+            and cls._default_create_async
+            and cls._persistence_handler(current_call()) is None
+            and not getattr(cls._meta, "persistence_required", False)
         )
 
     @classmethod

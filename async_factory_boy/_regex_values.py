@@ -13,14 +13,15 @@ import re
 import string
 from typing import Any
 
-import factory.random
-
 try:  # Python 3.11+
     from re import _constants as constants  # type: ignore[attr-defined]
     from re import _parser as parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as constants
     import sre_parse as parser
+
+from ._compat import randgen
+from .errors import AsyncFactoryError
 
 __all__ = ["UnsupportedPattern", "matching_string"]
 
@@ -36,7 +37,7 @@ _PRINTABLE = string.ascii_letters + string.digits
 _EXTRA_REPEATS = 3
 
 
-class UnsupportedPattern(ValueError):
+class UnsupportedPattern(AsyncFactoryError, ValueError):
     """The pattern uses a construct the generator cannot satisfy."""
 
 
@@ -49,7 +50,7 @@ def matching_string(pattern: str) -> str:
 
 
 def _choice(options: str) -> str:
-    return options[factory.random.randgen.randrange(len(options))]
+    return options[randgen.randrange(len(options))]
 
 
 def _class(items: list[tuple[Any, Any]]) -> str:
@@ -88,13 +89,13 @@ def _emit(parsed: Any) -> list[str]:
             low, high, item = arg
             if high is constants.MAXREPEAT:
                 high = low + _EXTRA_REPEATS
-            for _ in range(factory.random.randgen.randint(low, high)):
+            for _ in range(randgen.randint(low, high)):
                 out.extend(_emit(item))
         elif op is constants.SUBPATTERN:
             out.extend(_emit(arg[-1]))
         elif op is constants.BRANCH:
             branches = arg[1]
-            out.extend(_emit(branches[factory.random.randgen.randrange(len(branches))]))
+            out.extend(_emit(branches[randgen.randrange(len(branches))]))
         elif op is constants.AT:
             continue  # ^, $, \b: the value is built whole
         else:

@@ -33,6 +33,7 @@ BUILTIN_CONNECTION_ARGUMENTS: Final = frozenset(
         "sqlalchemy_session",
         "mongo_database",
         "mongo_session",
+        "odmantic_engine",
         "django_database",
         "tortoise_connection",
     }

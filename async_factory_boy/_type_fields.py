@@ -21,11 +21,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-import factory.random
-from factory.declarations import Dict, LazyFunction, List, Transformer
-from factory.faker import Faker
-
 from ._auto_fields import AutoFieldsMode, ModelSubFactory, cannot_derive
+from ._compat import Dict, Faker, LazyFunction, List, Transformer, randgen
 from ._regex_values import UnsupportedPattern, matching_string
 
 __all__ = ["FieldSpec", "derive_from_type_hints", "model_fields"]
@@ -121,7 +118,7 @@ def _init_fields(model: type) -> list[FieldSpec]:
 
 def _random_timedelta() -> datetime.timedelta:
     # factory_boy's own random, so ``reseed_random`` / ``--factory-seed`` replay it.
-    return datetime.timedelta(seconds=factory.random.randgen.randint(0, 30 * 86400))
+    return datetime.timedelta(seconds=randgen.randint(0, 30 * 86400))
 
 
 def _strip_optional(annotation: Any) -> Any:

@@ -10,19 +10,26 @@ __all__ = [
     "AsyncFactoryError",
     "AwaitOutsideFactoryError",
     "FactoryConfigurationError",
+    "MissingDependencyError",
     "MissingPersistenceError",
     "MissingSessionError",
     "PartialBatchError",
+    "RegistrationError",
     "SessionTypeError",
     "SyncCallError",
 ]
 
 
 class AsyncFactoryError(Exception):
-    """Base class of the library's own errors that are not a TypeError or RuntimeError."""
+    """Base class of every error async_factory_boy raises.
+
+    ``except AsyncFactoryError`` catches them all. Each error also keeps the built-in base
+    users caught before the tree existed (``MissingSessionError`` is a ``RuntimeError``,
+    ``SessionTypeError`` a ``TypeError``, ...), so existing ``except`` clauses still work.
+    """
 
 
-class MissingSessionError(RuntimeError):
+class MissingSessionError(AsyncFactoryError, RuntimeError):
     """A factory that persists was called without the connection it needs.
 
     The session (or database, or persistence handler) travels with each call instead of
@@ -30,20 +37,20 @@ class MissingSessionError(RuntimeError):
     """
 
 
-class SessionTypeError(TypeError):
+class SessionTypeError(AsyncFactoryError, TypeError):
     """The connection passed to a factory is of the wrong kind (e.g. a sync ``Session``)."""
 
 
-class SyncCallError(TypeError):
+class SyncCallError(AsyncFactoryError, TypeError):
     """A sync step (``create()``, ``create_batch()``, ``F()``) was called on an async factory,
     or a sync ``build()`` met a value that has to be awaited."""
 
 
-class AwaitOutsideFactoryError(RuntimeError):
+class AwaitOutsideFactoryError(AsyncFactoryError, RuntimeError):
     """``await_()`` was called outside a factory call, where there is no event loop to await on."""
 
 
-class FactoryConfigurationError(TypeError):
+class FactoryConfigurationError(AsyncFactoryError, TypeError):
     """A factory's ``class Meta`` holds an option value that cannot work."""
 
 
@@ -53,6 +60,28 @@ class MissingPersistenceError(MissingSessionError, FactoryConfigurationError):
     It is both a missing connection (like :class:`MissingSessionError`) and a configuration
     problem (like :class:`FactoryConfigurationError`), so either ``except`` clause catches it.
     """
+
+
+class RegistrationError(AsyncFactoryError, AssertionError, TypeError):
+    """``register()`` was given a factory it cannot turn into fixtures.
+
+    An ``AssertionError`` because pytest-factoryboy's ``register()`` raises one (suites that
+    expect it keep working), and a ``TypeError`` because that is what it is.
+    """
+
+
+class MissingDependencyError(AsyncFactoryError, ModuleNotFoundError):
+    """A backend module was imported (or an adapter used) without its driver installed.
+
+    The message names the extra that installs it (``pip install
+    "async-factory-boy[sqlalchemy]"``); it is a ``ModuleNotFoundError`` (so an ``ImportError``),
+    so ``try: import ... except ImportError`` guards keep working. ``extra`` is the extra's
+    name and ``name`` the module that is missing.
+    """
+
+    def __init__(self, message: str, *, name: str, extra: str) -> None:
+        super().__init__(message, name=name)
+        self.extra = extra
 
 
 class PartialBatchError(AsyncFactoryError):

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 
 from async_factory_boy import AsyncFactory
 from async_factory_boy._seed._sql import SqlWriter
-from async_factory_boy._seed._url import parse_target
+from async_factory_boy._seed._url import Redactor, parse_target
 from benchmarks._harness import (
     Contender,
     add_common_arguments,
@@ -105,7 +105,7 @@ async def core_insert(engine: AsyncEngine, n: int) -> None:
 
 
 async def seed(url: str, n: int) -> None:
-    writer = SqlWriter(parse_target(url, None))
+    writer = SqlWriter(parse_target(url, None, Redactor()))
     await writer.connect()
     try:
         for batch in _batches(n):

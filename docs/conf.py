@@ -7,10 +7,12 @@ import sys
 
 sys.path.insert(0, os.path.abspath(".."))
 
+import async_factory_boy
+
 project = "async_factory_boy"
 author = "async_factory_boy developers"
 copyright = "2026, async_factory_boy developers"
-release = "2.0.0.dev0"
+release = async_factory_boy.__version__  # the one source: async_factory_boy/__init__.py
 
 extensions = [
     "myst_parser",

@@ -2,7 +2,8 @@
 
 The command line lives in :mod:`async_factory_boy.__main__`; everything else is here, one job
 per module: argument parsing (``_cli``), URLs and their redaction (``_url``), loading the
-factories (``_specs``), building objects without persisting them (``_collect``), the SQL and
-Mongo writers (``_sql``, ``_sql_plan``, ``_mongo``), output (``_output``) and the run that
-ties them together (``_run``).
+factories (``_specs``), one SQL batch: objects taken over for the bulk writer or left to the
+backend's session (``_collect``, on the core's entry point :mod:`async_factory_boy._capture`),
+the SQL and Mongo writers (``_sql``, ``_sql_plan``, ``_mongo``), output (``_output``) and the
+run that ties them together (``_run``).
 """

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ._errors import SeedError
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 from ._specs import FactorySpec, parse_spec
 from ._url import DEFAULT_URL
 
@@ -31,13 +35,25 @@ class SeedOptions:
     seed: int | None
     quiet: bool
     yes: bool
+    traceback: bool = False
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one ``error:`` line and exit status 2 (no usage dump)."""
+    """argparse, but a usage error is one ``error:`` line and exit status 2 (no usage dump),
+    and everything it prints (``--help``) goes through the command's redaction."""
+
+    redact: Callable[[str], str] = staticmethod(lambda text: text)
 
     def error(self, message: str) -> NoReturn:
         raise SeedError(message)
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if message:
+            super()._print_message(self.redact(message), file)
+
+
+def _parser_class(redact: Callable[[str], str]) -> type[_Parser]:
+    return type("Parser", (_Parser,), {"redact": staticmethod(redact)})
 
 
 def _whole_number(option: str, text: str, minimum: int) -> int:
@@ -50,13 +66,13 @@ def _whole_number(option: str, text: str, minimum: int) -> int:
     return value
 
 
-def _parser() -> _Parser:
-    parser = _Parser(
+def _parser(redact: Callable[[str], str]) -> _Parser:
+    parser_class = _parser_class(redact)
+    parser = parser_class(
         prog="async-factory-boy",
         description="Tools for async_factory_boy factories.",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    commands.required = True
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
     seed = commands.add_parser(
         "seed",
         help="fill a development database from factories",
@@ -101,13 +117,28 @@ def _parser() -> _Parser:
         action="store_true",
         help="write to a database that is not local without asking",
     )
+    seed.add_argument(
+        "--traceback",
+        action="store_true",
+        help="on an error, also print the whole traceback of its cause",
+    )
     return parser
 
 
-def parse_args(argv: list[str]) -> SeedOptions:
-    """Parse and check ``argv``; raise :class:`SeedError` with a one-line message."""
-    args = _parser().parse_args(argv)
-    url = args.url or os.environ.get(URL_VARIABLE) or DEFAULT_URL
+def parse_args(argv: list[str], redact: Callable[[str], str] = str) -> SeedOptions:
+    """Parse and check ``argv``; raise :class:`SeedError` with a one-line message.
+
+    Without a command, the error carries the usage, to be printed before it.
+    """
+    parser = _parser(redact)
+    args: Any = parser.parse_args(argv)
+    if args.command is None:
+        raise SeedError(
+            "no command given: try 'async-factory-boy seed --help'.",
+            usage=parser.format_help(),
+        )
+    # ``--url ''`` is a mistake (an unset shell variable, say), not a request for the default.
+    url = args.url if args.url is not None else os.environ.get(URL_VARIABLE) or DEFAULT_URL
     return SeedOptions(
         factories=tuple(parse_spec(text) for text in args.factories),
         count=_whole_number("--count", args.count, 0),
@@ -118,4 +149,5 @@ def parse_args(argv: list[str]) -> SeedOptions:
         seed=None if args.seed is None else _whole_number("--seed", args.seed, 0),
         quiet=args.quiet,
         yes=args.yes,
+        traceback=args.traceback,
     )

@@ -1,80 +1,203 @@
-"""Run factories with the create strategy, but hand each object over instead of saving it.
+"""One SQL batch: objects taken over for the bulk writer, the ORM session where it is needed.
 
-The seed command writes whole batches with bulk statements, so the factories must not
-persist objects one by one. Yet it must build exactly what ``create_batch_async`` would:
-post-generation hooks see ``create=True`` (the common ``if not create: return`` idiom keeps
-working) and RelatedFactory objects are made too. A small builder does that without
-touching the factories: it wraps each factory's ``_meta`` so that ``instantiate`` builds
-the object with ``_build`` and hands it to a collector, and the ``_after_postgeneration``
-save step is skipped. Everything else is the core's resolution, greenlet bridge included.
+The seed command must store the rows ``create_batch_async(sqlalchemy_session=...)`` would.
+Each batch is one call of the core's :func:`~async_factory_boy._capture.create_batch_captured`
+with a real ``AsyncSession`` on the seed's connection as ``sqlalchemy_session``:
+
+- Objects of plain SQLAlchemy factories (no ``_create_async`` override, no get_or_create,
+  no ``async def`` hook) are taken over: built without a session and written at the end of
+  the batch with Core ``insert()`` executemany (:mod:`._sql_plan`), the fast path.
+- Everything else is declined and persisted by the backend through the session, exactly as
+  in a test; nested factory calls made from hooks get that session too.
+- Flush on demand: when a declaration or hook reads a generated key (``o.parent.id``) of a
+  taken-over object, the batch switches to the session: the objects taken so far are added
+  to it and flushed, the read gets the real key, and the rest of the batch goes through the
+  backend. A batch in which the session was used in any way is written by the session's
+  flush, so objects are never written twice and every relationship is honoured.
+
+So factories that never read keys keep the bulk speed, and the others get test semantics.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextvars
+import functools
+import inspect as pyinspect
 from typing import Any
 
-from factory import enums
+from sqlalchemy import Column, event, inspect
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import Mapper
 
-from .._bridge import run_in_bridge
-from .._builder import AsyncStepBuilder
-from .._call import FactoryCall, activate
+from .. import await_, in_bridge
+from .._capture import DECLINED, create_batch_captured
+from .._compat import PostGeneration
 from ..factory import AsyncFactory
+from ..factory.sqlalchemy import AsyncSQLAlchemyModelFactory
+from ._sql_plan import UnsupportedModel, write_objects
 
-__all__ = ["Collector", "build_collected"]
+__all__ = ["write_batch"]
 
-#: Receives every object the create strategy reaches, with the factory that made it.
-Collector = Callable[[type[AsyncFactory[Any]], Any], None]
+_SESSION_ARGUMENT = "sqlalchemy_session"
+_active: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar(
+    "async_factory_boy_seed_batch", default=None
+)
 
 
-class _CollectingOptions:
-    """A factory's ``_meta`` whose persistence steps are diverted to a collector."""
+_bulk_capable: dict[type, bool] = {}
 
-    __slots__ = ("_collect", "_options")
 
-    def __init__(self, options: Any, collect: Collector) -> None:
-        self._options = options
-        self._collect = collect
+def bulk_capable(factory: type) -> bool:
+    """Whether objects of ``factory`` can be taken over for the bulk writer.
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._options, name)
+    Only when the backend would do nothing but ``session.add(Model(**values))`` and flush
+    for a key read (a plain ``AsyncFactory`` of a mapped model: nothing at all). Any override
+    of a persistence step, a get_or_create, an ``async def`` hook (which the backend flushes
+    for, so it can read keys) or ``sqlalchemy_session_persistence = None`` (no flush on
+    demand) leaves the object to the backend.
+    """
+    known = _bulk_capable.get(factory)
+    if known is None:
+        known = _bulk_capable[factory] = _is_plain(factory)
+    return known
 
-    def instantiate(self, step: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        factory = self._options.factory
-        if not issubclass(factory, AsyncFactory):  # factory.List, factory.Dict: plain values
-            return self._options.instantiate(step=step, args=args, kwargs=kwargs)
-        instance = factory._build(self._options.get_model_class(), *args, **kwargs)
-        self._collect(factory, instance)
+
+def _is_plain(factory: type) -> bool:
+    if not issubclass(factory, AsyncFactory):
+        return False
+    if not factory._default_create_async or factory._writes_batches:
+        return False  # a user's _create_async, or a bulk write of the factory's own
+    if factory._awaits_after_postgeneration:
+        return False
+    options: Any = factory._meta
+    if issubclass(factory, AsyncSQLAlchemyModelFactory):
+        if options.sqlalchemy_get_or_create:
+            return False
+        if options.sqlalchemy_session_persistence is None:
+            return False  # added, never flushed for: a key read gives None, as in a test
+    elif factory._saves_through_handlers:
+        # A plain AsyncFactory of a mapped model persists nothing by itself; the seed
+        # writes its objects (unless it saves through a persistence handler).
+        if options.persistence is not None or options.persistence_required:
+            return False
+    else:
+        return False  # another backend's factory
+    if not isinstance(inspect(options.get_model_class(), raiseerr=False), Mapper):
+        return False
+    return not any(
+        isinstance(declaration, PostGeneration)
+        and pyinspect.iscoroutinefunction(declaration.function)
+        for declaration in options.post_declarations.declarations.values()
+    )
+
+
+_watched: set[type] = set()
+
+
+def _watch(model_class: type) -> None:
+    """Learn about reads of ``model_class``'s generated columns (flush on demand)."""
+    if model_class in _watched:
+        return
+    _watched.add(model_class)
+    mapper: Mapper[Any] = inspect(model_class)
+    for prop in mapper.column_attrs:
+        columns = [c for c in prop.columns if isinstance(c, Column)]
+        if any(
+            c.primary_key
+            or c.default is not None
+            or c.server_default is not None
+            or c.computed is not None
+            or c.identity is not None
+            for c in columns
+        ):
+            listener = functools.partial(_on_read, prop.key)
+            event.listen(prop.class_attribute, "init_scalar", listener, retval=True, propagate=True)
+
+
+def _on_read(key: str, target: Any, value: Any, dict_: dict[str, Any]) -> Any:
+    if key in dict_:  # another listener flushed already
+        return dict_[key]
+    batch = _active.get()
+    return value if batch is None else batch.key_read(target, key, value, dict_)
+
+
+class _Batch:
+    """The objects of one batch, and whether its session took over."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.captured: list[Any] = []
+        self._captured_ids: set[int] = set()
+        self._switched = False
+
+    def capture(
+        self,
+        factory: type[AsyncFactory[Any]],
+        model_class: type[Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> Any:
+        if self._switched or not bulk_capable(factory):
+            return DECLINED
+        instance = model_class(*args, **kwargs)  # as the backend builds it
+        _watch(type(instance))
+        self.captured.append(instance)
+        self._captured_ids.add(id(instance))
         return instance
 
-    def use_postgeneration_results(self, step: Any, instance: Any, results: Any) -> None:
-        """The factory's save-after-post-generation step: the collector saves instead."""
+    def key_read(self, target: Any, key: str, value: Any, dict_: dict[str, Any]) -> Any:
+        """A generated key of an object taken over is read: flush for it, if we can.
+
+        Objects in the session are the backend's: its own listener decides for them.
+        """
+        if id(target) not in self._captured_ids or not in_bridge():
+            return value  # not ours, or on the event loop, where the backend gives None too
+        state = inspect(target)
+        self.switch_to_session()
+        await_(self.session.flush())
+        if key not in dict_ and state.persistent and key in state.unloaded:
+            await_(self.session.refresh(target, attribute_names=[key]))
+        return dict_.get(key, value)
+
+    def switch_to_session(self) -> None:
+        """From now on the batch is written by the session's flush, as in a test."""
+        self._switched = True
+        self.session.add_all(self.captured)
+
+    def session_used(self) -> bool:
+        sync = self.session.sync_session
+        return self._switched or bool(sync.new) or bool(sync.identity_map) or bool(sync.dirty)
+
+    async def write(self, conn: AsyncConnection) -> None:
+        """The end of the batch: one bulk write, or the session's flush."""
+        if not self.session_used():
+            try:
+                await write_objects(conn, self.captured)
+                return
+            except UnsupportedModel:  # raised before anything is written
+                pass
+        self.switch_to_session()
+        await self.session.flush()
 
 
-class _CollectingStepBuilder(AsyncStepBuilder):
-    """The core's builder over collecting options; sub-factories inherit both."""
+async def write_batch(conn: AsyncConnection, factory: type[AsyncFactory[Any]], size: int) -> None:
+    """Create ``size`` objects of ``factory`` on ``conn`` (inside its open transaction)."""
+    session = AsyncSession(bind=conn)
+    batch = _Batch(session)
 
-    def __init__(self, factory_meta: Any, extras: dict[str, Any], strategy: str) -> None:
-        super().__init__(factory_meta, extras, strategy)
-        self._collect: Collector = factory_meta._collect
+    async def finish() -> None:
+        await batch.write(conn)
 
-    def recurse(self, factory_meta: Any, extras: dict[str, Any]) -> AsyncStepBuilder:
-        options = _CollectingOptions(factory_meta, self._collect)
-        return self.__class__(options, extras, strategy=self.strategy)
-
-
-def _build_all(factory: type[AsyncFactory[Any]], size: int, collect: Collector) -> None:
-    options = _CollectingOptions(factory._meta, collect)
-    for _ in range(size):
-        _CollectingStepBuilder(options, {}, enums.CREATE_STRATEGY).build()
-
-
-async def build_collected(factory: type[AsyncFactory[Any]], size: int, collect: Collector) -> None:
-    """Make ``size`` objects of ``factory`` (and everything they need) into ``collect``.
-
-    It runs as one batch call: ``current_call()`` inside hooks sees a call of ``factory``
-    with the create strategy and no connection.
-    """
-    call = FactoryCall(factory=factory, strategy=enums.CREATE_STRATEGY, connection={}, size=size)
-    with activate(call):
-        await run_in_bridge(_build_all, factory, size, collect)
+    token = _active.set(batch)
+    try:
+        await create_batch_captured(
+            factory,
+            size,
+            connection={_SESSION_ARGUMENT: session},
+            capture=batch.capture,
+            before_finish=finish,
+        )
+        await session.flush()  # whatever a hook added after the batch's write
+    finally:
+        _active.reset(token)
+        await session.close()

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from ..errors import AsyncFactoryError
+
 __all__ = ["SeedError", "one_line"]
 
 
-class SeedError(Exception):
+class SeedError(AsyncFactoryError):
     """Bad input or a failed run: the command prints ``error: <message>`` and exits with 2.
 
     The message is one line that says what was wrong and what to do; it never carries a
-    traceback, and it is redacted (no password) before it is printed.
+    traceback, and it is redacted (no password) before it is printed. ``cause`` is the
+    exception behind it, whose traceback ``--traceback`` prints; ``usage`` is printed
+    before the line (the command line's usage, when no command was given).
     """
+
+    def __init__(
+        self, message: str, *, cause: BaseException | None = None, usage: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.cause = cause
+        self.usage = usage
 
 
 def one_line(exc: BaseException, limit: int = 300) -> str:

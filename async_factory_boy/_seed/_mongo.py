@@ -13,6 +13,7 @@ import asyncio
 from collections import Counter
 from typing import Any
 
+from .._capture import DECLINED, create_batch_captured
 from ..factory import AsyncFactory
 from ._errors import SeedError, one_line
 from ._url import Target
@@ -45,6 +46,17 @@ def _listener_class() -> type:
             self.pending.pop(event.request_id, None)
 
     return InsertCounter
+
+
+def _decline(*_: Any) -> Any:
+    return DECLINED
+
+
+async def _create_batch(factory: type[AsyncFactory[Any]], size: int, **connection: Any) -> None:
+    """``factory.create_batch_async(size, **connection)``: the backend's own naming, encoding
+    and ``insert_many``, through the core's entry point, whose build yields to the event
+    loop (a second Ctrl-C stops a large batch promptly)."""
+    await create_batch_captured(factory, size, connection=connection, capture=_decline)
 
 
 class MongoWriter:
@@ -97,12 +109,12 @@ class MongoWriter:
     async def write_batch(self, factory: type[AsyncFactory[Any]], size: int) -> Counter[str]:
         self._counter.counts = Counter()
         if not self._transactions:
-            await factory.create_batch_async(size, mongo_database=self._database)
+            await _create_batch(factory, size, mongo_database=self._database)
         else:
             async with self._client.start_session() as session:  # noqa: SIM117
                 async with await session.start_transaction():
-                    await factory.create_batch_async(
-                        size, mongo_database=self._database, mongo_session=session
+                    await _create_batch(
+                        factory, size, mongo_database=self._database, mongo_session=session
                     )
         counts: Counter[str] = self._counter.counts
         return counts

@@ -1,7 +1,7 @@
 """What the user sees: a progress bar on a terminal, plain lines otherwise, then a summary.
 
-Every line goes through the target's redaction, so a password in the URL can reach neither
-stdout nor stderr, whatever a driver put in its error message.
+Every line goes through the command's one :class:`~._url.Redactor`, so a password can reach
+neither stdout nor stderr, whatever a driver put in its error message.
 """
 
 from __future__ import annotations
@@ -37,10 +37,13 @@ class Output:
         self._last_line = 0.0
         self._bar_open = False
 
-    def attach(self, redact: Callable[[str], str]) -> None:
-        """Also apply ``redact`` to every later line (the parsed target's secrets)."""
-        first = self._redact
-        self._redact = lambda text: redact(first(text))
+    @property
+    def quiet(self) -> bool:
+        return self._quiet
+
+    @quiet.setter
+    def quiet(self, value: bool) -> None:
+        self._quiet = value
 
     def line(self, text: str) -> None:
         """An informational line (not with ``--quiet``)."""
@@ -52,6 +55,22 @@ class Output:
         """``error: ...`` on stderr, always printed."""
         self._end_bar()
         print(self._redact(f"error: {text}"), file=self._err, flush=True)
+
+    def text(self, text: str, *, err: bool = True) -> None:
+        """Text as it is (a usage message, a traceback), redacted, always printed."""
+        self._end_bar()
+        stream = self._err if err else self._out
+        stream.write(self._redact(text))
+        stream.flush()
+
+    def prompt(self, question: str) -> str:
+        """Ask ``question`` on stdout and read the answer ("" at end of input)."""
+        self._end_bar()
+        print(self._redact(question), end="", file=self._out, flush=True)
+        try:
+            return input()
+        except EOFError:
+            return ""
 
     def progress(self, name: str, done: int, total: int, rows: int, elapsed: float) -> None:
         """Report ``done`` of ``total`` objects of factory ``name`` (and all rows so far)."""

@@ -15,18 +15,18 @@ import random
 import signal
 import sys
 import time
+import traceback
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import factory.random
-
+from .._compat import reseed_random
 from ..factory import AsyncFactory
 from ._cli import SeedOptions
 from ._errors import SeedError, one_line
 from ._output import Output
 from ._specs import load_factory
-from ._url import Target, parse_target
+from ._url import Redactor, Target, parse_target
 
 __all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "run"]
 
@@ -68,27 +68,24 @@ def _writer_for(target: Target) -> _Writer:
     return SqlWriter(target)
 
 
-def _confirm(target: Target, jobs: list[_Job], yes: bool) -> None:
+def _confirm(target: Target, jobs: list[_Job], yes: bool, output: Output) -> None:
     """Ask before writing to a database that is not local; refuse when no one can answer."""
     if target.local or yes:
         return
     where = (
-        f"{target.display} is not a local database (not SQLite, a Unix socket or a loopback host)"
+        f"{target.display} is not a local database (every host it names must be a loopback "
+        "host or a socket path)"
     )
     if not sys.stdin.isatty():
         raise SeedError(f"{where}; pass --yes to seed it anyway. Nothing was written.")
     total = sum(job.count for job in jobs)
-    print(target.redact(f"{where}.\nWrite {total:,} objects to it? [y/N] "), end="", flush=True)
-    try:
-        answer = input()
-    except EOFError:
-        answer = ""
+    answer = output.prompt(f"{where}.\nWrite {total:,} objects to it? [y/N] ")
     if answer.strip().lower() not in {"y", "yes"}:
         raise SeedError("not confirmed. Nothing was written.")
 
 
-def _prepare(options: SeedOptions) -> tuple[Target, _Writer, list[_Job]]:
-    target = parse_target(options.url, options.database)
+def _prepare(options: SeedOptions, redact: Redactor) -> tuple[Target, _Writer, list[_Job]]:
+    target = parse_target(options.url, options.database, redact)
     writer = _writer_for(target)
     jobs = []
     for spec in options.factories:
@@ -99,22 +96,25 @@ def _prepare(options: SeedOptions) -> tuple[Target, _Writer, list[_Job]]:
     return target, writer, jobs
 
 
-def run(options: SeedOptions, output: Output) -> int:
+def report(exc: SeedError, options: SeedOptions, output: Output) -> int:
+    """Print ``exc`` as one ``error:`` line (its cause's traceback first with
+    ``--traceback``); the exit status."""
+    if options.traceback and exc.cause is not None:
+        output.text("".join(traceback.format_exception(exc.cause)))
+    output.error(str(exc))
+    return EXIT_ERROR
+
+
+def run(options: SeedOptions, output: Output, redact: Redactor) -> int:
     """Run the seed command; the exit status (0, 2 on any error, 130 on Ctrl-C)."""
     try:
-        target, writer, jobs = _prepare(options)
+        target, writer, jobs = _prepare(options, redact)
+        _confirm(target, jobs, options.yes, output)
     except SeedError as exc:
-        output.error(str(exc))
-        return EXIT_ERROR
-    output.attach(target.redact)
-    try:
-        _confirm(target, jobs, options.yes)
-    except SeedError as exc:
-        output.error(str(exc))
-        return EXIT_ERROR
+        return report(exc, options, output)
     if options.seed is not None:
         random.seed(options.seed)
-        factory.random.reseed_random(options.seed)
+        reseed_random(options.seed)
     return asyncio.run(_seed(options, target, writer, jobs, output))
 
 
@@ -138,15 +138,20 @@ async def _seed(
     try:
         await writer.connect()
     except SeedError as exc:
-        output.error(str(exc))
-        return EXIT_ERROR
+        return report(exc, options, output)
     try:
         if options.create_tables:
             try:
                 await writer.create_tables([job.factory for job in jobs])
             except Exception as exc:
-                output.error(f"creating the tables failed: {one_line(exc)}. Nothing was written.")
-                return EXIT_ERROR
+                return report(
+                    SeedError(
+                        f"creating the tables failed: {one_line(exc)}. Nothing was written.",
+                        cause=exc,
+                    ),
+                    options,
+                    output,
+                )
         started = time.perf_counter()
         for job in jobs:
             await _seed_job(job, options, writer, counts, started, stop, output)
@@ -166,8 +171,7 @@ async def _seed(
         return EXIT_INTERRUPTED
     except _BatchFailed as failed:
         output.summary(target.display, counts, time.perf_counter() - started, "Stopped:")
-        output.error(str(failed))
-        return EXIT_ERROR
+        return report(SeedError(str(failed), cause=failed.__cause__), options, output)
     finally:
         with contextlib.suppress(Exception):
             await writer.close()
@@ -207,7 +211,7 @@ async def _seed_job(
             raise _BatchFailed(
                 f"batch {number} of {name} failed and was rolled back: {message}{hint}; "
                 f"{sum(counts.values()):,} rows were written before it and are kept."
-            ) from None
+            ) from exc
         counts.update(written)
         done += size
         output.progress(name, done, job.count, sum(counts.values()), time.perf_counter() - started)

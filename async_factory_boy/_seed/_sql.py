@@ -1,4 +1,4 @@
-"""The SQL writer: one connection, one transaction per batch, Core inserts (ORM fallback)."""
+"""The SQL writer: one connection, one transaction per batch, Core inserts (ORM where needed)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ import asyncio
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import MetaData, Table, inspect
+from sqlalchemy import MetaData, Table, event, inspect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.orm import Mapper, Session
+from sqlalchemy.orm import Mapper
+from sqlalchemy.sql import Insert
 
+from .._compat import declarations
 from ..factory import AsyncFactory
-from ._collect import build_collected
+from ..factory.sqlalchemy import AsyncSQLAlchemyModelFactory
+from ._collect import write_batch
 from ._errors import SeedError, one_line
-from ._sql_plan import UnsupportedModel, write_objects
 from ._url import Target
 
 __all__ = ["SqlWriter"]
@@ -26,6 +28,64 @@ def _mapper(factory: type[AsyncFactory[Any]]) -> Mapper[Any] | None:
     return mapper if isinstance(mapper, Mapper) else None
 
 
+def _reached_factories(factory: type[Any]) -> list[type[Any]]:
+    """Every factory class the declarations of ``factory`` name, itself included.
+
+    SubFactory, RelatedFactory(List), List/Dict items, Maybe branches and Traits are
+    followed; factories called from hooks cannot be seen (they get the seed's session).
+    """
+    seen: list[type[Any]] = []
+    factories: list[type[Any]] = [factory]
+    values: list[Any] = []
+    while factories or values:
+        if values:
+            value = values.pop()
+            if isinstance(value, (declarations.SubFactory, declarations.RelatedFactory)):
+                factories.append(value.get_factory())  # type: ignore[no-untyped-call]
+                # factory_boy 3.3 keeps a SubFactory's keyword arguments in ``_defaults``.
+                defaults = getattr(value, "defaults", None) or getattr(value, "_defaults", {})
+                values.extend(defaults.values())
+            elif isinstance(value, declarations.Maybe):
+                values.extend((value.yes, value.no))
+            elif isinstance(value, declarations.Trait):
+                values.extend(value.overrides.values())
+            continue
+        current = factories.pop()
+        if current in seen or not isinstance(current, type):
+            continue
+        seen.append(current)
+        meta = getattr(current, "_meta", None)
+        values.extend(getattr(meta, "base_declarations", {}).values())
+        values.extend(getattr(meta, "parameters", {}).values())
+    return seen
+
+
+def _needs_another_connection(factory: type[Any]) -> bool:
+    """A factory of another backend that persists, so it needs a connection of its own."""
+    if not issubclass(factory, AsyncFactory) or issubclass(factory, AsyncSQLAlchemyModelFactory):
+        return False
+    if getattr(factory._meta, "embedded", False) or factory._meta.abstract:
+        return False
+    own_steps = not factory._saves_through_handlers  # Mongo, Django: a connection of their own
+    needs_handler = bool(getattr(factory._meta, "persistence_required", False)) and (
+        getattr(factory._meta, "persistence", None) is None
+    )
+    return own_steps or needs_handler
+
+
+class _InsertCounter:
+    """Rows inserted per table, from every INSERT run on the engine (bulk or ORM)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def __call__(
+        self, conn: Any, clause: Any, multiparams: Any, params: Any, options: Any, result: Any
+    ) -> None:
+        if isinstance(clause, Insert):
+            self.counts[clause.table.name] += len(multiparams) or 1
+
+
 class SqlWriter:
     """Writes batches of factory-made ORM objects to a SQLAlchemy async URL."""
 
@@ -33,9 +93,10 @@ class SqlWriter:
         self._target = target
         self._engine: AsyncEngine | None = None
         self._conn: AsyncConnection | None = None
+        self._counter = _InsertCounter()
 
     def check_factory(self, path: str, factory: type[AsyncFactory[Any]]) -> None:
-        """Refuse a factory whose model is not a SQLAlchemy-mapped class."""
+        """Refuse a factory the command cannot write, before anything is written."""
         if _mapper(factory) is None:
             model = factory._meta.get_model_class()
             name = getattr(model, "__name__", repr(model))
@@ -43,6 +104,14 @@ class SqlWriter:
                 f"{path} makes {name} objects, which are not SQLAlchemy-mapped: a SQL --url "
                 "takes factories of mapped models (a mongodb:// URL takes Mongo factories)."
             )
+        for reached in _reached_factories(factory):
+            if _needs_another_connection(reached):
+                raise SeedError(
+                    f"{path} cannot be seeded into a SQL database: it reaches {reached.__name__}, "
+                    f"a {_family(reached)} that "
+                    "persists through a connection of its own, which the seed command does not "
+                    "have. Nothing was written."
+                )
 
     async def connect(self) -> None:
         """Create the engine and open the connection; bad URLs and dead servers fail here."""
@@ -51,38 +120,42 @@ class SqlWriter:
         except Exception as exc:  # unknown dialect, sync driver, missing driver package
             raise SeedError(
                 f"invalid database URL {self._target.display!r}: {one_line(exc)}"
+                f"{self._target.hint}",
+                cause=exc,
             ) from None
+        event.listen(self._engine.sync_engine, "after_execute", self._counter)
         try:
             self._conn = await asyncio.wait_for(self._engine.connect(), CONNECT_TIMEOUT)
         except Exception as exc:
             await self._engine.dispose()
             self._engine = None
-            raise SeedError(f"cannot connect to {self._target.display}: {one_line(exc)}") from None
+            raise SeedError(
+                f"cannot connect to {self._target.display}: {one_line(exc)}", cause=exc
+            ) from None
 
     async def create_tables(self, factories: list[type[AsyncFactory[Any]]]) -> None:
-        """``create_all`` on the metadata of every factory's model (existing tables stay)."""
+        """``create_all`` on the metadata of every model reached (existing tables stay)."""
         conn = self._connection()
         metadatas: list[MetaData] = []
-        for factory in factories:
-            mapper = _mapper(factory)
-            table = mapper.local_table if mapper is not None else None
-            if isinstance(table, Table) and table.metadata not in metadatas:
-                metadatas.append(table.metadata)
+        for top in factories:
+            for reached in _reached_factories(top):
+                if not issubclass(reached, AsyncSQLAlchemyModelFactory) or reached._meta.abstract:
+                    continue
+                mapper = _mapper(reached)
+                table = mapper.local_table if mapper is not None else None
+                if isinstance(table, Table) and table.metadata not in metadatas:
+                    metadatas.append(table.metadata)
         async with conn.begin():
             for metadata in metadatas:
                 await conn.run_sync(metadata.create_all)
 
     async def write_batch(self, factory: type[AsyncFactory[Any]], size: int) -> Counter[str]:
         """Make ``size`` objects and write them in one transaction; rows per table."""
-        objects: list[Any] = []
-        await build_collected(factory, size, lambda _factory, obj: objects.append(obj))
         conn = self._connection()
-        try:
-            async with conn.begin():
-                return await write_objects(conn, objects)
-        except UnsupportedModel:
-            async with conn.begin():
-                return await conn.run_sync(_write_with_orm, objects)
+        self._counter.counts = Counter()
+        async with conn.begin():
+            await write_batch(conn, factory, size)
+        return self._counter.counts
 
     async def close(self) -> None:
         if self._conn is not None:
@@ -96,15 +169,9 @@ class SqlWriter:
         return self._conn
 
 
-def _write_with_orm(connection: Any, objects: list[Any]) -> Counter[str]:
-    """The ORM path, for models the bulk writer does not handle (mapped inheritance)."""
-    session = Session(bind=connection)
-    session.add_all(objects)
-    counts: Counter[str] = Counter()
-    for obj in session.new:
-        mapper = inspect(obj).mapper
-        for table in mapper.tables:
-            counts[table.name] += 1
-    session.flush()
-    session.close()
-    return counts
+def _family(factory: type[Any]) -> str:
+    """``AsyncMongoFactory``: the backend base class a factory derives from."""
+    for base in factory.__mro__[1:]:
+        if base.__module__.startswith("async_factory_boy.factory."):
+            return base.__name__
+    return "factory"

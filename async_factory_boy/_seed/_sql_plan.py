@@ -30,6 +30,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Mapper, RelationshipDirection
 from sqlalchemy.schema import sort_tables
 
+from ..errors import AsyncFactoryError
+
 __all__ = ["UnsupportedModel", "write_objects"]
 
 _MANYTOONE = RelationshipDirection.MANYTOONE
@@ -37,7 +39,7 @@ _ONETOMANY = RelationshipDirection.ONETOMANY
 _MANYTOMANY = RelationshipDirection.MANYTOMANY
 
 
-class UnsupportedModel(Exception):
+class UnsupportedModel(AsyncFactoryError):
     """A model the bulk path cannot write; the caller uses the ORM for this batch."""
 
 
@@ -227,28 +229,31 @@ async def write_objects(conn: AsyncConnection, objects: Sequence[Any]) -> Counte
     by_table: dict[Table, list[Any]] = {}
     for obj in everything:
         by_table.setdefault(plans[id(obj)].table, []).append(obj)
-    links: list[_Link] = []
-    counts: Counter[str] = Counter()
+    # The order of the inserts, planned in full first: a model the bulk path cannot write
+    # (rows of one table referencing each other in a cycle) is found before any write.
+    schedule: list[tuple[Table, list[Any]]] = []
     for table in sort_tables(by_table):
         pending = by_table[table]
         while pending:
-            ready, pending = _ready(pending, table, plans, rows)
-            for obj in ready:  # many-to-one: copy the parent's key into the foreign key
-                row = rows[id(obj)]
-                for relation in plans[id(obj)].relations:
-                    if relation.direction is _MANYTOONE:
-                        parent = obj.__dict__.get(relation.key)
-                        source = rows.get(id(parent)) if parent is not None else None
-                        if source is not None:
-                            for own, remote in relation.pairs:
-                                if remote in source:
-                                    row[own] = source[remote]
-            await _insert(
-                conn, plans[id(ready[0])], [rows[id(o)] for o in ready], table in referenced
-            )
-            counts[table.name] += len(ready)
-            for obj in ready:
-                _push_keys(obj, plans[id(obj)], rows, links)
+            ready, pending = _ready(pending, table, plans)
+            schedule.append((table, ready))
+    links: list[_Link] = []
+    counts: Counter[str] = Counter()
+    for table, ready in schedule:
+        for obj in ready:  # many-to-one: copy the parent's key into the foreign key
+            row = rows[id(obj)]
+            for relation in plans[id(obj)].relations:
+                if relation.direction is _MANYTOONE:
+                    parent = obj.__dict__.get(relation.key)
+                    source = rows.get(id(parent)) if parent is not None else None
+                    if source is not None:
+                        for own, remote in relation.pairs:
+                            if remote in source:
+                                row[own] = source[remote]
+        await _insert(conn, plans[id(ready[0])], [rows[id(o)] for o in ready], table in referenced)
+        counts[table.name] += len(ready)
+        for obj in ready:
+            _push_keys(obj, plans[id(obj)], rows, links)
     associations = _association_rows(links)
     for table in sort_tables(associations):
         await conn.execute(table.insert(), associations[table])
@@ -257,7 +262,7 @@ async def write_objects(conn: AsyncConnection, objects: Sequence[Any]) -> Counte
 
 
 def _ready(
-    pending: list[Any], table: Table, plans: dict[int, _Plan], rows: dict[int, dict[str, Any]]
+    pending: list[Any], table: Table, plans: dict[int, _Plan]
 ) -> tuple[list[Any], list[Any]]:
     """Split ``pending`` into rows whose same-table parents are written, and the rest.
 

@@ -1,26 +1,106 @@
-"""Database URLs: which kind of target, whether it is local, and how to print it safely.
+"""Database URLs: which kind of target, whether it is local, and how to print text safely.
 
-A password in the URL must never reach the terminal, so every URL is shown through
-:attr:`Target.display` and every line of output goes through :meth:`Target.redact`, which
-also scrubs the password (raw and percent-encoded) out of driver error messages.
+A password must never reach the terminal. :class:`Redactor` is the one redaction every line
+of output goes through (errors, argparse's usage errors, the prompt, progress, summary). It
+hides, wherever they appear in a line:
+
+- the password of anything shaped like a URL's userinfo (``//user:password@host``), also in
+  URLs no parser accepts (``://u:pw@h``, ``scheme:/u:pw@h``, ``scheme//u:pw@h``, a space in
+  the scheme) and with an unescaped ``@`` in the password;
+- the value of any parameter whose name says it is a secret (``password=``, ``sslpassword=``,
+  ``passwd``, ``pwd``, ``secret``, ``token``), in query strings, DSNs and dict reprs;
+- every password it learnt from the command's arguments and environment, raw and
+  percent-encoded, so that a driver message quoting it alone is scrubbed too. A short
+  password is only replaced where it stands alone, so ordinary words are never mangled.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote, quote_plus, unquote
 
 from ._errors import SeedError
 
-__all__ = ["DEFAULT_URL", "Target", "parse_target", "secrets_in"]
+__all__ = ["DEFAULT_URL", "Redactor", "Target", "parse_target"]
 
 DEFAULT_URL = "sqlite+aiosqlite:///./seed.db"
+HIDDEN = "***"
 
 _MONGO_SCHEMES = ("mongodb://", "mongodb+srv://")
-_USERINFO = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^:@/]*):(?P<pw>[^@/]*)@")
+
+# ``user:password@`` after a slash, a colon, ``=``, a quote or a space (or at the start); the
+# password runs to the last ``@`` before the host, so an unescaped ``@`` in it is hidden too.
+_USERINFO = re.compile(
+    r"(?:(?<=[:/=\s'\"(,])|^)(?P<user>[^\s/:@'\"]*):(?P<pw>[^\s/'\"]*)@"
+    r"(?=[^\s/@'\"]*(?:[/\s'\"?#,)]|$))"
+)
+_SECRET_NAME = r"[\w.-]*(?:pass|pwd|secret|token)[\w.-]*"
+# ``password=...`` in a query string or a DSN.
+_NAMED_VALUE = re.compile(
+    rf"(?i)(?P<key>(?<![\w.-]){_SECRET_NAME}\s*=\s*)"
+    r"(?P<val>'[^']*'|\"[^\"]*\"|[^&\s'\",;)]*[^&\s'\",;):])"
+)
+# ``'password': '...'`` in the repr of a dict of connection arguments.
+_NAMED_ITEM = re.compile(
+    rf"(?i)(?P<key>['\"]{_SECRET_NAME}['\"]\s*:\s*)(?P<val>'[^']*'|\"[^\"]*\"|[^,}}\s]+)"
+)
+_LONG_SECRET = 8  # replaced anywhere; shorter ones only where they stand alone
+
+
+class Redactor:
+    """The one redaction of the seed command's output (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._secrets: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+
+    def learn(self, texts: Iterable[str]) -> None:
+        """Remember the passwords found in ``texts`` (arguments, the URL variable)."""
+        for text in texts:
+            for match in _USERINFO.finditer(text):
+                self.add(match["pw"])
+            for match in _NAMED_VALUE.finditer(text):
+                self.add(match["val"].strip("'\""))
+
+    def add(self, password: str | None) -> None:
+        """Remember ``password`` (and its percent-encoded forms)."""
+        if not password:
+            return
+        forms = {password, unquote(password), quote(password, safe=""), quote_plus(password)}
+        new = {form for form in forms if form and form != HIDDEN} - self._secrets
+        if new:
+            self._secrets |= new
+            self._pattern = None
+
+    @property
+    def secrets(self) -> frozenset[str]:
+        """What it learnt, for tests and for handing on."""
+        return frozenset(self._secrets)
+
+    def __call__(self, text: str) -> str:
+        """``text`` with every secret replaced by ``***``."""
+        text = _USERINFO.sub(lambda m: f"{m['user']}:{HIDDEN}@", text)
+        text = _NAMED_VALUE.sub(lambda m: f"{m['key']}{HIDDEN}", text)
+        text = _NAMED_ITEM.sub(lambda m: f"{m['key']}{HIDDEN}", text)
+        if self._secrets:
+            text = self._compiled().sub(HIDDEN, text)
+        return text
+
+    def _compiled(self) -> re.Pattern[str]:
+        if self._pattern is None:
+            ordered = sorted(self._secrets, key=len, reverse=True)  # a longer form wins
+            alternatives = [
+                re.escape(s)
+                if len(s) >= _LONG_SECRET
+                else rf"(?<![A-Za-z0-9]){re.escape(s)}(?![A-Za-z0-9])"
+                for s in ordered
+            ]
+            self._pattern = re.compile("|".join(alternatives))
+        return self._pattern
 
 
 @dataclass(frozen=True)
@@ -31,9 +111,11 @@ class Target:
         kind: ``"sql"`` (a SQLAlchemy async URL) or ``"mongo"`` (a ``mongodb://`` URI).
         url: the URL as given, password included: hand it to the driver only.
         display: the URL with its password replaced by ``***``.
-        local: SQLite, a Unix socket or a loopback host: safe to write without asking.
+        local: SQLite, or every host it names is a loopback host or a socket path:
+            safe to write without asking.
         database: the Mongo database name (``None`` for SQL).
-        secrets: strings that must never be printed.
+        hint: advice to add when the driver cannot be loaded (a SQL URL that names no
+            driver: name an async one), or ``""``.
     """
 
     kind: Literal["sql", "mongo"]
@@ -41,25 +123,11 @@ class Target:
     display: str
     local: bool
     database: str | None
-    secrets: tuple[str, ...]
-
-    def redact(self, text: str) -> str:
-        """``text`` with every secret of the URL replaced by ``***``."""
-        for secret in self.secrets:
-            text = text.replace(secret, "***")
-        return text
-
-
-def _secret_forms(password: str | None) -> tuple[str, ...]:
-    if not password:
-        return ()
-    forms = {password, unquote(password), quote(password, safe=""), quote_plus(password)}
-    # Longest first, so a form that contains another is replaced whole.
-    return tuple(sorted((form for form in forms if form), key=len, reverse=True))
+    hint: str = ""
 
 
 def _is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower()
+    host = host.strip().strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
@@ -68,98 +136,139 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _is_socket_path(host: str) -> bool:
-    return host.startswith("/") or host.lower().endswith(".sock")
+def _is_local_host(entry: str) -> bool:
+    """A loopback host (with or without a port), or a socket path given as a path."""
+    entry = entry.strip()
+    if entry.startswith("/"):
+        return True
+    if entry.startswith("["):  # [::1]:5432
+        return _is_loopback(entry[1 : entry.find("]")] if "]" in entry else entry)
+    if entry.count(":") == 1:  # host:port
+        entry = entry.split(":", 1)[0]
+    return bool(entry) and _is_loopback(entry)
 
 
-def parse_target(url: str, database: str | None) -> Target:
-    """Check ``url`` (and ``--database``) and describe the target; raise :class:`SeedError`."""
+def parse_target(url: str, database: str | None, redact: Redactor) -> Target:
+    """Check ``url`` (and ``--database``) and describe the target; raise :class:`SeedError`.
+
+    Passwords found in the URL are taught to ``redact``.
+    """
+    redact.learn([url])
+    if not url.strip():
+        raise SeedError(
+            "--url is empty: pass a SQLAlchemy async URL (e.g. sqlite+aiosqlite:///./seed.db) "
+            "or a mongodb:// URI."
+        )
+    for match in _USERINFO.finditer(url):
+        if "@" in match["pw"]:
+            raise SeedError(
+                f"the password in the URL {redact(url)!r} contains an unescaped '@': "
+                "percent-encode it as %40."
+            )
     if url.startswith(_MONGO_SCHEMES):
-        return _parse_mongo(url, database)
+        return _parse_mongo(url, database, redact)
     if database is not None:
         raise SeedError(
             "--database applies to mongodb:// URLs only; a SQL URL names its database itself."
         )
-    return _parse_sql(url)
+    return _parse_sql(url, redact)
 
 
-def secrets_in(texts: list[str]) -> tuple[str, ...]:
-    """Passwords of anything URL-shaped in ``texts`` (arguments, environment), to redact
-    from messages printed before the URL is parsed (a usage error, say)."""
-    found: set[str] = set()
-    for text in texts:
-        found.update(_fallback_secrets(text))
-    return tuple(sorted(found, key=len, reverse=True))
+# The async driver to suggest for a URL that names none (or a sync one).
+_ASYNC_DRIVERS = {
+    "postgresql": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+    "mysql": "mysql+asyncmy",
+    "mariadb": "mariadb+asyncmy",
+    "mssql": "mssql+aioodbc",
+    "oracle": "oracle+oracledb_async",
+}
 
 
-def _fallback_display(url: str) -> str:
-    """Hide the userinfo's password of a URL the parsers rejected."""
-    return _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:***@", url)
-
-
-def _fallback_secrets(url: str) -> tuple[str, ...]:
-    match = _USERINFO.match(url)
-    return _secret_forms(match["pw"]) if match else ()
-
-
-def _parse_sql(url: str) -> Target:
+def _parse_sql(url: str, redact: Redactor) -> Target:
     from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+    display = redact(url)
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError) as exc:
-        shown = Target("sql", url, _fallback_display(url), False, None, _fallback_secrets(url))
         raise SeedError(
-            shown.redact(
-                f"invalid database URL {shown.display!r}: {exc}; expected a SQLAlchemy async "
-                "URL such as sqlite+aiosqlite:///./seed.db or postgresql+asyncpg://user@host/db"
-            )
+            f"invalid database URL {display!r}: {exc}; expected a SQLAlchemy async URL such "
+            "as sqlite+aiosqlite:///./seed.db or postgresql+asyncpg://user@host/db"
         ) from None
-    secrets = _secret_forms(parsed.password if isinstance(parsed.password, str) else None)
-    display = parsed.render_as_string(hide_password=True)
-    host = parsed.host or ""
-    socket = parsed.query.get("host") or parsed.query.get("unix_socket") or ""
-    socket_path = socket if isinstance(socket, str) else (socket[0] if socket else "")
-    local = (
-        parsed.get_backend_name() == "sqlite"
-        or _is_socket_path(socket_path)
-        or (not host and not socket_path)
-        or _is_loopback(host)
-        or _is_socket_path(host)
+    redact.add(parsed.password if isinstance(parsed.password, str) else None)
+    for name, value in parsed.query.items():
+        if re.fullmatch(_SECRET_NAME, name, re.IGNORECASE):
+            for item in (value,) if isinstance(value, str) else value:
+                redact.add(item)
+    display = redact(url)
+    suggested = _ASYNC_DRIVERS.get(parsed.get_backend_name())
+    example = (
+        display.replace(parsed.drivername, suggested, 1)
+        if suggested is not None and display.startswith(parsed.drivername)
+        else "dialect+driver://..."
     )
-    return Target("sql", url, display, local, None, secrets)
+    try:
+        dialect: Any = _async_dialect(parsed)
+    except NoSuchModuleError:
+        dialect = None  # an unknown dialect: the engine says so when connecting
+    if dialect is not None and not getattr(dialect, "is_async", False):
+        raise SeedError(
+            f"invalid database URL {display!r}: {parsed.drivername}:// uses {dialect.driver}, "
+            f"which is not an async driver; name one, e.g. {example}"
+        )
+    hint = "" if "+" in parsed.drivername else f"; name an async driver, e.g. {example}"
+    hosts = [parsed.host] if parsed.host else []
+    for key in ("host", "hostaddr", "unix_socket", "unix_sock"):
+        found = parsed.query.get(key)
+        for item in () if found is None else (found,) if isinstance(found, str) else found:
+            hosts.extend(item.split(","))
+    local = parsed.get_backend_name() == "sqlite" or all(_is_local_host(h) for h in hosts)
+    return Target("sql", url, display, local, None, hint)
 
 
-def _parse_mongo(url: str, database: str | None) -> Target:
-    from pymongo.errors import ConfigurationError, InvalidURI
-    from pymongo.uri_parser import parse_uri
+def _async_dialect(parsed: Any) -> Any:
+    """The dialect class ``create_async_engine`` would use for ``parsed``."""
+    try:
+        return parsed.get_dialect(True)  # the async variant (psycopg's, say)
+    except TypeError:  # a SQLAlchemy without the flag
+        return parsed.get_dialect()
 
-    secrets = _fallback_secrets(url)
-    display = _fallback_display(url)
-    shown = Target("mongo", url, display, False, database, secrets)
+
+def _parse_mongo(url: str, database: str | None, redact: Redactor) -> Target:
+    display = redact(url)
+    try:
+        from pymongo.errors import ConfigurationError, InvalidURI
+        from pymongo.uri_parser import parse_uri
+    except ImportError:
+        raise SeedError(
+            "a mongodb:// URL needs PyMongo, which is not installed: "
+            "pip install 'async-factory-boy[mongo]'"
+        ) from None
     if url.startswith("mongodb+srv://"):
         # Resolving an SRV record needs DNS; it is never a local server anyway.
         name = database or _mongo_path_database(url)
         if not name:
             raise SeedError(f"{display} names no database: pass --database NAME.")
-        return Target("mongo", url, display, False, name, secrets)
+        return Target("mongo", url, display, False, name)
     try:
         parsed = parse_uri(url)
     except (InvalidURI, ConfigurationError, ValueError) as exc:
         raise SeedError(
-            shown.redact(
+            redact(
                 f"invalid MongoDB URI {display!r}: {exc}; expected mongodb://host:27017 "
                 "with --database NAME"
             )
         ) from None
-    secrets = tuple(sorted({*secrets, *_secret_forms(parsed.get("password"))}, key=len)[::-1])
+    redact.add(parsed.get("password"))
+    display = redact(url)
     name = database or parsed.get("database")
     if not name:
         raise SeedError(f"{display} names no database: pass --database NAME.")
     nodes = parsed.get("nodelist") or []
-    local = bool(nodes) and all(_is_loopback(h) or _is_socket_path(h) for h, _ in nodes)
-    return Target("mongo", url, display, local, name, secrets)
+    local = bool(nodes) and all(_is_local_host(host) for host, _ in nodes)
+    return Target("mongo", url, display, local, name)
 
 
 def _mongo_path_database(url: str) -> str | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from .._dependencies import require
 from ..errors import SessionTypeError
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class SQLAlchemyPersistence(Generic[T]):
     """
 
     def __init__(self, session: AsyncSession | async_scoped_session[Any]) -> None:
+        require("sqlalchemy", extra="sqlalchemy", needed_by="SQLAlchemyPersistence")
         from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
         from sqlalchemy.orm import Session
 

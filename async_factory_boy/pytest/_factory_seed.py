@@ -43,9 +43,9 @@ def reseed(seed: int) -> None:
     importing factory_boy would import SQLAlchemy at every pytest start.
     """
     if "factory" in sys.modules:
-        import factory.random
+        from .._compat import reseed_random
 
-        factory.random.reseed_random(seed)  # seeds Faker's shared random too
+        reseed_random(seed)  # seeds Faker's shared random too
     elif "faker" in sys.modules:
         import faker.generator
 

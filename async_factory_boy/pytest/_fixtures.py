@@ -3,35 +3,34 @@
 ``register(UserFactory)`` writes into the caller's namespace (a test module, a conftest or
 a class body) exactly as pytest-factoryboy does:
 
-* ``user_factory``: the factory class (override it to swap the factory for a test);
-* ``user__<attr>``: one fixture per declaration and Params entry, holding the value the
-  model fixture passes to the factory; override it with a fixture of the same name or
+* ``user_factory``: the factory, bound to the session fixture (see ``_bound``);
+* ``user__<attr>``: one fixture per declaration, holding the value the model fixture passes
+  to the factory; override it with a fixture of the same name or
   ``@pytest.mark.parametrize("user__name", [...])``;
 * ``user``: an async fixture that awaits ``create_async`` with the overrides and the
   session fixture (``db_session`` for SQLAlchemy factories).
 
 An attribute fixture whose value is the factory's own declaration is *not* passed on, so
 everything nobody overrode is resolved by factory_boy itself (Traits, Maybe, sequences, and
-SubFactories whose model has no fixture of its own).
+SubFactories whose model has no fixture of its own). What the model fixture does when it is
+set up (LazyFixture values, RelatedFactory links) is in ``_model``.
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from factory import declarations
 
+from .._compat import declarations
+from ._bound import bind
 from ._lazy import LazyFixture
-from ._naming import SEPARATOR, model_fixture_name
+from ._naming import GENERIC_MODELS, SEPARATOR, get_model_name
 
-__all__ = ["NOT_PROVIDED", "Registration", "define_fixtures"]
-
-# Models too generic to stand for a fixture name (``factory.List`` builds a ``list``).
-_GENERIC_MODELS = (dict, list, set, tuple, frozenset)
+__all__ = ["NOT_PROVIDED", "ModelSpec", "Registration", "RelatedLink", "define_fixtures"]
 
 
 class _NotProvided:
@@ -41,8 +40,8 @@ class _NotProvided:
         return "NOT_PROVIDED"
 
 
-#: Value of attribute fixtures for post-generation hooks, RelatedFactories and Params:
-#: nothing is passed to the factory unless a test overrides the fixture.
+#: Value of attribute fixtures for Params: nothing is passed to the factory unless a test
+#: overrides the fixture.
 NOT_PROVIDED: Any = _NotProvided()
 
 
@@ -57,6 +56,41 @@ class Registration:
     session_fixture: str | None
     #: Keyword the connection is passed as (``sqlalchemy_session``, ``mongo_database``...).
     connection_argument: str | None
+    #: Whether the session fixture must exist (else it is used only where it is defined).
+    session_required: bool = True
+
+
+@dataclass(frozen=True)
+class RelatedLink:
+    """A RelatedFactory declaration made through the related model's fixture.
+
+    ``book_edition = RelatedFactory(EditionFactory, "book")`` on ``BookFactory``: the
+    ``book`` fixture creates no edition itself; ``book__book_edition`` is the ``edition``
+    fixture, whose ``book`` is this book.
+    """
+
+    attr: str
+    #: The attribute fixture, ``book__book_edition``.
+    argname: str
+    #: The related model fixture, ``edition``.
+    model: str
+    #: Attribute fixtures of the related model, so a test asking only for ``book`` can
+    #: parametrize ``edition__year``.
+    model_attributes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Everything the model fixture needs when it is set up (read by ``_model``)."""
+
+    registration: Registration
+    #: Declaration name -> attribute fixture name, RelatedFactory declarations excepted.
+    attribute_fixtures: Mapping[str, str]
+    #: Values meaning "not overridden": the fixture holds the factory's own default.
+    defaults: Mapping[str, Any]
+    #: ``register()`` keywords that name no declaration, passed to every call.
+    constants: Mapping[str, Any]
+    related: tuple[RelatedLink, ...] = field(default=())
 
 
 def define_fixtures(
@@ -69,36 +103,41 @@ def define_fixtures(
     model_name = registration.model_name
     defaults: dict[str, Any] = {}
     attribute_fixtures: dict[str, str] = {}
+    related: list[RelatedLink] = []
 
     for attr, declaration in _declarations(factory_class):
         argname = f"{model_name}{SEPARATOR}{attr}"
-        attribute_fixtures[attr] = argname
         if attr in overrides:
-            fixture = _value_fixture(argname, overrides[attr])
+            attribute_fixtures[attr] = argname
+            _inject(namespace, argname, _value_fixture(argname, overrides[attr]))
+            continue
+        if isinstance(declaration, declarations.RelatedFactory):
+            link = _related_link(attr, argname, declaration, model_name)
+            if link is not None:
+                related.append(link)
+                defaults[attr] = declaration
+                fixture = _linked_fixture(argname, link.model, declaration, namespace)
+                _inject(namespace, argname, fixture)
+                continue
+        attribute_fixtures[attr] = argname
+        sub_model = _registrable_sub_model(declaration, model_name)
+        if sub_model is not None:
+            defaults[attr] = NOT_PROVIDED
+            # A user factory of a builtin container: its fixture name ("dict") is required,
+            # as get_model_name's warning says (pytest-factoryboy's behaviour).
+            required = declaration.get_factory()._meta.model in GENERIC_MODELS
+            fixture = _linked_fixture(argname, sub_model, NOT_PROVIDED, namespace, required)
         else:
-            sub_model = _registrable_sub_model(declaration, model_name)
-            if sub_model is not None:
-                fixture = _sub_model_fixture(argname, sub_model, namespace)
-            else:
-                defaults[attr] = _default_value(factory_class, attr, declaration)
-                fixture = _value_fixture(argname, defaults[attr])
+            defaults[attr] = _default_value(factory_class, attr, declaration)
+            fixture = _value_fixture(argname, defaults[attr])
         _inject(namespace, argname, fixture)
 
-    # Keyword overrides that name no declaration are passed to every call as they are.
     constants = {key: value for key, value in overrides.items() if key not in attribute_fixtures}
-
+    spec = ModelSpec(registration, attribute_fixtures, defaults, constants, tuple(related))
     if registration.factory_name not in namespace:
-        _inject(
-            namespace,
-            registration.factory_name,
-            _make_fixture(registration.factory_name, lambda: factory_class, ()),
-        )
-    _inject(
-        namespace,
-        model_name,
-        _model_fixture(registration, attribute_fixtures, defaults, constants),
-    )
-    _sub_model_defined(namespace, model_name)
+        _inject(namespace, registration.factory_name, _factory_fixture(registration))
+    _inject(namespace, model_name, _model_fixture(spec))
+    _model_defined(namespace, model_name)
 
 
 def _declarations(factory_class: type[Any]) -> Iterable[tuple[str, Any]]:
@@ -114,11 +153,17 @@ def _declarations(factory_class: type[Any]) -> Iterable[tuple[str, Any]]:
 
 
 def _default_value(factory_class: type[Any], attr: str, declaration: Any) -> Any:
-    """The attribute fixture's value when nobody overrides it."""
+    """The attribute fixture's value when nobody overrides it (pytest-factoryboy's).
+
+    A post-generation hook's fixture holds the value the hook gets when nothing is passed
+    (``None``), a method call's the argument it is called with (or ``NotProvided``).
+    """
     if attr in factory_class._meta.parameters:
         return NOT_PROVIDED
-    if isinstance(declaration, declarations.PostGenerationDeclaration):
-        return NOT_PROVIDED  # the hook runs with its own default (RelatedFactory included)
+    if isinstance(declaration, declarations.PostGenerationMethodCall):
+        return declaration.method_arg
+    if isinstance(declaration, declarations.PostGeneration):
+        return None
     return declaration
 
 
@@ -127,57 +172,81 @@ def _registrable_sub_model(declaration: Any, model_name: str) -> str | None:
     if not isinstance(declaration, declarations.SubFactory):
         return None
     sub_factory = declaration.get_factory()
-    model = sub_factory._meta.model
-    if model is None or model in _GENERIC_MODELS:
+    if type(declaration) is not declarations.SubFactory and sub_factory._meta.model in (
+        GENERIC_MODELS
+    ):
+        return None  # factory.List / factory.Dict: factory_boy's own containers
+    if sub_factory._meta.model is None:
         return None
-    name = model_fixture_name(sub_factory)
+    # get_model_name warns for a user factory of a container model, whose fixture name
+    # ("dict") is what the SubFactory then needs, as in pytest-factoryboy.
+    name = get_model_name(sub_factory)
     # A self-referencing SubFactory (``parent = SubFactory("UserFactory")``) would make the
     # fixture depend on itself: leave it to the factory.
     return None if name == model_name else name
 
 
+def _related_link(attr: str, argname: str, declaration: Any, model_name: str) -> RelatedLink | None:
+    """How ``attr`` (a RelatedFactory) links to its model fixture, if it can."""
+    related_factory = declaration.get_factory()
+    if related_factory._meta.model is None:
+        return None
+    related_model = get_model_name(related_factory)
+    if related_model == model_name:
+        return None
+    attributes = tuple(
+        f"{related_model}{SEPARATOR}{name}" for name in related_factory._meta.declarations
+    )
+    return RelatedLink(attr, argname, related_model, attributes)
+
+
 def _value_fixture(argname: str, value: Any) -> Any:
-    if isinstance(value, LazyFixture):
-        lazy = value
-        return _make_fixture(argname, lambda **kwargs: lazy.evaluate(kwargs), lazy.argnames)
-    return _make_fixture(argname, lambda: value, ())
+    """An attribute fixture holding ``value`` (a LazyFixture also asks for its fixtures)."""
+    argnames = value.argnames if isinstance(value, LazyFixture) else ()
+    return _make_fixture(argname, lambda **kwargs: value, argnames)
 
 
-def _sub_model_fixture(argname: str, sub_model: str, namespace: MutableMapping[str, Any]) -> Any:
-    """``user__company``: the ``company`` fixture's object, if such a fixture exists.
+def _linked_fixture(
+    argname: str,
+    model: str,
+    fallback: Any,
+    namespace: MutableMapping[str, Any],
+    required: bool = False,
+) -> Any:
+    """``user__company`` / ``book__book_edition``: the ``model`` fixture's object, if any.
 
-    When ``company`` is defined in the same namespace (before or after this call) or by a
+    When ``model`` is defined in the same namespace (before or after this call) or by a
     conftest, it is a static dependency, so ``company__name`` can be parametrized for a
     test that only asks for ``user``. Otherwise it is looked up when the test runs, and
-    if there is none the SubFactory is left to factory_boy.
+    if there is none the fixture holds ``fallback`` and the factory makes the object.
     """
 
-    def sub_model_value(**kwargs: Any) -> Any:
-        if sub_model in kwargs:
-            return kwargs[sub_model]
+    def linked_value(**kwargs: Any) -> Any:
+        if model in kwargs:
+            return kwargs[model]
         request: pytest.FixtureRequest = kwargs["request"]
         try:
-            return request.getfixturevalue(sub_model)
+            return request.getfixturevalue(model)
         except pytest.FixtureLookupError as exc:
-            if exc.argname != sub_model:
+            if exc.argname != model:
                 raise
-            return NOT_PROVIDED
+            return fallback
 
-    static = sub_model in namespace or sub_model in _conftest_models
-    fixture = _make_fixture(argname, sub_model_value, (sub_model,) if static else ("request",))
+    static = required or model in namespace or model in _conftest_models
+    fixture = _make_fixture(argname, linked_value, (model,) if static else ("request",))
     if not static:
-        _waiting.setdefault(id(namespace), {}).setdefault(sub_model, []).append(sub_model_value)
+        _waiting.setdefault(id(namespace), {}).setdefault(model, []).append(linked_value)
     return fixture
 
 
-# Sub-model fixtures whose model fixture may still be registered in the same namespace
+# Linked fixtures whose model fixture may still be registered in the same namespace
 # (keyed by the namespace's id, then the awaited model fixture name), and the model fixtures
 # registered by conftests, which every test module below them sees.
 _waiting: dict[int, dict[str, list[Callable[..., Any]]]] = {}
 _conftest_models: set[str] = set()
 
 
-def _sub_model_defined(namespace: MutableMapping[str, Any], model_name: str) -> None:
+def _model_defined(namespace: MutableMapping[str, Any], model_name: str) -> None:
     """``model_name`` now exists in ``namespace``: make it a static dependency there."""
     if str(namespace.get("__file__", "")).endswith("conftest.py"):
         _conftest_models.add(model_name)
@@ -185,49 +254,75 @@ def _sub_model_defined(namespace: MutableMapping[str, Any], model_name: str) -> 
         _set_signature(function, (model_name,))
 
 
-def _model_fixture(
-    registration: Registration,
-    attribute_fixtures: Mapping[str, str],
-    defaults: Mapping[str, Any],
-    constants: Mapping[str, Any],
-) -> Any:
-    """``user``: one object created with ``create_async`` from the attribute fixtures."""
-    factory_name = registration.factory_name
-    session_fixture = registration.session_fixture
-    connection_argument = registration.connection_argument
-    argnames = [factory_name]
-    if session_fixture is not None:
-        argnames.append(session_fixture)
-    argnames.extend(name for name in attribute_fixtures.values() if name not in argnames)
+def _factory_fixture(registration: Registration) -> Any:
+    """``user_factory``: the factory, bound to the session fixture when there is one."""
+    factory_class = registration.factory_class
+    fixture = registration.session_fixture
+    argument = registration.connection_argument
+
+    def factory_value(**kwargs: Any) -> Any:
+        if fixture is None or argument is None:
+            return factory_class
+        if fixture in kwargs:
+            connection = kwargs[fixture]
+        else:
+            connection = optional_fixture(kwargs["request"], fixture)
+        return factory_class if connection is None else bind(factory_class, argument, connection)
+
+    factory_value.__doc__ = f"{factory_class.__name__}, bound to the test's session fixture."
+    argnames: tuple[str, ...] = ()
+    if fixture is not None:
+        argnames = (fixture,) if registration.session_required else ("request",)
+    return _make_fixture(registration.factory_name, factory_value, argnames)
+
+
+def optional_fixture(request: pytest.FixtureRequest, name: str) -> Any:
+    """The value of fixture ``name``, or ``None`` if no such fixture is defined."""
+    try:
+        return request.getfixturevalue(name)
+    except pytest.FixtureLookupError as exc:
+        if exc.argname != name:
+            raise
+        return None
+
+
+def _model_fixture(spec: ModelSpec) -> Any:
+    """``user``: one object created with ``create_async`` from the attribute fixtures.
+
+    The function is what pytest sees (its parameters are the fixture's dependencies); the
+    plugin's ``pytest_fixture_setup`` runs the object's creation in its place (``_model``).
+    """
+    registration = spec.registration
+    argnames = [registration.factory_name]
+    if registration.session_fixture is not None and registration.session_required:
+        argnames.append(registration.session_fixture)
+    argnames.extend(name for name in spec.attribute_fixtures.values() if name not in argnames)
 
     async def create_model(**kwargs: Any) -> Any:
-        factory_class = kwargs[factory_name]
-        call_kwargs = dict(constants)
-        for attr, argname in attribute_fixtures.items():
-            value = kwargs[argname]
-            if value is NOT_PROVIDED or (attr in defaults and value is defaults[attr]):
-                continue
-            call_kwargs[attr] = value
-        if session_fixture is not None and connection_argument is not None:
-            call_kwargs[connection_argument] = kwargs[session_fixture]
-        return await factory_class.create_async(**call_kwargs)
+        raise RuntimeError(  # pragma: no cover - replaced by the plugin's setup hook
+            f"{registration.model_name}: model fixtures are set up by async_factory_boy's "
+            "pytest plugin; is it disabled (-p no:async_factory_boy)?"
+        )
 
     create_model.__doc__ = (
         f"One {registration.factory_class.__name__} object, created with create_async()."
     )
-    # Read by the event-loop routing in ``_pytest_loop``; the pytest-asyncio mark keeps its
-    # strict mode from warning that an asyncio test requested an unmarked async fixture.
-    create_model._async_factory_boy_fixture = True  # type: ignore[attr-defined]
+    # The pytest-asyncio mark keeps its strict mode from warning that an asyncio test
+    # requested an unmarked async fixture (``_loop`` routes each request to its loop).
     create_model._force_asyncio_fixture = True  # type: ignore[attr-defined]
     create_model._async_factory_boy_registration = registration  # type: ignore[attr-defined]
+    create_model._async_factory_boy_spec = spec  # type: ignore[attr-defined]
     return _make_fixture(registration.model_name, create_model, argnames)
 
 
 def _make_fixture(name: str, function: Callable[..., Any], argnames: Iterable[str]) -> Any:
-    """A pytest fixture called ``name`` that receives the fixtures ``argnames`` as keywords."""
+    """``function``, ready to become fixture ``name`` receiving ``argnames`` as keywords.
+
+    ``_inject`` makes it a fixture: how depends on where it goes.
+    """
     _set_signature(function, argnames)
     function.__name__ = function.__qualname__ = name
-    return pytest.fixture(name=name)(function)
+    return function
 
 
 def _set_signature(function: Callable[..., Any], argnames: Iterable[str]) -> None:
@@ -237,6 +332,18 @@ def _set_signature(function: Callable[..., Any], argnames: Iterable[str]) -> Non
     )
 
 
-def _inject(namespace: MutableMapping[str, Any], name: str, fixture: Any) -> None:
-    # In a class body, a plain function would be bound to the test instance.
-    namespace[name] = staticmethod(fixture) if "__qualname__" in namespace else fixture
+# pytest 9 wants @pytest.fixture above @staticmethod (and warns about the other order);
+# pytest 8 only finds the fixture with @staticmethod on top.
+_FIXTURE_OVER_STATICMETHOD = pytest.version_tuple >= (9,)
+
+
+def _inject(namespace: MutableMapping[str, Any], name: str, function: Any) -> None:
+    """Define fixture ``name`` from ``function`` in a module or class namespace."""
+    make = pytest.fixture(name=name)
+    if "__qualname__" not in namespace:
+        namespace[name] = make(function)
+    elif _FIXTURE_OVER_STATICMETHOD:
+        # In a class body, a plain function would be bound to the test instance.
+        namespace[name] = make(staticmethod(function))
+    else:
+        namespace[name] = staticmethod(make(function))

@@ -1,10 +1,25 @@
-"""Test isolation for SQLAlchemy: every test inside one transaction, rolled back at the end.
+"""Test isolation for SQLAlchemy: test data survives the application, nothing outlives the test.
 
-The session joins an outer transaction in SAVEPOINT mode
-(``join_transaction_mode="create_savepoint"``): a factory or application code that calls
-``commit()`` only releases a savepoint, ``rollback()`` only rolls back to it, and the outer
-transaction, which the session never owns, is rolled back when the test ends. So rows never
-leak from one test to the next, whatever the code under test does with its session.
+Three levels of transaction, on one connection::
+
+    BEGIN                                   outer transaction: rolled back when the test ends
+    |  SAVEPOINT sa_1                       session transaction (create_savepoint mode)
+    |  |  INSERT company, user              a factory call for the test ...
+    |  RELEASE SAVEPOINT sa_1               ... commits: its rows join the outer transaction
+    |  SAVEPOINT sa_2                       the application's work begins
+    |  |  INSERT order                      application code
+    |  ROLLBACK TO SAVEPOINT sa_2           application rollback(): only its own work is undone
+    |  SAVEPOINT sa_3 ... RELEASE           application commit(): joins the outer transaction
+    ROLLBACK                                end of the test: everything is gone
+
+* The session joins the outer transaction with ``join_transaction_mode="create_savepoint"``:
+  its ``commit()`` releases a savepoint and its ``rollback()`` rolls back to one; it never
+  owns the outer transaction, which is rolled back when the block ends.
+* Every factory call with this session commits when it is done (without expiring
+  anything: ``commit_each_call``), so the test's data never sits in a
+  savepoint the application can roll back. That holds for model fixtures, the factory
+  fixture and ``create_async`` calls in the test body alike. What the application had
+  pending, uncommitted, when a factory call ends is committed along with it.
 
 SQLite needs one more step: with Python's default ``sqlite3`` settings no ``BEGIN`` is sent
 until the first INSERT, so the session's first SAVEPOINT would open the transaction itself
@@ -29,8 +44,9 @@ async def isolated_session(
 ) -> AsyncIterator[AsyncSession]:
     """Yield an ``AsyncSession`` whose work is all rolled back when the block ends.
 
-    ``session_options`` go to ``AsyncSession`` (``expire_on_commit=False``, ...). Use it in
-    a ``db_session`` fixture::
+    Factory calls with this session commit, so the application's ``rollback()`` never
+    undoes test data (see the module docstring). ``session_options`` go to
+    ``AsyncSession`` (``expire_on_commit=False``, ...). Use it in a ``db_session`` fixture::
 
         @pytest_asyncio.fixture
         async def db_session(db_engine):
@@ -39,12 +55,15 @@ async def isolated_session(
     """
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from ..factory.sqlalchemy._api import commit_each_call
+
     async with engine.connect() as connection:
         transaction = await connection.begin()
         await _begin_sqlite(connection)
         session = AsyncSession(
             bind=connection, join_transaction_mode="create_savepoint", **session_options
         )
+        commit_each_call(session)
         try:
             yield session
         finally:

@@ -8,41 +8,48 @@ or anyio sets the fixture up, by handing them a copy of the fixture function:
 * a test marked ``asyncio`` (strict or auto mode): pytest-asyncio, with the test's
   ``loop_scope`` (``@pytest.mark.asyncio(loop_scope="session")``) or the ini default;
 * a test using anyio's ``anyio_backend`` fixture: anyio, which runs unmarked async fixtures;
-* a sync test: pytest-asyncio's default loop, if pytest-asyncio is installed.
+* a sync test: pytest-asyncio's default loop, if pytest-asyncio is installed; else a loop
+  of its own for the fixture (no async plugin means no async session fixture either, so
+  nothing the object is made with belongs to another loop).
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import inspect
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 import pytest
 
-__all__ = ["is_model_fixture", "route"]
+__all__ = ["route"]
 
 _ASYNCIO_MARKS = ("_force_asyncio_fixture", "_loop_scope")
 
 
-def is_model_fixture(function: object) -> bool:
-    """Whether ``function`` is a model fixture made by ``register()``."""
-    return getattr(function, "_async_factory_boy_fixture", False) is True
-
-
 def route(
-    function: Callable[..., Coroutine[Any, Any, Any]], request: pytest.FixtureRequest
-) -> Callable[..., Coroutine[Any, Any, Any]]:
-    """The fixture function to hand to the async plugin that runs this request's test."""
+    function: Callable[..., Coroutine[Any, Any, Any]],
+    create: Callable[..., Coroutine[Any, Any, Any]],
+    request: pytest.FixtureRequest,
+) -> Callable[..., Any]:
+    """What to hand to the async plugin that runs this request's test in place of ``function``.
+
+    The result looks like the model fixture ``function`` (name, signature) and awaits
+    ``create`` (the creation prepared for this request) on that plugin's loop.
+    """
     config = request.config
     marker = request.node.get_closest_marker("asyncio")
     if marker is None and "anyio_backend" in request.fixturenames:
-        return _copy(function, asyncio_loop_scope=None)
+        return _copy(function, create, asyncio_loop_scope=None)
     if marker is None and not config.pluginmanager.hasplugin("asyncio"):
+        if not inspect.iscoroutinefunction(getattr(request.node, "obj", None)):
+            return _on_own_loop(function, create)
         fixture = request.fixturename
         pytest.fail(
-            f"async_factory_boy: fixture {fixture!r} is async and needs an async test "
-            "plugin: install pytest-asyncio (and mark the test with @pytest.mark.asyncio), "
-            "or use anyio's pytest plugin (@pytest.mark.anyio).",
+            f"async_factory_boy: fixture {fixture!r} is requested by an async test that no "
+            "async test plugin runs: install pytest-asyncio (and mark the test with "
+            "@pytest.mark.asyncio), or use anyio's pytest plugin (@pytest.mark.anyio).",
             pytrace=False,
         )
     loop_scope = None
@@ -50,15 +57,32 @@ def route(
         loop_scope = marker.kwargs.get("loop_scope") or marker.kwargs.get("scope")
     if loop_scope is None:
         loop_scope = _ini(config, "asyncio_default_test_loop_scope") or "function"
-    return _copy(function, asyncio_loop_scope=loop_scope)
+    return _copy(function, create, asyncio_loop_scope=loop_scope)
+
+
+def _on_own_loop(
+    function: Callable[..., Coroutine[Any, Any, Any]],
+    create: Callable[..., Coroutine[Any, Any, Any]],
+) -> Callable[..., Any]:
+    """A sync fixture function running ``create`` on an event loop of its own."""
+
+    @functools.wraps(function)
+    def run(**kwargs: Any) -> Any:
+        return asyncio.run(create(**kwargs))
+
+    for attr in _ASYNCIO_MARKS:
+        run.__dict__.pop(attr, None)
+    return run
 
 
 def _copy(
-    function: Callable[..., Coroutine[Any, Any, Any]], asyncio_loop_scope: str | None
+    function: Callable[..., Coroutine[Any, Any, Any]],
+    create: Callable[..., Coroutine[Any, Any, Any]],
+    asyncio_loop_scope: str | None,
 ) -> Callable[..., Coroutine[Any, Any, Any]]:
     @functools.wraps(function)
     async def routed(**kwargs: Any) -> Any:
-        return await function(**kwargs)
+        return await create(**kwargs)
 
     for attr in _ASYNCIO_MARKS:
         routed.__dict__.pop(attr, None)

@@ -8,12 +8,26 @@ as pytest-factoryboy means a suite can move over without renaming a single fixtu
 from __future__ import annotations
 
 import re
-from typing import Any
+import warnings
+from typing import Any, TypeVar
 
-__all__ = ["SEPARATOR", "factory_fixture_name", "model_fixture_name", "underscore"]
+__all__ = [
+    "GENERIC_MODELS",
+    "SEPARATOR",
+    "factory_fixture_name",
+    "get_model_name",
+    "model_fixture_name",
+    "named_model",
+    "underscore",
+]
+
+T = TypeVar("T")
 
 #: Joins a model fixture name and an attribute name: ``user__name``.
 SEPARATOR = "__"
+
+#: Models too generic to stand for a fixture name (a ``dict`` model would be ``dict``).
+GENERIC_MODELS: frozenset[type[Any]] = frozenset({dict, list, set, tuple, frozenset})
 
 _ACRONYM_THEN_WORD = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _LOWER_THEN_UPPER = re.compile(r"([a-z\d])([A-Z])")
@@ -32,7 +46,7 @@ def factory_fixture_name(factory_class: type[Any]) -> str:
 
 
 def model_fixture_name(factory_class: type[Any]) -> str:
-    """The fixture holding one created object: model ``User`` -> ``user``.
+    """The fixture holding one created object: model ``User`` -> ``user``, without warning.
 
     A model given as a string (``"app.User"``, as Django allows) is used as it is.
     """
@@ -40,3 +54,34 @@ def model_fixture_name(factory_class: type[Any]) -> str:
     if isinstance(model, str):
         return model
     return underscore(model.__name__)
+
+
+def get_model_name(factory_class: type[Any]) -> str:
+    """The model fixture name of ``factory_class`` (pytest-factoryboy's ``get_model_name``).
+
+    Warns when the model is a builtin container (``dict``, ``list``...): the fixture would be
+    called ``dict``, which is what a SubFactory or RelatedFactory pointing at this factory
+    then looks for. :func:`named_model` gives such a model a name of its own.
+    """
+    name = model_fixture_name(factory_class)
+    model = factory_class._meta.model
+    if model in GENERIC_MODELS:
+        warnings.warn(
+            f"Using a {model} as model type for {factory_class} is discouraged by "
+            f"async_factory_boy (as by pytest-factoryboy): its model fixture name would be "
+            f"{name!r}, which a SubFactory or RelatedFactory of it looks for, and which is too "
+            "generic to be what you want. Give the model a name: "
+            f"model = named_model({model.__name__}, 'Foo'), or register it with _name=...",
+            UserWarning,
+            stacklevel=2,
+        )
+    return name
+
+
+def named_model(model_cls: type[T], name: str) -> type[T]:
+    """A subclass of ``model_cls`` called ``name``, so its fixture gets a meaningful name.
+
+    ``model = named_model(dict, "JSONPayload")`` builds dicts, registered as
+    ``json_payload``.
+    """
+    return type(name, (model_cls,), {})

@@ -9,9 +9,14 @@ connection argument      default fixture
 =======================  ====================
 ``sqlalchemy_session``   ``db_session``
 ``mongo_database``       ``mongo_database``
+``mongo_session``        ``mongo_session``
+``odmantic_engine``      ``odmantic_engine``
 ``tortoise_connection``  ``tortoise_connection``
 anything else            the argument's name
 =======================  ====================
+
+Beanie factories take their database from ``init_beanie`` and only an optional
+``mongo_session``: their fixture runs ``init_beanie`` and yields a session or ``None``.
 
 The ini option ``async_factory_boy_session_fixtures`` changes the mapping, one
 ``argument = fixture`` pair per line; ``register(..., session_fixture=...)`` wins over both.
@@ -36,6 +41,8 @@ INI_OPTION = "async_factory_boy_session_fixtures"
 DEFAULT_SESSION_FIXTURES = {
     "sqlalchemy_session": "db_session",
     "mongo_database": "mongo_database",
+    "mongo_session": "mongo_session",
+    "odmantic_engine": "odmantic_engine",
     "tortoise_connection": "tortoise_connection",
 }
 
@@ -57,15 +64,27 @@ def _config() -> pytest.Config | None:
     return config
 
 
-def session_for(factory_class: type[Any], explicit: str | None) -> tuple[str | None, str | None]:
-    """``(fixture name, connection argument)`` for ``factory_class``; ``(None, None)`` if none."""
+#: The core's per-call handler argument: its fixture is used only where one is defined.
+HANDLER_ARGUMENT = "persistence"
+
+
+def session_for(
+    factory_class: type[Any], explicit: str | None
+) -> tuple[str | None, str | None, bool]:
+    """``(fixture name, connection argument, required)`` for ``factory_class``.
+
+    A plain ``AsyncFactory`` (no backend) has only the ``persistence`` handler argument:
+    its fixture, ``persistence``, is optional, so such factories build their objects
+    without persisting unless the test or a conftest defines one.
+    """
     arguments: tuple[str, ...] = getattr(factory_class, "_connection_arguments", ())
     if not arguments:
-        return explicit, None
+        return explicit, None, explicit is not None
     argument = arguments[0]
     if explicit is not None:
-        return explicit, argument
-    return configured_mapping().get(argument, argument), argument
+        return explicit, argument, True
+    fixture = configured_mapping().get(argument, argument)
+    return fixture, argument, argument != HANDLER_ARGUMENT
 
 
 def configured_mapping() -> dict[str, str]:
@@ -99,7 +118,11 @@ def check_session_fixtures(item: pytest.Item) -> None:
         registration = fixturedefs and getattr(
             fixturedefs[-1].func, "_async_factory_boy_registration", None
         )
-        if registration is None or registration.session_fixture in (None, *definitions):
+        if (
+            registration is None
+            or not registration.session_required
+            or registration.session_fixture in (None, *definitions)
+        ):
             continue
         pytest.fail(
             f"async_factory_boy: no fixture named {registration.session_fixture!r} is "

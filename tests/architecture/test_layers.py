@@ -133,6 +133,10 @@ def test_each_layer_imports_only_the_layers_below_it(layer: str) -> None:
     assert wrong == []
 
 
+# Backends built on another backend's write path: the ODMs write through the Mongo backend.
+BUILT_ON = {"beanie": {"mongo"}, "odmantic": {"mongo"}}
+
+
 def test_backends_do_not_import_each_other() -> None:
     def family(module: str) -> str:
         return module.split(".")[2]
@@ -141,10 +145,54 @@ def test_backends_do_not_import_each_other() -> None:
         f"{module} -> {imported}"
         for module in LAYERS["backends"]
         for imported in GRAPH[module]
-        if imported in LAYERS["backends"] and family(imported) != family(module)
+        if imported in LAYERS["backends"]
+        and family(imported) != family(module)
+        and family(imported) not in BUILT_ON.get(family(module), set())
     )
     assert wrong == []
 
 
 def test_every_module_belongs_to_a_layer() -> None:
     assert sorted(set(MODULES) - set().union(*LAYERS.values())) == []
+
+
+def _backend_entry_points() -> set[str]:
+    """What a backend offers the plug-ins: its package and its ``_api`` module."""
+    return {name for name in LAYERS["backends"] if name.count(".") == 2 or name.endswith("._api")}
+
+
+@pytest.mark.parametrize("layer", ["persistence", "seed", "pytest"])
+def test_plug_ins_reach_a_backend_only_through_its_package_or_api(layer: str) -> None:
+    allowed = _backend_entry_points()
+    wrong = sorted(
+        f"{module} -> {imported}"
+        for module in LAYERS[layer]
+        for imported in GRAPH[module]
+        if imported in LAYERS["backends"] and imported not in allowed
+    )
+    assert wrong == []
+
+
+# The core modules a plug-in may use: the public package, its errors, and the documented
+# entry points for tools (the contract, handler dispatch, batch capture for the seed command).
+PUBLIC_CORE = {
+    ROOT,
+    f"{ROOT}.errors",
+    f"{ROOT}.factory",
+    f"{ROOT}._scope",
+    f"{ROOT}._handlers",
+    f"{ROOT}._capture",
+    f"{ROOT}._factory",
+    f"{ROOT}._compat",
+}
+
+
+@pytest.mark.parametrize("layer", ["seed", "pytest"])
+def test_the_seed_command_and_the_plugin_use_no_private_core_internals(layer: str) -> None:
+    wrong = sorted(
+        f"{module} -> {imported}"
+        for module in LAYERS[layer]
+        for imported in GRAPH[module]
+        if imported in CORE and imported not in PUBLIC_CORE
+    )
+    assert wrong == []

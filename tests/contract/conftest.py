@@ -55,6 +55,14 @@ def _mongo(
     return open_kit
 
 
+def _odm(request: pytest.FixtureRequest, name: str) -> AbstractAsyncContextManager[_kits.Kit]:
+    from tests.contract import _odm_kits
+
+    uri: str = request.getfixturevalue("mongo_uri")
+    opener = _odm_kits.beanie_kit if name.startswith("beanie") else _odm_kits.odmantic_kit
+    return opener(name, uri)
+
+
 def _tortoise(request: pytest.FixtureRequest, name: str) -> AbstractAsyncContextManager[_kits.Kit]:
     from tests.contract import _tortoise_kit
 
@@ -104,6 +112,9 @@ else:
         _PARAMS.append(pytest.param(f"tortoise:{database}", id=f"tortoise:{database}", marks=mark))
     _OPENERS["memory"] = _memory
     _PARAMS.append(pytest.param("memory", id="memory"))
+    for name in ("beanie:pymongo", "odmantic:motor"):
+        _OPENERS[name] = _odm
+        _PARAMS.append(pytest.param(name, id=name, marks=pytest.mark.mongo))
 
 
 @pytest.fixture(params=_PARAMS)

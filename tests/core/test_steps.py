@@ -70,6 +70,30 @@ def test_calling_the_factory_names_create_async() -> None:
         UserFactory()
 
 
+class PlainCompanyFactory(AsyncFactory[Company]):
+    """No backend and no handler: nothing to persist."""
+
+    class Meta:
+        model = Company
+
+    name = "plain"
+
+
+def test_sync_create_of_a_factory_with_nothing_to_persist_instantiates() -> None:
+    # As in factory_boy: pytest-factoryboy suites call factories from post-generation hooks.
+    company = PlainCompanyFactory(name="called")
+
+    assert isinstance(company, Company)
+    assert company.name == "called"
+
+
+def test_sync_create_with_a_persistence_handler_names_create_async() -> None:
+    from async_factory_boy.persistence import MemoryPersistence
+
+    with pytest.raises(SyncCallError, match=r"PlainCompanyFactory.*create_async"):
+        PlainCompanyFactory.create(persistence=MemoryPersistence())
+
+
 def test_async_factory_is_a_factory_boy_factory() -> None:
     assert issubclass(UserFactory, factory.Factory)
     assert issubclass(AsyncFactory, factory.Factory)

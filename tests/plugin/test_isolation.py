@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import factory
 import pytest
 import pytest_asyncio
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from async_factory_boy.pytest import isolated_session
-from examples.fastapi_app.factories import CompanyFactory
+from examples.fastapi_app.factories import CompanyFactory, UserFactory
 from examples.fastapi_app.models import Base, Company
 
 pytestmark = pytest.mark.asyncio
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", "postgres", "mariadb"])
 def url(request: pytest.FixtureRequest) -> str:
-    fixture = {"sqlite": "sqlite_url", "postgres": "postgres_asyncpg_url"}[request.param]
+    fixture = {
+        "sqlite": "sqlite_url",
+        "postgres": "postgres_asyncpg_url",
+        "mariadb": "mariadb_url",
+    }[request.param]
     value: str = request.getfixturevalue(fixture)
     return value
 
@@ -55,5 +61,40 @@ async def test_application_rollback_keeps_earlier_rows_of_the_test(engine: Async
         await session.rollback()  # only back to the savepoint the commit started
         names = await session.scalars(select(Company.name))
         assert list(names) == ["kept"]
+
+    assert await count_companies(engine) == 0
+
+
+async def company_names(session: AsyncSession) -> list[str]:
+    return list(await session.scalars(select(Company.name).order_by(Company.name)))
+
+
+async def test_application_rollback_keeps_what_factories_made(engine: AsyncEngine) -> None:
+    async with isolated_session(engine) as session:
+        user = await UserFactory.create_async(company__name="single", sqlalchemy_session=session)
+        assert user.company.name == "single"  # the call's commit expired nothing
+        await CompanyFactory.create_batch_async(
+            2, name=factory.Iterator(["batch 0", "batch 1"]), sqlalchemy_session=session
+        )
+        session.add(Company(name="application's"))
+        await session.flush()
+        await session.rollback()  # the application's own work only
+
+        assert await company_names(session) == ["batch 0", "batch 1", "single"]
+
+    assert await count_companies(engine) == 0
+
+
+async def test_application_handling_an_integrity_error_keeps_test_data(
+    engine: AsyncEngine,
+) -> None:
+    async with isolated_session(engine) as session:
+        taken = await CompanyFactory.create_async(name="taken", sqlalchemy_session=session)
+        session.add(Company(name=taken.name))
+        with pytest.raises(IntegrityError):
+            await session.flush()
+        await session.rollback()  # what an endpoint does before answering 409
+
+        assert await company_names(session) == ["taken"]
 
     assert await count_companies(engine) == 0

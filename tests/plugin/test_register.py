@@ -19,7 +19,7 @@ def test_register_defines_factory_and_model_fixtures(pytester: pytest.Pytester) 
 
         @pytest.mark.asyncio
         async def test_user(user, user_factory, store):
-            assert user_factory is UserFactory
+            assert issubclass(user_factory, UserFactory)
             assert isinstance(user, User)
             assert user in store.saved and user.company in store.saved
         """
@@ -45,7 +45,7 @@ def test_register_as_class_decorator_bare_and_called(pytester: pytest.Pytester) 
 
         @pytest.mark.asyncio
         async def test_both(company, partner, company_factory):
-            assert company_factory is CompanyFactory
+            assert issubclass(company_factory, CompanyFactory)
             assert company is not partner
             assert company.name == partner.name == "ACME"
         """

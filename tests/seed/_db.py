@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 
@@ -26,3 +26,17 @@ def query(url: str, sql: str) -> list[tuple[Any, ...]]:
 def count(url: str, table: str) -> int:
     """Rows in ``table``."""
     return int(query(url, f"SELECT COUNT(*) FROM {table}")[0][0])
+
+
+def drop_tables(url: str, metadata: MetaData) -> None:
+    """Drop the tables of ``metadata`` (the run's server databases are shared by tests)."""
+
+    async def drop() -> None:
+        engine = create_async_engine(url)
+        try:
+            async with engine.begin() as conn:
+                await conn.run_sync(metadata.drop_all)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(drop())

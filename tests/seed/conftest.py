@@ -43,3 +43,34 @@ def mongo_database_name(mongo_uri: str) -> Iterator[str]:
     name = _mongo_server.unique_database_name()
     yield name
     _mongo_server.drop_database(mongo_uri, name)
+
+
+_BLOCKER = """
+import importlib.abc, runpy, sys
+
+class Blocker(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in BLOCKED:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+BLOCKED = set(sys.argv[1].split(","))
+sys.meta_path.insert(0, Blocker())
+sys.argv = ["async-factory-boy", *sys.argv[2:]]
+runpy.run_module("async_factory_boy", run_name="__main__", alter_sys=True)
+"""
+
+
+def run_seed_without(
+    modules: tuple[str, ...], *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``seed ARGS`` in a Python where ``modules`` cannot be imported (not installed)."""
+    return subprocess.run(
+        [sys.executable, "-c", _BLOCKER, ",".join(modules), "seed", *args],
+        cwd=ROOT,
+        env=seed_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 import factory
+from bson import ObjectId
+from pydantic import BaseModel, ConfigDict, Field
 
 from async_factory_boy import AsyncFactory
 from async_factory_boy.factory.mongo import AsyncMongoFactory
@@ -74,3 +76,21 @@ class MongoPostFactory(AsyncMongoFactory[dict[str, Any]]):
     author = factory.SubFactory(MongoAuthorFactory)
     author_id = factory.LazyAttribute(lambda o: o.author["_id"])
     title = factory.Sequence(lambda n: f"Post {n}")
+
+
+class HTTPLog(BaseModel):
+    """A pydantic model: its collection is derived (``http_log``), a field has an alias."""
+
+    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)
+
+    id: ObjectId | None = Field(default=None, alias="_id")
+    path: str
+    full_name: str = Field(alias="fullName")
+
+
+class HTTPLogFactory(AsyncMongoFactory[HTTPLog]):
+    class Meta:
+        model = HTTPLog
+
+    path = factory.Sequence(lambda n: f"/logs/{n}")
+    full_name = factory.Sequence(lambda n: f"Client {n}")

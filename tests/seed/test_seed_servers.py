@@ -7,8 +7,10 @@ import asyncio
 import pytest
 from pymongo import AsyncMongoClient
 
+from tests import _mongo_server
 from tests.seed._db import count, query
 from tests.seed.conftest import run_seed
+from tests.seed.factories import HTTPLogFactory
 
 
 @pytest.mark.postgres
@@ -64,3 +66,44 @@ def test_seeds_mongo_with_insert_many_per_collection(
             await client.close()
 
     assert asyncio.run(read()) == (12, 12)
+
+
+@pytest.mark.mongo
+def test_seed_and_create_batch_async_store_the_same_documents(
+    mongo_uri: str, mongo_database_name: str
+) -> None:
+    """One write path: the backend's collection naming and document encoding (issue 11)."""
+    result = run_seed(
+        "tests.seed.factories:HTTPLogFactory",
+        "-n",
+        "3",
+        "--url",
+        mongo_uri,
+        "--database",
+        mongo_database_name,
+    )
+    assert result.returncode == 0, result.stderr
+    assert any(line.split() == ["http_log", "3"] for line in result.stdout.splitlines())
+    created_name = _mongo_server.unique_database_name()
+
+    async def read() -> tuple[list[str], list[dict[str, object]], list[dict[str, object]]]:
+        client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(mongo_uri)
+        try:
+            HTTPLogFactory.reset_sequence(0)
+            await HTTPLogFactory.create_batch_async(3, mongo_database=client[created_name])
+            seeded, created = client[mongo_database_name], client[created_name]
+            names = await seeded.list_collection_names()
+            projection = {"_id": 0}
+            return (
+                names,
+                [doc async for doc in seeded.http_log.find({}, projection).sort("path")],
+                [doc async for doc in created.http_log.find({}, projection).sort("path")],
+            )
+        finally:
+            await client.drop_database(created_name)
+            await client.close()
+
+    names, seeded_documents, created_documents = asyncio.run(read())
+    assert names == ["http_log"]
+    assert seeded_documents == created_documents
+    assert seeded_documents[0] == {"path": "/logs/0", "fullName": "Client 0"}

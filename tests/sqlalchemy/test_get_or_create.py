@@ -85,6 +85,21 @@ async def test_a_failed_insert_keeps_the_callers_transaction(session: AsyncSessi
     assert (await UserByNameFactory.create_async(sqlalchemy_session=session)).id is not None
 
 
+class _Barrier:
+    """A one-shot ``asyncio.Barrier`` (which needs Python >= 3.11; the suite runs on 3.10)."""
+
+    def __init__(self, parties: int) -> None:
+        self.parties = parties
+        self.arrived = 0
+        self.released = asyncio.Event()
+
+    async def wait(self) -> None:
+        self.arrived += 1
+        if self.arrived >= self.parties:
+            self.released.set()
+        await self.released.wait()
+
+
 @contextmanager
 def all_read_before_any_insert(parties: int) -> Iterator[None]:
     """Hold every ``Company(...)`` construction until ``parties`` tasks reached it.
@@ -92,7 +107,7 @@ def all_read_before_any_insert(parties: int) -> Iterator[None]:
     get_or_create constructs the object after its lookup found nothing and before the
     INSERT, inside the factory call, where ``await_`` may wait for the barrier.
     """
-    barrier = asyncio.Barrier(parties)
+    barrier = _Barrier(parties)
 
     def wait(target: Company, args: Any, kwargs: Any) -> None:
         await_(barrier.wait())

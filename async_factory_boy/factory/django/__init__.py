@@ -23,17 +23,19 @@ objects with one ``abulk_create`` when that gives the same rows as saving them o
 
 from __future__ import annotations
 
+# First, so that a missing driver names the extra to install (MissingDependencyError).
+from . import _requires  # noqa: F401
+
+# isort: split
 import copy
 from typing import Any, ClassVar, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError  # type: ignore[import-untyped]
 from django.db.models.fields.files import FieldFile  # type: ignore[import-untyped]
-from factory import declarations
-from factory import errors as factory_errors
-from factory.django import FileField, ImageField, Password
 
 from ..._auto_fields import AutoFieldsMode
 from ..._call import FactoryCall, current_call
+from ..._compat import FileField, ImageField, Password, declarations, factory_errors
 from ..._factory import AsyncFactory, DeferredWrites
 from ...errors import SessionTypeError
 from ._auto_fields import derive_from_django_model

@@ -12,17 +12,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import factory.random
-from factory.declarations import LazyFunction, Sequence
-from factory.faker import Faker
-
 from ..._auto_fields import AutoFieldsMode, ModelSubFactory, cannot_derive
+from ..._compat import Faker, LazyFunction, Sequence, randgen
 
 __all__ = ["derive_from_django_model"]
 
 
 def _random_duration() -> datetime.timedelta:
-    return datetime.timedelta(seconds=factory.random.randgen.randint(0, 30 * 86400))
+    return datetime.timedelta(seconds=randgen.randint(0, 30 * 86400))
 
 
 def _aware() -> bool:

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from factory import enums
-from factory.django import DjangoOptions
-
 from ..._call import current_call
+from ..._compat import DjangoOptions, enums
 from ..._factory import AsyncFactoryOptions
 from ._errors import DjangoModelNotFoundError, check_django_ready
 from ._scope import DjangoScope

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar
 
-from factory import django as factory_django
+from ..._compat import factory_django
 
 __all__ = ["mute_signals"]
 

@@ -19,21 +19,23 @@ every write of the call. A batch writes each collection with one ``insert_many``
 
 from __future__ import annotations
 
+# First, so that a missing driver names the extra to install (MissingDependencyError).
+from . import _requires  # noqa: F401
+
+# isort: split
 from typing import Any, ClassVar, TypeVar
 
 from bson import ObjectId
-from factory.base import OptionDefault
 
 from ..._auto_fields import AutoFieldsOptions
-from ..._bridge import await_
 from ..._call import FactoryCall, current_call
+from ..._compat import OptionDefault
 from ..._factory import AsyncFactory
 from ...errors import FactoryConfigurationError, PartialBatchError
 from ._connection import DATABASE_ARGUMENT, SESSION_ARGUMENT
-from ._documents import ID, DocumentCodec, codec_for
+from ._documents import DocumentCodec, codec_for
 from ._naming import resolve_collection
 from ._scope import MongoScope
-from ._writes import get_or_create
 
 __all__ = ["AsyncMongoFactory", "MongoFactoryOptions", "PartialBatchError"]
 
@@ -141,12 +143,22 @@ class AsyncMongoFactory(AsyncFactory[T]):
         """An instance of the model rebuilt from a stored document (``mongo_get_or_create``)."""
         return cls._document_codec().from_document(cls._model_class(), document)
 
+    #: The call scope that checks the connection and writes this factory's documents.
+    _scope_class: ClassVar[type[MongoScope]] = MongoScope
+    #: The ``Meta`` option that lists the get_or_create fields (named in errors).
+    _get_or_create_option: ClassVar[str] = "mongo_get_or_create"
+
+    @classmethod
+    def _get_or_create_fields(cls) -> tuple[str, ...]:
+        """The fields ``create_async`` looks an existing document up by (none: insert)."""
+        return cls._meta.mongo_get_or_create
+
     # -- the backend hooks of AsyncFactory --------------------------------------------------------
 
     @classmethod
     def _prepare_call(cls, call: FactoryCall) -> None:
         if call.strategy == "create" and not cls._meta.embedded:
-            call.scope(MongoScope, cls)  # checks the database and session now
+            call.scope(cls._scope_class, cls)  # checks the database and session now
 
     @classmethod
     def _exclusive_resources(cls, call: FactoryCall) -> tuple[object, ...]:
@@ -176,23 +188,12 @@ class AsyncMongoFactory(AsyncFactory[T]):
         call = current_call()
         if call is None:  # reached from a sync create(): the core explains what to do
             return super()._create(model_class, *args, **kwargs)
-        scope = call.scope(MongoScope, cls)
+        scope = call.scope(cls._scope_class, cls)
         instance = cls._build(model_class, *args, **kwargs)
-        if not cls._meta.mongo_get_or_create:
+        fields = cls._get_or_create_fields()
+        if not fields:
             return scope.add(cls, instance)
-        document = cls._to_document(instance)
-        if document.get(ID) is None:  # a class without an ``_id`` field carries it aside
-            document[ID] = cls._document_codec().get_id(instance)
-        found = await_(
-            get_or_create(
-                scope.target,
-                cls._collection_name(),
-                cls._meta.mongo_get_or_create,
-                document,
-                cls.__name__,
-            )
-        )
-        return instance if found is None else cls._from_document(found)
+        return scope.get_or_create(cls, instance, fields)
 
     # -- helpers ----------------------------------------------------------------------------------
 

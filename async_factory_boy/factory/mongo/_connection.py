@@ -27,7 +27,7 @@ from ..._call import FactoryCall
 from ..._scope import method_name, reached_from
 from ...errors import MissingSessionError, SessionTypeError
 
-__all__ = ["MongoTarget", "check_target"]
+__all__ = ["MongoTarget", "check_target", "database_problem", "session_problem"]
 
 DATABASE_ARGUMENT = "mongo_database"
 SESSION_ARGUMENT = "mongo_session"
@@ -62,7 +62,7 @@ def _is_motor(value: Any, class_name: str) -> bool:
     return motor is not None and isinstance(value, getattr(motor, class_name))
 
 
-def _database_problem(database: Any) -> str | None:
+def database_problem(database: Any) -> str | None:
     """What is wrong with ``database``, or ``None`` if a factory can write to it."""
     if isinstance(database, AsyncDatabase) or _is_motor(database, "AsyncIOMotorDatabase"):
         return None
@@ -88,7 +88,7 @@ def _database_problem(database: Any) -> str | None:
     )
 
 
-def _session_problem(database: Any, session: Any) -> str | None:
+def session_problem(database: Any, session: Any) -> str | None:
     """What is wrong with ``session`` for ``database``, or ``None``."""
     if session is None:
         return None
@@ -126,10 +126,10 @@ def check_target(factory: type, call: FactoryCall) -> MongoTarget:
             f"{DATABASE_ARGUMENT}=client['app'])`, or use build_async() to build without "
             "storing."
         )
-    problem = _database_problem(database)
+    problem = database_problem(database)
     if problem is not None:
         raise SessionTypeError(f"{named}: {DATABASE_ARGUMENT}= {problem}.")
-    problem = _session_problem(database, session)
+    problem = session_problem(database, session)
     if problem is not None:
         raise SessionTypeError(f"{named}: {SESSION_ARGUMENT}= {problem}.")
     return MongoTarget(database=database, session=session)

@@ -14,7 +14,7 @@ from ..._call import FactoryCall
 from ..._scope import CallScope
 from ._connection import MongoTarget, check_target
 from ._documents import ID
-from ._writes import BatchBuffer
+from ._writes import BatchBuffer, get_or_create
 
 __all__ = ["MongoScope"]
 
@@ -45,6 +45,25 @@ class MongoScope(CallScope):
             target = self.target
             await_(target.collection(collection).insert_one(document, session=target.session))
         return instance
+
+    def get_or_create(self, factory: Any, instance: Any, fields: tuple[str, ...]) -> Any:
+        """The stored document equal to ``instance`` on ``fields`` (as a model instance), or
+        ``instance`` once its document is inserted; race-safe, and written at once even in a
+        batch, so a batch that repeats a key gets the same document back."""
+        document = factory._to_document(instance)
+        if document.get(ID) is None:  # a class without an ``_id`` field carries it aside
+            document[ID] = factory._document_codec().get_id(instance)
+        found = await_(
+            get_or_create(
+                self.target,
+                factory._collection_name(),
+                fields,
+                document,
+                factory.__name__,
+                fields_from=f"{factory.__name__}.Meta.{factory._get_or_create_option}",
+            )
+        )
+        return instance if found is None else factory._from_document(found)
 
     def _batch(self) -> BatchBuffer:
         if self._buffer is None:

@@ -18,6 +18,12 @@ written by one flush at its end (a generated key a declaration reads is flushed 
 demand), so a batch of any size costs a handful of round trips.
 """
 
+from __future__ import annotations
+
+# First, so that a missing driver names the extra to install (MissingDependencyError).
+from . import _requires  # noqa: F401
+
+# isort: split
 from ._factory import (
     SESSION_PERSISTENCE_COMMIT,
     SESSION_PERSISTENCE_FLUSH,

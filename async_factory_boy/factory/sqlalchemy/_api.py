@@ -6,7 +6,9 @@ do by calling these functions, instead of keeping copies of the rules that drift
 
 - :func:`get_or_create_row`: the race-safe lookup-then-insert of ``Meta.sqlalchemy_get_or_create``;
 - :func:`all_or_nothing`: the SAVEPOINT a batch runs in (with SQLite's explicit ``BEGIN``);
-- :func:`begin_sqlite_transaction`: the one rule for when SQLite needs that ``BEGIN``.
+- :func:`begin_sqlite_transaction`: the one rule for when SQLite needs that ``BEGIN``;
+- :func:`commit_each_call`: make every factory call on a session end with a commit (that
+  expires nothing), as ``isolated_session`` needs.
 
 The dependency points one way: callers import this module, it imports the backend's own
 helpers, which import only the core.
@@ -22,8 +24,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ._get_or_create import find, insert_or_find
 from ._savepoint import begin_sqlite_transaction, savepoint
+from ._session import COMMIT_EACH_CALL
 
-__all__ = ["all_or_nothing", "begin_sqlite_transaction", "get_or_create_row"]
+__all__ = ["all_or_nothing", "begin_sqlite_transaction", "commit_each_call", "get_or_create_row"]
+
+
+def commit_each_call(session: AsyncSession) -> None:
+    """Every factory call that flushes through ``session`` commits at its end (expiring
+    nothing), so its rows leave a SAVEPOINT the application might roll back."""
+    session.info[COMMIT_EACH_CALL] = True
 
 
 async def get_or_create_row(session: AsyncSession, obj: Any, fields: Iterable[str]) -> Any:

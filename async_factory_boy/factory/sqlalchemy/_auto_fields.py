@@ -20,14 +20,12 @@ import datetime
 import decimal
 from typing import Any
 
-import factory.random
-from factory.declarations import LazyFunction, List, SelfAttribute, Sequence
-from factory.faker import Faker
 from sqlalchemy import Column, Table, inspect, types
 from sqlalchemy.orm import Mapper, RelationshipDirection
 from sqlalchemy.schema import UniqueConstraint
 
 from ..._auto_fields import AutoFieldsMode, ModelSubFactory, cannot_derive
+from ..._compat import Faker, LazyFunction, List, SelfAttribute, Sequence, randgen
 
 __all__ = ["derive_from_mapper"]
 
@@ -47,7 +45,7 @@ def _int_limit(kind: types.TypeEngine[Any]) -> int:
 
 
 def _random_interval() -> datetime.timedelta:
-    return datetime.timedelta(seconds=factory.random.randgen.randint(0, 30 * 86400))
+    return datetime.timedelta(seconds=randgen.randint(0, 30 * 86400))
 
 
 def _unique_value(column: Column[Any]) -> Any:

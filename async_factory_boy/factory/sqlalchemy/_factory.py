@@ -5,20 +5,23 @@ from __future__ import annotations
 import inspect
 from typing import Any, ClassVar, Final, Literal, TypeVar
 
-from factory import enums
-from factory.base import OptionDefault
-from factory.declarations import PostGeneration
-
 from ..._auto_fields import AutoFieldsMode, AutoFieldsOptions
 from ..._bridge import await_, run_in_bridge
 from ..._call import FactoryCall, current_call
+from ..._compat import OptionDefault, PostGeneration, enums
 from ..._factory import AsyncFactory
 from ..._scope import CallScope
 from ...errors import FactoryConfigurationError, SyncCallError
 from ._auto_fields import derive_from_mapper
 from ._flush import model_info
 from ._get_or_create import find, insert_or_find, take_lookup
-from ._session import SESSION_ARGUMENT, SessionScope, require_session, resolve_session
+from ._session import (
+    COMMIT_EACH_CALL,
+    SESSION_ARGUMENT,
+    SessionScope,
+    require_session,
+    resolve_session,
+)
 
 __all__ = [
     "SESSION_PERSISTENCE_COMMIT",
@@ -224,7 +227,9 @@ class AsyncSQLAlchemyModelFactory(AsyncFactory[T]):
                 # Open the batch's SAVEPOINT before its first object is added.
                 await_(scope.open_savepoint())
             scope.flushes = True
-            if persistence == SESSION_PERSISTENCE_COMMIT:
+            if persistence == SESSION_PERSISTENCE_COMMIT or scope.session.info.get(
+                COMMIT_EACH_CALL
+            ):
                 scope.commit = True
         info = model_info(model_class)
         if cls._meta.sqlalchemy_get_or_create:

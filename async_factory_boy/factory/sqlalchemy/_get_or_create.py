@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from factory.errors import FactoryError
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..._compat import FactoryError
 from ._savepoint import savepoint
 
 __all__ = ["find", "insert_or_find", "take_lookup"]

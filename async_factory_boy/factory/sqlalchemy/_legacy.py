@@ -34,11 +34,11 @@ import warnings
 from collections.abc import Coroutine
 from typing import Any, Final, TypeVar
 
-from factory import enums
 from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
 from sqlalchemy.orm import scoped_session
 
 from ..._call import FactoryCall
+from ..._compat import enums
 from ...errors import MissingSessionError, SessionTypeError
 from ._factory import (
     SESSION_PERSISTENCE_COMMIT,

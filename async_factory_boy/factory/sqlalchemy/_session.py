@@ -22,10 +22,21 @@ from ..._scope import CallScope, method_name, reached_from
 from ...errors import MissingSessionError, SessionTypeError
 from ._savepoint import savepoint
 
-__all__ = ["SESSION_ARGUMENT", "SessionScope", "require_session", "resolve_session"]
+__all__ = [
+    "COMMIT_EACH_CALL",
+    "SESSION_ARGUMENT",
+    "SessionScope",
+    "require_session",
+    "resolve_session",
+]
 
 #: The keyword argument that carries the session of a call.
 SESSION_ARGUMENT: Final = "sqlalchemy_session"
+
+#: ``session.info`` key: when true, every factory call that flushes also commits (without
+#: expiring). ``isolated_session`` sets it, so test data leaves the savepoint the
+#: application may roll back.
+COMMIT_EACH_CALL: Final = "async_factory_boy.commit_each_call"
 
 
 def _nested(factory: type, call: FactoryCall) -> str:

@@ -1,0 +1,193 @@
+"""Every use of factory_boy's internals, in one place.
+
+async_factory_boy runs factory_boy's own resolution and so leans on parts of factory_boy that
+are not its documented API: the builder (``StepBuilder``, ``BuildStep``, ``Resolver``,
+``parse_declarations``, ``DeclarationSet``), ``FactoryOptions`` and ``OptionDefault``, the
+strategy constants of ``factory.enums``, the Resolver's name-mangled attributes and
+``factory.django``'s options class. The rest of the package imports them from here only
+(``tests/test_compat.py`` checks it), so a factory_boy release that moves one of them is
+fixed in this file, and the supported range (``factory-boy>=3.3.0,<3.4`` in pyproject, both
+ends run by ``noxfile.py``) is tested against exactly this surface.
+
+The Protocols below name the attributes the package reads on factory_boy's untyped objects
+(factory_boy ships ``py.typed`` but leaves them unannotated), so code that reaches them can be
+typed against the Protocol instead of ``Any``; ``tests/test_compat.py`` checks that
+factory_boy's real classes still have them.
+
+``factory.django`` imports Django, so its names are loaded on first access (PEP 562): the core
+must import without Django.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+from factory import builder, declarations, enums
+from factory import errors as factory_errors
+from factory.base import Factory, FactoryOptions, OptionDefault
+from factory.builder import BuildStep, DeclarationSet, Resolver, StepBuilder
+from factory.declarations import (
+    Dict,
+    LazyFunction,
+    List,
+    PostGeneration,
+    PostGenerationDeclaration,
+    SelfAttribute,
+    Sequence,
+    SubFactory,
+    Transformer,
+)
+from factory.errors import AssociatedClassError, FactoryError
+from factory.faker import Faker
+from factory.random import randgen, reseed_random
+
+if TYPE_CHECKING:
+    from factory import django as factory_django
+    from factory.django import DjangoOptions, FileField, ImageField, Password
+
+__all__ = [
+    "AssociatedClassError",
+    "BuildStep",
+    "BuildStepLike",
+    "DeclarationSet",
+    "DeclarationSetLike",
+    "DeclarationWithContextLike",
+    "Dict",
+    "DjangoOptions",
+    "Factory",
+    "FactoryError",
+    "FactoryOptions",
+    "FactoryOptionsLike",
+    "Faker",
+    "FileField",
+    "ImageField",
+    "LazyFunction",
+    "List",
+    "OptionDefault",
+    "Password",
+    "PostGeneration",
+    "PostGenerationDeclaration",
+    "Resolver",
+    "SelfAttribute",
+    "Sequence",
+    "StepBuilder",
+    "StepBuilderLike",
+    "SubFactory",
+    "Transformer",
+    "builder",
+    "declarations",
+    "enums",
+    "factory_django",
+    "factory_errors",
+    "parse_declarations",
+    "randgen",
+    "reseed_random",
+    "resolver_step",
+    "resolver_values",
+]
+
+# -- the shapes of factory_boy's untyped objects that the package reads -------------------------
+
+
+class DeclarationWithContextLike(Protocol):
+    """``factory.builder.DeclarationWithContext``: one entry of a declaration set."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def declaration(self) -> Any: ...
+    @property
+    def context(self) -> dict[str, Any]: ...
+
+
+class DeclarationSetLike(Protocol):
+    """``factory.builder.DeclarationSet``: a factory's pre- or post-declarations."""
+
+    declarations: dict[str, Any]
+    contexts: Mapping[str, dict[str, Any]]
+
+    def sorted(self) -> list[str]: ...
+    def as_dict(self) -> dict[str, Any]: ...
+    def __getitem__(self, key: str) -> DeclarationWithContextLike: ...
+    def __iter__(self) -> Iterator[str]: ...
+    def __contains__(self, key: object) -> bool: ...
+
+
+class FactoryOptionsLike(Protocol):
+    """``factory.base.FactoryOptions`` (a factory's ``_meta``), as far as the package reads it."""
+
+    factory: Any
+    model: Any
+    abstract: bool
+    parameters: dict[str, Any]
+    pre_declarations: DeclarationSetLike
+    post_declarations: DeclarationSetLike
+    counter_reference: Any
+
+    def get_model_class(self) -> Any: ...
+    def next_sequence(self) -> int: ...
+    def prepare_arguments(
+        self, attributes: dict[str, Any]
+    ) -> tuple[tuple[Any, ...], dict[str, Any]]: ...
+    def instantiate(self, step: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any: ...
+    def use_postgeneration_results(
+        self, step: Any, instance: Any, results: dict[str, Any]
+    ) -> None: ...
+
+
+class StepBuilderLike(Protocol):
+    """``factory.builder.StepBuilder``: one factory's build within a call."""
+
+    factory_meta: FactoryOptionsLike
+    extras: dict[str, Any]
+    strategy: str
+    force_init_sequence: int | None
+
+
+class BuildStepLike(Protocol):
+    """``factory.builder.BuildStep``: the object under construction and its parents."""
+
+    builder: StepBuilderLike
+    sequence: int
+    attributes: dict[str, Any]
+    parent_step: BuildStepLike | None
+    stub: Any
+
+
+# -- typed access to the internals ------------------------------------------------------------
+
+
+def parse_declarations(
+    extras: dict[str, Any],
+    *,
+    base_pre: DeclarationSetLike | None = None,
+    base_post: DeclarationSetLike | None = None,
+) -> tuple[DeclarationSetLike, DeclarationSetLike]:
+    """``factory.builder.parse_declarations``: the (pre, post) sets with ``extras`` applied."""
+    pre, post = builder.parse_declarations(extras, base_pre=base_pre, base_post=base_post)
+    return pre, post
+
+
+def resolver_step(resolver: Resolver) -> BuildStepLike:
+    """The BuildStep a Resolver belongs to (factory_boy keeps it name-mangled)."""
+    step: BuildStepLike = resolver._Resolver__step
+    return step
+
+
+def resolver_values(resolver: Resolver) -> dict[str, Any]:
+    """A Resolver's cache of resolved values (name-mangled), to store an awaited result."""
+    values: dict[str, Any] = resolver._Resolver__values
+    return values
+
+
+_DJANGO_NAMES = frozenset({"DjangoOptions", "FileField", "ImageField", "Password"})
+
+
+def __getattr__(name: str) -> Any:
+    # factory.django imports Django: only the Django backend asks for these names.
+    if name == "factory_django" or name in _DJANGO_NAMES:
+        from factory import django as factory_django
+
+        return factory_django if name == "factory_django" else getattr(factory_django, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,97 @@
+"""The ODMantic backend's share of one factory call: the Mongo scope on an engine's database.
+
+A call names its engine, ``odmantic_engine=`` (an ``AIOEngine``), and optionally
+``mongo_session=``: a Motor client session, or ODMantic's own ``engine.session()`` /
+``engine.transaction()``. The engine's database is where every document of the call goes;
+the writes themselves are the Mongo backend's (``insert_one`` per single create, one ordered
+``insert_many`` per collection per batch, race-safe get_or_create).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from odmantic import AIOEngine, SyncEngine
+from odmantic.session import AIOSessionBase, SyncSessionBase
+
+from ..._call import FactoryCall
+from ..._scope import method_name, reached_from
+from ...errors import MissingSessionError, SessionTypeError
+from ..mongo._connection import SESSION_ARGUMENT, MongoTarget, database_problem, session_problem
+from ..mongo._scope import MongoScope
+from ._documents import mark_saved
+
+__all__ = ["ENGINE_ARGUMENT", "ODManticScope", "driver_session"]
+
+ENGINE_ARGUMENT = "odmantic_engine"
+
+
+def driver_session(session: Any) -> Any:
+    """The driver's session behind ``session`` (ODMantic's wrappers hold one)."""
+    if isinstance(session, AIOSessionBase):
+        return session.get_driver_session()  # type: ignore[attr-defined]
+    return session
+
+
+def _engine_problem(engine: Any) -> str | None:
+    if isinstance(engine, AIOEngine):
+        return None
+    if isinstance(engine, SyncEngine):
+        return "got a SyncEngine; pass ODMantic's async engine, `AIOEngine(client, database=...)`"
+    return (
+        f"got {type(engine).__module__}.{type(engine).__qualname__}; pass an ODMantic "
+        "AIOEngine, e.g. `AIOEngine(AsyncIOMotorClient(uri), database='app')`"
+    )
+
+
+def check_engine(factory: type, call: FactoryCall) -> MongoTarget:
+    """The call's engine database and driver session, checked; errors name ``factory`` and,
+    when it was reached through another factory, the factory the user called."""
+    engine = call.get(ENGINE_ARGUMENT)
+    named = reached_from(factory, call)
+    if engine is None:
+        raise MissingSessionError(
+            f"{named} needs an ODMantic engine to write its documents: pass "
+            f"`{ENGINE_ARGUMENT}=engine` (an AIOEngine), e.g. `await "
+            f"{call.factory.__name__}.{method_name(call)}({ENGINE_ARGUMENT}=AIOEngine(client, "
+            f"database='app'))`, or use build_async() to build without storing."
+        )
+    problem = _engine_problem(engine) or database_problem(engine.database)
+    if problem is not None:
+        raise SessionTypeError(f"{named}: {ENGINE_ARGUMENT}= {problem}.")
+    session = call.get(SESSION_ARGUMENT)
+    if isinstance(session, SyncSessionBase):
+        problem = "got an ODMantic SyncSession; use `engine.session()` of an AIOEngine"
+    else:
+        try:
+            session = driver_session(session)
+        except RuntimeError:  # ODMantic's "session not started"
+            problem = (
+                "got an ODMantic session that is not started; use it inside "
+                "`async with engine.session() as session:` (or engine.transaction())"
+            )
+        else:
+            problem = session_problem(engine.database, session)
+    if problem is not None:
+        raise SessionTypeError(f"{named}: {SESSION_ARGUMENT}= {problem}.")
+    return MongoTarget(database=engine.database, session=session)
+
+
+class ODManticScope(MongoScope):
+    """The Mongo scope of a call, on the database of its ``AIOEngine``."""
+
+    __slots__ = ()
+
+    @classmethod
+    def open(cls, factory: type, call: FactoryCall) -> ODManticScope:
+        return cls(call, check_engine(factory, call))
+
+    def add(self, factory: Any, instance: Any) -> Any:
+        super().add(factory, instance)
+        mark_saved(instance)  # a failed batch fails the call: its objects are never returned
+        return instance
+
+    def get_or_create(self, factory: Any, instance: Any, fields: tuple[str, ...]) -> Any:
+        result = super().get_or_create(factory, instance, fields)
+        mark_saved(result)
+        return result

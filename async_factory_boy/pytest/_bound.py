@@ -1,0 +1,86 @@
+"""The factory fixture: a subclass of the registered factory bound to the session fixture.
+
+``user_factory`` in a test is ``UserFactory`` whose ``create_async``, ``create_batch_async``,
+``build_async`` and ``build_batch_async`` pass the session fixture unless the call names a
+connection itself, and which creates one object when called: ``await user_factory(name="x")``.
+A subclass rather than a wrapper, so ``issubclass(user_factory, UserFactory)`` holds, the
+factory's own class methods and declarations are all there, and sequences are shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Coroutine
+from typing import Any, Protocol, TypeVar, cast
+
+__all__ = ["FactoryFixture", "bind"]
+
+F = TypeVar("F", bound=type[Any])
+T = TypeVar("T")
+
+_metaclasses: dict[type, type] = {}
+
+
+def _calling_creates(metaclass: type) -> type:
+    """``metaclass`` whose ``cls(**kwargs)`` returns ``cls.create_async(**kwargs)``."""
+    bound = _metaclasses.get(metaclass)
+    if bound is None:
+
+        def __call__(cls: Any, **kwargs: Any) -> Coroutine[Any, Any, Any]:
+            coroutine: Coroutine[Any, Any, Any] = cls.create_async(**kwargs)
+            return coroutine
+
+        bound = _metaclasses[metaclass] = type(
+            f"Bound{metaclass.__name__}", (metaclass,), {"__call__": __call__}
+        )
+    return bound
+
+
+def bind(factory_class: F, argument: str, connection: Any) -> F:
+    """A subclass of ``factory_class`` whose calls pass ``argument=connection`` by default."""
+
+    def with_connection(kwargs: dict[str, Any]) -> dict[str, Any]:
+        kwargs.setdefault(argument, connection)
+        return kwargs
+
+    async def create_async(cls: Any, /, **kwargs: Any) -> Any:
+        return await super(bound, cls).create_async(**with_connection(kwargs))
+
+    async def create_batch_async(cls: Any, /, size: int, **kwargs: Any) -> Any:
+        return await super(bound, cls).create_batch_async(size, **with_connection(kwargs))
+
+    async def build_async(cls: Any, /, **kwargs: Any) -> Any:
+        return await super(bound, cls).build_async(**with_connection(kwargs))
+
+    async def build_batch_async(cls: Any, /, size: int, **kwargs: Any) -> Any:
+        return await super(bound, cls).build_batch_async(size, **with_connection(kwargs))
+
+    namespace = {
+        "__module__": factory_class.__module__,
+        "__qualname__": factory_class.__qualname__,
+        "__doc__": f"{factory_class.__name__}, creating with the test's {argument}.",
+        "create_async": classmethod(create_async),
+        "create_batch_async": classmethod(create_batch_async),
+        "build_async": classmethod(build_async),
+        "build_batch_async": classmethod(build_batch_async),
+    }
+    metaclass = _calling_creates(type(factory_class))
+    bound = metaclass(factory_class.__name__, (factory_class,), namespace)
+    return cast(F, bound)
+
+
+class FactoryFixture(Protocol[T]):
+    """The type of a factory fixture, for annotations: ``user_factory: FactoryFixture[User]``.
+
+    It says what the bound factory adds: calling it creates one object. Annotate with
+    ``type[UserFactory]`` instead to reach the factory's own class methods; both are true.
+    """
+
+    def __call__(self, **kwargs: Any) -> Coroutine[Any, Any, T]: ...
+
+    async def create_async(self, **kwargs: Any) -> T: ...
+
+    async def create_batch_async(self, size: int, **kwargs: Any) -> list[T]: ...
+
+    async def build_async(self, **kwargs: Any) -> T: ...
+
+    async def build_batch_async(self, size: int, **kwargs: Any) -> list[T]: ...
