@@ -110,7 +110,9 @@ async def tortoise_kit(name: str, url: str) -> AsyncIterator[Kit]:
     logger = logging.getLogger("tortoise.db_client")
     log = _InsertLog()
     async with TortoiseContext() as context:
-        await context.init(db_url=url, modules={"models": [__name__]})
+        # The global fallback: pytest-asyncio < 0.25 runs the test in another task than the
+        # fixture, which would not see a context set here.
+        await context.init(db_url=url, modules={"models": [__name__]}, _enable_global_fallback=True)
         default = context.connections.get("default")
         await _drop(default)
         await context.generate_schemas(safe=False)

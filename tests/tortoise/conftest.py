@@ -98,7 +98,9 @@ async def tortoise_db(tortoise_url: str) -> AsyncIterator[TortoiseDatabase]:
     # process, whatever the dialect: a test on another database must not reuse it.
     EXECUTOR_CACHE.clear()
     async with TortoiseContext() as context:
-        await context.init(config=config(url))
+        # The global fallback: pytest-asyncio < 0.25 runs the test in another task than
+        # the fixture, which would not see a context set here.
+        await context.init(config=config(url), _enable_global_fallback=True)
         client = context.connections.get("default")
         dialect = client.capabilities.dialect
         await _drop_tables(client, dialect)

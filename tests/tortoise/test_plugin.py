@@ -28,6 +28,7 @@ def test_model_fixture_uses_the_tortoise_connection_fixture(pytester: pytest.Pyt
                 await context.init(
                     db_url=f"sqlite://{tmp_path / 'plugin.db'}",
                     modules={"models": ["tests.tortoise.models"]},
+                    _enable_global_fallback=True,  # seen by the test's task too
                 )
                 await context.generate_schemas()
                 yield context.connections.get("default")

@@ -19,6 +19,8 @@ one multi-row ``INSERT ... RETURNING`` where that gives the same objects as one
 ``Model.create()`` each. ``AsyncTortoiseFactory`` is async-factory-boy 1.0.1's deprecated API.
 """
 
+# First, so that a missing driver names the extra to install (MissingDependencyError).
+from . import _requires  # noqa: F401
 from ._connection import CONNECTION_ARGUMENT, TortoiseNotInitialisedError
 from ._factory import AsyncTortoiseModelFactory, AsyncTortoiseOptions, current_connection
 from ._legacy import AsyncTortoiseFactory

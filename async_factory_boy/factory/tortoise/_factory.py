@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, TypeVar
 
-from factory import declarations, enums
-from factory import faker as factory_faker
-from factory.base import FactoryOptions, OptionDefault
-
 from ..._bridge import await_, run_in_bridge
 from ..._call import FactoryCall, current_call
+from ..._compat import FactoryOptions, Faker, OptionDefault, declarations, enums
 from ..._factory import AsyncFactory
 from ...errors import FactoryConfigurationError, SyncCallError
 from ._bulk import instance_allows_bulk_insert, model_allows_bulk_insert, returns_keys
@@ -258,7 +255,7 @@ _PLAIN_DECLARATIONS: tuple[type, ...] = (
     declarations.SelfAttribute,
     declarations.Iterator,
     declarations.Sequence,
-    factory_faker.Faker,
+    Faker,
 )
 _single_writers: dict[type, bool] = {}
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from factory.errors import FactoryError
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
+from ..._compat import FactoryError
 from ._scope import TortoiseScope
 
 __all__ = ["get_or_create", "take_lookup"]
