@@ -35,6 +35,7 @@ BUILTIN_CONNECTION_ARGUMENTS: Final = frozenset(
         "mongo_session",
         "odmantic_engine",
         "django_database",
+        "tortoise_connection",
     }
 )
 

@@ -11,6 +11,7 @@ connection argument      default fixture
 ``mongo_database``       ``mongo_database``
 ``mongo_session``        ``mongo_session``
 ``odmantic_engine``      ``odmantic_engine``
+``tortoise_connection``  ``tortoise_connection``
 anything else            the argument's name
 =======================  ====================
 
@@ -42,6 +43,7 @@ DEFAULT_SESSION_FIXTURES = {
     "mongo_database": "mongo_database",
     "mongo_session": "mongo_session",
     "odmantic_engine": "odmantic_engine",
+    "tortoise_connection": "tortoise_connection",
 }
 
 # register() runs while conftests are imported, before ``pytest_configure`` hands out the

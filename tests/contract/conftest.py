@@ -3,7 +3,8 @@
 The main pytest run gets the SQLAlchemy factory on SQLite (aiosqlite), PostgreSQL (asyncpg,
 psycopg) and MariaDB (asyncmy), the Mongo factory on PyMongo's AsyncMongoClient and Motor,
 and the handlers ``MemoryPersistence``, ``SQLAlchemyPersistence`` (each SQL database) and
-``MongoPersistence`` (each driver) through a plain ``AsyncFactory``. The Django invocations
+``MongoPersistence`` (each driver) through a plain ``AsyncFactory``, and the Tortoise factory
+on SQLite, PostgreSQL (asyncpg) and MariaDB (asyncmy). The Django invocations
 (``--ds=tests.django.settings``, see the Makefile) get the Django kit instead: Django
 settings must never leak into the main run, and the main run's kits do not need Django.
 """
@@ -62,6 +63,13 @@ def _odm(request: pytest.FixtureRequest, name: str) -> AbstractAsyncContextManag
     return opener(name, uri)
 
 
+def _tortoise(request: pytest.FixtureRequest, name: str) -> AbstractAsyncContextManager[_kits.Kit]:
+    from tests.contract import _tortoise_kit
+
+    url = _tortoise_kit.tortoise_url(name.split(":", 1)[1], request)
+    return _tortoise_kit.tortoise_kit(name, url)
+
+
 def _memory(request: pytest.FixtureRequest, name: str) -> AbstractAsyncContextManager[_kits.Kit]:
     return _kits.memory_kit()
 
@@ -95,6 +103,13 @@ else:
             name = f"{kind}:{driver}"
             _OPENERS[name] = opener
             _PARAMS.append(pytest.param(name, id=name, marks=pytest.mark.mongo))
+    for database, mark in (
+        ("sqlite", pytest.mark.sqlite),
+        ("postgres", pytest.mark.postgres),
+        ("mariadb", pytest.mark.mariadb),
+    ):
+        _OPENERS[f"tortoise:{database}"] = _tortoise
+        _PARAMS.append(pytest.param(f"tortoise:{database}", id=f"tortoise:{database}", marks=mark))
     _OPENERS["memory"] = _memory
     _PARAMS.append(pytest.param("memory", id="memory"))
     for name in ("beanie:pymongo", "odmantic:motor"):
