@@ -17,11 +17,26 @@ from ._bridge import await_, in_bridge, run_coroutine
 from ._compat import BuildStepLike, builder, resolver_step, resolver_values
 from .errors import DeclarationExhaustedError, SyncCallError
 
-__all__ = ["AsyncStepBuilder", "is_awaitable"]
+__all__ = ["AsyncStepBuilder", "is_awaitable", "treat_as_value"]
 
 # ``inspect.isawaitable`` costs an ABC check on every resolved attribute; a per-type cache
 # keeps the async layer's overhead on plain values (ints, strings, models) to a dict lookup.
 _awaitable_types: dict[type, bool] = {}
+# Classes whose instances are awaitable but stand for themselves (see ``treat_as_value``).
+_value_bases: tuple[type, ...] = ()
+
+
+def treat_as_value(base: type) -> None:
+    """Take instances of ``base`` (and its subclasses) as plain values, never awaiting them.
+
+    For classes that define ``__await__`` only so that ``await obj`` gives ``obj`` back (an
+    ORM model such as Tortoise's): awaiting them would cost a loop round trip per object,
+    and a sync ``build()`` would refuse them. Backends call it once for their model base.
+    """
+    global _value_bases
+    if base not in _value_bases:
+        _value_bases = (*_value_bases, base)
+        _awaitable_types.clear()
 
 
 def is_awaitable(value: object) -> bool:
@@ -29,7 +44,9 @@ def is_awaitable(value: object) -> bool:
     kind = type(value)
     known = _awaitable_types.get(kind)
     if known is None:
-        known = _awaitable_types[kind] = hasattr(kind, "__await__")
+        known = _awaitable_types[kind] = hasattr(kind, "__await__") and not issubclass(
+            kind, _value_bases
+        )
     return known
 
 
