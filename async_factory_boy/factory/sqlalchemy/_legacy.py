@@ -29,8 +29,6 @@ class statement: it is the line to change (see ``docs/migration.md``).
 
 from __future__ import annotations
 
-import sys
-import warnings
 from collections.abc import Coroutine
 from typing import Any, Final, TypeVar
 
@@ -39,6 +37,7 @@ from sqlalchemy.orm import scoped_session
 
 from ..._call import FactoryCall
 from ..._compat import enums
+from ..._deprecation import warn_deprecated
 from ...errors import MissingSessionError, SessionTypeError
 from ._factory import (
     SESSION_PERSISTENCE_COMMIT,
@@ -51,9 +50,6 @@ __all__ = ["AsyncSQLAlchemyFactory"]
 T = TypeVar("T")
 
 _SESSION_ARGUMENT: Final = "sqlalchemy_session"
-
-# Frames of these packages are skipped when pointing a warning at the user's code.
-_INTERNAL_PACKAGES: Final = ("factory", "async_factory_boy", "abc", "typing")
 
 
 class _LegacyOptions(AsyncSQLAlchemyOptions):
@@ -73,23 +69,6 @@ class _LegacyOptions(AsyncSQLAlchemyOptions):
             self.sqlalchemy_session_persistence = SESSION_PERSISTENCE_COMMIT
 
 
-def _caller_stacklevel() -> int:
-    """The ``stacklevel`` of the first frame outside factory_boy and this library.
-
-    A class statement reaches ``__init_subclass__`` through factory_boy's metaclass (and
-    possibly the user's own ``__init_subclass__`` chain), so the depth is not fixed.
-    """
-    frame = sys._getframe(1)
-    level = 1
-    while frame is not None:
-        module = frame.f_globals.get("__name__", "")
-        if module.partition(".")[0] not in _INTERNAL_PACKAGES:
-            return level
-        frame = frame.f_back  # type: ignore[assignment]
-        level += 1
-    return 1
-
-
 class AsyncSQLAlchemyFactory(AsyncSQLAlchemyModelFactory[T]):
     """Deprecated: async-factory-boy 1.0.1's API on the new core.
 
@@ -105,14 +84,12 @@ class AsyncSQLAlchemyFactory(AsyncSQLAlchemyModelFactory[T]):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        warnings.warn(
+        warn_deprecated(
             f"AsyncSQLAlchemyFactory is deprecated (async-factory-boy 1.0.1's API): make "
             f"{cls.__name__} subclass AsyncSQLAlchemyModelFactory[Model], remove "
             "Meta.sqlalchemy_session, and pass the session per call: `await "
             f"{cls.__name__}.create_async(sqlalchemy_session=session)`, "
             "`create_batch_async(n, sqlalchemy_session=session)`. See the migration guide.",
-            DeprecationWarning,
-            stacklevel=_caller_stacklevel(),
         )
 
     # -- 1.0.1's awaitable steps --------------------------------------------------------------

@@ -25,32 +25,15 @@ class statement: it is the line to change (see ``docs/migration.md``).
 
 from __future__ import annotations
 
-import sys
-import warnings
 from collections.abc import Coroutine
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
+from ..._deprecation import warn_deprecated
 from ._factory import AsyncTortoiseModelFactory
 
 __all__ = ["AsyncTortoiseFactory"]
 
 T = TypeVar("T")
-
-# Frames of these packages are skipped when pointing a warning at the user's code.
-_INTERNAL_PACKAGES: Final = ("factory", "async_factory_boy", "abc", "typing")
-
-
-def _caller_stacklevel() -> int:
-    """The ``stacklevel`` of the first frame outside factory_boy and this library."""
-    frame = sys._getframe(1)
-    level = 1
-    while frame is not None:
-        module = frame.f_globals.get("__name__", "")
-        if module.partition(".")[0] not in _INTERNAL_PACKAGES:
-            return level
-        frame = frame.f_back  # type: ignore[assignment]
-        level += 1
-    return 1
 
 
 class AsyncTortoiseFactory(AsyncTortoiseModelFactory[T]):
@@ -66,13 +49,11 @@ class AsyncTortoiseFactory(AsyncTortoiseModelFactory[T]):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        warnings.warn(
+        warn_deprecated(
             f"AsyncTortoiseFactory is deprecated (async-factory-boy 1.0.1's API): make "
             f"{cls.__name__} subclass AsyncTortoiseModelFactory[Model] and call `await "
             f"{cls.__name__}.create_async()` (optionally with tortoise_connection=...), "
             "`create_batch_async(n)`, `build_async()`. See the migration guide.",
-            DeprecationWarning,
-            stacklevel=_caller_stacklevel(),
         )
 
     # -- 1.0.1's awaitable steps --------------------------------------------------------------
