@@ -29,9 +29,7 @@ from beanie import Document
 
 from ..._auto_fields import AutoFieldsMode
 from ..._call import current_call
-from ..._compat import OptionDefault
-from ...errors import FactoryConfigurationError
-from ..mongo import AsyncMongoFactory, MongoFactoryOptions
+from ..mongo import AsyncMongoFactory, ODMFactoryOptions
 from ..mongo._connection import SESSION_ARGUMENT
 from ..mongo._documents import DocumentCodec
 from ..mongo._scope import MongoScope
@@ -44,15 +42,7 @@ __all__ = ["AsyncBeanieFactory", "BeanieFactoryOptions"]
 Doc = TypeVar("Doc")
 
 
-def _check_get_or_create(meta: Any, value: Any) -> None:
-    if isinstance(value, str) or not all(isinstance(name, str) for name in value):
-        raise FactoryConfigurationError(
-            f"{meta}.beanie_get_or_create must be a tuple of document field names, e.g. "
-            f"('email',), got {value!r}."
-        )
-
-
-class BeanieFactoryOptions(MongoFactoryOptions):
+class BeanieFactoryOptions(ODMFactoryOptions):
     """``class Meta`` options of :class:`AsyncBeanieFactory`.
 
     - ``model``: a Beanie ``Document`` class (or, with ``embedded = True``, a pydantic model
@@ -64,30 +54,8 @@ class BeanieFactoryOptions(MongoFactoryOptions):
     """
 
     beanie_get_or_create: tuple[str, ...]
-
-    def _build_default_options(self) -> list[OptionDefault]:
-        return [
-            *super()._build_default_options(),
-            OptionDefault("beanie_get_or_create", (), inherit=True, checker=_check_get_or_create),
-        ]
-
-    def contribute_to_class(
-        self,
-        factory: Any,
-        meta: Any = None,
-        base_meta: Any = None,
-        base_factory: Any = None,
-        params: Any = None,
-    ) -> None:
-        if meta is not None and "collection" in vars(meta):
-            raise FactoryConfigurationError(
-                f"{factory.__name__}: Beanie names the collection (`class Settings: name = "
-                f"...` on the document); drop Meta.collection."
-            )
-        super().contribute_to_class(
-            factory, meta=meta, base_meta=base_meta, base_factory=base_factory, params=params
-        )
-        self.beanie_get_or_create = tuple(self.beanie_get_or_create)
+    get_or_create_option = "beanie_get_or_create"
+    collection_owner = "Beanie names the collection (`class Settings: name = ...` on the document)"
 
 
 class AsyncBeanieFactory(AsyncMongoFactory[Doc]):

@@ -23,6 +23,7 @@ from __future__ import annotations
 from . import _requires  # noqa: F401
 
 # isort: split
+from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 from bson import ObjectId
@@ -37,7 +38,7 @@ from ._documents import DocumentCodec, codec_for
 from ._naming import resolve_collection
 from ._scope import MongoScope
 
-__all__ = ["AsyncMongoFactory", "MongoFactoryOptions", "PartialBatchError"]
+__all__ = ["AsyncMongoFactory", "MongoFactoryOptions", "ODMFactoryOptions", "PartialBatchError"]
 
 T = TypeVar("T")
 
@@ -54,12 +55,16 @@ def _check_embedded(meta: Any, value: Any) -> None:
         raise FactoryConfigurationError(f"{meta}.embedded must be True or False, got {value!r}.")
 
 
-def _check_get_or_create(meta: Any, value: Any) -> None:
-    if isinstance(value, str) or not all(isinstance(name, str) for name in value):
-        raise FactoryConfigurationError(
-            f"{meta}.mongo_get_or_create must be a tuple of field names, e.g. "
-            f"('email',), got {value!r}."
-        )
+def field_names_checker(option: str, names: str = "field names") -> Callable[[Any, Any], None]:
+    """The ``OptionDefault`` checker of a get-or-create option: a tuple of ``names``."""
+
+    def check(meta: Any, value: Any) -> None:
+        if isinstance(value, str) or not all(isinstance(name, str) for name in value):
+            raise FactoryConfigurationError(
+                f"{meta}.{option} must be a tuple of {names}, e.g. ('email',), got {value!r}."
+            )
+
+    return check
 
 
 class MongoFactoryOptions(AutoFieldsOptions):
@@ -85,7 +90,12 @@ class MongoFactoryOptions(AutoFieldsOptions):
             *super()._build_default_options(),
             OptionDefault("collection", None, inherit=True, checker=_check_collection),
             OptionDefault("embedded", False, inherit=True, checker=_check_embedded),
-            OptionDefault("mongo_get_or_create", (), inherit=True, checker=_check_get_or_create),
+            OptionDefault(
+                "mongo_get_or_create",
+                (),
+                inherit=True,
+                checker=field_names_checker("mongo_get_or_create"),
+            ),
         ]
 
     def _fill_from_meta(self, meta: Any, base_meta: Any) -> None:
@@ -106,6 +116,48 @@ class MongoFactoryOptions(AutoFieldsOptions):
         )
         self.mongo_get_or_create = tuple(self.mongo_get_or_create)
         self.collection, self.collection_derived = resolve_collection(self, meta, base_meta)
+
+
+class ODMFactoryOptions(MongoFactoryOptions):
+    """``class Meta`` of factories for an ODM's documents (Beanie, ODMantic).
+
+    The ODM names the collection, so ``Meta.collection`` is refused; the get-or-create option
+    carries the ODM's name (``get_or_create_option``), and ``collection_owner`` says where the
+    ODM takes the collection name from.
+    """
+
+    get_or_create_option: ClassVar[str]
+    collection_owner: ClassVar[str]
+
+    def _build_default_options(self) -> list[OptionDefault]:
+        option = self.get_or_create_option
+        return [
+            *super()._build_default_options(),
+            OptionDefault(
+                option,
+                (),
+                inherit=True,
+                checker=field_names_checker(option, "document field names"),
+            ),
+        ]
+
+    def contribute_to_class(
+        self,
+        factory: Any,
+        meta: Any = None,
+        base_meta: Any = None,
+        base_factory: Any = None,
+        params: Any = None,
+    ) -> None:
+        if meta is not None and "collection" in vars(meta):
+            raise FactoryConfigurationError(
+                f"{factory.__name__}: {self.collection_owner}; drop Meta.collection."
+            )
+        super().contribute_to_class(
+            factory, meta=meta, base_meta=base_meta, base_factory=base_factory, params=params
+        )
+        option = self.get_or_create_option
+        setattr(self, option, tuple(getattr(self, option)))
 
 
 class AsyncMongoFactory(AsyncFactory[T]):

@@ -30,9 +30,7 @@ from odmantic import Model
 from ..._auto_fields import AutoFieldsMode
 from ..._bridge import await_
 from ..._call import FactoryCall, current_call
-from ..._compat import OptionDefault
-from ...errors import FactoryConfigurationError
-from ..mongo import AsyncMongoFactory, MongoFactoryOptions
+from ..mongo import AsyncMongoFactory, ODMFactoryOptions
 from ..mongo._connection import SESSION_ARGUMENT
 from ..mongo._documents import DocumentCodec
 from ..mongo._scope import MongoScope
@@ -45,15 +43,7 @@ __all__ = ["AsyncODManticFactory", "ODManticFactoryOptions"]
 M = TypeVar("M")
 
 
-def _check_get_or_create(meta: Any, value: Any) -> None:
-    if isinstance(value, str) or not all(isinstance(name, str) for name in value):
-        raise FactoryConfigurationError(
-            f"{meta}.odmantic_get_or_create must be a tuple of model field names, e.g. "
-            f"('email',), got {value!r}."
-        )
-
-
-class ODManticFactoryOptions(MongoFactoryOptions):
+class ODManticFactoryOptions(ODMFactoryOptions):
     """``class Meta`` options of :class:`AsyncODManticFactory`.
 
     - ``model``: an ODMantic ``Model`` (or, with ``embedded = True``, an ``EmbeddedModel``).
@@ -65,30 +55,10 @@ class ODManticFactoryOptions(MongoFactoryOptions):
     """
 
     odmantic_get_or_create: tuple[str, ...]
-
-    def _build_default_options(self) -> list[OptionDefault]:
-        return [
-            *super()._build_default_options(),
-            OptionDefault("odmantic_get_or_create", (), inherit=True, checker=_check_get_or_create),
-        ]
-
-    def contribute_to_class(
-        self,
-        factory: Any,
-        meta: Any = None,
-        base_meta: Any = None,
-        base_factory: Any = None,
-        params: Any = None,
-    ) -> None:
-        if meta is not None and "collection" in vars(meta):
-            raise FactoryConfigurationError(
-                f"{factory.__name__}: ODMantic names the collection (`model_config = "
-                f"{{'collection': ...}}` on the model); drop Meta.collection."
-            )
-        super().contribute_to_class(
-            factory, meta=meta, base_meta=base_meta, base_factory=base_factory, params=params
-        )
-        self.odmantic_get_or_create = tuple(self.odmantic_get_or_create)
+    get_or_create_option = "odmantic_get_or_create"
+    collection_owner = (
+        "ODMantic names the collection (`model_config = {'collection': ...}` on the model)"
+    )
 
 
 class AsyncODManticFactory(AsyncMongoFactory[M]):
