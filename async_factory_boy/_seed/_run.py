@@ -26,6 +26,7 @@ from ._cli import SeedOptions
 from ._errors import SeedError, one_line
 from ._output import Output
 from ._specs import load_factory
+from ._tortoise import is_tortoise_factory
 from ._url import Redactor, Target, parse_target
 
 __all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "run"]
@@ -56,7 +57,11 @@ class _Interrupted(Exception):
     """Ctrl-C was pressed: stop between batches."""
 
 
-def _writer_for(target: Target) -> _Writer:
+def _writer_for(target: Target, factories: list[type[AsyncFactory[Any]]]) -> _Writer:
+    if target.kind == "sql" and any(is_tortoise_factory(factory) for factory in factories):
+        from ._tortoise import TortoiseWriter
+
+        return TortoiseWriter(target)
     if target.kind == "mongo":
         from ._mongo import MongoWriter
 
@@ -86,13 +91,13 @@ def _confirm(target: Target, jobs: list[_Job], yes: bool, output: Output) -> Non
 
 def _prepare(options: SeedOptions, redact: Redactor) -> tuple[Target, _Writer, list[_Job]]:
     target = parse_target(options.url, options.database, redact)
-    writer = _writer_for(target)
     jobs = []
     for spec in options.factories:
-        factory_class = load_factory(spec)
-        writer.check_factory(spec.path, factory_class)
         count = options.count if spec.count is None else spec.count
-        jobs.append(_Job(spec.path, factory_class, count))
+        jobs.append(_Job(spec.path, load_factory(spec), count))
+    writer = _writer_for(target, [job.factory for job in jobs])
+    for job in jobs:
+        writer.check_factory(job.path, job.factory)
     return target, writer, jobs
 
 

@@ -40,3 +40,18 @@ def drop_tables(url: str, metadata: MetaData) -> None:
             await engine.dispose()
 
     asyncio.run(drop())
+
+
+def wipe(url: str, *tables: str) -> None:
+    """Drop ``tables`` (children first) if they exist: the run's server databases are shared."""
+
+    async def drop() -> None:
+        engine = create_async_engine(url)
+        try:
+            async with engine.begin() as conn:
+                for table in tables:
+                    await conn.execute(text(f"DROP TABLE IF EXISTS {table}"))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(drop())

@@ -1,0 +1,147 @@
+"""The seed command's writer for Tortoise ORM factories.
+
+A Tortoise factory is seeded through the same ``--url`` as a SQLAlchemy one (a SQLAlchemy
+async URL: ``sqlite+aiosqlite:///./seed.db``, ``postgresql+asyncpg://...``,
+``mysql+asyncmy://...``), translated to Tortoise's form. Tortoise is initialised with the
+modules of the factories' models as the app ``models`` (the label Tortoise's own docs use,
+and the one ``ForeignKeyField("models.Company")`` strings name). Each batch is one
+``create_batch_async`` inside ``in_transaction()``: the factory's own batch path (one
+multi-row INSERT per model where that is equivalent), committed or rolled back as a whole.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from typing import Any
+
+from ..factory import AsyncFactory
+from ._errors import SeedError, one_line
+from ._url import Target
+
+__all__ = ["TortoiseWriter", "is_tortoise_factory", "tortoise_url"]
+
+CONNECT_TIMEOUT = 10.0
+#: The Tortoise app the factories' model modules are registered under.
+APP = "models"
+
+# SQLAlchemy dialect (the part before "+") -> Tortoise scheme, per async driver.
+_SCHEMES = {
+    ("sqlite", "aiosqlite"): "sqlite",
+    ("sqlite", ""): "sqlite",
+    ("postgresql", "asyncpg"): "asyncpg",
+    ("postgresql", "psycopg"): "psycopg",
+    ("postgresql", ""): "asyncpg",
+    ("mysql", "asyncmy"): "mysql",
+    ("mysql", ""): "mysql",
+    ("mariadb", "asyncmy"): "mysql",
+    ("mariadb", ""): "mysql",
+}
+
+
+def is_tortoise_factory(factory: type[Any]) -> bool:
+    """Whether ``factory`` is a Tortoise factory (without importing Tortoise otherwise)."""
+    return any(
+        base.__module__.startswith("async_factory_boy.factory.tortoise")
+        for base in factory.__mro__[1:]
+    )
+
+
+def tortoise_url(url: str) -> str:
+    """The Tortoise ``db_url`` for a SQLAlchemy async URL (``SeedError`` if it has none)."""
+    scheme, sep, rest = url.partition("://")
+    dialect, _, driver = scheme.partition("+")
+    tortoise_scheme = _SCHEMES.get((dialect, driver))
+    if not sep or tortoise_scheme is None:
+        raise SeedError(
+            f"Tortoise factories are seeded into SQLite, PostgreSQL or MySQL/MariaDB; the URL's "
+            f"scheme {scheme!r} has no Tortoise counterpart (use sqlite+aiosqlite://, "
+            "postgresql+asyncpg:// or mysql+asyncmy://)."
+        )
+    if tortoise_scheme == "sqlite":
+        # sqlite+aiosqlite:///relative.db and :////absolute.db: Tortoise takes the path.
+        path = rest[1:] if rest.startswith("/") else rest
+        return f"sqlite://{path or ':memory:'}"
+    return f"{tortoise_scheme}://{rest}"
+
+
+def _graph_counts(objects: list[Any]) -> Counter[str]:
+    """Rows per table of ``objects`` and every model they reference (each counted once)."""
+    from tortoise.models import Model
+
+    seen: set[int] = set()
+    counts: Counter[str] = Counter()
+    pending = list(objects)
+    while pending:
+        obj = pending.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        meta = obj._meta
+        counts[meta.db_table] += 1
+        for name in (*meta.fk_fields, *meta.o2o_fields):
+            related = obj.__dict__.get(f"_{name}")
+            if isinstance(related, Model):
+                pending.append(related)
+    return counts
+
+
+class TortoiseWriter:
+    """Writes batches of Tortoise factory objects through ``Tortoise.init``."""
+
+    def __init__(self, target: Target) -> None:
+        self._target = target
+        self._modules: list[str] = []
+        self._connected = False
+
+    def check_factory(self, path: str, factory: type[AsyncFactory[Any]]) -> None:
+        """Only Tortoise factories; remember their models' modules for ``Tortoise.init``."""
+        if not is_tortoise_factory(factory):
+            raise SeedError(
+                f"{path} is not a Tortoise factory: one seed run writes either Tortoise or "
+                "SQLAlchemy factories, not both. Nothing was written."
+            )
+        module = factory._meta.get_model_class().__module__
+        if module not in self._modules:
+            self._modules.append(module)
+
+    async def connect(self) -> None:
+        """Initialise Tortoise on the URL; bad URLs and dead servers fail here."""
+        from tortoise import Tortoise
+
+        db_url = tortoise_url(self._target.url)
+        try:
+            # Not under wait_for: that would run init in a task of its own, whose context
+            # (where Tortoise keeps its state) this task never sees. The global fallback keeps
+            # the state visible to every task of the run.
+            await Tortoise.init(
+                db_url=db_url, modules={APP: self._modules}, _enable_global_fallback=True
+            )
+            connection = Tortoise.get_connection("default")
+            await asyncio.wait_for(connection.execute_query("SELECT 1"), CONNECT_TIMEOUT)
+        except Exception as exc:
+            await self.close()
+            raise SeedError(
+                f"cannot connect to {self._target.display}: {one_line(exc)}", cause=exc
+            ) from None
+        self._connected = True
+
+    async def create_tables(self, factories: list[type[AsyncFactory[Any]]]) -> None:
+        """Tortoise's ``generate_schemas`` (existing tables stay)."""
+        from tortoise import Tortoise
+
+        await Tortoise.generate_schemas(safe=True)
+
+    async def write_batch(self, factory: type[AsyncFactory[Any]], size: int) -> Counter[str]:
+        """Make ``size`` objects in one transaction; rows per table."""
+        from tortoise.transactions import in_transaction
+
+        async with in_transaction() as connection:
+            objects = await factory.create_batch_async(size, tortoise_connection=connection)
+        return _graph_counts(objects)
+
+    async def close(self) -> None:
+        from tortoise import Tortoise
+
+        await Tortoise.close_connections()
+        self._connected = False
