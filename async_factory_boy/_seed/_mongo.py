@@ -83,6 +83,19 @@ class MongoWriter:
                 f"{path} makes embedded sub-documents (Meta.embedded = True), which are "
                 "stored inside their parent: seed the parent's factory instead."
             )
+        if "mongo_database" not in factory._connection_arguments:
+            # Beanie binds its database with init_beanie, ODMantic writes through an engine:
+            # neither takes the database the command would pass.
+            family = next(
+                base.__name__
+                for base in factory.__mro__
+                if base.__module__.startswith("async_factory_boy.factory.")
+            )
+            raise SeedError(
+                f"{path} is a {family} subclass, which does not write to "
+                "a database passed per call: the seed command seeds AsyncMongoFactory "
+                "factories only. Nothing was written."
+            )
 
     async def connect(self) -> None:
         try:

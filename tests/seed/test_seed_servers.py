@@ -107,3 +107,21 @@ def test_seed_and_create_batch_async_store_the_same_documents(
     assert names == ["http_log"]
     assert seeded_documents == created_documents
     assert seeded_documents[0] == {"path": "/logs/0", "fullName": "Client 0"}
+
+
+@pytest.mark.mongo
+@pytest.mark.parametrize(
+    ("spec", "family"),
+    [
+        ("tests.beanie.models:PublisherFactory", "AsyncBeanieFactory"),
+        ("tests.odmantic.models:PublisherFactory", "AsyncODManticFactory"),
+    ],
+)
+def test_odm_factories_are_refused_before_anything_is_written(
+    mongo_uri: str, mongo_database_name: str, spec: str, family: str
+) -> None:
+    result = run_seed(spec, "-n", "3", "--url", mongo_uri, "--database", mongo_database_name)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: {spec} is a {family} subclass")
+    assert len(result.stderr.splitlines()) == 1
