@@ -57,8 +57,13 @@ _unresolved: list[weakref.ref[type]] = []
 
 
 def register_model_factory(factory: type, model: Any) -> None:
-    """Remember that ``factory`` makes ``model`` objects (for derived SubFactories)."""
+    """Remember that ``factory`` makes ``model`` objects (for derived SubFactories).
+
+    Factories made at run time (a test's subclass) come and go: dead entries are dropped as
+    new ones arrive, so the registry does not grow with them.
+    """
     if isinstance(model, str):
+        _unresolved[:] = [ref for ref in _unresolved if ref() is not None]
         _unresolved.append(weakref.ref(factory))
         return
     if not isinstance(model, type):
@@ -67,6 +72,7 @@ def register_model_factory(factory: type, model: Any) -> None:
         known = _factories.setdefault(model, [])
     except TypeError:  # a model class that cannot be weakly referenced: nothing to find
         return
+    known[:] = [ref for ref in known if ref() is not None]
     known.append(weakref.ref(factory))
 
 

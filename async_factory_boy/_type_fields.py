@@ -156,7 +156,7 @@ def declaration_for(
     origin = typing.get_origin(kind)
     if origin is typing.Literal:
         return Faker("random_element", elements=list(typing.get_args(kind)))
-    if origin in (list, set, frozenset, tuple, typing.get_origin(list[int])):
+    if origin in (list, set, frozenset, tuple):
         args = typing.get_args(kind)
         item = declaration_for(args[0], {}, nested) if args else None
         if item is None:
