@@ -39,6 +39,9 @@ class FactoryCall:
         connection: the connection arguments of the call, e.g. ``{"sqlalchemy_session": s}``.
             Nested calls made while this one runs inherit them.
         size: the batch size for ``*_batch_async`` calls, ``None`` for a single object.
+        parent: the call this one was made from (an ``async def`` hook's ``create_async``),
+            or ``None`` for a top-level call. A backend whose nested calls must join the
+            outer call's transaction finds the outer call's scope through it.
         state: scratch space for user extensions, keyed by whatever they choose (the
             built-in backends keep their state in a :class:`CallScope` instead).
     """
@@ -48,6 +51,7 @@ class FactoryCall:
     connection: Mapping[str, Any]
     size: int | None = None
     state: dict[Any, Any] = field(default_factory=dict)
+    parent: FactoryCall | None = None
     # Created on first use: most calls never enter a context or defer a write, and a
     # factory call is a hot path (one per object in a loop of ``create_async``).
     _exit_stack: AsyncExitStack | None = None

@@ -429,7 +429,9 @@ class AsyncFactory(Factory[T]):
         outer = current_call()
         if outer is not None:  # a call made from an async hook inherits its connection
             connection = {**outer.connection, **connection}
-        call = FactoryCall(factory=cls, strategy=strategy, connection=connection, size=size)
+        call = FactoryCall(
+            factory=cls, strategy=strategy, connection=connection, size=size, parent=outer
+        )
         cls._check_persistence_argument(call)
         cls._prepare_call(call)
         async with hold_exclusively(cls._exclusive_resources(call)):

@@ -175,3 +175,38 @@ async def test_find_scope_does_not_open_one() -> None:
 async def test_opening_checks_the_connection_and_names_the_factory() -> None:
     with pytest.raises(MissingSessionError, match="CompanyFactory needs journal="):
         await UserFactory.create_async()
+
+
+async def test_a_call_made_from_a_hook_knows_the_call_it_was_made_from() -> None:
+    seen: list[tuple[FactoryCall, FactoryCall | None]] = []
+    journal = Journal()
+
+    class Probe(JournalFactory):
+        class Meta:
+            model = Company
+
+        @factory.lazy_attribute
+        def name(self) -> str:
+            call = current_call()
+            assert call is not None
+            seen.append((call, call.parent))
+            return "p"
+
+    class Chained(JournalFactory):
+        class Meta:
+            model = Company
+
+        name = "c"
+
+        @factory.post_generation
+        async def child(obj: Company, create: bool, extracted: Any, **kwargs: Any) -> None:
+            await Probe.create_async()  # inherits journal= from the outer call
+
+    await Probe.create_async(journal=journal)
+    await Chained.create_async(journal=journal)
+
+    (top, top_parent), (nested, nested_parent) = seen
+    assert top_parent is None
+    assert nested_parent is not None
+    assert nested_parent.factory is Chained
+    assert nested is not top

@@ -55,9 +55,23 @@ class TortoiseScope(CallScope):
 
     @classmethod
     def open(cls, factory: type, call: FactoryCall) -> TortoiseScope:
-        """Check the call's connection (naming the factory); no I/O."""
+        """Check the call's connection (naming the factory); no I/O.
+
+        A call made from inside another (an ``async def`` hook's ``create_async``) on the
+        same client joins the outer call's open transaction: starting one of its own would
+        wait for the outer one to end (for ever, on SQLite's single connection). Hooks run in
+        the factory call's own context, where Tortoise's ``in_transaction`` state of the
+        outer call is not visible, so the outer scope is found through ``call.parent``.
+        """
         model = factory._meta.get_model_class()  # type: ignore[attr-defined]
-        return cls(call, resolve_client(factory, call, model))
+        client = resolve_client(factory, call, model)
+        outer = call.parent
+        while outer is not None:
+            scope = outer.find_scope(TortoiseScope)
+            if scope is not None and scope.writer is not None and scope.client is client:
+                return cls(call, scope.writer)
+            outer = outer.parent
+        return cls(call, client)
 
     async def begin(self) -> BaseDBAsyncClient:
         """The in-transaction client of the call, opened at its first write.
