@@ -12,7 +12,7 @@ from ._compat import Factory, FactoryOptions, OptionDefault, enums, factory_erro
 from ._handlers import get_or_create_with, save_many_with, save_with
 from ._locks import hold_exclusively
 from ._scope import BUILTIN_CONNECTION_ARGUMENTS, CallScope, reached_from
-from ._type_fields import derive_from_type_hints
+from ._type_fields import built_by, derive_from_type_hints
 from .errors import (
     FactoryConfigurationError,
     MissingPersistenceError,
@@ -161,7 +161,7 @@ class AsyncFactory(Factory[T]):
         (dataclasses, pydantic, attrs, TypedDict, annotated ``__init__``); backends with a
         schema of their own override it.
         """
-        return derive_from_type_hints(cls, model, mode, AsyncFactory)
+        return derive_from_type_hints(cls, model, mode, built_by(AsyncFactory))
 
     # -- extension points for backends and users ------------------------------------------
 

@@ -25,7 +25,7 @@ from ._auto_fields import AutoFieldsMode, ModelSubFactory, cannot_derive
 from ._compat import Dict, Faker, LazyFunction, List, Transformer, randgen
 from ._regex_values import UnsupportedPattern, matching_string
 
-__all__ = ["FieldSpec", "derive_from_type_hints", "model_fields"]
+__all__ = ["FieldSpec", "built_by", "derive_from_type_hints", "model_fields"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -212,25 +212,39 @@ def declaration_for(
 
 
 def derive_from_type_hints(
-    factory_class: Any, model: type, mode: AutoFieldsMode, plain: type
+    factory_class: Any,
+    model: type,
+    mode: AutoFieldsMode,
+    nested: Callable[[type], Any],
+    annotation_of: Callable[[Any], Any] = lambda annotation: annotation,
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Declarations for ``model``'s fields; an unsupported required type is an error.
 
-    A nested model is built by an auto factory of ``plain`` (a factory that stores nothing
-    itself: the parent holds the nested object).
+    ``nested(kind)`` is the declaration of a field whose type is a model (a SubFactory).
+    ``annotation_of`` lets an ODM read its own wrappers (Beanie's ``Link[X]`` as ``X``);
+    a field it maps to ``None`` is left to the ODM.
     """
-
-    def nested(kind: type) -> Any:
-        return ModelSubFactory(kind, plain, registered=False)
-
     derived: dict[str, Any] = {}
     for spec in model_fields(model):
         if not spec.required and mode != "all":
             continue
-        value = declaration_for(spec.annotation, spec.constraints, nested)
+        annotation = annotation_of(spec.annotation)
+        if annotation is None:
+            continue
+        value = declaration_for(annotation, spec.constraints, nested)
         if value is None:
             if spec.required:
                 raise cannot_derive(factory_class.__name__, model, spec.name, spec.annotation)
             continue
         derived[spec.name] = value
     return derived, ()
+
+
+def built_by(plain: type) -> Callable[[type], Any]:
+    """``nested`` for models that are built, never stored on their own (the parent holds
+    them): an auto factory of ``plain``, a factory that stores nothing itself."""
+
+    def nested(kind: type) -> Any:
+        return ModelSubFactory(kind, plain, registered=False)
+
+    return nested

@@ -15,9 +15,9 @@ from typing import Any
 
 from beanie import BackLink, Document, Link
 
-from ..._auto_fields import AutoFieldsMode, ModelSubFactory, cannot_derive
+from ..._auto_fields import AutoFieldsMode, ModelSubFactory
 from ..._factory import AsyncFactory
-from ..._type_fields import declaration_for, model_fields
+from ..._type_fields import built_by, derive_from_type_hints
 
 __all__ = ["derive_document_fields"]
 
@@ -44,23 +44,10 @@ def derive_document_fields(
     factory_class: Any, model: type, mode: AutoFieldsMode, family: type
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Declarations for ``model``'s fields, a linked document by a factory of ``family``."""
+    embedded = built_by(AsyncFactory)
 
     def nested(kind: type) -> Any:
-        if issubclass(kind, Document):
-            return ModelSubFactory(kind, family)
-        return ModelSubFactory(kind, AsyncFactory, registered=False)
+        return ModelSubFactory(kind, family) if issubclass(kind, Document) else embedded(kind)
 
-    derived: dict[str, Any] = {}
-    for spec in model_fields(model):
-        if not spec.required and mode != "all":
-            continue
-        annotation = _unlink(spec.annotation)
-        if annotation is None:  # a back link: Beanie fills it
-            continue
-        value = declaration_for(annotation, spec.constraints, nested)
-        if value is None:
-            if spec.required:
-                raise cannot_derive(factory_class.__name__, model, spec.name, spec.annotation)
-            continue
-        derived[spec.name] = value
-    return derived, ()
+    # ``_unlink`` reads ``Link[X]`` as ``X`` and a back link as ``None`` (Beanie fills it).
+    return derive_from_type_hints(factory_class, model, mode, nested, _unlink)

@@ -12,9 +12,9 @@ from typing import Any
 
 from odmantic import Model
 
-from ..._auto_fields import AutoFieldsMode, ModelSubFactory, cannot_derive
+from ..._auto_fields import AutoFieldsMode, ModelSubFactory
 from ..._factory import AsyncFactory
-from ..._type_fields import declaration_for, model_fields
+from ..._type_fields import built_by, derive_from_type_hints
 
 __all__ = ["derive_model_fields"]
 
@@ -23,20 +23,9 @@ def derive_model_fields(
     factory_class: Any, model: type, mode: AutoFieldsMode, family: type
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Declarations for ``model``'s fields, a referenced model by a factory of ``family``."""
+    embedded = built_by(AsyncFactory)
 
     def nested(kind: type) -> Any:
-        if issubclass(kind, Model):
-            return ModelSubFactory(kind, family)
-        return ModelSubFactory(kind, AsyncFactory, registered=False)
+        return ModelSubFactory(kind, family) if issubclass(kind, Model) else embedded(kind)
 
-    derived: dict[str, Any] = {}
-    for spec in model_fields(model):
-        if not spec.required and mode != "all":
-            continue
-        value = declaration_for(spec.annotation, spec.constraints, nested)
-        if value is None:
-            if spec.required:
-                raise cannot_derive(factory_class.__name__, model, spec.name, spec.annotation)
-            continue
-        derived[spec.name] = value
-    return derived, ()
+    return derive_from_type_hints(factory_class, model, mode, nested)
