@@ -27,9 +27,11 @@ import statistics
 import sys
 import time
 import tracemalloc
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+
+from . import _chart, _record
 
 __all__ = [
     "Contender",
@@ -259,14 +261,61 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def publish(report: str, output: str | None) -> None:
-    """Print ``report`` and, when ``output`` names a file, write it there as well."""
+def publish(
+    report: str,
+    output: str | None,
+    *,
+    results: Sequence[Result] | Mapping[str, Sequence[Result]] = (),
+    memory: Sequence[MemoryResult] | Mapping[str, Sequence[MemoryResult]] = (),
+    unit: str = "items/s",
+) -> None:
+    """Print ``report`` and, when ``output`` names a file, write it there with its data.
+
+    Beside ``<name>.md`` go ``<name>.json`` (every repetition's time, throughput, ratio to
+    the baseline, spread, peak memory, machine, date: see :mod:`benchmarks._record`) and
+    ``<name>.svg`` (the chart, :mod:`benchmarks._chart`), and the page shows the chart above
+    its first table. ``results`` are grouped by section name when the benchmark measured
+    each database separately and its groups repeat per database; ``unit`` names what the
+    throughput counts (``"users/s"``). The first contender of each group is its baseline.
+    """
     print(report)
-    if output is not None:
-        path = pathlib.Path(output)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(report if report.endswith("\n") else report + "\n", encoding="utf-8")
-        print(f"written to {path}")
+    if output is None:
+        return
+    path = pathlib.Path(output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if results:
+        record = _record.from_results(
+            name=path.stem,
+            title=_title(report, path.stem),
+            unit=unit,
+            machine=machine_description(),
+            date=today(),
+            results=results,
+            memory=memory,
+        )
+        _record.save(record, path.with_suffix(".json"))
+        path.with_suffix(".svg").write_text(_chart.render(record), encoding="utf-8")
+        report = _embed_chart(report, record.title, path.with_suffix(".svg").name)
+    path.write_text(report if report.endswith("\n") else report + "\n", encoding="utf-8")
+    print(f"written to {path}" + (" (+ .json, .svg)" if results else ""))
+
+
+def _title(report: str, fallback: str) -> str:
+    """The report's first ``# `` heading: the chart's title."""
+    for line in report.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return fallback
+
+
+def _embed_chart(report: str, title: str, image: str) -> str:
+    """``report`` with the chart before its first table or section (or at its end)."""
+    reference = f"![{title}: throughput of each contender relative to its baseline]({image})"
+    lines = report.splitlines()
+    for index, line in enumerate(lines):
+        if line.startswith(("|", "## ")):
+            return "\n".join([*lines[:index], reference, "", *lines[index:]])
+    return "\n".join([*lines, "", reference])
 
 
 def run(main: Callable[[], Awaitable[_T]]) -> _T:

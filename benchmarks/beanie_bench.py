@@ -138,7 +138,9 @@ def table(results: list[_harness.Result]) -> tuple[str, list[str]]:
     return _harness.markdown_table(headers, rows), [verdict]
 
 
-async def bench(args: argparse.Namespace, uri: str, server: str) -> str:
+async def bench(
+    args: argparse.Namespace, uri: str, server: str
+) -> tuple[str, list[_harness.Result]]:
     n = 200 if args.quick else 2_000
     repetitions = args.repetitions or (1 if args.quick else 7)
     client: Any = AsyncMongoClient(uri)
@@ -154,7 +156,7 @@ async def bench(args: argparse.Namespace, uri: str, server: str) -> str:
         await client.drop_database(name)
         await client.close()
     rendered, verdicts = table(results)
-    return "\n".join(
+    report = "\n".join(
         [
             "# Beanie benchmark",
             "",
@@ -178,6 +180,7 @@ async def bench(args: argparse.Namespace, uri: str, server: str) -> str:
             "",
         ]
     )
+    return report, results
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -190,8 +193,9 @@ def main(argv: list[str] | None = None) -> None:
     configured = os.environ.get("MONGO_URI")
     with _mongo_server.mongo_server() as uri:
         server = "MONGO_URI" if configured else "SecantusDB (subprocess, WiredTiger storage)"
-        report = asyncio.run(bench(args, uri, server))
-    _harness.publish(report, args.output or (None if args.quick else str(DOCS_OUTPUT)))
+        report, results = asyncio.run(bench(args, uri, server))
+    output = args.output or (None if args.quick else str(DOCS_OUTPUT))
+    _harness.publish(report, output, results=results, unit="books/s")
 
 
 if __name__ == "__main__":

@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> None:
     repetitions = args.repetitions or (2 if args.quick else 9)
 
     results = run(lambda: measure(contenders(n), items=n, repetitions=repetitions))
-    publish(report(results, n, repetitions), args.output)
+    publish(report(results, n, repetitions), args.output, results=results, unit="users/s")
 
 
 if __name__ == "__main__":

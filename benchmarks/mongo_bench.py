@@ -146,7 +146,9 @@ def table(results: list[_harness.Result]) -> tuple[str, list[str]]:
     return _harness.markdown_table(headers, rows), verdicts
 
 
-async def bench(args: argparse.Namespace, uri: str, server: str) -> str:
+async def bench(
+    args: argparse.Namespace, uri: str, server: str
+) -> tuple[str, list[_harness.Result]]:
     n = 200 if args.quick else 2_000
     repetitions = args.repetitions or (1 if args.quick else 7)
     results: list[_harness.Result] = []
@@ -162,7 +164,7 @@ async def bench(args: argparse.Namespace, uri: str, server: str) -> str:
             await client.drop_database(name)
             await _close(client)
     rendered, verdicts = table(results)
-    return "\n".join(
+    report = "\n".join(
         [
             "# MongoDB benchmark",
             "",
@@ -185,6 +187,7 @@ async def bench(args: argparse.Namespace, uri: str, server: str) -> str:
             "",
         ]
     )
+    return report, results
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -198,8 +201,9 @@ def main(argv: list[str] | None = None) -> None:
     configured = os.environ.get("MONGO_URI")
     with _mongo_server.mongo_server() as uri:
         server = "MONGO_URI" if configured else "SecantusDB (subprocess, WiredTiger storage)"
-        report = asyncio.run(bench(args, uri, server))
-    _harness.publish(report, args.output or (None if args.quick else str(DOCS_OUTPUT)))
+        report, results = asyncio.run(bench(args, uri, server))
+    output = args.output or (None if args.quick else str(DOCS_OUTPUT))
+    _harness.publish(report, output, results=results, unit="authors/s")
 
 
 if __name__ == "__main__":

@@ -153,7 +153,9 @@ def table(results: list[_harness.Result]) -> tuple[str, list[str]]:
     return _harness.markdown_table(headers, rows), verdicts
 
 
-async def bench(args: argparse.Namespace, uri: str, server: str) -> str:
+async def bench(
+    args: argparse.Namespace, uri: str, server: str
+) -> tuple[str, list[_harness.Result]]:
     from motor.motor_asyncio import AsyncIOMotorClient
 
     # N=500, not 2,000: engine.save_all upserts one document at a time, and on SecantusDB
@@ -172,7 +174,7 @@ async def bench(args: argparse.Namespace, uri: str, server: str) -> str:
         await client.drop_database(name)
         client.close()
     rendered, verdicts = table(results)
-    return "\n".join(
+    report = "\n".join(
         [
             "# ODMantic benchmark",
             "",
@@ -197,6 +199,7 @@ async def bench(args: argparse.Namespace, uri: str, server: str) -> str:
             "",
         ]
     )
+    return report, results
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -210,8 +213,9 @@ def main(argv: list[str] | None = None) -> None:
     configured = os.environ.get("MONGO_URI")
     with _mongo_server.mongo_server() as uri:
         server = "MONGO_URI" if configured else "SecantusDB (subprocess, WiredTiger storage)"
-        report = asyncio.run(bench(args, uri, server))
-    _harness.publish(report, args.output or (None if args.quick else str(DOCS_OUTPUT)))
+        report, results = asyncio.run(bench(args, uri, server))
+    output = args.output or (None if args.quick else str(DOCS_OUTPUT))
+    _harness.publish(report, output, results=results, unit="books/s")
 
 
 if __name__ == "__main__":

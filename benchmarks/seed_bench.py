@@ -30,6 +30,8 @@ from async_factory_boy._seed._sql import SqlWriter
 from async_factory_boy._seed._url import Redactor, parse_target
 from benchmarks._harness import (
     Contender,
+    MemoryResult,
+    Result,
     add_common_arguments,
     machine_description,
     markdown_table,
@@ -139,12 +141,16 @@ def contenders(engine: AsyncEngine, url: str, n: int, group: str) -> list[Conten
     ]
 
 
-async def amain(args: argparse.Namespace) -> str:
+async def amain(
+    args: argparse.Namespace,
+) -> tuple[str, list[Result], list[MemoryResult]]:
     n = 2000 if args.quick else args.count
     repetitions = args.repetitions or (1 if args.quick else 3)
     urls = {"SQLite": args.sqlite_url, "PostgreSQL": args.postgres_url}
     rows: list[list[object]] = []
     memory_rows: list[list[object]] = []
+    timings: list[Result] = []
+    peaks: list[MemoryResult] = []
     for name, url in urls.items():
         if not url:
             continue
@@ -153,6 +159,7 @@ async def amain(args: argparse.Namespace) -> str:
             results = await measure(
                 contenders(engine, url, n, name), items=n, repetitions=repetitions
             )
+            timings += results
             by_name = {r.contender.name: r for r in results}
             for result in results:
                 rows.append(
@@ -170,6 +177,7 @@ async def amain(args: argparse.Namespace) -> str:
                 run_once = functools.partial(seed, url, count)
                 contender = Contender("seed", run_once, prepare=prepare, group=name)
                 peak = await measure_peak_memory(contender, items=count)
+                peaks.append(peak)
                 memory_rows.append([name, f"{count:,}", f"{peak.peak_bytes / 1e6:.1f} MB"])
         finally:
             await engine.dispose()
@@ -184,7 +192,7 @@ async def amain(args: argparse.Namespace) -> str:
             markdown_table(["database", "posts", "peak memory"], memory_rows),
         ]
     )
-    return report
+    return report, timings, peaks
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -194,7 +202,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sqlite-url", default="sqlite+aiosqlite:///./seed_bench.db")
     parser.add_argument("--postgres-url", default="")
     args = parser.parse_args(argv)
-    publish(asyncio.run(amain(args)), args.output)
+    report, results, memory = asyncio.run(amain(args))
+    publish(report, args.output, results=results, memory=memory, unit="posts/s")
 
 
 if __name__ == "__main__":

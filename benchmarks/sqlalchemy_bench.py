@@ -476,7 +476,9 @@ def memory_table(results: list[_harness.MemoryResult]) -> tuple[str, str]:
 # -- entry point ----------------------------------------------------------------------------
 
 
-async def bench(args: argparse.Namespace) -> str:
+async def bench(
+    args: argparse.Namespace,
+) -> tuple[str, dict[str, list[_harness.Result]], dict[str, list[_harness.MemoryResult]]]:
     n = 200 if args.quick else 2_000
     repetitions = args.repetitions or (1 if args.quick else 5)
     memory_n = 2_000 if args.quick else 20_000
@@ -504,6 +506,8 @@ async def bench(args: argparse.Namespace) -> str:
         "on load",
         "",
     ]
+    timings: dict[str, list[_harness.Result]] = {}
+    peaks: dict[str, list[_harness.MemoryResult]] = {}
     for make_database in (sqlite_database, postgres_database):
         with make_database() as database:
             try:
@@ -520,6 +524,7 @@ async def bench(args: argparse.Namespace) -> str:
                 ]
             finally:
                 await database.dispose()
+        timings[database.name], peaks[database.name] = results, memory
         table, memory_verdict = memory_table(memory)
         sections += [
             f"## {database.name}",
@@ -541,7 +546,7 @@ async def bench(args: argparse.Namespace) -> str:
             memory_verdict,
             "",
         ]
-    return "\n".join(sections)
+    return "\n".join(sections), timings, peaks
 
 
 def _version(distribution: str) -> str:
@@ -556,8 +561,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     # 1.0.1 and polyfactory warn about things this benchmark does on purpose.
     warnings.simplefilter("ignore", DeprecationWarning)
-    report = asyncio.run(bench(args))
-    _harness.publish(report, args.output or (None if args.quick else str(DOCS_OUTPUT)))
+    report, results, memory = asyncio.run(bench(args))
+    output = args.output or (None if args.quick else str(DOCS_OUTPUT))
+    _harness.publish(report, output, results=results, memory=memory, unit="users/s")
 
 
 if __name__ == "__main__":

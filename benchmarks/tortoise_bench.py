@@ -240,7 +240,9 @@ async def _profile(author: Author, n: int) -> None:
     await Book.all().delete()
 
 
-async def bench(args: argparse.Namespace, postgres_database: str) -> str:
+async def bench(
+    args: argparse.Namespace, postgres_database: str
+) -> tuple[str, list[_harness.Result]]:
     from tests import _servers
 
     n = 200 if args.quick else 2_000
@@ -256,7 +258,7 @@ async def bench(args: argparse.Namespace, postgres_database: str) -> str:
     )
     results += await _run_on(url, "postgres", n, repetitions, args.profile)
     rendered, verdicts = table(results)
-    return "\n".join(
+    report = "\n".join(
         [
             "# Tortoise ORM benchmark",
             "",
@@ -299,6 +301,7 @@ async def bench(args: argparse.Namespace, postgres_database: str) -> str:
             "",
         ]
     )
+    return report, results
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -314,10 +317,11 @@ def main(argv: list[str] | None = None) -> None:
     name = _servers.unique_database_name()
     _servers.create_postgres_database(name)  # on a loop of its own, before the benchmark's
     try:
-        report = _harness.run(lambda: bench(args, name))
+        report, results = _harness.run(lambda: bench(args, name))
     finally:
         _servers.drop_postgres_database(name)
-    _harness.publish(report, args.output or (None if args.quick else str(DOCS_OUTPUT)))
+    output = args.output or (None if args.quick else str(DOCS_OUTPUT))
+    _harness.publish(report, output, results=results, unit="books/s")
 
 
 if __name__ == "__main__":
