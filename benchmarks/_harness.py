@@ -23,7 +23,6 @@ import inspect
 import os
 import pathlib
 import platform
-import statistics
 import sys
 import time
 import tracemalloc
@@ -88,28 +87,16 @@ class Contender:
 
 
 @dataclass
-class Result:
-    """The timings of one contender over every repetition."""
+class Result(_record.Timings):
+    """The timings of one contender over every repetition.
+
+    ``median``, ``per_second`` and ``spread`` come from :class:`benchmarks._record.Timings`,
+    which the published record's bars share.
+    """
 
     contender: Contender
     items: int
     seconds: list[float] = field(default_factory=list)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.seconds)
-
-    @property
-    def per_second(self) -> float:
-        """Throughput: items per second at the median time."""
-        return self.items / self.median if self.median else float("inf")
-
-    @property
-    def spread(self) -> float:
-        """(max - min) / median: how noisy the repetitions were."""
-        if len(self.seconds) < 2:
-            return 0.0
-        return (max(self.seconds) - min(self.seconds)) / self.median
 
 
 async def measure(

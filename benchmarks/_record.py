@@ -22,14 +22,41 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._harness import MemoryResult, Result
 
-__all__ = ["FORMAT", "Bar", "MemoryRow", "Record", "from_results", "load", "save"]
+__all__ = ["FORMAT", "Bar", "MemoryRow", "Record", "Timings", "from_results", "load", "save"]
 
 #: Bumped when the JSON layout changes incompatibly; :func:`load` refuses other formats.
 FORMAT = 1
 
 
+class Timings:
+    """What the repetition times of one contender give: median, throughput, spread.
+
+    Shared by the harness's live results and the record's bars, so the chart and the tables
+    compute each figure the same way.
+    """
+
+    items: int
+    seconds: Sequence[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def per_second(self) -> float:
+        """Throughput: items per second at the median time."""
+        return self.items / self.median if self.median else float("inf")
+
+    @property
+    def spread(self) -> float:
+        """(max - min) / median: how noisy the repetitions were."""
+        if len(self.seconds) < 2 or not self.median:
+            return 0.0
+        return (max(self.seconds) - min(self.seconds)) / self.median
+
+
 @dataclass(frozen=True)
-class Bar:
+class Bar(Timings):
     """One contender's timings, and the baseline of its group to compare them with.
 
     Attributes:
@@ -53,14 +80,6 @@ class Bar:
     baseline: bool
 
     @property
-    def median(self) -> float:
-        return statistics.median(self.seconds)
-
-    @property
-    def per_second(self) -> float:
-        return self.items / self.median if self.median else float("inf")
-
-    @property
     def ratio(self) -> float:
         """Throughput over the baseline's: above 1 is faster than the baseline."""
         return _ratio(self.per_second, self.baseline_per_second)
@@ -73,13 +92,6 @@ class Bar:
             _ratio(self.items / slowest if slowest else float("inf"), self.baseline_per_second),
             _ratio(self.items / fastest if fastest else float("inf"), self.baseline_per_second),
         )
-
-    @property
-    def spread(self) -> float:
-        """(max - min) / median, as in the tables."""
-        if len(self.seconds) < 2 or not self.median:
-            return 0.0
-        return (max(self.seconds) - min(self.seconds)) / self.median
 
     @property
     def heading(self) -> str:
