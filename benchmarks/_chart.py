@@ -22,7 +22,7 @@ from ._record import Bar, Record
 
 __all__ = ["render"]
 
-WIDTH = 760
+WIDTH = 840
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 CHAR_WIDTH = 7.0  # average advance of the 12px font, to size the label column
 BAR_HEIGHT = 16
@@ -134,7 +134,7 @@ def render(record: Record) -> str:
     for index in range(ticks + 1):
         tick = index * step
         axis.append(_line(x(tick), TOP - 4, x(tick), plot_bottom, "grid"))
-        axis.append(_text(x(tick), plot_bottom + 16, _ratio_label(tick), "muted small", "middle"))
+        axis.append(_text(x(tick), plot_bottom + 16, f"{tick:g}x", "muted small", "middle"))
     axis.append(_line(plot_left, plot_bottom, plot_left + plot_width, plot_bottom, "axis"))
     axis.append(_line(x(1.0), TOP - 4, x(1.0), plot_bottom, "ref"))
     axis.append(_text(x(1.0) + 4, TOP - 6, "baseline 1.0x", "reflabel small"))
@@ -182,7 +182,9 @@ def render(record: Record) -> str:
 
 
 def _label(bar: Bar) -> str:
-    return f"{bar.contender} (baseline)" if bar.baseline else bar.contender
+    """The contender's name without the table's markdown (``**ours** `create_async```)."""
+    name = bar.contender.replace("**", "").replace("`", "")
+    return f"{name} (baseline)" if bar.baseline else name
 
 
 def _bar_tooltip(bar: Bar, unit: str) -> str:

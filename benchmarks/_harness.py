@@ -273,7 +273,7 @@ def publish(
     if results:
         record = _record.from_results(
             name=path.stem,
-            title=_title(report, path.stem),
+            title=_title(report, f"{path.stem.capitalize()} benchmark"),
             unit=unit,
             machine=machine_description(),
             date=today(),
