@@ -21,15 +21,16 @@ Everything is checked before the first statement (:func:`prepare`): a mapping or
 the writer cannot do exactly raises :class:`~._bulk_plan.BulkUnsupported`, with nothing
 written, and the caller flushes instead.
 
-The INSERT itself is pluggable (:data:`InsertRows`): :func:`core_insert_rows` is the default;
-a strategy with the same contract (e.g. PostgreSQL COPY for the seed command) can replace it.
+The INSERT itself is pluggable (:data:`~._insert_rows.InsertRows`): Core executemany
+(:func:`~._insert_rows.core_insert_rows`) is the default; a strategy with the same contract
+(e.g. PostgreSQL COPY for the seed command) can replace it.
 """
 
 from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,7 @@ from ._bulk_plan import (
     TablePlan,
     plan_for,
 )
+from ._insert_rows import InsertRows, core_insert_rows
 
 __all__ = [
     "BulkWrite",
@@ -55,46 +57,6 @@ __all__ = [
     "core_insert_rows",
     "prepare",
 ]
-
-#: Insert ``rows`` into ``table``; return the ``returning`` columns' values, one tuple per
-#: row in the order of ``rows``, or ``None`` when ``returning`` is empty.
-InsertRows = Callable[
-    [AsyncConnection, Table, list[dict[str, Any]], Sequence[Column[Any]]],
-    Awaitable[list[tuple[Any, ...]] | None],
-]
-
-
-async def core_insert_rows(
-    conn: AsyncConnection,
-    table: Table,
-    rows: list[dict[str, Any]],
-    returning: Sequence[Column[Any]],
-) -> list[tuple[Any, ...]] | None:
-    """The default :data:`InsertRows`: Core ``insert()`` executemany.
-
-    With ``returning``, one executemany with ``RETURNING ... sort_by_parameter_order`` where
-    the dialect can order it; otherwise one statement per row (correct, not fast).
-    """
-    if not returning:
-        await conn.execute(table.insert(), rows)
-        return None
-    dialect = conn.dialect
-    if dialect.insert_executemany_returning_sort_by_parameter_order:
-        statement = table.insert().returning(*returning, sort_by_parameter_order=True)
-        result = await conn.execute(statement, rows)
-        return [tuple(row) for row in result.all()]
-    if dialect.insert_returning:
-        statement = table.insert().returning(*returning)
-        return [tuple((await conn.execute(statement, row)).one()) for row in rows]
-    keys = list(table.primary_key)
-    if any(column not in keys for column in returning):
-        raise BulkUnsupported(f"{dialect.name} cannot return generated values of {table.name}")
-    out = []
-    for row in rows:
-        result = await conn.execute(table.insert(), row)
-        found = dict(zip(keys, result.inserted_primary_key or (), strict=False))
-        out.append(tuple(found.get(column) for column in returning))
-    return out
 
 
 class Fetch(enum.Enum):
@@ -171,7 +133,11 @@ class BulkWrite:
 
     def needs_returning(self) -> bool:
         """Whether some INSERT reads values back (then the dialect must return them)."""
-        return any(self._returning(step, frozenset(self.rows[id(step.objects[0])])) for step in self.steps)
+        return any(
+            self._returning(step, names)
+            for step in self.steps
+            for names in {frozenset(self.rows[id(obj)]) for obj in step.objects}
+        )
 
     def _returning(self, step: _Step, names: frozenset[str]) -> list[Column[Any]]:
         plan = step.plan
@@ -275,9 +241,7 @@ def prepare(
     """
     plans = {id(obj): plan_for(type(obj)) for obj in objects}
     rows = {id(obj): row_of(obj, plans[id(obj)]) for obj in objects}
-    write = BulkWrite(
-        steps=[], rows=rows, plans=plans, known={}, fetch=fetch, referenced=set()
-    )
+    write = BulkWrite(steps=[], rows=rows, plans=plans, known={}, fetch=fetch, referenced=set())
     by_table: dict[Table, list[Any]] = {}
     for obj in objects:
         by_table.setdefault(plans[id(obj)].table, []).append(obj)

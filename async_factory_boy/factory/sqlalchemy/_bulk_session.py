@@ -42,8 +42,7 @@ def _has_flush_listeners(session: Session) -> bool:
 
 def _has_insert_listeners(plans: Any) -> bool:
     return any(
-        plan.mapper.dispatch.before_insert or plan.mapper.dispatch.after_insert
-        for plan in plans
+        plan.mapper.dispatch.before_insert or plan.mapper.dispatch.after_insert for plan in plans
     )
 
 
