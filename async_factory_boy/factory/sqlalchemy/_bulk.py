@@ -53,6 +53,7 @@ __all__ = [
     "BulkWrite",
     "Fetch",
     "InsertRows",
+    "ParentLink",
     "cascade_closure",
     "core_insert_rows",
     "prepare",
@@ -227,17 +228,24 @@ class BulkWrite:
                 row.update(zip(keys, got, strict=True))
 
 
+#: A stored parent, one of its one-to-many relationships, and the new children added to it.
+ParentLink = tuple[Any, Relation, Sequence[Any]]
+
+
 def prepare(
     objects: Sequence[Any],
     *,
     fetch: Fetch,
     is_known: Callable[[Any], bool] | None = None,
+    parents: Sequence[ParentLink] = (),
 ) -> BulkWrite:
     """Plan the write of ``objects`` (every object to INSERT, in creation order).
 
     ``is_known(obj)`` says whether an object outside ``objects`` is already stored (a
-    persistent parent), whose keys may then be read from its attributes. Raises
-    :class:`BulkUnsupported` before anything is written if the objects need the ORM.
+    persistent parent), whose keys may then be read from its attributes; ``parents`` are
+    stored objects whose one-to-many collections gained some of ``objects``, whose keys
+    go into those children. Raises :class:`BulkUnsupported` before anything is written if
+    the objects need the ORM.
     """
     plans = {id(obj): plan_for(type(obj)) for obj in objects}
     rows = {id(obj): row_of(obj, plans[id(obj)]) for obj in objects}
@@ -248,6 +256,14 @@ def prepare(
     order = {table: index for index, table in enumerate(sort_tables(by_table))}
     for obj in objects:
         _check_relations(obj, plans[id(obj)], write, order, is_known)
+    for parent, relation, children in parents:
+        known = row_of(parent, plan_for(type(parent)))
+        for child in children:
+            child_row = rows.get(id(child))
+            if child_row is None or not all(own in known for own, _ in relation.pairs):
+                raise BulkUnsupported(f"{relation.key} gained an object this write does not own")
+            for own, remote in relation.pairs:
+                child_row[remote] = known[own]
     for table in order:
         pending = by_table[table]
         while pending:

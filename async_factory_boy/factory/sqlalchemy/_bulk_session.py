@@ -12,7 +12,10 @@ transaction or of a SAVEPOINT) expunges them as it expunges flushed objects, and
 nothing (``make_transient_to_detached`` expires every unset attribute, which async code
 cannot load back).
 
-Anything else the flush would do falls back to the flush itself: dirty or deleted objects,
+Stored objects whose one-to-many collections gained new objects (a firm whose ``staff``
+got a new worker through a backref) are dirty, but the flush would only set the children's
+foreign keys and commit the collections; the bulk write does the same. Anything else the
+flush would do falls back to the flush itself: other changes to stored objects, deletions,
 flush or insert event listeners (they expect to see the flush), mappings
 :mod:`._bulk_plan` refuses, and dialects that cannot return generated values in
 parameter order for an executemany.
@@ -27,8 +30,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
-from ._bulk import Fetch, prepare
-from ._bulk_plan import BulkUnsupported, TablePlan
+from ._bulk import Fetch, ParentLink, prepare
+from ._bulk_plan import ONETOMANY, BulkUnsupported, TablePlan, plan_for
 
 __all__ = ["write_pending"]
 
@@ -53,20 +56,23 @@ async def write_pending(session: AsyncSession) -> bool:
     flush's; on ``True`` the session is as after a flush of those objects.
     """
     sync = session.sync_session
-    if sync.dirty or sync.deleted or _has_flush_listeners(sync):
+    if sync.deleted or _has_flush_listeners(sync):
         return False
     pending = sync.new
     if not pending:
-        return True
+        return not sync.dirty
     states = sorted((instance_state(obj) for obj in pending), key=attrgetter("insert_order"))
     objects = [state.obj() for state in states]
+    parents = _grown_parents(sync.dirty, {id(obj) for obj in objects})
+    if parents is None:
+        return False
 
     def is_known(obj: Any) -> bool:
         state = instance_state(obj)
         return state.key is not None and state.session is sync and not state.expired
 
     try:
-        write = prepare(objects, fetch=Fetch.GENERATED, is_known=is_known)
+        write = prepare(objects, fetch=Fetch.GENERATED, is_known=is_known, parents=parents)
     except BulkUnsupported:
         return False
     plans = {id(plan): plan for plan in write.plans.values()}.values()
@@ -80,8 +86,29 @@ async def write_pending(session: AsyncSession) -> bool:
     await write.execute(conn)
     for obj in objects:
         _take_values(obj, write.plans[id(obj)], write.rows[id(obj)])
-    sync._register_persistent(set(states))
+    sync._register_persistent({*states, *(instance_state(link[0]) for link in parents)})
     return True
+
+
+def _grown_parents(dirty: Any, new: set[int]) -> list[ParentLink] | None:
+    """The dirty objects' changes, if each is only new objects of this write added to a
+    one-to-many collection; ``None`` if any change needs the flush (an UPDATE, a removal)."""
+    links: list[ParentLink] = []
+    for obj in dirty:
+        state = instance_state(obj)
+        try:
+            relations = {relation.key: relation for relation in plan_for(type(obj)).relations}
+        except BulkUnsupported:
+            return None
+        for key in state.committed_state:
+            relation = relations.get(key)
+            if relation is None or relation.direction is not ONETOMANY:
+                return None
+            history = state.attrs[key].history
+            if history.deleted or not all(id(child) in new for child in history.added):
+                return None
+            links.append((obj, relation, list(history.added)))
+    return links
 
 
 def _take_values(obj: Any, plan: TablePlan, row: dict[str, Any]) -> None:
