@@ -172,7 +172,14 @@ def _insert_listener(*args: object) -> None:
 
 @pytest.mark.parametrize(
     "case",
-    ["inheritance", "version-counter", "post-update", "insert-event", "flush-event"],
+    [
+        "inheritance",
+        "version-counter",
+        "post-update",
+        "insert-event",
+        "flush-event",
+        "sql-expression",
+    ],
 )
 async def test_what_the_bulk_path_cannot_do_exactly_is_flushed(
     session: AsyncSession, monkeypatch: pytest.MonkeyPatch, case: str
@@ -187,8 +194,10 @@ async def test_what_the_bulk_path_cannot_do_exactly_is_flushed(
     if target is not None:
         event.listen(target, name, _insert_listener)
 
+    overrides = {"joined": sa.func.now()} if case == "sql-expression" else {}
+
     async def make(session: AsyncSession) -> object:
-        return await factory_class.create_batch_async(3, sqlalchemy_session=session)
+        return await factory_class.create_batch_async(3, sqlalchemy_session=session, **overrides)
 
     try:
         (bulk, flushed), results = await bulk_and_flush(session, monkeypatch, make)

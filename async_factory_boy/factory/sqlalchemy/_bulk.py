@@ -37,6 +37,7 @@ from typing import Any
 from sqlalchemy import Column, Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.schema import sort_tables
+from sqlalchemy.sql.elements import ClauseElement
 
 from ._bulk_plan import (
     MANYTOMANY,
@@ -100,13 +101,19 @@ def cascade_closure(objects: Iterable[Any]) -> list[Any]:
 
 
 def row_of(obj: Any, plan: TablePlan) -> dict[str, Any]:
-    """The row ``obj``'s column attributes make (column key -> value)."""
+    """The row ``obj``'s column attributes make (column key -> value).
+
+    A SQL expression as a value (``obj.created = func.now()``) cannot be a parameter of an
+    executemany; the flush renders it inline, so such an object is left to the flush.
+    """
     state = obj.__dict__
     row = {}
     for attribute, column, keep_none in plan.columns:
         if attribute in state:
             value = state[attribute]
             if value is not None or keep_none:
+                if isinstance(value, ClauseElement) or hasattr(value, "__clause_element__"):
+                    raise BulkUnsupported(f"{attribute} is a SQL expression")
                 row[column] = value
     return row
 

@@ -26,6 +26,7 @@ __all__ = [
     "BulkUnsupported",
     "Relation",
     "TablePlan",
+    "is_generated",
     "plan_for",
 ]
 
@@ -100,7 +101,9 @@ def _key(column: ColumnElement[Any]) -> str:
     return key
 
 
-def _is_generated(column: Column[Any]) -> bool:
+def is_generated(column: Column[Any]) -> bool:
+    """Whether the INSERT may fill ``column`` (key, default, server default, computed,
+    identity): a value to read back, or to flush for when read early (``_flush``)."""
     return (
         column.primary_key
         or column.default is not None
@@ -163,7 +166,7 @@ def _make_plan(cls: type) -> TablePlan:
         for column in prop.columns:
             if isinstance(column, Column) and column.table is table:
                 columns.append((prop.key, column.key, bool(column.type.should_evaluate_none)))
-                if _is_generated(column):
+                if is_generated(column):
                     generated.append(column)
     relations = tuple(_relation(cls, rel) for rel in mapper.relationships if not rel.viewonly)
     return TablePlan(
