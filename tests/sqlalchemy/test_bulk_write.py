@@ -167,7 +167,7 @@ async def test_a_stored_parent_gains_children_as_in_a_flush(
 
 
 def _insert_listener(*args: object) -> None:
-    """A mapper ``before_insert`` listener: expects to run inside a flush."""
+    """A flush, insert or refresh_flush listener: expects to run inside a flush."""
 
 
 @pytest.mark.parametrize(
@@ -177,6 +177,7 @@ def _insert_listener(*args: object) -> None:
         "version-counter",
         "post-update",
         "insert-event",
+        "refresh-event",
         "flush-event",
         "sql-expression",
     ],
@@ -189,8 +190,14 @@ async def test_what_the_bulk_path_cannot_do_exactly_is_flushed(
         "version-counter": VersionedFactory,
         "post-update": RingFactory,
     }.get(case, WorkerFactory)
-    target: Any = {"insert-event": Worker, "flush-event": session.sync_session}.get(case)
-    name = "before_flush" if case == "flush-event" else "before_insert"
+    target: Any = {
+        "insert-event": Worker,
+        "refresh-event": Worker,
+        "flush-event": session.sync_session,
+    }.get(case)
+    name = {"flush-event": "before_flush", "refresh-event": "refresh_flush"}.get(
+        case, "before_insert"
+    )
     if target is not None:
         event.listen(target, name, _insert_listener)
 

@@ -16,7 +16,7 @@ Stored objects whose one-to-many collections gained new objects (a firm whose ``
 got a new worker through a backref) are dirty, but the flush would only set the children's
 foreign keys and commit the collections; the bulk write does the same. Anything else the
 flush would do falls back to the flush itself: other changes to stored objects, deletions,
-flush or insert event listeners (they expect to see the flush), mappings
+flush, insert and ``refresh_flush`` event listeners (they expect to see the flush), mappings
 :mod:`._bulk_plan` refuses, and dialects that cannot return generated values in
 parameter order for an executemany.
 """
@@ -44,8 +44,13 @@ def _has_flush_listeners(session: Session) -> bool:
 
 
 def _has_insert_listeners(plans: Any) -> bool:
+    """Mapper ``before_insert`` / ``after_insert`` or instance ``refresh_flush`` listeners:
+    the flush calls them, the bulk write would not."""
     return any(
-        plan.mapper.dispatch.before_insert or plan.mapper.dispatch.after_insert for plan in plans
+        plan.mapper.dispatch.before_insert
+        or plan.mapper.dispatch.after_insert
+        or plan.mapper.class_manager.dispatch.refresh_flush
+        for plan in plans
     )
 
 
