@@ -1,11 +1,12 @@
 """The session of one factory call: checking it, and what the call writes through it.
 
 :class:`SessionScope` is this backend's :class:`~async_factory_boy._scope.CallScope`. A
-call's objects are added to the session as they are built and written by one flush at the
-end of the call (:meth:`SessionScope.finish`), so a batch costs a handful of round trips
-rather than one per object. A batch runs inside a SAVEPOINT so it is all-or-nothing; a
-failed single call takes its unflushed objects back out of the session
-(:meth:`SessionScope.undo`).
+call's objects are added to the session as they are built and written once at the end of
+the call (:meth:`SessionScope.finish`), so a batch costs a handful of round trips rather
+than one per object: a batch by the bulk writer (``_bulk_session``: Core inserts, then the
+objects made persistent as a flush would) wherever that is exact, anything else by a flush.
+A batch runs inside a SAVEPOINT so it is all-or-nothing; a failed single call takes its
+unflushed objects back out of the session (:meth:`SessionScope.undo`).
 """
 
 from __future__ import annotations
