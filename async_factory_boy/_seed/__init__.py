@@ -4,6 +4,6 @@ The command line lives in :mod:`async_factory_boy.__main__`; everything else is 
 per module: argument parsing (``_cli``), URLs and their redaction (``_url``), loading the
 factories (``_specs``), one SQL batch: objects taken over for the bulk writer or left to the
 backend's session (``_collect``, on the core's entry point :mod:`async_factory_boy._capture`),
-the SQL and Mongo writers (``_sql``, ``_sql_plan``, ``_mongo``), output (``_output``) and the
-run that ties them together (``_run``).
+the SQL writer (``_sql``, over the SQLAlchemy backend's bulk writer) and the Mongo writer
+(``_mongo``), output (``_output``) and the run that ties them together (``_run``).
 """

@@ -6,7 +6,8 @@ with a real ``AsyncSession`` on the seed's connection as ``sqlalchemy_session``:
 
 - Objects of plain SQLAlchemy factories (no ``_create_async`` override, no get_or_create,
   no ``async def`` hook) are taken over: built without a session and written at the end of
-  the batch with Core ``insert()`` executemany (:mod:`._sql_plan`), the fast path.
+  the batch with Core ``insert()`` executemany (the SQLAlchemy backend's bulk writer,
+  ``write_rows``, the one ``create_batch_async`` uses), the fast path.
 - Everything else is declined and persisted by the backend through the session, exactly as
   in a test; nested factory calls made from hooks get that session too.
 - Flush on demand: when a declaration or hook reads a generated key (``o.parent.id``) of a
@@ -34,7 +35,7 @@ from .._capture import DECLINED, create_batch_captured
 from .._compat import PostGeneration
 from ..factory import AsyncFactory
 from ..factory.sqlalchemy import AsyncSQLAlchemyModelFactory
-from ._sql_plan import UnsupportedModel, write_objects
+from ..factory.sqlalchemy._api import BulkUnsupported, InsertRows, core_insert_rows, write_rows
 
 __all__ = ["write_batch"]
 
@@ -124,8 +125,9 @@ def _on_read(key: str, target: Any, value: Any, dict_: dict[str, Any]) -> Any:
 class _Batch:
     """The objects of one batch, and whether its session took over."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, insert_rows: InsertRows) -> None:
         self.session = session
+        self.insert_rows = insert_rows
         self.captured: list[Any] = []
         self._captured_ids: set[int] = set()
         self._switched = False
@@ -172,18 +174,28 @@ class _Batch:
         """The end of the batch: one bulk write, or the session's flush."""
         if not self.session_used():
             try:
-                await write_objects(conn, self.captured)
+                await write_rows(conn, self.captured, insert_rows=self.insert_rows)
                 return
-            except UnsupportedModel:  # raised before anything is written
+            except BulkUnsupported:  # raised before anything is written
                 pass
         self.switch_to_session()
         await self.session.flush()
 
 
-async def write_batch(conn: AsyncConnection, factory: type[AsyncFactory[Any]], size: int) -> None:
-    """Create ``size`` objects of ``factory`` on ``conn`` (inside its open transaction)."""
+async def write_batch(
+    conn: AsyncConnection,
+    factory: type[AsyncFactory[Any]],
+    size: int,
+    *,
+    insert_rows: InsertRows = core_insert_rows,
+) -> None:
+    """Create ``size`` objects of ``factory`` on ``conn`` (inside its open transaction).
+
+    ``insert_rows`` is how the taken-over objects' rows are inserted (Core executemany by
+    default; a writer may pass a faster strategy with the same contract, e.g. COPY).
+    """
     session = AsyncSession(bind=conn)
-    batch = _Batch(session)
+    batch = _Batch(session, insert_rows)
 
     async def finish() -> None:
         await batch.write(conn)

@@ -14,6 +14,7 @@ from sqlalchemy.sql import Insert
 from .._compat import declarations
 from ..factory import AsyncFactory
 from ..factory.sqlalchemy import AsyncSQLAlchemyModelFactory
+from ..factory.sqlalchemy._api import InsertRows, core_insert_rows
 from ._collect import write_batch
 from ._errors import SeedError, one_line
 from ._url import Target
@@ -94,6 +95,8 @@ class SqlWriter:
         self._engine: AsyncEngine | None = None
         self._conn: AsyncConnection | None = None
         self._counter = _InsertCounter()
+        #: How taken-over rows are inserted (see ``InsertRows``): Core executemany here.
+        self.insert_rows: InsertRows = core_insert_rows
 
     def check_factory(self, path: str, factory: type[AsyncFactory[Any]]) -> None:
         """Refuse a factory the command cannot write, before anything is written."""
@@ -154,7 +157,7 @@ class SqlWriter:
         conn = self._connection()
         self._counter.counts = Counter()
         async with conn.begin():
-            await write_batch(conn, factory, size)
+            await write_batch(conn, factory, size, insert_rows=self.insert_rows)
         return self._counter.counts
 
     async def close(self) -> None:

@@ -8,7 +8,11 @@ do by calling these functions, instead of keeping copies of the rules that drift
 - :func:`all_or_nothing`: the SAVEPOINT a batch runs in (with SQLite's explicit ``BEGIN``);
 - :func:`begin_sqlite_transaction`: the one rule for when SQLite needs that ``BEGIN``;
 - :func:`commit_each_call`: make every factory call on a session end with a commit (that
-  expires nothing), as ``isolated_session`` needs.
+  expires nothing), as ``isolated_session`` needs;
+- :func:`write_rows`: the bulk writer batches use (Core ``insert()`` per table, keys copied
+  along relationships), on a bare connection: the seed command's SQL writer. Its INSERT is
+  pluggable (:data:`InsertRows`, default :func:`core_insert_rows`); :class:`BulkUnsupported`
+  (raised before anything is written) means the objects need the ORM's flush.
 
 The dependency points one way: callers import this module, it imports the backend's own
 helpers, which import only the core.
@@ -16,17 +20,30 @@ helpers, which import only the core.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections import Counter
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from ._bulk import Fetch, cascade_closure, prepare
+from ._bulk_plan import BulkUnsupported
 from ._get_or_create import find, insert_or_find
+from ._insert_rows import InsertRows, core_insert_rows
 from ._savepoint import begin_sqlite_transaction, savepoint
 from ._session import COMMIT_EACH_CALL
 
-__all__ = ["all_or_nothing", "begin_sqlite_transaction", "commit_each_call", "get_or_create_row"]
+__all__ = [
+    "BulkUnsupported",
+    "InsertRows",
+    "all_or_nothing",
+    "begin_sqlite_transaction",
+    "commit_each_call",
+    "core_insert_rows",
+    "get_or_create_row",
+    "write_rows",
+]
 
 
 def commit_each_call(session: AsyncSession) -> None:
@@ -62,3 +79,20 @@ async def all_or_nothing(session: AsyncSession) -> AsyncIterator[None]:
     """
     async with savepoint(session):
         yield
+
+
+async def write_rows(
+    conn: AsyncConnection,
+    objects: Sequence[Any],
+    *,
+    insert_rows: InsertRows = core_insert_rows,
+) -> Counter[str]:
+    """Write new ``objects`` (and what they reach through a save-update cascade) on ``conn``.
+
+    The rows are those a flush of ``session.add_all(objects)`` would insert; primary keys
+    are read back only where another row needs them, and the objects are left as they are
+    (no session). Returns the rows written per table. Raises :class:`BulkUnsupported` before
+    anything is written when a model needs the ORM (inheritance, a version counter, ...).
+    """
+    write = prepare(cascade_closure(objects), fetch=Fetch.KEYS)
+    return await write.execute(conn, insert_rows)

@@ -68,12 +68,16 @@ class AsyncSQLAlchemyOptions(AutoFieldsOptions):
       flushed before it returns, so ``user.id`` is set), ``"commit"`` (flushed, then the
       session is committed without expiring anything), or ``None`` (added, not flushed).
     - ``sqlalchemy_get_or_create``: field names to look an existing row up by.
+    - ``sqlalchemy_bulk_write``: ``True`` (default: a batch is written with Core inserts
+      and its objects made persistent as a flush would, see ``_bulk_session``) or ``False``
+      (every batch this factory takes part in is written by the session's flush).
     - ``sqlalchemy_session`` / ``sqlalchemy_session_factory``: not supported; the session
       is passed per call (``sqlalchemy_session=``), so concurrent calls never share one.
     """
 
     sqlalchemy_get_or_create: tuple[str, ...]
     sqlalchemy_session_persistence: SessionPersistence
+    sqlalchemy_bulk_write: bool
 
     @property
     def _factory_name(self) -> str:
@@ -106,6 +110,14 @@ class AsyncSQLAlchemyOptions(AutoFieldsOptions):
                 f"{', '.join(map(repr, VALID_SESSION_PERSISTENCE_TYPES))}, got {value!r}."
             )
 
+    def _check_sqlalchemy_bulk_write(self, meta: Any, value: Any) -> None:
+        if not isinstance(value, bool):
+            raise FactoryConfigurationError(
+                f"{self._factory_name}: Meta.sqlalchemy_bulk_write must be True (write "
+                f"batches with Core inserts) or False (write them with the session's "
+                f"flush), got {value!r}."
+            )
+
     def _check_sqlalchemy_get_or_create(self, meta: Any, value: Any) -> None:
         if isinstance(value, str) or not all(isinstance(item, str) for item in value):
             raise FactoryConfigurationError(
@@ -121,6 +133,12 @@ class AsyncSQLAlchemyOptions(AutoFieldsOptions):
                 (),
                 inherit=True,
                 checker=self._check_sqlalchemy_get_or_create,
+            ),
+            OptionDefault(
+                "sqlalchemy_bulk_write",
+                True,
+                inherit=True,
+                checker=self._check_sqlalchemy_bulk_write,
             ),
             OptionDefault(
                 "sqlalchemy_session", None, inherit=True, checker=self._check_sqlalchemy_session
@@ -228,6 +246,8 @@ class AsyncSQLAlchemyModelFactory(AsyncFactory[T]):
                 # Open the batch's SAVEPOINT before its first object is added.
                 await_(scope.open_savepoint())
             scope.flushes = True
+            if not cls._meta.sqlalchemy_bulk_write:
+                scope.bulk = False
             if persistence == SESSION_PERSISTENCE_COMMIT or scope.session.info.get(
                 COMMIT_EACH_CALL
             ):

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapper
 
 from ..._bridge import await_, in_bridge
 from ..._call import current_call
+from ._bulk_plan import is_generated
 from ._session import SessionScope
 
 __all__ = ["ModelInfo", "model_info"]
@@ -48,16 +49,6 @@ def model_info(model_class: type) -> ModelInfo:
     return info
 
 
-def _is_generated(column: Column[Any]) -> bool:
-    return (
-        column.primary_key
-        or column.default is not None
-        or column.server_default is not None
-        or column.computed is not None
-        or column.identity is not None
-    )
-
-
 def _is_server_generated(column: Column[Any]) -> bool:
     return (
         column.server_default is not None
@@ -71,7 +62,7 @@ def _inspect_model(model_class: type) -> ModelInfo:
     server_keys = set()
     for prop in mapper.column_attrs:
         columns = [column for column in prop.columns if isinstance(column, Column)]
-        if any(_is_generated(column) for column in columns):
+        if any(is_generated(column) for column in columns):
             listener = functools.partial(_flush_on_read, prop.key)
             event.listen(prop.class_attribute, "init_scalar", listener, retval=True, propagate=True)
         if any(_is_server_generated(column) for column in columns):

@@ -1,11 +1,12 @@
 """The session of one factory call: checking it, and what the call writes through it.
 
 :class:`SessionScope` is this backend's :class:`~async_factory_boy._scope.CallScope`. A
-call's objects are added to the session as they are built and written by one flush at the
-end of the call (:meth:`SessionScope.finish`), so a batch costs a handful of round trips
-rather than one per object. A batch runs inside a SAVEPOINT so it is all-or-nothing; a
-failed single call takes its unflushed objects back out of the session
-(:meth:`SessionScope.undo`).
+call's objects are added to the session as they are built and written once at the end of
+the call (:meth:`SessionScope.finish`), so a batch costs a handful of round trips rather
+than one per object: a batch by the bulk writer (``_bulk_session``: Core inserts, then the
+objects made persistent as a flush would) wherever that is exact, anything else by a flush.
+A batch runs inside a SAVEPOINT so it is all-or-nothing; a failed single call takes its
+unflushed objects back out of the session (:meth:`SessionScope.undo`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, scoped_session
 from ..._call import FactoryCall
 from ..._scope import CallScope, method_name, reached_from
 from ...errors import MissingSessionError, SessionTypeError
+from ._bulk_session import write_pending
 from ._savepoint import savepoint
 
 __all__ = [
@@ -86,6 +88,7 @@ class SessionScope(CallScope):
 
     __slots__ = (
         "_savepoint_block",
+        "bulk",
         "commit",
         "created",
         "flushes",
@@ -101,6 +104,9 @@ class SessionScope(CallScope):
         self.sync_session: Session = session.sync_session
         self.flushes = False  # some object of the call wants to be flushed
         self.commit = False  # some object of the call wants a commit
+        # Write a batch with Core inserts (``_bulk_session``) unless a factory of the call
+        # set ``Meta.sqlalchemy_bulk_write = False``.
+        self.bulk = True
         self.savepoint: AsyncSessionTransaction | None = None
         self._savepoint_block: AbstractAsyncContextManager[AsyncSessionTransaction] | None = None
         # Objects added by a single (non-batch) call, taken back out if it fails; a batch's
@@ -141,13 +147,20 @@ class SessionScope(CallScope):
 
     async def flush_now(self) -> None:
         """Flush on demand, e.g. because a declaration reads a generated key."""
+        await self._write()
+
+    async def _write(self) -> None:
+        """What a flush would write: a batch's objects in bulk where that is exact (see
+        ``_bulk_session``), everything else by the session's flush."""
+        if self.bulk and self.call.is_batch and await write_pending(self.session):
+            return
         await self.session.flush()
 
     async def finish(self) -> None:
         """After the call built every object: flush once, release the SAVEPOINT, commit."""
         if not (self.flushes or self.commit):
             return
-        await self.session.flush()
+        await self._write()
         await self._load_server_defaults()
         if self.savepoint is not None and self.savepoint.is_active:
             await self.savepoint.commit()
