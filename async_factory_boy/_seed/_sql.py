@@ -15,6 +15,7 @@ from .._compat import declarations
 from ..factory import AsyncFactory
 from ..factory.sqlalchemy import AsyncSQLAlchemyModelFactory
 from ._collect import write_batch
+from ._copy import COPY_DRIVERS, allocate_key, copied_rows, insert_rows
 from ._errors import SeedError, one_line
 from ._url import Target
 
@@ -89,8 +90,9 @@ class _InsertCounter:
 class SqlWriter:
     """Writes batches of factory-made ORM objects to a SQLAlchemy async URL."""
 
-    def __init__(self, target: Target) -> None:
+    def __init__(self, target: Target, copy: bool = True) -> None:
         self._target = target
+        self._copy = copy
         self._engine: AsyncEngine | None = None
         self._conn: AsyncConnection | None = None
         self._counter = _InsertCounter()
@@ -153,9 +155,21 @@ class SqlWriter:
         """Make ``size`` objects and write them in one transaction; rows per table."""
         conn = self._connection()
         self._counter.counts = Counter()
-        async with conn.begin():
-            await write_batch(conn, factory, size)
-        return self._counter.counts
+        copied: Counter[str] = Counter()
+        token = copied_rows.set(copied)
+        try:
+            async with conn.begin():
+                if (
+                    self._copy
+                    and conn.dialect.name == "postgresql"
+                    and (conn.dialect.driver in COPY_DRIVERS)
+                ):
+                    await write_batch(conn, factory, size, insert_rows, allocate_key)
+                else:
+                    await write_batch(conn, factory, size)
+        finally:
+            copied_rows.reset(token)
+        return self._counter.counts + copied
 
     async def close(self) -> None:
         if self._conn is not None:

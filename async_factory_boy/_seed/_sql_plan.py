@@ -21,7 +21,7 @@ reported by :class:`UnsupportedModel`; the writer then falls back to the ORM for
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +32,14 @@ from sqlalchemy.schema import sort_tables
 
 from ..errors import AsyncFactoryError
 
-__all__ = ["UnsupportedModel", "write_objects"]
+__all__ = ["InsertRows", "UnsupportedModel", "write_objects"]
+
+#: A table-writing strategy: write ``rows`` into ``table``; the ``returning`` columns' values
+#: in row order, or None when ``returning`` is empty (``_copy.insert_rows`` is one).
+InsertRows = Callable[
+    [AsyncConnection, Table, list[dict[str, Any]], Sequence[Column[Any]]],
+    Awaitable[list[tuple[Any, ...]] | None],
+]
 
 _MANYTOONE = RelationshipDirection.MANYTOONE
 _ONETOMANY = RelationshipDirection.ONETOMANY
@@ -194,10 +201,20 @@ def _row(obj: Any, plan: _Plan) -> dict[str, Any]:
 
 
 async def _insert(
-    conn: AsyncConnection, plan: _Plan, rows: list[dict[str, Any]], want_keys: bool
+    conn: AsyncConnection,
+    plan: _Plan,
+    rows: list[dict[str, Any]],
+    want_keys: bool,
+    insert_rows: InsertRows | None,
 ) -> None:
     """Insert ``rows``; with ``want_keys``, fill generated primary keys into them."""
     key_names = [_key(column) for column in plan.primary_key]
+    if insert_rows is not None:  # a strategy of the caller's (COPY on PostgreSQL)
+        wanted = [c for c in plan.primary_key if isinstance(c, Column)] if want_keys else []
+        returned = await insert_rows(conn, plan.table, rows, wanted)
+        for row, values in zip(rows, returned or (), strict=False):
+            row.update(zip(key_names, values, strict=True))
+        return
     groups: dict[frozenset[str], list[dict[str, Any]]] = {}
     for row in rows:  # one executemany needs the same columns in every row
         groups.setdefault(frozenset(row), []).append(row)
@@ -218,8 +235,12 @@ async def _insert(
                 row.update(zip(key_names, result.inserted_primary_key or (), strict=False))
 
 
-async def write_objects(conn: AsyncConnection, objects: Sequence[Any]) -> Counter[str]:
+async def write_objects(
+    conn: AsyncConnection, objects: Sequence[Any], insert_rows: InsertRows | None = None
+) -> Counter[str]:
     """Write ``objects`` (and what they cascade to) on ``conn``; rows written per table.
+
+    ``insert_rows`` writes each table's rows instead of Core ``insert()`` executemany.
 
     Raises :class:`UnsupportedModel` before writing anything if a model needs the ORM.
     """
@@ -250,13 +271,22 @@ async def write_objects(conn: AsyncConnection, objects: Sequence[Any]) -> Counte
                         for own, remote in relation.pairs:
                             if remote in source:
                                 row[own] = source[remote]
-        await _insert(conn, plans[id(ready[0])], [rows[id(o)] for o in ready], table in referenced)
+        await _insert(
+            conn,
+            plans[id(ready[0])],
+            [rows[id(o)] for o in ready],
+            table in referenced,
+            insert_rows,
+        )
         counts[table.name] += len(ready)
         for obj in ready:
             _push_keys(obj, plans[id(obj)], rows, links)
     associations = _association_rows(links)
     for table in sort_tables(associations):
-        await conn.execute(table.insert(), associations[table])
+        if insert_rows is not None:
+            await insert_rows(conn, table, associations[table], ())
+        else:
+            await conn.execute(table.insert(), associations[table])
         counts[table.name] += len(associations[table])
     return counts
 
