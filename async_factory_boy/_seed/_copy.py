@@ -145,7 +145,7 @@ async def _sequence_of(conn: AsyncConnection, table: Table, column: Column[Any])
         qualified = conn.dialect.identifier_preparer.format_table(table)
         found = await conn.execute(
             text(
-                "SELECT pg_get_serial_sequence(:t, :c), a.attidentity FROM pg_attribute a "
+                "SELECT pg_get_serial_sequence(:t, :c), a.attidentity::text FROM pg_attribute a "
                 "WHERE a.attrelid = CAST(:t AS regclass) AND a.attname = :c"
             ),
             {"t": qualified, "c": column.name},
@@ -277,7 +277,8 @@ async def _copy(
         for k in keys[len(columns.keys) :]
     ]
     records = [
-        tuple(v if p is None or v is None else p(v) for v, p in zip(row, processors, strict=True))
+        # None too: JSON stores ``null`` for it, as Core does (not SQL NULL)
+        tuple(v if p is None else p(v) for v, p in zip(row, processors, strict=True))
         for row in values
     ]
     driver = await _driver_in_transaction(conn, table)
