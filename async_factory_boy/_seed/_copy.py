@@ -27,6 +27,7 @@ transaction, so a failed batch leaves nothing).
 from __future__ import annotations
 
 import contextvars
+import weakref
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -106,14 +107,18 @@ class _Columns:
     processors: tuple[Callable[[Any], Any] | None, ...]
 
 
-_column_sets: dict[tuple[Table, str, frozenset[str]], _Columns | None] = {}
+# Per dialect instance: bind processors depend on the engine's options (json_serializer).
+_column_sets: weakref.WeakKeyDictionary[
+    Dialect, dict[tuple[Table, frozenset[str]], _Columns | None]
+] = weakref.WeakKeyDictionary()
 
 
 def _columns(table: Table, dialect: Dialect, given: frozenset[str]) -> _Columns | None:
     """The columns COPY writes for rows with the keys ``given``; None if COPY cannot."""
-    cache_key = (table, dialect.name + "+" + str(dialect.driver), given)
-    if cache_key in _column_sets:
-        return _column_sets[cache_key]
+    cache = _column_sets.setdefault(dialect, {})
+    cache_key = (table, given)
+    if cache_key in cache:
+        return cache[cache_key]
     keys, names, processors = [], [], []
     result: _Columns | None = None
     for column in table.columns:
@@ -126,7 +131,7 @@ def _columns(table: Table, dialect: Dialect, given: frozenset[str]) -> _Columns 
         processors.append(column.type.dialect_impl(dialect).bind_processor(dialect))
     else:
         result = _Columns(tuple(keys), tuple(names), tuple(processors))
-    _column_sets[cache_key] = result
+    cache[cache_key] = result
     return result
 
 
