@@ -204,7 +204,6 @@ async def insert_rows(
 ) -> list[tuple[Any, ...]] | None:
     """Write ``rows`` into ``table``; the ``returning`` columns' values in row order, or
     None when ``returning`` is empty. COPY where it stores what INSERT would, else INSERT."""
-    results: list[tuple[Any, ...]] = []
     by_position: dict[int, tuple[Any, ...]] = {}
     groups: dict[frozenset[str], list[int]] = {}
     for position, row in enumerate(rows):  # one COPY (or executemany) per set of columns
@@ -216,8 +215,7 @@ async def insert_rows(
             by_position.update(zip(positions, written, strict=True))
     if not returning:
         return None
-    results.extend(by_position[p] for p in range(len(rows)))
-    return results
+    return [by_position[p] for p in range(len(rows))]
 
 
 async def _write_group(
