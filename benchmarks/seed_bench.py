@@ -264,7 +264,7 @@ async def amain(args: argparse.Namespace) -> str:
                         f"{ratio(copy.median, result.median):.2f}x" if copy else "",
                     ]
                 )
-            if name == "PostgreSQL":
+            if name == "PostgreSQL" and memory_counts:
                 memory_rows = []
                 for count in memory_counts:
                     await _fresh(engine)
@@ -315,9 +315,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--postgres-url", default="")
     parser.add_argument(
         "--memory-counts",
-        type=lambda text: [int(part) for part in text.split(",")],
+        type=lambda text: [int(part) for part in text.split(",") if part],
         default=[10_000, 100_000, 1_000_000],
-        help="post counts whose seed process's peak RSS is measured (comma-separated)",
+        help="post counts whose seed process's peak RSS is measured (comma-separated; '' for none)",
     )
     parser.add_argument("--profile", action="store_true", help="add a cProfile of one seed run")
     args = parser.parse_args(argv)

@@ -241,9 +241,10 @@ async def _write_group(
         if columns is not None:
             keys = columns.keys + tuple(k for k in drawn if k not in columns.keys)
             values = [_values(row, keys, drawn, index, table) for index, row in enumerate(rows)]
-            await _copy(conn, table, columns, keys, values)
             positions = [keys.index(column.key) for column in returning]
-            return [tuple(value[p] for p in positions) for value in values]
+            returned = [tuple(value[p] for p in positions) for value in values]
+            await _copy(conn, table, columns, keys, values)
+            return returned
     return await _insert(conn, table, rows, returning)
 
 
@@ -274,16 +275,17 @@ async def _copy(
     keys: tuple[str, ...],
     values: list[list[Any]],
 ) -> None:
+    """COPY ``values`` (converted in place) into ``table``'s columns ``keys``."""
     names = list(columns.names) + [table.columns[k].name for k in keys[len(columns.keys) :]]
     processors = list(columns.processors) + [
         table.columns[k].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         for k in keys[len(columns.keys) :]
     ]
-    records = [
-        # None too: JSON stores ``null`` for it, as Core does (not SQL NULL)
-        tuple(v if p is None else p(v) for v, p in zip(row, processors, strict=True))
-        for row in values
-    ]
+    converters = [(i, p) for i, p in enumerate(processors) if p is not None]
+    for row in values:
+        for i, process in converters:
+            row[i] = process(row[i])  # None too: JSON stores ``null`` for it, as Core does
+    records = values
     driver = await _driver_in_transaction(conn, table)
     if conn.dialect.driver == "asyncpg":
         await driver.copy_records_to_table(
@@ -316,7 +318,7 @@ async def _driver_in_transaction(conn: AsyncConnection, table: Table) -> Any:
 
 
 async def _psycopg_copy(
-    driver: Any, table: Table, names: list[str], records: list[tuple[Any, ...]]
+    driver: Any, table: Table, names: list[str], records: list[list[Any]]
 ) -> None:
     from psycopg import sql
 
