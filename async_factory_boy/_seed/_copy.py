@@ -41,7 +41,14 @@ from sqlalchemy.schema import Sequence as SequenceDefault
 
 from ..errors import AsyncFactoryError
 
-__all__ = ["COPY_DRIVERS", "CopyError", "allocate_key", "copied_rows", "insert_rows"]
+__all__ = [
+    "COPY_DRIVERS",
+    "CopyError",
+    "allocate_key",
+    "copied_rows",
+    "insert_rows",
+    "supports_copy",
+]
 
 #: The PostgreSQL drivers whose COPY support this module speaks.
 COPY_DRIVERS = frozenset({"asyncpg", "psycopg"})
@@ -183,7 +190,7 @@ async def allocate_key(conn: AsyncConnection, obj: Any, attribute: str) -> Any:
         return None
     column: Column[Any] = columns[0]
     table = mapper.local_table
-    if column.table is not table or not _is_copy_connection(conn):
+    if column.table is not table or not supports_copy(conn):
         return None
     sequence = await _sequence_of(conn, table, column)
     if sequence is None:
@@ -192,7 +199,8 @@ async def allocate_key(conn: AsyncConnection, obj: Any, attribute: str) -> Any:
     return value
 
 
-def _is_copy_connection(conn: AsyncConnection) -> bool:
+def supports_copy(conn: AsyncConnection) -> bool:
+    """Whether ``conn`` is a PostgreSQL connection through a driver this module copies with."""
     return conn.dialect.name == "postgresql" and conn.dialect.driver in COPY_DRIVERS
 
 
@@ -225,7 +233,7 @@ async def _write_group(
     given: frozenset[str],
     returning: Sequence[Column[Any]],
 ) -> list[tuple[Any, ...]]:
-    columns = _columns(table, conn.dialect, given) if _is_copy_connection(conn) else None
+    columns = _columns(table, conn.dialect, given) if supports_copy(conn) else None
     drawn: dict[str, list[Any]] = {}
     wanted = {column.key for column in returning}
     if columns is not None and conn.in_transaction():

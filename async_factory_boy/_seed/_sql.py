@@ -15,7 +15,7 @@ from .._compat import declarations
 from ..factory import AsyncFactory
 from ..factory.sqlalchemy import AsyncSQLAlchemyModelFactory
 from ._collect import write_batch
-from ._copy import COPY_DRIVERS, allocate_key, copied_rows, insert_rows
+from ._copy import allocate_key, copied_rows, insert_rows, supports_copy
 from ._errors import SeedError, one_line
 from ._url import Target
 
@@ -159,11 +159,7 @@ class SqlWriter:
         token = copied_rows.set(copied)
         try:
             async with conn.begin():
-                if (
-                    self._copy
-                    and conn.dialect.name == "postgresql"
-                    and (conn.dialect.driver in COPY_DRIVERS)
-                ):
+                if self._copy and supports_copy(conn):
                     await write_batch(conn, factory, size, insert_rows, allocate_key)
                 else:
                     await write_batch(conn, factory, size)

@@ -40,7 +40,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from async_factory_boy._seed._copy import copied_rows, insert_rows
+from async_factory_boy._seed._copy import CopyError, copied_rows, insert_rows
 
 pytestmark = [pytest.mark.postgres, pytest.mark.asyncio]
 
@@ -227,3 +227,17 @@ async def test_a_server_default_read_back_falls_back_to_insert_returning(
     assert copied == {"afb_copy_stamped": 1}  # the row that gives its code is copied
     assert returned == [("srv-code",), ("given",)]
     assert await _rows(conn, stamped) == [(1, "srv-code"), (2, "given")]
+
+
+async def test_copy_outside_a_transaction_is_refused(postgres_url: str) -> None:
+    """An autocommit connection would keep a failed batch's rows: nothing is copied."""
+    engine = create_async_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as autocommit, autocommit.begin():
+            await autocommit.run_sync(serial.create, checkfirst=True)
+            with pytest.raises(CopyError, match="afb_copy_serial would run outside"):
+                await insert_rows(autocommit, serial, [{"name": "lost"}], [])
+            assert await _rows(autocommit, serial) == []
+            await autocommit.run_sync(serial.drop)
+    finally:
+        await engine.dispose()
