@@ -226,7 +226,11 @@ def profile(url: str, n: int) -> str:
         lines.append(f"{seconds:6.2f} s  {seconds / total:4.0%}  {label}")
     stream = io.StringIO()
     pstats.Stats(profiler, stream=stream).sort_stats("tottime").print_stats(10)
-    own = [line for line in stream.getvalue().splitlines() if line.strip()]
+    text = stream.getvalue()
+    for prefix in sorted({*sys.path, os.getcwd()}, key=len, reverse=True):
+        if prefix:  # file names relative to the project or site-packages, as in the docs
+            text = text.replace(prefix.rstrip("/") + "/", "")
+    own = [line for line in text.splitlines() if line.strip()]
     start = next(i for i, line in enumerate(own) if line.lstrip().startswith("ncalls"))
     return "\n".join([*lines, "", *own[start:]])
 
