@@ -29,10 +29,12 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     Numeric,
+    Sequence,
     String,
     Table,
     TypeDecorator,
     Uuid,
+    literal,
     select,
     text,
 )
@@ -103,6 +105,26 @@ stamped = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("code", String(20), server_default=text("'srv-' || 'code'")),
+)
+
+
+def _stamp() -> str:
+    return "stamped"
+
+
+defaulted = Table(
+    "afb_copy_defaults",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("stamp", String(20), default=_stamp),  # a zero-argument callable: called per row
+    Column("n", Integer, Sequence("afb_copy_n_seq")),  # drawn from the sequence
+)
+contextual = Table(
+    "afb_copy_contextual",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("echo", String(20), default=lambda ctx: f"echo {ctx.get_current_parameters()['id']}"),
+    Column("expression", String(20), default=literal("sql")),
 )
 
 TYPED_ROWS: list[dict[str, Any]] = [
@@ -241,3 +263,18 @@ async def test_copy_outside_a_transaction_is_refused(postgres_url: str) -> None:
             await autocommit.run_sync(serial.drop)
     finally:
         await engine.dispose()
+
+
+async def test_python_defaults_are_filled_in_as_insert_fills_them(conn: AsyncConnection) -> None:
+    _, copied = await _write(conn, defaulted, [{"id": 1}, {"id": 2}], [])
+
+    assert copied == {"afb_copy_defaults": 2}
+    assert await _rows(conn, defaulted) == [(1, "stamped", 1), (2, "stamped", 2)]
+
+
+async def test_defaults_that_need_the_insert_fall_back_to_it(conn: AsyncConnection) -> None:
+    """A default reading the execution context, or a SQL expression: INSERT computes them."""
+    _, copied = await _write(conn, contextual, [{"id": 1}, {"id": 2}], [])
+
+    assert copied == {}
+    assert await _rows(conn, contextual) == [(1, "echo 1", "sql"), (2, "echo 2", "sql")]
