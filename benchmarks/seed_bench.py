@@ -1,4 +1,4 @@
-"""The seed command's write path against two hand-written scripts, on SQLite and PostgreSQL.
+"""The seed command against hand-written scripts, on SQLite and PostgreSQL.
 
 Work: N posts, each with its own author (2N rows), in batches of 1,000, one transaction per
 batch. Fields are plain sequences (no Faker, which costs ~60 us per value and would hide
@@ -8,26 +8,38 @@ the write path). Contenders, in the same process, interleaved, medians:
   per batch (the ORM unit of work);
 - ``core insert``: hand-written Core ``insert()`` executemany per batch, authors with
   ``RETURNING`` ids, then posts (SQLAlchemy's insertmanyvalues);
-- ``seed``: what ``async-factory-boy seed`` runs for each batch (factories resolved by
-  factory_boy with the create strategy, objects collected, written with Core inserts).
+- ``copy`` (PostgreSQL): hand-written asyncpg script: the authors' ids from the sequence in
+  one query, then ``copy_records_to_table`` for authors and posts;
+- ``seed``: the command itself (``async_factory_boy.__main__.main``, in this process, in a
+  thread with its own event loop): factories resolved by factory_boy with the create
+  strategy, objects collected, written with COPY on PostgreSQL, Core inserts on SQLite;
+- ``seed --no-copy`` (PostgreSQL): the same with Core inserts, to show what COPY brings.
 
-Run: ``python -m benchmarks seed`` (``--quick`` for a smoke run, ``--count N``).
+Memory: peak RSS of a separate ``seed`` process per count (``--memory-counts``), which must
+not grow with the count. ``--profile`` adds where one seed run spends its time (cProfile).
+
+Run: ``python -m benchmarks seed`` (``--quick`` for a smoke run, ``--count N``,
+``--postgres-url postgresql+asyncpg://postgres@127.0.0.1/bench``).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import functools
+import cProfile
+import io
+import os
+import pstats
+import subprocess
+import sys
 from typing import Any
 
 import factory
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, make_url, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from async_factory_boy import AsyncFactory
-from async_factory_boy._seed._sql import SqlWriter
-from async_factory_boy._seed._url import Redactor, parse_target
+from async_factory_boy.__main__ import main as seed_main
 from benchmarks._harness import (
     Contender,
     MemoryResult,
@@ -36,7 +48,6 @@ from benchmarks._harness import (
     machine_description,
     markdown_table,
     measure,
-    measure_peak_memory,
     publish,
     ratio,
     today,
@@ -44,6 +55,7 @@ from benchmarks._harness import (
 from examples.blog.models import Author, Base, Post
 
 BATCH = 1000
+FACTORY = "benchmarks.seed_bench:PostFactory"
 
 
 class AuthorFactory(AsyncFactory[Author]):
@@ -106,14 +118,45 @@ async def core_insert(engine: AsyncEngine, n: int) -> None:
                 )
 
 
-async def seed(url: str, n: int) -> None:
-    writer = SqlWriter(parse_target(url, None, Redactor()))
-    await writer.connect()
+async def asyncpg_copy(dsn: str, n: int) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn)
     try:
         for batch in _batches(n):
-            await writer.write_batch(PostFactory, len(batch))
+            async with conn.transaction():
+                ids = await conn.fetch(
+                    "SELECT nextval('authors_id_seq') FROM generate_series(1, $1)", len(batch)
+                )
+                await conn.copy_records_to_table(
+                    "authors",
+                    records=[
+                        (row[0], f"Author {i}", f"author{i}@example.com")
+                        for i, row in zip(batch, ids, strict=True)
+                    ],
+                    columns=["id", "name", "email"],
+                )
+                await conn.copy_records_to_table(
+                    "posts",
+                    records=[
+                        (f"Post {i}", "Lorem ipsum", row[0])
+                        for i, row in zip(batch, ids, strict=True)
+                    ],
+                    columns=["title", "body", "author_id"],
+                )
     finally:
-        await writer.close()
+        await conn.close()
+
+
+def _seed_arguments(url: str, n: int, *flags: str) -> list[str]:
+    return ["seed", FACTORY, "-n", str(n), "--batch-size", str(BATCH), "--url", url, "-q", *flags]
+
+
+async def seed(url: str, n: int, *flags: str) -> None:
+    """The command's own entry point, on a thread (it runs its own event loop)."""
+    status = await asyncio.to_thread(seed_main, _seed_arguments(url, n, *flags))
+    if status != 0:
+        raise RuntimeError(f"seed exited with status {status}")
 
 
 def contenders(engine: AsyncEngine, url: str, n: int, group: str) -> list[Contender]:
@@ -134,11 +177,64 @@ def contenders(engine: AsyncEngine, url: str, n: int, group: str) -> list[Conten
     def contender(name: str, work: Any) -> Contender:
         return Contender(name, work, prepare=prepare, verify=verify, group=group)
 
-    return [
+    found = [
         contender("orm add_all", lambda: orm_add_all(engine, n)),
         contender("core insert", lambda: core_insert(engine, n)),
         contender("seed", lambda: seed(url, n)),
     ]
+    if engine.dialect.name == "postgresql":
+        dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        found.append(contender("copy", lambda: asyncpg_copy(dsn, n)))
+        found.append(contender("seed --no-copy", lambda: seed(url, n, "--no-copy")))
+    return found
+
+
+def peak_rss_megabytes(url: str, n: int) -> float:
+    """Peak resident memory of a separate process seeding ``n`` posts into fresh tables."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "async_factory_boy", *_seed_arguments(url, n)],
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"seed of {n} posts exited with status {process.returncode}")
+    return usage.ru_maxrss / 1024  # kilobytes on Linux
+
+
+#: The parts of a seed run the profile reports: (label, file suffix, function name).
+_PARTS = (
+    ("whole batches (build + write)", "_seed/_collect.py", "write_batch"),
+    ("bulk write: rows, keys, statements", "_seed/_sql_plan.py", "write_objects"),
+    ("COPY / INSERT statements (driver included)", "_seed/_copy.py", "insert_rows"),
+)
+
+
+def profile(url: str, n: int) -> str:
+    """Where one in-process seed run spends its time (cProfile): the parts, then the
+    functions with the most own time."""
+    profiler = cProfile.Profile()
+    profiler.runcall(seed_main, _seed_arguments(url, n))
+    stats = pstats.Stats(profiler)
+    total = max(stats.total_tt, 1e-9)  # type: ignore[attr-defined]
+    cumulative: dict[str, float] = {}
+    for (filename, _, function), entry in stats.stats.items():  # type: ignore[attr-defined]
+        for label, suffix, name in _PARTS:
+            if filename.endswith(suffix) and function == name:
+                cumulative[label] = cumulative.get(label, 0.0) + entry[3]
+    lines = [f"{total:6.2f} s  100%  the whole run (profiled)"]
+    for label, _, _ in _PARTS:
+        seconds = cumulative.get(label, 0.0)
+        lines.append(f"{seconds:6.2f} s  {seconds / total:4.0%}  {label}")
+    stream = io.StringIO()
+    pstats.Stats(profiler, stream=stream).sort_stats("tottime").print_stats(10)
+    text = stream.getvalue()
+    for prefix in sorted({*sys.path, os.getcwd()}, key=len, reverse=True):
+        if prefix:  # file names relative to the project or site-packages, as in the docs
+            text = text.replace(prefix.rstrip("/") + "/", "")
+    own = [line for line in text.splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(own) if line.lstrip().startswith("ncalls"))
+    return "\n".join([*lines, "", *own[start:]])
 
 
 async def amain(
@@ -146,50 +242,77 @@ async def amain(
 ) -> tuple[str, list[Result], list[MemoryResult]]:
     n = 2000 if args.quick else args.count
     repetitions = args.repetitions or (1 if args.quick else 3)
+    memory_counts = [2000, 5000] if args.quick else args.memory_counts
     urls = {"SQLite": args.sqlite_url, "PostgreSQL": args.postgres_url}
     rows: list[list[object]] = []
-    memory_rows: list[list[object]] = []
     timings: list[Result] = []
     peaks: list[MemoryResult] = []
+    sections: list[str] = []
     for name, url in urls.items():
         if not url:
             continue
         engine = create_async_engine(url)
         try:
             results = await measure(
-                contenders(engine, url, n, name), items=n, repetitions=repetitions
+                contenders(engine, url, n, name),
+                items=n,
+                repetitions=repetitions,
+                log=lambda line: print(line, file=sys.stderr, flush=True),
             )
             timings += results
             by_name = {r.contender.name: r for r in results}
+            copy = by_name.get("copy")
             for result in results:
                 rows.append(
                     [
                         name,
                         result.contender.name,
                         f"{result.median:.2f} s",
+                        f"{result.spread:.0%}",
                         f"{result.per_second:,.0f}",
                         f"{ratio(by_name['orm add_all'].median, result.median):.2f}x",
                         f"{ratio(by_name['core insert'].median, result.median):.2f}x",
+                        f"{ratio(copy.median, result.median):.2f}x" if copy else "",
                     ]
                 )
-            prepare = contenders(engine, url, n, name)[2].prepare
-            for count in (max(n // 10, BATCH), n):
-                run_once = functools.partial(seed, url, count)
-                contender = Contender("seed", run_once, prepare=prepare, group=name)
-                peak = await measure_peak_memory(contender, items=count)
-                peaks.append(peak)
-                memory_rows.append([name, f"{count:,}", f"{peak.peak_bytes / 1e6:.1f} MB"])
+            if name == "PostgreSQL" and memory_counts:
+                memory_rows = []
+                for count in memory_counts:
+                    await _fresh(engine)
+                    memory = peak_rss_megabytes(url, count)
+                    memory_rows.append([f"{count:,}", f"{memory:.1f} MB"])
+                sections += [
+                    "Peak RSS of a separate `seed` process (PostgreSQL, fresh tables):",
+                    markdown_table(["posts", "peak RSS"], memory_rows),
+                ]
+            if args.profile:
+                await _fresh(engine)
+                where = await asyncio.to_thread(profile, url, n)
+                sections.append(
+                    f"Where one seed run of {n:,} posts on {name} spends its time "
+                    f"(cProfile):\n\n```text\n{where}\n```"
+                )
         finally:
             await engine.dispose()
     report = "\n\n".join(
         [
             f"{n:,} posts, each with an author ({2 * n:,} rows), batches of {BATCH:,}, "
-            f"median of {repetitions}; {today()}, {machine_description()}.",
+            f"median of {repetitions} (spread: (max - min) / median); {today()}, "
+            f"{machine_description()}.",
             markdown_table(
-                ["database", "contender", "median", "posts/s", "vs ORM", "vs Core"], rows
+                [
+                    "database",
+                    "contender",
+                    "median",
+                    "spread",
+                    "posts/s",
+                    "vs ORM",
+                    "vs Core",
+                    "vs COPY",
+                ],
+                rows,
             ),
-            "Peak traced Python memory of one seed run (it must not grow with the count):",
-            markdown_table(["database", "posts", "peak memory"], memory_rows),
+            *sections,
         ]
     )
     return report, timings, peaks
@@ -198,9 +321,16 @@ async def amain(
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="seed_bench", description=__doc__)
     add_common_arguments(parser)
-    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--count", type=int, default=20_000)
     parser.add_argument("--sqlite-url", default="sqlite+aiosqlite:///./seed_bench.db")
     parser.add_argument("--postgres-url", default="")
+    parser.add_argument(
+        "--memory-counts",
+        type=lambda text: [int(part) for part in text.split(",") if part],
+        default=[10_000, 100_000, 1_000_000],
+        help="post counts whose seed process's peak RSS is measured (comma-separated; '' for none)",
+    )
+    parser.add_argument("--profile", action="store_true", help="add a cProfile of one seed run")
     args = parser.parse_args(argv)
     report, results, memory = asyncio.run(amain(args))
     publish(report, args.output, results=results, memory=memory, unit="posts/s")

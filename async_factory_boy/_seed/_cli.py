@@ -36,6 +36,7 @@ class SeedOptions:
     quiet: bool
     yes: bool
     traceback: bool = False
+    copy: bool = True
 
 
 class _Parser(argparse.ArgumentParser):
@@ -118,6 +119,11 @@ def _parser(redact: Callable[[str], str]) -> _Parser:
         help="write to a database that is not local without asking",
     )
     seed.add_argument(
+        "--no-copy",
+        action="store_true",
+        help="on PostgreSQL, write with INSERT instead of COPY (to debug a difference)",
+    )
+    seed.add_argument(
         "--traceback",
         action="store_true",
         help="on an error, also print the whole traceback of its cause",
@@ -150,4 +156,5 @@ def parse_args(argv: list[str], redact: Callable[[str], str] = str) -> SeedOptio
         quiet=args.quiet,
         yes=args.yes,
         traceback=args.traceback,
+        copy=not args.no_copy,
     )

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import inspect as pyinspect
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import Column, event, inspect
@@ -37,7 +38,11 @@ from ..factory import AsyncFactory
 from ..factory.sqlalchemy import AsyncSQLAlchemyModelFactory
 from ..factory.sqlalchemy._api import BulkUnsupported, InsertRows, core_insert_rows, write_rows
 
-__all__ = ["write_batch"]
+__all__ = ["AllocateKey", "write_batch"]
+
+#: ``allocate_key(conn, obj, attribute)``: a generated key for an object not written yet, as
+#: the database would give it (drawn from its sequence), or None when it cannot.
+AllocateKey = Callable[[AsyncConnection, Any, str], Awaitable[Any]]
 
 _SESSION_ARGUMENT = "sqlalchemy_session"
 _active: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar(
@@ -125,9 +130,15 @@ def _on_read(key: str, target: Any, value: Any, dict_: dict[str, Any]) -> Any:
 class _Batch:
     """The objects of one batch, and whether its session took over."""
 
-    def __init__(self, session: AsyncSession, insert_rows: InsertRows) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        insert_rows: InsertRows = core_insert_rows,
+        allocate_key: AllocateKey | None = None,
+    ) -> None:
         self.session = session
-        self.insert_rows = insert_rows
+        self._insert_rows = insert_rows
+        self._allocate_key = allocate_key
         self.captured: list[Any] = []
         self._captured_ids: set[int] = set()
         self._switched = False
@@ -154,12 +165,24 @@ class _Batch:
         """
         if id(target) not in self._captured_ids or not in_bridge():
             return value  # not ours, or on the event loop, where the backend gives None too
+        if self._allocate_key is not None and not self._switched:
+            # A key drawn from the sequence now is the key the flush would have given:
+            # the batch stays on the bulk path (COPY), written with explicit keys.
+            allocated = await_(self._allocate_key(self._connection(), target, key))
+            if allocated is not None:
+                dict_[key] = allocated
+                return allocated
         state = inspect(target)
         self.switch_to_session()
         await_(self.session.flush())
         if key not in dict_ and state.persistent and key in state.unloaded:
             await_(self.session.refresh(target, attribute_names=[key]))
         return dict_.get(key, value)
+
+    def _connection(self) -> AsyncConnection:
+        bind = self.session.bind
+        assert isinstance(bind, AsyncConnection)
+        return bind
 
     def switch_to_session(self) -> None:
         """From now on the batch is written by the session's flush, as in a test."""
@@ -174,7 +197,7 @@ class _Batch:
         """The end of the batch: one bulk write, or the session's flush."""
         if not self.session_used():
             try:
-                await write_rows(conn, self.captured, insert_rows=self.insert_rows)
+                await write_rows(conn, self.captured, insert_rows=self._insert_rows)
                 return
             except BulkUnsupported:  # raised before anything is written
                 pass
@@ -188,14 +211,16 @@ async def write_batch(
     size: int,
     *,
     insert_rows: InsertRows = core_insert_rows,
+    allocate_key: AllocateKey | None = None,
 ) -> None:
     """Create ``size`` objects of ``factory`` on ``conn`` (inside its open transaction).
 
-    ``insert_rows`` is how the taken-over objects' rows are inserted (Core executemany by
-    default; a writer may pass a faster strategy with the same contract, e.g. COPY).
+    ``insert_rows`` writes each table of the bulk path (default: Core ``insert()``
+    executemany; the seed passes COPY on PostgreSQL); ``allocate_key`` gives a key read
+    before the write without flushing (default: flush).
     """
     session = AsyncSession(bind=conn)
-    batch = _Batch(session, insert_rows)
+    batch = _Batch(session, insert_rows, allocate_key)
 
     async def finish() -> None:
         await batch.write(conn)

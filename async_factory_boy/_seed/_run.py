@@ -57,7 +57,9 @@ class _Interrupted(Exception):
     """Ctrl-C was pressed: stop between batches."""
 
 
-def _writer_for(target: Target, factories: list[type[AsyncFactory[Any]]]) -> _Writer:
+def _writer_for(
+    target: Target, factories: list[type[AsyncFactory[Any]]], copy: bool = True
+) -> _Writer:
     if target.kind == "sql" and any(is_tortoise_factory(factory) for factory in factories):
         from ._tortoise import TortoiseWriter
 
@@ -70,7 +72,7 @@ def _writer_for(target: Target, factories: list[type[AsyncFactory[Any]]]) -> _Wr
         from ._sql import SqlWriter
     except ImportError as exc:
         raise SeedError(f"a SQL URL needs SQLAlchemy 2 with asyncio: {exc}") from None
-    return SqlWriter(target)
+    return SqlWriter(target, copy=copy)
 
 
 def _confirm(target: Target, jobs: list[_Job], yes: bool, output: Output) -> None:
@@ -95,7 +97,7 @@ def _prepare(options: SeedOptions, redact: Redactor) -> tuple[Target, _Writer, l
     for spec in options.factories:
         count = options.count if spec.count is None else spec.count
         jobs.append(_Job(spec.path, load_factory(spec), count))
-    writer = _writer_for(target, [job.factory for job in jobs])
+    writer = _writer_for(target, [job.factory for job in jobs], options.copy)
     for job in jobs:
         writer.check_factory(job.path, job.factory)
     return target, writer, jobs

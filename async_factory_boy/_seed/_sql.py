@@ -16,6 +16,8 @@ from ..factory import AsyncFactory
 from ..factory.sqlalchemy import AsyncSQLAlchemyModelFactory
 from ..factory.sqlalchemy._api import InsertRows, core_insert_rows
 from ._collect import write_batch
+from ._copy import allocate_key, copied_rows, supports_copy
+from ._copy import insert_rows as copy_insert_rows
 from ._errors import SeedError, one_line
 from ._url import Target
 
@@ -90,8 +92,9 @@ class _InsertCounter:
 class SqlWriter:
     """Writes batches of factory-made ORM objects to a SQLAlchemy async URL."""
 
-    def __init__(self, target: Target) -> None:
+    def __init__(self, target: Target, copy: bool = True) -> None:
         self._target = target
+        self._copy = copy
         self._engine: AsyncEngine | None = None
         self._conn: AsyncConnection | None = None
         self._counter = _InsertCounter()
@@ -156,9 +159,19 @@ class SqlWriter:
         """Make ``size`` objects and write them in one transaction; rows per table."""
         conn = self._connection()
         self._counter.counts = Counter()
-        async with conn.begin():
-            await write_batch(conn, factory, size, insert_rows=self.insert_rows)
-        return self._counter.counts
+        copied: Counter[str] = Counter()
+        token = copied_rows.set(copied)
+        try:
+            async with conn.begin():
+                if self._copy and supports_copy(conn):
+                    await write_batch(
+                        conn, factory, size, insert_rows=copy_insert_rows, allocate_key=allocate_key
+                    )
+                else:
+                    await write_batch(conn, factory, size, insert_rows=self.insert_rows)
+        finally:
+            copied_rows.reset(token)
+        return self._counter.counts + copied
 
     async def close(self) -> None:
         if self._conn is not None:

@@ -44,6 +44,19 @@ class CollidingPostFactory(PostFactory):
     author = factory.SubFactory(CollidingAuthorFactory)
 
 
+class KeyedAuthorFactory(AuthorFactory):
+    """Keys given by the factory: no key is drawn, the batch's first statement writes rows."""
+
+    id = factory.Sequence(lambda n: n + 1)
+
+
+class CollidingKeyedPostFactory(PostFactory):
+    """From the 26th post on, post keys repeat: a batch fails after its authors were written."""
+
+    id = factory.Sequence(lambda n: min(n, 25) + 1)
+    author = factory.SubFactory(KeyedAuthorFactory)
+
+
 class NotAFactory:
     """A class, but not a factory."""
 
