@@ -87,6 +87,8 @@ def _worker(options: SeedOptions, worker: int, events: Any) -> None:
     output = _QueueOutput(redact, events, worker)
     try:
         code = run(options, output, redact)
+    except KeyboardInterrupt:  # Ctrl-C passed on before the run's own handler was in place
+        code = EXIT_INTERRUPTED
     except BaseException as exc:  # a crash must still reach the parent as one line
         output.error(one_line(exc))
         code = EXIT_ERROR
@@ -103,6 +105,14 @@ class _Progress:
     counts: Counter[str] = field(default_factory=Counter)
     errors: dict[int, str] = field(default_factory=dict)
     exits: dict[int, int] = field(default_factory=dict)
+    failed: int | None = None  # the first worker that failed, which the report names
+    stopped: set[int] = field(default_factory=set)  # terminated because another failed
+
+    def exited(self, worker: int, code: int) -> None:
+        self.exits[worker] = code
+        failed = code not in (EXIT_OK, EXIT_INTERRUPTED) and worker not in self.stopped
+        if failed and self.failed is None:
+            self.failed = worker
 
     def line(self, name: str) -> tuple[int, int, int]:
         """(done, total, rows) of factory ``name`` over all workers."""
@@ -195,14 +205,14 @@ def _step(
         for worker, process in enumerate(processes):
             if worker not in progress.exits and process.exitcode is not None:
                 # Killed (SIGKILL, out of memory) before it could say so.
-                progress.exits[worker] = EXIT_ERROR
                 progress.errors.setdefault(
                     worker, f"the process ended with exit code {process.exitcode}"
                 )
-    failed = [w for w, code in progress.exits.items() if code not in (0, EXIT_INTERRUPTED)]
-    if failed and not stopping:
-        for process in processes:
+                progress.exited(worker, EXIT_ERROR)
+    if progress.failed is not None and not stopping:
+        for worker, process in enumerate(processes):
             if process.is_alive():
+                progress.stopped.add(worker)
                 process.terminate()  # its running batch is rolled back by the server
         return True
     return stopping
@@ -223,7 +233,7 @@ def _take(event: tuple[Any, ...], progress: _Progress, output: Output, started: 
     elif kind == "text":
         output.text(event[2])
     elif kind == "exit":
-        progress.exits[worker] = event[2]
+        progress.exited(worker, event[2])
 
 
 def _finish(
@@ -236,9 +246,8 @@ def _finish(
 ) -> int:
     elapsed = time.perf_counter() - started
     rows = sum(progress.counts.values())
-    failed = sorted(w for w, code in progress.exits.items() if code not in (0, EXIT_INTERRUPTED))
-    if failed:
-        worker = failed[0]
+    worker = progress.failed
+    if worker is not None:
         output.summary(target.display, progress.counts, elapsed, "Stopped:")
         output.error(
             f"worker {worker + 1} of {options.workers} failed: {progress.errors.get(worker, '')}"
