@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -58,10 +59,9 @@ def _kill_after(url: str, batches: int, *extra: str) -> int:
 
 @pytest.mark.parametrize("url_fixture", SERVERS)
 def test_a_run_killed_twice_then_resumed_has_the_rows_of_an_uninterrupted_run(
-    url_fixture: str, request: pytest.FixtureRequest
+    url_fixture: str, request: pytest.FixtureRequest, blog_tables: Callable[[str], str]
 ) -> None:
-    url: str = request.getfixturevalue(url_fixture)
-    drop_tables(url, Base.metadata)
+    url: str = blog_tables(request.getfixturevalue(url_fixture))
     assert run_seed(BLOG, *RUN, "--url", url).returncode == 0
     expected = blog_content(url)
     drop_tables(url, Base.metadata)

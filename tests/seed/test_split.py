@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from examples.blog.models import Base
@@ -24,10 +26,10 @@ def _one_run(url: str) -> dict[str, list[tuple[object, ...]]]:
     return content
 
 
-def test_shards_write_the_rows_of_one_run(sql_url: str) -> None:
-    expected = _one_run(sql_url)
+def test_shards_write_the_rows_of_one_run(sql_url: str, blog_tables: Callable[[str], str]) -> None:
+    expected = _one_run(blog_tables(sql_url))
 
-    for shard in ("2/3", "0/3", "1/3"):  # in any order, as a scheduler may start them
+    for shard in ("1/2", "0/2"):  # in any order, as a scheduler may start them
         result = run_seed(BLOG, *SPLIT, "--shard", shard, "--url", sql_url)
         assert result.returncode == 0, result.stderr
 
@@ -37,9 +39,9 @@ def test_shards_write_the_rows_of_one_run(sql_url: str) -> None:
 @pytest.mark.parametrize("url_fixture", ["postgres_asyncpg_url", "postgres_psycopg_url"])
 @pytest.mark.postgres
 def test_two_workers_write_the_rows_of_one(
-    url_fixture: str, request: pytest.FixtureRequest
+    url_fixture: str, request: pytest.FixtureRequest, blog_tables: Callable[[str], str]
 ) -> None:
-    url: str = request.getfixturevalue(url_fixture)
+    url: str = blog_tables(request.getfixturevalue(url_fixture))
     expected = _one_run(url)
 
     result = run_seed(BLOG, *SPLIT, "--workers", "2", "--url", url)
