@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -14,7 +13,7 @@ from ._batches import Batch, Job, Shard, batch_count, default_run_id, plan_batch
 from ._cli import SeedOptions
 from ._determinism import SequenceLayout
 from ._errors import SeedError, one_line
-from ._progress import BatchRecord
+from ._progress import BatchRecord, BatchWrite
 from ._url import Target
 
 __all__ = ["Plan", "Writer", "make_plan", "open_writer"]
@@ -29,13 +28,7 @@ class Writer(Protocol):
     async def prepare_progress(self) -> None: ...
     async def finished_batches(self, run_id: str) -> set[tuple[str, int]]: ...
     async def read_progress(self, run_id: str | None) -> list[tuple[str, str, int, int]] | None: ...
-    async def write_batch(
-        self,
-        factory: type[AsyncFactory[Any]],
-        size: int,
-        record: BatchRecord,
-        check: Callable[[], None],
-    ) -> Counter[str]: ...
+    async def write_batch(self, batch: BatchWrite) -> Counter[str]: ...
     async def close(self) -> None: ...
 
 

@@ -25,6 +25,7 @@ from ._determinism import batch_seed, reseed
 from ._errors import SeedError, one_line
 from ._output import Output, report_error
 from ._plan import Plan, Writer, make_plan, open_writer
+from ._progress import BatchWrite
 from ._specs import load_factory
 from ._tortoise import is_tortoise_factory
 from ._url import Redactor, Target, parse_target
@@ -192,11 +193,9 @@ async def _write(
             reseed(batch_seed(options.seed, job.path, batch.number))
         windows = plan.layout.start(batch)
         try:
+            check = functools.partial(plan.layout.check, batch, windows)
             written = await writer.write_batch(
-                job.factory,
-                batch.size,
-                plan.record(batch),
-                functools.partial(plan.layout.check, batch, windows),
+                BatchWrite(job.factory, batch.size, plan.record(batch), check)
             )
         except Exception as exc:
             message = str(exc) if isinstance(exc, SeedError) else one_line(exc)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
 
 from examples.blog.models import Base
 from tests.seed._content import blog_content
-from tests.seed._db import count, drop_tables, query
-from tests.seed.conftest import run_seed
+from tests.seed._db import count, create_tables, drop_tables, query
+from tests.seed.conftest import ROOT, run_seed, seed_env
 
 BLOG = "examples.blog.factories:PostFactory"
-SPLIT = ("-n", "7", "--batch-size", "2", "--seed", "11", "--create-tables", "-q")
+ARGS = ("-n", "7", "--batch-size", "2", "--seed", "11", "-q")
+SPLIT = (*ARGS, "--create-tables")
 
 
 def _one_run(url: str) -> dict[str, list[tuple[object, ...]]]:
@@ -34,6 +37,44 @@ def test_shards_write_the_rows_of_one_run(sql_url: str, blog_tables: Callable[[s
         assert result.returncode == 0, result.stderr
 
     assert blog_content(sql_url) == expected
+
+
+@pytest.mark.postgres
+def test_shards_started_together_write_the_rows_of_one_run(
+    postgres_asyncpg_url: str, blog_tables: Callable[[str], str]
+) -> None:
+    """As a scheduler starts them: at once, racing to create the progress table."""
+    url = blog_tables(postgres_asyncpg_url)
+    expected = _one_run(url)
+    create_tables(url, Base.metadata)
+
+    shards = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "async_factory_boy",
+                "seed",
+                BLOG,
+                *ARGS,
+                "--shard",
+                f"{index}/3",
+                "--url",
+                url,
+            ],
+            cwd=ROOT,
+            env=seed_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for index in range(3)
+    ]
+    errors = [shard.communicate(timeout=120)[1] for shard in shards]
+
+    assert [shard.returncode for shard in shards] == [0, 0, 0], errors
+    assert errors == ["", "", ""]
+    assert blog_content(url) == expected
 
 
 @pytest.mark.parametrize("url_fixture", ["postgres_asyncpg_url", "postgres_psycopg_url"])

@@ -18,6 +18,24 @@ from tests.seed.conftest import ROOT, run_seed, seed_env
 POSTS = "tests.seed.factories:PostFactory"
 
 
+def _start_two_workers(url: str) -> subprocess.Popen[str]:
+    """A long run with two workers, once a worker has written its first progress."""
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "async_factory_boy", "seed", POSTS, "-n", "1000000",
+            "--batch-size", "50", "--workers", "2", "--create-tables", "--url", url,
+        ],
+        cwd=ROOT,
+        env=seed_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("PostFactory: ")
+    return process
+
+
 @pytest.mark.postgres
 def test_a_failing_worker_stops_the_others_with_one_line(
     postgres_asyncpg_url: str, blog_tables: Callable[[str], str]
@@ -49,19 +67,7 @@ def test_ctrl_c_stops_every_worker_after_its_batch(
     postgres_asyncpg_url: str, blog_tables: Callable[[str], str]
 ) -> None:
     url = blog_tables(postgres_asyncpg_url)
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "async_factory_boy", "seed", POSTS, "-n", "1000000",
-            "--batch-size", "50", "--workers", "2", "--create-tables", "--url", url,
-        ],
-        cwd=ROOT,
-        env=seed_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
-    assert process.stdout is not None
-    assert process.stdout.readline().startswith("PostFactory: ")  # a worker is writing
+    process = _start_two_workers(url)
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
 
@@ -89,21 +95,9 @@ def test_workers_end_when_the_parent_is_killed(
     postgres_asyncpg_url: str, blog_tables: Callable[[str], str]
 ) -> None:
     url = blog_tables(postgres_asyncpg_url)
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "async_factory_boy", "seed", POSTS, "-n", "1000000",
-            "--batch-size", "50", "--workers", "2", "--create-tables", "--url", url,
-        ],
-        cwd=ROOT,
-        env=seed_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )  # fmt: skip
-    assert process.stdout is not None
-    assert process.stdout.readline().startswith("PostFactory: ")
+    process = _start_two_workers(url)
     process.kill()
-    process.wait(timeout=10)
+    process.communicate(timeout=10)
     time.sleep(3)  # a worker notices within half a second
     posts = count(url, "posts")
     time.sleep(2)
