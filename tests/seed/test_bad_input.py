@@ -62,6 +62,11 @@ POSTS = "tests.seed.factories:PostFactory"
         ),
         pytest.param(["status", "--run-id", "a;b"], "--run-id must be 1 to 200", id="status-id"),
         pytest.param(["status", "--bogus"], "unrecognized arguments", id="status-option"),
+        pytest.param(
+            ["status", "--url", "postgresql+asyncpg://postgres@127.0.0.1:1/none"],
+            "cannot connect to postgresql+asyncpg://postgres@127.0.0.1:1/none",
+            id="status-unreachable",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_status_2(args: list[str], expected: str) -> None:
