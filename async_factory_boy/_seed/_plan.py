@@ -44,10 +44,12 @@ class Plan:
     finished: set[tuple[str, int]] = field(default_factory=set)
 
     def record(self, batch: Batch) -> BatchRecord:
+        """The progress record ``batch`` commits with."""
         job = self.jobs[batch.job]
         return BatchRecord(self.run_id, job.path, batch.number, self.totals[batch.job])
 
     def is_finished(self, batch: Batch) -> bool:
+        """Whether ``batch`` was committed by an earlier process of the run."""
         return (self.jobs[batch.job].path, batch.number) in self.finished
 
 

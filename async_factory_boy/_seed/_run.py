@@ -4,7 +4,9 @@ Every batch is its own transaction: a failure rolls back that batch only and kee
 committed ones; Ctrl-C lets the running batch finish, stops before the next one and prints
 the same report (a second Ctrl-C abandons the running batch, which is rolled back).
 Nothing of a batch is kept in memory once it is written, so memory stays flat as the
-count grows.
+count grows. Each batch starts from random and sequence state of its own (``_determinism``)
+and commits with its progress record (``_progress``), so a run can be split (``--shard``,
+``--workers``) and resumed (``--resume``) without changing a row.
 """
 
 from __future__ import annotations
