@@ -4,6 +4,11 @@ The command line lives in :mod:`async_factory_boy.__main__`; everything else is 
 per module: argument parsing (``_cli``), URLs and their redaction (``_url``), loading the
 factories (``_specs``), one SQL batch: objects taken over for the bulk writer or left to the
 backend's session (``_collect``, on the core's entry point :mod:`async_factory_boy._capture`),
-the SQL writer (``_sql``, over the SQLAlchemy backend's bulk writer) and the Mongo writer
-(``_mongo``), output (``_output``) and the run that ties them together (``_run``).
+the SQL writer (``_sql``, over the SQLAlchemy backend's bulk writer, with COPY on PostgreSQL
+in ``_copy``), the Mongo and Tortoise writers (``_mongo``, ``_tortoise``), output
+(``_output``) and the run that ties them together (``_run``). A run at scale: its batches,
+shards and id (``_batches``), the per-batch random and sequence state that makes any split
+write the same rows (``_determinism``, over ``_reach``), the progress records committed with
+each batch (``_progress``, ``_sql_progress``) and the set-up that reads them (``_plan``),
+worker processes (``_workers``) and ``seed status`` (``_status``).
 """

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.orm import Mapper
 from sqlalchemy.sql import Insert
 
-from .._compat import declarations
 from ..factory import AsyncFactory
 from ..factory.sqlalchemy import AsyncSQLAlchemyModelFactory
 from ..factory.sqlalchemy._api import InsertRows, core_insert_rows
@@ -19,6 +18,9 @@ from ._collect import write_batch
 from ._copy import allocate_key, copied_rows, supports_copy
 from ._copy import insert_rows as copy_insert_rows
 from ._errors import SeedError, one_line
+from ._progress import BatchWrite
+from ._reach import reached_factories as _reached_factories
+from ._sql_progress import create_progress_table, finished_batches, read_records, record_batch
 from ._url import Target
 
 __all__ = ["SqlWriter"]
@@ -29,38 +31,6 @@ CONNECT_TIMEOUT = 15.0
 def _mapper(factory: type[AsyncFactory[Any]]) -> Mapper[Any] | None:
     mapper: Mapper[Any] | None = inspect(factory._meta.get_model_class(), raiseerr=False)
     return mapper if isinstance(mapper, Mapper) else None
-
-
-def _reached_factories(factory: type[Any]) -> list[type[Any]]:
-    """Every factory class the declarations of ``factory`` name, itself included.
-
-    SubFactory, RelatedFactory(List), List/Dict items, Maybe branches and Traits are
-    followed; factories called from hooks cannot be seen (they get the seed's session).
-    """
-    seen: list[type[Any]] = []
-    factories: list[type[Any]] = [factory]
-    values: list[Any] = []
-    while factories or values:
-        if values:
-            value = values.pop()
-            if isinstance(value, (declarations.SubFactory, declarations.RelatedFactory)):
-                factories.append(value.get_factory())  # type: ignore[no-untyped-call]
-                # factory_boy 3.3 keeps a SubFactory's keyword arguments in ``_defaults``.
-                defaults = getattr(value, "defaults", None) or getattr(value, "_defaults", {})
-                values.extend(defaults.values())
-            elif isinstance(value, declarations.Maybe):
-                values.extend((value.yes, value.no))
-            elif isinstance(value, declarations.Trait):
-                values.extend(value.overrides.values())
-            continue
-        current = factories.pop()
-        if current in seen or not isinstance(current, type):
-            continue
-        seen.append(current)
-        meta = getattr(current, "_meta", None)
-        values.extend(getattr(meta, "base_declarations", {}).values())
-        values.extend(getattr(meta, "parameters", {}).values())
-    return seen
 
 
 def _needs_another_connection(factory: type[Any]) -> bool:
@@ -155,8 +125,21 @@ class SqlWriter:
             for metadata in metadatas:
                 await conn.run_sync(metadata.create_all)
 
-    async def write_batch(self, factory: type[AsyncFactory[Any]], size: int) -> Counter[str]:
-        """Make ``size`` objects and write them in one transaction; rows per table."""
+    async def prepare_progress(self) -> None:
+        """Create the progress table if it is missing."""
+        await create_progress_table(self._connection())
+
+    async def finished_batches(self, run_id: str) -> set[tuple[str, int]]:
+        """(factory, batch) of the batches of ``run_id`` already committed."""
+        return await finished_batches(self._connection(), run_id)
+
+    async def read_progress(self, run_id: str | None) -> list[tuple[str, str, int, int]] | None:
+        """Every progress record (of ``run_id``) for ``seed status``; None: no table."""
+        return await read_records(self._connection(), run_id)
+
+    async def write_batch(self, batch: BatchWrite) -> Counter[str]:
+        """Make the batch's objects and write them with its record in one transaction (after
+        its check passed); rows per table."""
         conn = self._connection()
         self._counter.counts = Counter()
         copied: Counter[str] = Counter()
@@ -165,13 +148,20 @@ class SqlWriter:
             async with conn.begin():
                 if self._copy and supports_copy(conn):
                     await write_batch(
-                        conn, factory, size, insert_rows=copy_insert_rows, allocate_key=allocate_key
+                        conn,
+                        batch.factory,
+                        batch.size,
+                        insert_rows=copy_insert_rows,
+                        allocate_key=allocate_key,
                     )
                 else:
-                    await write_batch(conn, factory, size, insert_rows=self.insert_rows)
+                    await write_batch(conn, batch.factory, batch.size, insert_rows=self.insert_rows)
+                counts = self._counter.counts + copied
+                batch.check()
+                await record_batch(conn, batch.record, sum(counts.values()))
         finally:
             copied_rows.reset(token)
-        return self._counter.counts + copied
+        return counts
 
     async def close(self) -> None:
         if self._conn is not None:
