@@ -47,13 +47,15 @@ def drop_tables(url: str, metadata: MetaData) -> None:
 
 
 def wipe(url: str, *tables: str) -> None:
-    """Drop ``tables`` (children first) if they exist: the run's server databases are shared."""
+    """Drop ``tables`` (children first) and the seed's progress records, if they exist: the
+    run's server databases are shared, and a record left behind would make the next run
+    refuse to start (its run id is derived from the same arguments)."""
 
     async def drop() -> None:
         engine = create_async_engine(url)
         try:
             async with engine.begin() as conn:
-                for table in tables:
+                for table in (*tables, TABLE):
                     await conn.execute(text(f"DROP TABLE IF EXISTS {table}"))
         finally:
             await engine.dispose()
