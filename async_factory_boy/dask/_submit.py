@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from distributed import Client, Event, Future, Queue
 
+from .._seed._errors import SeedError
 from ..errors import SeedShardError
 from ._report import SeedReport, ShardProgress, ShardResult
 from ._shard import EXIT_STOPPED, Channel, run_shard
@@ -37,9 +38,10 @@ class _CommandLine:
     run_id: str | None
     yes: bool
 
-    def tables_only(self) -> list[str]:
-        """The run before the shards: create the tables, write nothing."""
-        return [*self._common(), "--count", "0", "--create-tables"]
+    def prepare(self, create_tables: bool) -> list[str]:
+        """The run before the shards: write no object, but create the progress table (and
+        the tables, if asked) once, instead of every shard racing to create them."""
+        return [*self._common(), "--count", "0", *(["--create-tables"] if create_tables else [])]
 
     def shard(self, shard: int) -> list[str]:
         """The command line of shard ``shard`` (0-based) of ``shards``."""
@@ -153,31 +155,33 @@ def seed_on_dask(
     committed batch of each shard. If a shard fails, the others stop between batches (their
     committed batches stay), and :class:`~async_factory_boy.errors.SeedShardError` names the
     shard and its cause; ``resume=True`` then finishes the run without writing a batch twice.
-    ``create_tables`` creates the tables once, before the shards start (shards creating them
-    concurrently would race). ``yes`` allows a database that is not local, as ``--yes``.
+    A first task prepares the database once, before the shards start: the progress table,
+    and the models' tables with ``create_tables`` (shards creating them concurrently would
+    race). ``run_id`` names the run's progress records (default: derived from the factories,
+    counts, batch size and seed, as the command does). ``yes`` allows a database that is not
+    local, as ``--yes`` does.
 
     A worker runs one shard at a time (the run reseeds process-wide random state).
     """
     if shards < 1:
-        raise ValueError(f"shards must be 1 or more, got {shards}")
+        raise SeedError(f"seed_on_dask needs shards=1 or more, got shards={shards}.")
     started = time.perf_counter()
     name = f"async-factory-boy-seed-{uuid.uuid4().hex}"
     run = _Run(client, Channel(name), on_progress)
     command = _CommandLine(
         tuple(factories), url, count, seed, batch_size, shards, resume, run_id, yes
     )
-    if create_tables:
-        # Once, before the shards: shards creating the tables concurrently would race.
-        tables = _Run(client, Channel(f"{name}-tables"), None)
-        argv = command.tables_only()
-        _, failed = tables.gather({0: tables.submit(argv, 0, 1, f"{name}-tables")})
-        if failed is not None:
-            raise SeedShardError(
-                f"creating the tables failed: {failed[1]}. No shard was started.",
-                shard=None,
-                shards=shards,
-                report=SeedReport.combine([], time.perf_counter() - started),
-            )
+    # Once, before the shards: shards creating the same tables concurrently would race.
+    prepare = _Run(client, Channel(f"{name}-prepare"), None)
+    argv = command.prepare(create_tables)
+    _, failed = prepare.gather({0: prepare.submit(argv, 0, 1, f"{name}-prepare")})
+    if failed is not None:
+        raise SeedShardError(
+            f"preparing the database failed: {failed[1]}. No shard was started.",
+            shard=None,
+            shards=shards,
+            report=SeedReport.combine([], time.perf_counter() - started),
+        )
     futures = {
         shard: run.submit(command.shard(shard), shard, shards, f"{name}-{shard}")
         for shard in range(shards)

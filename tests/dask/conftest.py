@@ -11,10 +11,11 @@ from collections.abc import Iterator
 import pytest
 from dask.distributed import Client, LocalCluster
 
-from examples.blog.models import Base
+from tests.dask._blog import remove_fault
 from tests.seed._db import wipe
 
-BLOG_TABLES = ("post_tags", "comments", "posts", "tags", "authors")
+# Children first; then the seed command's progress records.
+TABLES = ("post_tags", "comments", "posts", "tags", "authors", "async_factory_boy_seed_progress")
 
 
 @pytest.fixture(scope="module")
@@ -36,11 +37,11 @@ def dask_client() -> Iterator[Client]:
 @pytest.fixture
 def blog_url(postgres_asyncpg_url: str) -> Iterator[str]:
     """This run's PostgreSQL database without the blog's tables (the run's tests share it)."""
-    wipe(postgres_asyncpg_url, "afb_fault", *BLOG_TABLES, *_progress_tables())
+    _clean(postgres_asyncpg_url)
     yield postgres_asyncpg_url
-    wipe(postgres_asyncpg_url, "afb_fault", *BLOG_TABLES, *_progress_tables())
+    _clean(postgres_asyncpg_url)
 
 
-def _progress_tables() -> tuple[str, ...]:
-    """The seed command's own tables (its resume records), if this version has them."""
-    return tuple(name for name in Base.metadata.tables if name.startswith("afb_seed"))
+def _clean(url: str) -> None:
+    wipe(url, *TABLES)
+    remove_fault(url)
