@@ -1,0 +1,331 @@
+"""The seed command at scale on PostgreSQL: memory, workers, resume after SIGKILL, shards.
+
+Every measurement runs the real command (``python -m async_factory_boy seed``) in its own
+process, as a user or a scheduler would; nothing is timed inside the suite.
+
+- ``memory``: N posts, each with its own author (``benchmarks.seed_bench``'s factories:
+  sequences, no Faker), at 10k / 100k / 1M posts (``--sizes``), ``--workers 2``. Peak RSS of
+  each process of the command (``VmHWM`` from ``/proc``, polled while it runs), rows/s.
+- ``workers``: the same work with ``--workers 1`` and ``--workers 2``, interleaved, several
+  repetitions (the machine is shared and noisy: the ratio of each pair, then the median and
+  the spread).
+- ``resume``: the example blog's ``PostFactory`` (Faker text, SubFactories, a
+  RelatedFactoryList: 12 rows per post). Each trial starts the command, SIGKILLs it at a
+  random point, resumes it with ``--resume`` (again until it completes), then compares every
+  table, foreign keys resolved to what they point to, with an uninterrupted run of the same
+  seed: duplicate rows, missing rows, equal or not.
+- ``shards``: the same blog run as N ``--shard I/N`` processes started together, compared
+  with one run.
+
+It drops and re-creates the blog's tables and the progress table in the database of
+``--postgres-url`` (give it a scratch database). Run:
+``python -m benchmarks seed_scale --postgres-url postgresql+asyncpg://postgres@127.0.0.1/bench``
+(``--parts memory,workers`` for some of them, ``--quick`` for a smoke run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import pathlib
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from benchmarks._harness import (
+    add_common_arguments,
+    machine_description,
+    markdown_table,
+    publish,
+    today,
+)
+from tests.dask._blog import content
+from tests.seed._db import query, wipe
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+PLAIN_POSTS = "benchmarks.seed_bench:PostFactory"  # a post and its author: 2 rows
+BLOG_POSTS = "examples.blog.factories:PostFactory"  # 12 rows per post, Faker text
+TABLES = ("post_tags", "comments", "posts", "tags", "authors", "async_factory_boy_seed_progress")
+PARTS = ("memory", "workers", "resume", "shards")
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "ASYNC_FACTORY_BOY_URL"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def _command(url: str, factory: str, count: int, batch: int, *extra: str) -> list[str]:
+    return [
+        sys.executable, "-m", "async_factory_boy", "seed", factory, "-n", str(count),
+        "--batch-size", str(batch), "--seed", "7", "--quiet", "--url", url, *extra,
+    ]  # fmt: skip
+
+
+def _start(argv: list[str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        argv,
+        cwd=ROOT,
+        env=_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # SIGKILL reaches the command's worker processes too
+    )
+
+
+def _finish(process: subprocess.Popen[str]) -> None:
+    out, err = process.communicate()
+    if process.returncode != 0:
+        raise SystemExit(f"the seed command failed ({process.returncode}): {err or out}")
+
+
+def _descendants(pid: int) -> list[int]:
+    found = [pid]
+    for each in found:
+        for path in pathlib.Path(f"/proc/{each}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                found += [int(child) for child in path.read_text().split()]
+    return found
+
+
+def _peak_rss_mb(pid: int) -> float | None:
+    try:
+        for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+@dataclass
+class _Watched:
+    seconds: float
+    peak_mb: dict[int, float] = field(default_factory=dict)  # pid -> peak RSS
+
+
+def _run_watched(argv: list[str]) -> _Watched:
+    """Run ``argv`` to its end, polling the peak RSS of it and every process it starts."""
+    peaks: dict[int, float] = {}
+    started = time.perf_counter()
+    process = _start(argv)
+    while process.poll() is None:
+        for pid in _descendants(process.pid):
+            peak = _peak_rss_mb(pid)
+            if peak is not None:
+                peaks[pid] = max(peaks.get(pid, 0.0), peak)
+        time.sleep(0.2)
+    seconds = time.perf_counter() - started
+    _finish(process)
+    return _Watched(seconds, peaks)
+
+
+def _wipe(url: str) -> None:
+    wipe(url, *TABLES)
+
+
+def _create_tables(url: str, factory: str) -> None:
+    _finish(_start(_command(url, factory, 0, 1, "--create-tables")))
+
+
+def _rows(url: str) -> int:
+    return sum(int(query(url, f"SELECT COUNT(*) FROM {table}")[0][0]) for table in TABLES[:-1])
+
+
+def memory(url: str, sizes: list[int], workers: int) -> str:
+    rows = []
+    for size in sizes:
+        _wipe(url)
+        _create_tables(url, PLAIN_POSTS)
+        watched = _run_watched(_command(url, PLAIN_POSTS, size, 1000, "--workers", str(workers)))
+        written = _rows(url)
+        assert written == 2 * size, (written, size)
+        peaks = sorted(watched.peak_mb.values())
+        rows.append(
+            [
+                f"{size:,}",
+                f"{written:,}",
+                f"{watched.seconds:.1f} s",
+                f"{written / watched.seconds:,.0f}",
+                len(peaks),
+                " / ".join(f"{peak:.0f}" for peak in peaks),
+            ]
+        )
+        print(f"memory: {size:,} posts in {watched.seconds:.1f} s, peaks {peaks}", flush=True)
+    _wipe(url)
+    return (
+        f"Posts with their authors, batches of 1,000, `--workers {workers}`, one run per size.\n\n"
+        + markdown_table(
+            ["posts", "rows", "time", "rows/s", "processes", "peak RSS per process (MB)"], rows
+        )
+    )
+
+
+def workers(url: str, size: int, repetitions: int) -> str:
+    times: dict[int, list[float]] = {1: [], 2: []}
+    for repetition in range(repetitions):
+        order = [1, 2] if repetition % 2 == 0 else [2, 1]
+        for count in order:
+            _wipe(url)
+            _create_tables(url, PLAIN_POSTS)
+            started = time.perf_counter()
+            _finish(_start(_command(url, PLAIN_POSTS, size, 1000, "--workers", str(count))))
+            times[count].append(time.perf_counter() - started)
+            print(f"workers {count}: {times[count][-1]:.2f} s", flush=True)
+    _wipe(url)
+    ratios = [one / two for one, two in zip(times[1], times[2], strict=True)]
+    rows = [
+        [
+            f"{count}",
+            f"{statistics.median(times[count]):.2f} s",
+            f"{min(times[count]):.2f} - {max(times[count]):.2f} s",
+            f"{2 * size / statistics.median(times[count]):,.0f}",
+        ]
+        for count in (1, 2)
+    ]
+    return (
+        f"{size:,} posts with their authors, batches of 1,000, {repetitions} interleaved "
+        "repetitions (1 then 2 workers, then 2 then 1, ...).\n\n"
+        + markdown_table(["--workers", "median", "range", "rows/s"], rows)
+        + "\n\nSpeed-up of 2 workers over 1, per pair: "
+        + ", ".join(f"{ratio:.2f}x" for ratio in ratios)
+        + f"; median **{statistics.median(ratios):.2f}x** "
+        f"(min {min(ratios):.2f}x, max {max(ratios):.2f}x)."
+    )
+
+
+def _content(url: str) -> dict[str, Counter[tuple[Any, ...]]]:
+    # The Dask tests' key-resolving snapshot (serial keys differ between a resumed run and an
+    # uninterrupted one: a killed batch used up sequence values).
+    return {table: Counter(rows) for table, rows in content(url).items()}
+
+
+def _compare(
+    got: dict[str, Counter[tuple[Any, ...]]], expected: dict[str, Counter[tuple[Any, ...]]]
+) -> tuple[int, int]:
+    """(duplicate or extra rows, missing rows) of ``got`` against ``expected``."""
+    extra = sum(sum((got[t] - expected[t]).values()) for t in expected)
+    missing = sum(sum((expected[t] - got[t]).values()) for t in expected)
+    return extra, missing
+
+
+def resume(url: str, size: int, batch: int, trials: int, seed: int) -> str:
+    _wipe(url)
+    _create_tables(url, BLOG_POSTS)
+    started = time.perf_counter()
+    _finish(_start(_command(url, BLOG_POSTS, size, batch)))
+    full = time.perf_counter() - started
+    expected = _content(url)
+    chooser = random.Random(seed)
+    rows = []
+    for trial in range(1, trials + 1):
+        _wipe(url)
+        _create_tables(url, BLOG_POSTS)
+        delay = chooser.uniform(0.05, 0.95) * full
+        process = _start(_command(url, BLOG_POSTS, size, batch))
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        posts_at_kill = int(query(url, "SELECT COUNT(*) FROM posts")[0][0])
+        _finish(_start(_command(url, BLOG_POSTS, size, batch, "--resume")))
+        extra, missing = _compare(_content(url), expected)
+        rows.append(
+            [
+                trial,
+                f"{delay:.2f} s",
+                f"{posts_at_kill:,}",
+                extra,
+                missing,
+                "yes" if extra == missing == 0 else "**no**",
+            ]
+        )
+        print(f"resume trial {trial}: killed at {delay:.2f} s, {extra} extra, {missing} missing")
+    _wipe(url)
+    total = sum(sum(counter.values()) for counter in expected.values())
+    return (
+        f"{size:,} blog posts ({total:,} rows in 5 tables), batches of {batch}, `--seed 7`; "
+        f"an uninterrupted run takes {full:.1f} s. Each trial: start, SIGKILL (the whole "
+        "process group) after a random delay, then `--resume` to the end; the final tables, "
+        "foreign keys resolved, compared with the uninterrupted run's.\n\n"
+        + markdown_table(
+            ["trial", "killed after", "posts at kill", "duplicates", "missing", "equal"], rows
+        )
+    )
+
+
+def shards(url: str, size: int, batch: int, counts: list[int]) -> str:
+    _wipe(url)
+    _create_tables(url, BLOG_POSTS)
+    _finish(_start(_command(url, BLOG_POSTS, size, batch)))
+    expected = _content(url)
+    rows = []
+    for n in counts:
+        _wipe(url)
+        _create_tables(url, BLOG_POSTS)
+        started = time.perf_counter()
+        processes = [
+            _start(_command(url, BLOG_POSTS, size, batch, "--shard", f"{i}/{n}")) for i in range(n)
+        ]
+        for process in processes:
+            _finish(process)
+        seconds = time.perf_counter() - started
+        extra, missing = _compare(_content(url), expected)
+        rows.append(
+            [n, f"{seconds:.1f} s", extra, missing, "yes" if extra == missing == 0 else "**no**"]
+        )
+        print(f"shards {n}: {extra} extra, {missing} missing", flush=True)
+    _wipe(url)
+    return (
+        f"{size:,} blog posts, batches of {batch}, `--seed 7`: N `--shard I/N` processes "
+        "started together, compared with one run.\n\n"
+        + markdown_table(["shards", "time", "extra rows", "missing rows", "equal"], rows)
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="seed_scale_bench", description=__doc__)
+    add_common_arguments(parser)
+    parser.add_argument("--postgres-url", default="")
+    parser.add_argument("--parts", default=",".join(PARTS))
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="memory: posts")
+    parser.add_argument("--workers-count", type=int, default=50_000, help="workers: posts")
+    parser.add_argument("--resume-count", type=int, default=2_000, help="resume/shards: posts")
+    parser.add_argument("--trials", type=int, default=10)
+    args = parser.parse_args(argv)
+    if not args.postgres_url:
+        print("seed_scale: skipped, it needs --postgres-url (a scratch PostgreSQL database)")
+        return
+    parts = args.parts.split(",")
+    repetitions = args.repetitions or 3
+    sizes = [int(size) for size in args.sizes.split(",")]
+    blog, trials, plain = args.resume_count, args.trials, args.workers_count
+    if args.quick:
+        sizes, plain, blog, trials, repetitions = [2_000, 4_000], 4_000, 200, 2, 1
+    url = args.postgres_url
+    sections = [
+        "# Seed at scale benchmark",
+        f"Generated by `python -m benchmarks.seed_scale_bench` ({', '.join(parts)}) on "
+        f"PostgreSQL; {today()}, {machine_description()}.",
+    ]
+    if "memory" in parts:
+        sections += ["## Memory and throughput", memory(url, sizes, 2)]
+    if "workers" in parts:
+        sections += ["## `--workers 2` against one worker", workers(url, plain, repetitions)]
+    if "resume" in parts:
+        sections += ["## Resume after SIGKILL", resume(url, blog, 50, trials, seed=16)]
+    if "shards" in parts:
+        sections += ["## Shards against one run", shards(url, blog, 50, [2, 4])]
+    publish("\n\n".join(sections) + "\n", args.output)
+
+
+if __name__ == "__main__":
+    main()
