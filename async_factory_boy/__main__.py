@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    from ._seed._cli import URL_VARIABLE, parse_args
+    from ._seed._cli import URL_VARIABLE, StatusOptions, parse_args
     from ._seed._errors import SeedError
     from ._seed._output import Output
     from ._seed._run import run
@@ -50,6 +50,10 @@ def _main(argv: list[str] | None) -> int:
         output.error(str(exc))
         return EXIT_ERROR
     output.quiet = options.quiet
+    if isinstance(options, StatusOptions):
+        from ._seed._status import status
+
+        return status(options, output, redact)
     return run(options, output, redact)
 
 

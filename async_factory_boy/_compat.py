@@ -82,9 +82,13 @@ __all__ = [
     "factory_errors",
     "parse_declarations",
     "randgen",
+    "reseed_fakers",
     "reseed_random",
     "resolver_step",
     "resolver_values",
+    "sequence_counter",
+    "sequence_next",
+    "set_sequence_next",
 ]
 
 # -- the shapes of factory_boy's untyped objects that the package reads -------------------------
@@ -179,6 +183,34 @@ def resolver_values(resolver: Resolver) -> dict[str, Any]:
     """A Resolver's cache of resolved values (name-mangled), to store an awaited result."""
     values: dict[str, Any] = resolver._Resolver__values
     return values
+
+
+def sequence_counter(factory: type[Any]) -> type[Any]:
+    """The factory whose counter ``factory``'s sequences draw from: factory_boy shares one
+    counter between a factory and its subclasses for the same model (``counter_reference``)."""
+    reference: type[Any] = factory._meta.counter_reference.factory
+    return reference
+
+
+def sequence_next(factory: type[Any]) -> int:
+    """The sequence number ``factory`` will hand out next (without taking it)."""
+    meta = factory._meta.counter_reference
+    meta._initialize_counter()
+    value: int = meta._counter.seq
+    return value
+
+
+def set_sequence_next(factory: type[Any], value: int) -> None:
+    """Make ``value`` the next sequence number of ``factory``'s (shared) counter."""
+    factory._meta.counter_reference.reset_sequence(value, force=True)
+
+
+def reseed_fakers(seed: int) -> None:
+    """Reseed every Faker that ``factory.Faker`` made. Most share ``faker.generator.random``,
+    which :func:`reseed_random` already set; one with ``seed_instance()`` has its own."""
+    for proxy in Faker._FAKER_REGISTRY.values():
+        for generator in proxy.factories:
+            generator.seed_instance(seed)
 
 
 _DJANGO_NAMES = frozenset({"DjangoOptions", "FileField", "ImageField", "Password"})

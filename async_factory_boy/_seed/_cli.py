@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from ._batches import Shard, parse_shard
+from ._determinism import DEFAULT_STRIDE
 from ._errors import SeedError
 
 if TYPE_CHECKING:
@@ -15,7 +18,7 @@ if TYPE_CHECKING:
 from ._specs import FactorySpec, parse_spec
 from ._url import DEFAULT_URL
 
-__all__ = ["URL_VARIABLE", "SeedOptions", "parse_args"]
+__all__ = ["URL_VARIABLE", "SeedOptions", "StatusOptions", "parse_args"]
 
 URL_VARIABLE = "ASYNC_FACTORY_BOY_URL"
 DEFAULT_COUNT = 100
@@ -36,6 +39,34 @@ class SeedOptions:
     quiet: bool
     yes: bool
     traceback: bool = False
+    shard: Shard | None = None
+    workers: int = 1
+    resume: bool = False
+    run_id: str | None = None
+    sequence_stride: int = DEFAULT_STRIDE
+
+
+@dataclass(frozen=True)
+class StatusOptions:
+    """The checked arguments of ``seed status``."""
+
+    url: str
+    database: str | None
+    run_id: str | None
+    traceback: bool = False
+    quiet: bool = False
+
+
+_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
+
+
+def _run_id(text: str | None) -> str | None:
+    if text is not None and not _RUN_ID.match(text):
+        raise SeedError(
+            f"--run-id must be 1 to 200 letters, digits, '.', '_', ':' or '-' (starting "
+            f"with a letter or digit), got {text!r}."
+        )
+    return text
 
 
 class _Parser(argparse.ArgumentParser):
@@ -110,6 +141,37 @@ def _parser(redact: Callable[[str], str]) -> _Parser:
         help=f"objects per batch; one transaction each (default {DEFAULT_BATCH_SIZE})",
     )
     seed.add_argument("--seed", default=None, metavar="N", help="random seed: same N, same data")
+    seed.add_argument(
+        "--shard",
+        default=None,
+        metavar="I/N",
+        help="write only shard I of N (numbered from 0): every N-th batch, starting at batch I",
+    )
+    seed.add_argument(
+        "--workers",
+        default="1",
+        metavar="N",
+        help="write with N processes on this machine, each its own batches (default 1)",
+    )
+    seed.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip the batches of this run already committed (see 'seed status')",
+    )
+    seed.add_argument(
+        "--run-id",
+        default=None,
+        metavar="NAME",
+        help="the run's name in the progress records (default: derived from the factories, "
+        "counts, batch size and seed)",
+    )
+    seed.add_argument(
+        "--sequence-stride",
+        default=str(DEFAULT_STRIDE),
+        metavar="N",
+        help="sequence numbers set aside per object for the factories it reaches "
+        f"(default {DEFAULT_STRIDE})",
+    )
     seed.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     seed.add_argument(
         "-y",
@@ -125,11 +187,37 @@ def _parser(redact: Callable[[str], str]) -> _Parser:
     return parser
 
 
-def parse_args(argv: list[str], redact: Callable[[str], str] = str) -> SeedOptions:
+def _status_parser(redact: Callable[[str], str]) -> _Parser:
+    parser = _parser_class(redact)(
+        prog="async-factory-boy seed status",
+        description="Show the progress records of seed runs: per factory, batches done of "
+        "all, rows, and whether it is complete.",
+    )
+    parser.add_argument("--url", default=None, help=f"as for seed (default: ${URL_VARIABLE})")
+    parser.add_argument("--database", default=None, help="database name for a mongodb:// URI")
+    parser.add_argument("--run-id", default=None, metavar="NAME", help="only this run")
+    parser.add_argument("--traceback", action="store_true", help="print the cause's traceback")
+    return parser
+
+
+def _url(given: str | None) -> str:
+    # ``--url ''`` is a mistake (an unset shell variable, say), not a request for the default.
+    return given if given is not None else os.environ.get(URL_VARIABLE) or DEFAULT_URL
+
+
+def parse_args(argv: list[str], redact: Callable[[str], str] = str) -> SeedOptions | StatusOptions:
     """Parse and check ``argv``; raise :class:`SeedError` with a one-line message.
 
     Without a command, the error carries the usage, to be printed before it.
     """
+    if argv[:2] == ["seed", "status"]:
+        status: Any = _status_parser(redact).parse_args(argv[2:])
+        return StatusOptions(
+            url=_url(status.url),
+            database=status.database,
+            run_id=_run_id(status.run_id),
+            traceback=status.traceback,
+        )
     parser = _parser(redact)
     args: Any = parser.parse_args(argv)
     if args.command is None:
@@ -137,8 +225,7 @@ def parse_args(argv: list[str], redact: Callable[[str], str] = str) -> SeedOptio
             "no command given: try 'async-factory-boy seed --help'.",
             usage=parser.format_help(),
         )
-    # ``--url ''`` is a mistake (an unset shell variable, say), not a request for the default.
-    url = args.url if args.url is not None else os.environ.get(URL_VARIABLE) or DEFAULT_URL
+    url = _url(args.url)
     return SeedOptions(
         factories=tuple(parse_spec(text) for text in args.factories),
         count=_whole_number("--count", args.count, 0),
@@ -150,4 +237,9 @@ def parse_args(argv: list[str], redact: Callable[[str], str] = str) -> SeedOptio
         quiet=args.quiet,
         yes=args.yes,
         traceback=args.traceback,
+        shard=None if args.shard is None else parse_shard(args.shard),
+        workers=_whole_number("--workers", args.workers, 1),
+        resume=args.resume,
+        run_id=_run_id(args.run_id),
+        sequence_stride=_whole_number("--sequence-stride", args.sequence_stride, 1),
     )

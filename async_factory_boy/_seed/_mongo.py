@@ -1,5 +1,11 @@
 """The Mongo writer: ``insert_many`` per collection per batch, in a transaction when it can.
 
+Each batch's progress record goes to the collection ``async_factory_boy_seed_progress`` in
+the same transaction. A server without transactions (a standalone server, SecantusDB) cannot
+commit the two together: the record is written right after the batch, so a run killed
+between the two writes the batch again when resumed (at least once, not exactly once, for
+that one batch); a batch that failed or was interrupted by Ctrl-C is never recorded.
+
 The Mongo backend already writes a ``create_batch_async`` call with one ``insert_many`` per
 collection, so a batch is exactly that call. Where the server supports transactions (a
 replica set or sharded cluster) each batch runs in one, so a failing batch leaves nothing
@@ -10,12 +16,15 @@ behind. Rows per collection are counted from the server's replies to ``insert`` 
 from __future__ import annotations
 
 import asyncio
+import datetime
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from .._capture import DECLINED, create_batch_captured
 from ..factory import AsyncFactory
 from ._errors import SeedError, one_line
+from ._progress import TABLE, BatchRecord
 from ._url import Target
 
 __all__ = ["MongoWriter"]
@@ -119,18 +128,59 @@ class MongoWriter:
     async def create_tables(self, factories: list[type[AsyncFactory[Any]]]) -> None:
         """Nothing to do: MongoDB creates a collection on its first insert."""
 
-    async def write_batch(self, factory: type[AsyncFactory[Any]], size: int) -> Counter[str]:
+    async def prepare_progress(self) -> None:
+        """Nothing to do: the progress collection is created on its first insert."""
+
+    async def finished_batches(self, run_id: str) -> set[tuple[str, int]]:
+        """(factory, batch) of the batches of ``run_id`` already committed."""
+        cursor = self._database[TABLE].find({"run_id": run_id}, {"factory": 1, "batch": 1})
+        return {(doc["factory"], int(doc["batch"])) async for doc in cursor}
+
+    async def read_progress(self, run_id: str | None) -> list[tuple[str, str, int, int]] | None:
+        """Every progress record (of ``run_id``) for ``seed status``."""
+        query = {} if run_id is None else {"run_id": run_id}
+        cursor = self._database[TABLE].find(query)
+        return [
+            (doc["run_id"], doc["factory"], int(doc["batches"]), int(doc["rows"]))
+            async for doc in cursor
+        ]
+
+    async def write_batch(
+        self,
+        factory: type[AsyncFactory[Any]],
+        size: int,
+        record: BatchRecord,
+        check: Callable[[], None],
+    ) -> Counter[str]:
+        """Insert ``size`` documents and ``record``, in one transaction where the server has
+        them; documents per collection."""
         self._counter.counts = Counter()
         if not self._transactions:
             await _create_batch(factory, size, mongo_database=self._database)
-        else:
-            async with self._client.start_session() as session:  # noqa: SIM117
-                async with await session.start_transaction():
-                    await _create_batch(
-                        factory, size, mongo_database=self._database, mongo_session=session
-                    )
-        counts: Counter[str] = self._counter.counts
+            counts = Counter(self._counter.counts)
+            check()
+            await self._record(record, counts, None)
+            return counts
+        async with self._client.start_session() as session:  # noqa: SIM117
+            async with await session.start_transaction():
+                await _create_batch(
+                    factory, size, mongo_database=self._database, mongo_session=session
+                )
+                counts = Counter(self._counter.counts)
+                check()
+                await self._record(record, counts, session)
         return counts
+
+    async def _record(self, record: BatchRecord, counts: Counter[str], session: Any) -> None:
+        key = {"run_id": record.run_id, "factory": record.factory, "batch": record.batch}
+        document = {
+            "_id": key,
+            **key,
+            "batches": record.batches,
+            "rows": sum(counts.values()),
+            "finished_at": datetime.datetime.now(datetime.timezone.utc),
+        }
+        await self._database[TABLE].insert_one(document, session=session)
 
     async def close(self) -> None:
         if self._client is not None:

@@ -11,25 +11,28 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
+import functools
 import signal
 import sys
 import time
 import traceback
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .._compat import reseed_random
 from ..factory import AsyncFactory
+from ._batches import Batch, Job, Shard, batch_count, default_run_id, plan_batches
 from ._cli import SeedOptions
+from ._determinism import SequenceLayout, batch_seed, reseed
 from ._errors import SeedError, one_line
 from ._output import Output
+from ._progress import BatchRecord
 from ._specs import load_factory
 from ._tortoise import is_tortoise_factory
 from ._url import Redactor, Target, parse_target
 
-__all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "run"]
+__all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "Writer", "open_writer", "report", "run"]
 
 EXIT_OK = 0
 EXIT_ERROR = 2
@@ -38,26 +41,30 @@ EXIT_INTERRUPTED = 130
 _MISSING_TABLE_HINTS = ("no such table", "does not exist", "doesn't exist")
 
 
-class _Writer(Protocol):
+class Writer(Protocol):
+    """What the run needs of a writer (SQL, Mongo, Tortoise)."""
+
     def check_factory(self, path: str, factory: type[AsyncFactory[Any]]) -> None: ...
     async def connect(self) -> None: ...
     async def create_tables(self, factories: list[type[AsyncFactory[Any]]]) -> None: ...
-    async def write_batch(self, factory: type[AsyncFactory[Any]], size: int) -> Counter[str]: ...
+    async def prepare_progress(self) -> None: ...
+    async def finished_batches(self, run_id: str) -> set[tuple[str, int]]: ...
+    async def read_progress(self, run_id: str | None) -> list[tuple[str, str, int, int]] | None: ...
+    async def write_batch(
+        self,
+        factory: type[AsyncFactory[Any]],
+        size: int,
+        record: BatchRecord,
+        check: Callable[[], None],
+    ) -> Counter[str]: ...
     async def close(self) -> None: ...
-
-
-@dataclass
-class _Job:
-    path: str
-    factory: type[AsyncFactory[Any]]
-    count: int
 
 
 class _Interrupted(Exception):
     """Ctrl-C was pressed: stop between batches."""
 
 
-def _writer_for(target: Target, factories: list[type[AsyncFactory[Any]]]) -> _Writer:
+def _writer_for(target: Target, factories: list[type[AsyncFactory[Any]]]) -> Writer:
     if target.kind == "sql" and any(is_tortoise_factory(factory) for factory in factories):
         from ._tortoise import TortoiseWriter
 
@@ -73,7 +80,7 @@ def _writer_for(target: Target, factories: list[type[AsyncFactory[Any]]]) -> _Wr
     return SqlWriter(target)
 
 
-def _confirm(target: Target, jobs: list[_Job], yes: bool, output: Output) -> None:
+def _confirm(target: Target, jobs: list[Job], yes: bool, output: Output) -> None:
     """Ask before writing to a database that is not local; refuse when no one can answer."""
     if target.local or yes:
         return
@@ -89,12 +96,12 @@ def _confirm(target: Target, jobs: list[_Job], yes: bool, output: Output) -> Non
         raise SeedError("not confirmed. Nothing was written.")
 
 
-def _prepare(options: SeedOptions, redact: Redactor) -> tuple[Target, _Writer, list[_Job]]:
+def _prepare(options: SeedOptions, redact: Redactor) -> tuple[Target, Writer, list[Job]]:
     target = parse_target(options.url, options.database, redact)
     jobs = []
     for spec in options.factories:
         count = options.count if spec.count is None else spec.count
-        jobs.append(_Job(spec.path, load_factory(spec), count))
+        jobs.append(Job(spec.path, load_factory(spec), count))
     writer = _writer_for(target, [job.factory for job in jobs])
     for job in jobs:
         writer.check_factory(job.path, job.factory)
@@ -117,14 +124,74 @@ def run(options: SeedOptions, output: Output, redact: Redactor) -> int:
         _confirm(target, jobs, options.yes, output)
     except SeedError as exc:
         return report(exc, options, output)
-    if options.seed is not None:
-        random.seed(options.seed)
-        reseed_random(options.seed)
+    if options.workers > 1:
+        return report(SeedError("--workers is not available yet."), options, output)
     return asyncio.run(_seed(options, target, writer, jobs, output))
 
 
+@dataclass
+class Plan:
+    """The batches this process writes, and what it needs to write them."""
+
+    run_id: str
+    jobs: list[Job]
+    batches: list[Batch]
+    totals: list[int]  # batches per job in the whole run
+    layout: SequenceLayout
+    finished: set[tuple[str, int]] = field(default_factory=set)
+
+    def record(self, batch: Batch) -> BatchRecord:
+        job = self.jobs[batch.job]
+        return BatchRecord(self.run_id, job.path, batch.number, self.totals[batch.job])
+
+    def is_finished(self, batch: Batch) -> bool:
+        return (self.jobs[batch.job].path, batch.number) in self.finished
+
+
+def make_plan(options: SeedOptions, jobs: list[Job], shard: Shard | None) -> Plan:
+    """The batches ``shard`` writes (every batch without one)."""
+    return Plan(
+        run_id=options.run_id or default_run_id(jobs, options.batch_size, options.seed),
+        jobs=jobs,
+        batches=plan_batches(jobs, options.batch_size, shard),
+        totals=[batch_count(job.count, options.batch_size) for job in jobs],
+        layout=SequenceLayout(jobs, options.batch_size, options.sequence_stride),
+    )
+
+
+async def open_writer(options: SeedOptions, target: Target, writer: Writer, plan: Plan) -> None:
+    """Connect, create the tables (``--create-tables``) and the progress records, read the
+    batches of the run already committed, and refuse a run that would write them again
+    without ``--resume``. Raises :class:`SeedError`."""
+    await writer.connect()
+    if options.create_tables:
+        try:
+            await writer.create_tables([job.factory for job in plan.jobs])
+        except Exception as exc:
+            raise SeedError(
+                f"creating the tables failed: {one_line(exc)}. Nothing was written.", cause=exc
+            ) from None
+    try:
+        await writer.prepare_progress()
+        plan.finished = await writer.finished_batches(plan.run_id)
+    except Exception as exc:
+        raise SeedError(
+            f"reading the progress records of run {plan.run_id} failed: {one_line(exc)}. "
+            "Nothing was written.",
+            cause=exc,
+        ) from None
+    committed = sum(1 for batch in plan.batches if plan.is_finished(batch))
+    if committed and not options.resume:
+        raise SeedError(
+            f"run {plan.run_id} already committed {committed:,} of the {len(plan.batches):,} "
+            f"batches this command writes to {target.display} ('seed status' lists them): "
+            "pass --resume to write only the others, or --run-id NAME to start another run. "
+            "Nothing was written."
+        )
+
+
 async def _seed(
-    options: SeedOptions, target: Target, writer: _Writer, jobs: list[_Job], output: Output
+    options: SeedOptions, target: Target, writer: Writer, jobs: list[Job], output: Output
 ) -> int:
     stop = asyncio.Event()
     task = asyncio.current_task()
@@ -139,44 +206,33 @@ async def _seed(
     with contextlib.suppress(NotImplementedError, RuntimeError):
         loop.add_signal_handler(signal.SIGINT, on_sigint)
     counts: Counter[str] = Counter()
-    started = time.perf_counter()
+    plan = make_plan(options, jobs, options.shard)
     try:
-        await writer.connect()
-    except SeedError as exc:
-        return report(exc, options, output)
-    try:
-        if options.create_tables:
-            try:
-                await writer.create_tables([job.factory for job in jobs])
-            except Exception as exc:
-                return report(
-                    SeedError(
-                        f"creating the tables failed: {one_line(exc)}. Nothing was written.",
-                        cause=exc,
-                    ),
-                    options,
-                    output,
-                )
+        try:
+            await open_writer(options, target, writer, plan)
+        except SeedError as exc:
+            return report(exc, options, output)
         started = time.perf_counter()
-        for job in jobs:
-            await _seed_job(job, options, writer, counts, started, stop, output)
-    except _Interrupted:
-        output.summary(target.display, counts, time.perf_counter() - started, "Interrupted:")
-        output.error(
-            f"interrupted by Ctrl-C; {sum(counts.values()):,} rows were written in "
-            "committed batches and kept."
-        )
-        return EXIT_INTERRUPTED
-    except asyncio.CancelledError:
-        output.summary(target.display, counts, time.perf_counter() - started, "Interrupted:")
-        output.error(
-            f"interrupted by Ctrl-C; the running batch was rolled back; "
-            f"{sum(counts.values()):,} rows were written in committed batches and kept."
-        )
-        return EXIT_INTERRUPTED
-    except _BatchFailed as failed:
-        output.summary(target.display, counts, time.perf_counter() - started, "Stopped:")
-        return report(SeedError(str(failed), cause=failed.__cause__), options, output)
+        try:
+            await _write(plan, options, writer, counts, started, stop, output)
+        except _Interrupted:
+            output.summary(target.display, counts, time.perf_counter() - started, "Interrupted:")
+            output.error(
+                f"interrupted by Ctrl-C; {sum(counts.values()):,} rows were written in "
+                "committed batches and kept (--resume writes the rest)."
+            )
+            return EXIT_INTERRUPTED
+        except asyncio.CancelledError:
+            output.summary(target.display, counts, time.perf_counter() - started, "Interrupted:")
+            output.error(
+                f"interrupted by Ctrl-C; the running batch was rolled back; "
+                f"{sum(counts.values()):,} rows were written in committed batches and kept "
+                "(--resume writes the rest)."
+            )
+            return EXIT_INTERRUPTED
+        except _BatchFailed as failed:
+            output.summary(target.display, counts, time.perf_counter() - started, "Stopped:")
+            return report(SeedError(str(failed), cause=failed.__cause__), options, output)
     finally:
         with contextlib.suppress(Exception):
             await writer.close()
@@ -188,35 +244,54 @@ class _BatchFailed(Exception):
     """A batch failed and was rolled back; the message says what and how much is kept."""
 
 
-async def _seed_job(
-    job: _Job,
+async def _write(
+    plan: Plan,
     options: SeedOptions,
-    writer: _Writer,
+    writer: Writer,
     counts: Counter[str],
     started: float,
     stop: asyncio.Event,
     output: Output,
 ) -> None:
-    name = job.factory.__name__
-    done = 0
-    number = 0
-    output.progress(name, done, job.count, sum(counts.values()), time.perf_counter() - started)
-    while done < job.count:
+    """Write the plan's batches not yet committed, in order, one transaction each."""
+    totals = [0] * len(plan.jobs)
+    done = [0] * len(plan.jobs)
+    for batch in plan.batches:
+        totals[batch.job] += batch.size
+        if plan.is_finished(batch):
+            done[batch.job] += batch.size
+    current: int | None = None
+    for batch in plan.batches:
+        job = plan.jobs[batch.job]
+        name = job.factory.__name__
+        if current != batch.job:
+            current = batch.job
+            elapsed = time.perf_counter() - started
+            output.progress(name, done[current], totals[current], sum(counts.values()), elapsed)
+        if plan.is_finished(batch):
+            continue
         if stop.is_set():
             raise _Interrupted
-        size = min(options.batch_size, job.count - done)
-        number += 1
+        if options.seed is not None:
+            reseed(batch_seed(options.seed, job.path, batch.number))
+        windows = plan.layout.start(batch)
         try:
-            written = await writer.write_batch(job.factory, size)
-        except (SeedError, Exception) as exc:
-            message = one_line(exc)
+            written = await writer.write_batch(
+                job.factory,
+                batch.size,
+                plan.record(batch),
+                functools.partial(plan.layout.check, batch, windows),
+            )
+        except Exception as exc:
+            message = str(exc) if isinstance(exc, SeedError) else one_line(exc)
             hint = ""
             if not options.create_tables and any(h in message for h in _MISSING_TABLE_HINTS):
                 hint = " (pass --create-tables to create the tables from the models)"
             raise _BatchFailed(
-                f"batch {number} of {name} failed and was rolled back: {message}{hint}; "
+                f"batch {batch.number + 1} of {name} failed and was rolled back: {message}{hint}; "
                 f"{sum(counts.values()):,} rows were written before it and are kept."
             ) from exc
         counts.update(written)
-        done += size
-        output.progress(name, done, job.count, sum(counts.values()), time.perf_counter() - started)
+        done[batch.job] += batch.size
+        elapsed = time.perf_counter() - started
+        output.progress(name, done[batch.job], totals[batch.job], sum(counts.values()), elapsed)

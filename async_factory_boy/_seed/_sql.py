@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import MetaData, Table, event, inspect
@@ -11,11 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.orm import Mapper
 from sqlalchemy.sql import Insert
 
-from .._compat import declarations
 from ..factory import AsyncFactory
 from ..factory.sqlalchemy import AsyncSQLAlchemyModelFactory
 from ._collect import write_batch
 from ._errors import SeedError, one_line
+from ._progress import BatchRecord
+from ._reach import reached_factories as _reached_factories
+from ._sql_progress import create_progress_table, finished_batches, read_records, record_batch
 from ._url import Target
 
 __all__ = ["SqlWriter"]
@@ -26,38 +29,6 @@ CONNECT_TIMEOUT = 15.0
 def _mapper(factory: type[AsyncFactory[Any]]) -> Mapper[Any] | None:
     mapper: Mapper[Any] | None = inspect(factory._meta.get_model_class(), raiseerr=False)
     return mapper if isinstance(mapper, Mapper) else None
-
-
-def _reached_factories(factory: type[Any]) -> list[type[Any]]:
-    """Every factory class the declarations of ``factory`` name, itself included.
-
-    SubFactory, RelatedFactory(List), List/Dict items, Maybe branches and Traits are
-    followed; factories called from hooks cannot be seen (they get the seed's session).
-    """
-    seen: list[type[Any]] = []
-    factories: list[type[Any]] = [factory]
-    values: list[Any] = []
-    while factories or values:
-        if values:
-            value = values.pop()
-            if isinstance(value, (declarations.SubFactory, declarations.RelatedFactory)):
-                factories.append(value.get_factory())  # type: ignore[no-untyped-call]
-                # factory_boy 3.3 keeps a SubFactory's keyword arguments in ``_defaults``.
-                defaults = getattr(value, "defaults", None) or getattr(value, "_defaults", {})
-                values.extend(defaults.values())
-            elif isinstance(value, declarations.Maybe):
-                values.extend((value.yes, value.no))
-            elif isinstance(value, declarations.Trait):
-                values.extend(value.overrides.values())
-            continue
-        current = factories.pop()
-        if current in seen or not isinstance(current, type):
-            continue
-        seen.append(current)
-        meta = getattr(current, "_meta", None)
-        values.extend(getattr(meta, "base_declarations", {}).values())
-        values.extend(getattr(meta, "parameters", {}).values())
-    return seen
 
 
 def _needs_another_connection(factory: type[Any]) -> bool:
@@ -149,13 +120,35 @@ class SqlWriter:
             for metadata in metadatas:
                 await conn.run_sync(metadata.create_all)
 
-    async def write_batch(self, factory: type[AsyncFactory[Any]], size: int) -> Counter[str]:
-        """Make ``size`` objects and write them in one transaction; rows per table."""
+    async def prepare_progress(self) -> None:
+        """Create the progress table if it is missing."""
+        await create_progress_table(self._connection())
+
+    async def finished_batches(self, run_id: str) -> set[tuple[str, int]]:
+        """(factory, batch) of the batches of ``run_id`` already committed."""
+        return await finished_batches(self._connection(), run_id)
+
+    async def read_progress(self, run_id: str | None) -> list[tuple[str, str, int, int]] | None:
+        """Every progress record (of ``run_id``) for ``seed status``; None: no table."""
+        return await read_records(self._connection(), run_id)
+
+    async def write_batch(
+        self,
+        factory: type[AsyncFactory[Any]],
+        size: int,
+        record: BatchRecord,
+        check: Callable[[], None],
+    ) -> Counter[str]:
+        """Make ``size`` objects and write them with ``record`` in one transaction (after
+        ``check`` passed); rows per table."""
         conn = self._connection()
         self._counter.counts = Counter()
         async with conn.begin():
             await write_batch(conn, factory, size)
-        return self._counter.counts
+            counts = Counter(self._counter.counts)
+            check()
+            await record_batch(conn, record, sum(counts.values()))
+        return counts
 
     async def close(self) -> None:
         if self._conn is not None:

@@ -6,17 +6,21 @@ async URL: ``sqlite+aiosqlite:///./seed.db``, ``postgresql+asyncpg://...``,
 modules of the factories' models as the app ``models`` (the label Tortoise's own docs use,
 and the one ``ForeignKeyField("models.Company")`` strings name). Each batch is one
 ``create_batch_async`` inside ``in_transaction()``: the factory's own batch path (one
-multi-row INSERT per model where that is equivalent), committed or rolled back as a whole.
+multi-row INSERT per model where that is equivalent), committed or rolled back as a whole,
+with the batch's progress record written in that same transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from ..factory import AsyncFactory
 from ._errors import SeedError, one_line
+from ._progress import TABLE, BatchRecord
 from ._url import Target
 
 __all__ = ["TortoiseWriter", "is_tortoise_factory", "tortoise_url"]
@@ -132,16 +136,77 @@ class TortoiseWriter:
 
         await Tortoise.generate_schemas(safe=True)
 
-    async def write_batch(self, factory: type[AsyncFactory[Any]], size: int) -> Counter[str]:
-        """Make ``size`` objects in one transaction; rows per table."""
+    async def prepare_progress(self) -> None:
+        """Create the progress table if it is missing (plain SQL: no Tortoise model)."""
+        from tortoise import Tortoise
+
+        connection = Tortoise.get_connection("default")
+        stamp = "DATETIME" if connection.capabilities.dialect == "mysql" else "TIMESTAMP"
+        await connection.execute_script(
+            f"CREATE TABLE IF NOT EXISTS {TABLE} (run_id VARCHAR(200) NOT NULL, "
+            "factory VARCHAR(300) NOT NULL, batch INTEGER NOT NULL, batches INTEGER NOT NULL, "
+            f"row_count BIGINT NOT NULL, finished_at {stamp} NOT NULL, "
+            "PRIMARY KEY (run_id, factory, batch))"
+        )
+
+    async def finished_batches(self, run_id: str) -> set[tuple[str, int]]:
+        """(factory, batch) of the batches of ``run_id`` already committed."""
+        rows = await self._query(
+            f"SELECT factory, batch FROM {TABLE} WHERE run_id = {_literal(run_id)}"
+        )
+        return {(str(row[0]), int(row[1])) for row in rows}
+
+    async def read_progress(self, run_id: str | None) -> list[tuple[str, str, int, int]] | None:
+        """Every progress record (of ``run_id``) for ``seed status``."""
+        where = "" if run_id is None else f" WHERE run_id = {_literal(run_id)}"
+        rows = await self._query(f"SELECT run_id, factory, batches, row_count FROM {TABLE}{where}")
+        return [(str(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+    async def write_batch(
+        self,
+        factory: type[AsyncFactory[Any]],
+        size: int,
+        record: BatchRecord,
+        check: Callable[[], None],
+    ) -> Counter[str]:
+        """Make ``size`` objects and ``record`` in one transaction; rows per table."""
         from tortoise.transactions import in_transaction
 
         async with in_transaction() as connection:
             objects = await factory.create_batch_async(size, tortoise_connection=connection)
-        return _graph_counts(objects)
+            counts = _graph_counts(objects)
+            check()
+            now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+            values = ", ".join(
+                [
+                    _literal(record.run_id),
+                    _literal(record.factory),
+                    str(record.batch),
+                    str(record.batches),
+                    str(sum(counts.values())),
+                    _literal(now),
+                ]
+            )
+            await connection.execute_script(
+                f"INSERT INTO {TABLE} (run_id, factory, batch, batches, row_count, finished_at) "
+                f"VALUES ({values})"
+            )
+        return counts
+
+    async def _query(self, sql: str) -> list[Any]:
+        from tortoise import Tortoise
+
+        _, rows = await Tortoise.get_connection("default").execute_query(sql)
+        return [tuple(row.values()) if isinstance(row, dict) else tuple(row) for row in rows]
 
     async def close(self) -> None:
         from tortoise import Tortoise
 
         await Tortoise.close_connections()
         self._connected = False
+
+
+def _literal(text: str) -> str:
+    """``text`` as a SQL string literal. Run ids and factory paths are checked to be plain
+    names first; quotes are doubled all the same."""
+    return "'" + text.replace("'", "''") + "'"

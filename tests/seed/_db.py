@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from async_factory_boy._seed._progress import TABLE
+
 
 def query(url: str, sql: str) -> list[tuple[Any, ...]]:
     """Rows of ``sql`` on ``url``."""
@@ -29,13 +31,15 @@ def count(url: str, table: str) -> int:
 
 
 def drop_tables(url: str, metadata: MetaData) -> None:
-    """Drop the tables of ``metadata`` (the run's server databases are shared by tests)."""
+    """Drop the tables of ``metadata`` and the seed's progress records (the run's server
+    databases are shared by tests)."""
 
     async def drop() -> None:
         engine = create_async_engine(url)
         try:
             async with engine.begin() as conn:
                 await conn.run_sync(metadata.drop_all)
+                await conn.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
         finally:
             await engine.dispose()
 

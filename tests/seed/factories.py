@@ -35,9 +35,10 @@ class PostFactory(AsyncSQLAlchemyModelFactory[Post]):
 
 
 class CollidingAuthorFactory(AuthorFactory):
-    """From the 26th author on, every email repeats: the insert of that batch fails."""
+    """From sequence number 2000 on, every email repeats: with batches of 10, the third batch
+    (whose reached authors are numbered from 2000) fails on its insert."""
 
-    email = factory.Sequence(lambda n: f"author{min(n, 25)}@example.com")
+    email = factory.Sequence(lambda n: f"author{min(n, 2000)}@example.com")
 
 
 class CollidingPostFactory(PostFactory):

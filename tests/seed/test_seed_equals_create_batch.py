@@ -3,51 +3,21 @@
 from __future__ import annotations
 
 import pathlib
-import subprocess
-import sys
-import textwrap
 
 import pytest
 
 from tests.seed._db import count, drop_tables, query
-from tests.seed.conftest import ROOT, run_seed, seed_env
+from tests.seed._reference import create_like_seed
+from tests.seed.conftest import run_seed
 from tests.seed.documented import DOCUMENTED, Base
 
 MODULE = "tests.seed.documented"
 
 
-def _create_with_factories(url: str, names: tuple[str, ...], size: int, seed: int) -> None:
-    """What a test suite stores: ``create_batch_async`` of each factory, in order."""
-    script = textwrap.dedent(f"""
-        import asyncio, random, factory.random
-        from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
-        import {MODULE} as documented
-
-        async def main():
-            engine = create_async_engine({url!r})
-            async with engine.begin() as conn:
-                await conn.run_sync(documented.Base.metadata.create_all)
-            async with AsyncSession(engine) as session:
-                for name in {names!r}:
-                    await getattr(documented, name).create_batch_async(
-                        {size}, sqlalchemy_session=session
-                    )
-                await session.commit()
-            await engine.dispose()
-
-        random.seed({seed})
-        factory.random.reseed_random({seed})
-        asyncio.run(main())
-    """)
-    made = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=seed_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert made.returncode == 0, made.stderr
+def _create_with_factories(url: str, names: tuple[str, ...], size: int, batch_size: int) -> None:
+    """What a test suite stores: ``create_batch_async`` of each factory, batch by batch."""
+    paths = tuple(f"{MODULE}:{name}" for name in names)
+    create_like_seed(url, f"{MODULE}:Base.metadata", paths, size, batch_size, seed=7)
 
 
 def _tables() -> list[str]:
@@ -77,7 +47,7 @@ def _all_rows(url: str) -> dict[str, list[tuple[object, ...]]]:
 def test_the_same_rows_on_every_database(sql_url: str) -> None:
     """Keys from RETURNING in order (SQLite, PostgreSQL) or row by row (MariaDB)."""
     drop_tables(sql_url, Base.metadata)
-    _create_with_factories(sql_url, DOCUMENTED, 3, 7)
+    _create_with_factories(sql_url, DOCUMENTED, 3, 2)
     created = _all_rows(sql_url)
     drop_tables(sql_url, Base.metadata)
     try:
@@ -96,7 +66,7 @@ def test_every_documented_factory_gives_the_rows_of_create_batch_async(
     tmp_path: pathlib.Path, batch_size: str
 ) -> None:
     seeded, created = (f"sqlite+aiosqlite:///{tmp_path / name}" for name in ("s.db", "c.db"))
-    _create_with_factories(created, DOCUMENTED, 3, 7)
+    _create_with_factories(created, DOCUMENTED, 3, int(batch_size))
 
     _seed_documented(seeded, batch_size)
 

@@ -7,12 +7,12 @@ import pathlib
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 
 import pytest
 
 from tests.seed._db import count, query
+from tests.seed._reference import create_like_seed
 from tests.seed.conftest import ROOT, run_seed, seed_env
 
 pytestmark = pytest.mark.sqlite
@@ -110,49 +110,18 @@ def test_same_seed_same_data(tmp_path: pathlib.Path) -> None:
 def test_stores_the_rows_create_batch_async_would(tmp_path: pathlib.Path) -> None:
     """Tags (many-to-many), comments (RelatedFactoryList) and keys: the same rows."""
     seeded, created = (f"sqlite+aiosqlite:///{tmp_path / name}" for name in ("s.db", "c.db"))
-    script = textwrap.dedent(f"""
-        import asyncio, factory.random
-        from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
-        from examples.blog.factories import PostFactory
-        from examples.blog.models import Base
-
-        async def main():
-            engine = create_async_engine({created!r})
-            async with engine.begin() as conn:
-                await conn.run_sync(Base.metadata.create_all)
-            async with AsyncSession(engine) as session:
-                await PostFactory.create_batch_async(4, sqlalchemy_session=session)
-                await session.commit()
-            await engine.dispose()
-
-        factory.random.reseed_random(7)
-        asyncio.run(main())
-    """)
-    made = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=seed_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert made.returncode == 0, made.stderr
+    blog = "examples.blog.factories:PostFactory"
+    create_like_seed(created, "examples.blog.models:Base.metadata", (blog,), 4, 3, seed=7)
 
     result = run_seed(
-        "examples.blog.factories:PostFactory",
-        "-n",
-        "4",
-        "--seed",
-        "7",
-        "--create-tables",
-        "--url",
-        seeded,
+        blog, "-n", "4", "--batch-size", "3", "--seed", "7", "--create-tables", "--url", seeded
     )
 
     assert result.returncode == 0, result.stderr
     for table in ("authors", "posts", "comments", "tags", "post_tags"):
         rows = f"SELECT * FROM {table} ORDER BY 1, 2"
         assert query(seeded, rows) == query(created, rows), table
+    assert count(created, "comments") == 12  # the comparison is not vacuous
 
 
 def test_missing_tables_suggest_create_tables(sqlite_url: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from async_factory_boy._seed._errors import SeedError
+from async_factory_boy._seed._progress import TABLE
 from async_factory_boy._seed._tortoise import tortoise_url
 from tests.seed._db import count, query, wipe
 from tests.seed.conftest import run_seed
@@ -22,7 +23,16 @@ SERVERS = [
 @pytest.fixture(params=SERVERS)
 def url(request: pytest.FixtureRequest) -> str:
     value: str = request.getfixturevalue(request.param)
-    wipe(value, "afb_user_tag", "afb_profile", "afb_token", "afb_user", "afb_tag", "afb_company")
+    wipe(
+        value,
+        "afb_user_tag",
+        "afb_profile",
+        "afb_token",
+        "afb_user",
+        "afb_tag",
+        "afb_company",
+        TABLE,
+    )
     return value
 
 

@@ -1,0 +1,53 @@
+"""The factories a factory reaches through its declarations (no database library needed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._compat import declarations
+
+__all__ = ["reached_factories", "reached_from"]
+
+
+def reached_from(factory: type[Any]) -> list[type[Any]]:
+    """Every factory class the declarations of ``factory`` name, transitively; ``factory``
+    itself only when some declaration names it again (a tree's parent, say).
+
+    SubFactory, RelatedFactory(List), List/Dict items, Maybe branches and Traits are
+    followed; factories called from hooks cannot be seen.
+    """
+    seen: list[type[Any]] = []
+    factories: list[type[Any]] = []
+    values: list[Any] = _declared(factory)
+    while factories or values:
+        if values:
+            value = values.pop()
+            if isinstance(value, (declarations.SubFactory, declarations.RelatedFactory)):
+                factories.append(value.get_factory())  # type: ignore[no-untyped-call]
+                # factory_boy 3.3 keeps a SubFactory's keyword arguments in ``_defaults``.
+                defaults = getattr(value, "defaults", None) or getattr(value, "_defaults", {})
+                values.extend(defaults.values())
+            elif isinstance(value, declarations.Maybe):
+                values.extend((value.yes, value.no))
+            elif isinstance(value, declarations.Trait):
+                values.extend(value.overrides.values())
+            continue
+        current = factories.pop()
+        if current in seen or not isinstance(current, type):
+            continue
+        seen.append(current)
+        values.extend(_declared(current))
+    return seen
+
+
+def reached_factories(factory: type[Any]) -> list[type[Any]]:
+    """``factory`` and every factory it reaches, each once, ``factory`` first."""
+    return [factory, *(reached for reached in reached_from(factory) if reached is not factory)]
+
+
+def _declared(factory: type[Any]) -> list[Any]:
+    meta = getattr(factory, "_meta", None)
+    return [
+        *getattr(meta, "base_declarations", {}).values(),
+        *getattr(meta, "parameters", {}).values(),
+    ]
