@@ -15,7 +15,7 @@ from collections import Counter
 
 from distributed import Event, Queue
 
-from .._seed._cli import parse_args
+from .._seed._cli import SeedOptions, parse_args
 from .._seed._errors import SeedError
 from .._seed._output import Output
 from .._seed._run import EXIT_ERROR, run
@@ -112,6 +112,8 @@ def run_shard(argv: list[str], shard: int, shards: int, channel: Channel) -> Sha
         try:
             output.check_stop()
             options = parse_args(argv, redact)
+            if not isinstance(options, SeedOptions):  # argv is built by _submit: never
+                raise SeedError("a shard runs 'seed FACTORY ...', not 'seed status'.")
             status = run(options, output, redact)
         except SeedError as exc:
             output.error(str(exc))
