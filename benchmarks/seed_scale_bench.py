@@ -4,11 +4,12 @@ Every measurement runs the real command (``python -m async_factory_boy seed``) i
 process, as a user or a scheduler would; nothing is timed inside the suite.
 
 - ``memory``: N posts, each with its own author (``benchmarks.seed_bench``'s factories:
-  sequences, no Faker), at 10k / 100k / 1M posts (``--sizes``), ``--workers 2``. Peak RSS of
-  each process of the command (``VmHWM`` from ``/proc``, polled while it runs), rows/s.
-- ``workers``: the same work with ``--workers 1`` and ``--workers 2``, interleaved, several
-  repetitions (the machine is shared and noisy: the ratio of each pair, then the median and
-  the spread).
+  sequences, no Faker), at 10k / 100k / 1M posts (``--sizes``), written by 2 processes
+  (``--split workers``: one command with ``--workers 2``; ``--split shards``: two commands
+  ``--shard 0/2`` and ``--shard 1/2`` started together). Peak RSS of each process (``VmHWM``
+  from ``/proc``, polled while it runs), rows/s.
+- ``workers``: the same work with 1 process and with 2, interleaved, several repetitions (the
+  machine is shared and noisy: the ratio of each pair, then the median and the spread).
 - ``resume``: the example blog's ``PostFactory`` (Faker text, SubFactories, a
   RelatedFactoryList: 12 rows per post). Each trial starts the command, SIGKILLs it at a
   random point, resumes it with ``--resume`` (again until it completes), then compares every
@@ -113,19 +114,31 @@ class _Watched:
     peak_mb: dict[int, float] = field(default_factory=dict)  # pid -> peak RSS
 
 
-def _run_watched(argv: list[str]) -> _Watched:
-    """Run ``argv`` to its end, polling the peak RSS of it and every process it starts."""
+def _split(url: str, factory: str, size: int, n: int, how: str) -> list[list[str]]:
+    """The commands that write ``size`` objects with ``n`` processes: one command with
+    ``--workers n``, or ``n`` commands with ``--shard i/n`` started together."""
+    if n == 1:
+        return [_command(url, factory, size, 1000)]
+    if how == "workers":
+        return [_command(url, factory, size, 1000, "--workers", str(n))]
+    return [_command(url, factory, size, 1000, "--shard", f"{i}/{n}") for i in range(n)]
+
+
+def _run_watched(commands: list[list[str]]) -> _Watched:
+    """Run ``commands`` together to their end, polling the peak RSS of each and of every
+    process they start."""
     peaks: dict[int, float] = {}
     started = time.perf_counter()
-    process = _start(argv)
-    while process.poll() is None:
-        for pid in _descendants(process.pid):
+    processes = [_start(argv) for argv in commands]
+    while any(process.poll() is None for process in processes):
+        for pid in [pid for process in processes for pid in _descendants(process.pid)]:
             peak = _peak_rss_mb(pid)
             if peak is not None:
                 peaks[pid] = max(peaks.get(pid, 0.0), peak)
         time.sleep(0.2)
     seconds = time.perf_counter() - started
-    _finish(process)
+    for process in processes:
+        _finish(process)
     return _Watched(seconds, peaks)
 
 
@@ -141,12 +154,12 @@ def _rows(url: str) -> int:
     return sum(int(query(url, f"SELECT COUNT(*) FROM {table}")[0][0]) for table in TABLES[:-1])
 
 
-def memory(url: str, sizes: list[int], workers: int) -> str:
+def memory(url: str, sizes: list[int], how: str) -> str:
     rows = []
     for size in sizes:
         _wipe(url)
         _create_tables(url, PLAIN_POSTS)
-        watched = _run_watched(_command(url, PLAIN_POSTS, size, 1000, "--workers", str(workers)))
+        watched = _run_watched(_split(url, PLAIN_POSTS, size, 2, how))
         written = _rows(url)
         assert written == 2 * size, (written, size)
         peaks = sorted(watched.peak_mb.values())
@@ -163,23 +176,25 @@ def memory(url: str, sizes: list[int], workers: int) -> str:
         print(f"memory: {size:,} posts in {watched.seconds:.1f} s, peaks {peaks}", flush=True)
     _wipe(url)
     return (
-        f"Posts with their authors, batches of 1,000, `--workers {workers}`, one run per size.\n\n"
+        f"Posts with their authors, batches of 1,000, 2 processes ({_HOW[how]}), one run per "
+        "size. Peak RSS is each process's `VmHWM`.\n\n"
         + markdown_table(
             ["posts", "rows", "time", "rows/s", "processes", "peak RSS per process (MB)"], rows
         )
     )
 
 
-def workers(url: str, size: int, repetitions: int) -> str:
+_HOW = {"workers": "`--workers 2`", "shards": "`--shard 0/2` and `--shard 1/2` together"}
+
+
+def workers(url: str, size: int, repetitions: int, how: str) -> str:
     times: dict[int, list[float]] = {1: [], 2: []}
     for repetition in range(repetitions):
         order = [1, 2] if repetition % 2 == 0 else [2, 1]
         for count in order:
             _wipe(url)
             _create_tables(url, PLAIN_POSTS)
-            started = time.perf_counter()
-            _finish(_start(_command(url, PLAIN_POSTS, size, 1000, "--workers", str(count))))
-            times[count].append(time.perf_counter() - started)
+            times[count].append(_run_watched(_split(url, PLAIN_POSTS, size, count, how)).seconds)
             print(f"workers {count}: {times[count][-1]:.2f} s", flush=True)
     _wipe(url)
     ratios = [one / two for one, two in zip(times[1], times[2], strict=True)]
@@ -194,8 +209,8 @@ def workers(url: str, size: int, repetitions: int) -> str:
     ]
     return (
         f"{size:,} posts with their authors, batches of 1,000, {repetitions} interleaved "
-        "repetitions (1 then 2 workers, then 2 then 1, ...).\n\n"
-        + markdown_table(["--workers", "median", "range", "rows/s"], rows)
+        f"repetitions (1 then 2 processes, then 2 then 1, ...); 2 processes: {_HOW[how]}.\n\n"
+        + markdown_table(["processes", "median", "range", "rows/s"], rows)
         + "\n\nSpeed-up of 2 workers over 1, per pair: "
         + ", ".join(f"{ratio:.2f}x" for ratio in ratios)
         + f"; median **{statistics.median(ratios):.2f}x** "
@@ -325,6 +340,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers-count", type=int, default=50_000, help="workers: posts")
     parser.add_argument("--resume-count", type=int, default=2_000, help="resume/shards: posts")
     parser.add_argument("--trials", type=int, default=10)
+    parser.add_argument(
+        "--split",
+        choices=sorted(_HOW),
+        default="workers",
+        help="memory/workers: how 2 "
+        "processes share the work (one command with --workers 2, or two --shard commands)",
+    )
     args = parser.parse_args(argv)
     if not args.postgres_url:
         print("seed_scale: skipped, it needs --postgres-url (a scratch PostgreSQL database)")
@@ -342,9 +364,9 @@ def main(argv: list[str] | None = None) -> None:
         f"PostgreSQL; {today()}, {machine_description()}.",
     ]
     if "memory" in parts:
-        sections += ["## Memory and throughput", memory(url, sizes, 2)]
+        sections += ["## Memory and throughput", memory(url, sizes, args.split)]
     if "workers" in parts:
-        sections += ["## `--workers 2` against one worker", workers(url, plain, repetitions)]
+        sections += ["## Two processes against one", workers(url, plain, repetitions, args.split)]
     if "resume" in parts:
         sections += ["## Resume after SIGKILL", resume(url, blog, 50, trials, seed=16)]
     if "shards" in parts:
