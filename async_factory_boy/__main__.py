@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._seed._output import Output
 
 __all__ = ["main"]
 
@@ -16,10 +20,15 @@ EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line with ``argv`` (default ``sys.argv[1:]``); the exit status."""
+def main(argv: list[str] | None = None, output: Output | None = None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); the exit status.
+
+    ``output`` receives what the command reports (progress, summary, errors) instead of
+    stdout and stderr: a subclass of :class:`~async_factory_boy._seed._output.Output` lets a
+    scheduler that runs shards in-process (a Dask task, say) forward the progress.
+    """
     try:
-        return _main(argv)
+        return _main(argv, output)
     except KeyboardInterrupt:
         # Ctrl-C before the run's own handler is in place (while importing, parsing, at the
         # prompt): nothing was written yet.
@@ -27,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
-def _main(argv: list[str] | None) -> int:
+def _main(argv: list[str] | None, given: Output | None) -> int:
     from ._seed._cli import URL_VARIABLE, StatusOptions, parse_args
     from ._seed._errors import SeedError
     from ._seed._output import Output
@@ -41,7 +50,7 @@ def _main(argv: list[str] | None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     redact = Redactor()
     redact.learn([*arguments, os.environ.get(URL_VARIABLE, "")])
-    output = Output(redact)
+    output = Output(redact) if given is None else given
     try:
         options = parse_args(arguments, redact)
     except SeedError as exc:

@@ -125,7 +125,9 @@ def run(options: SeedOptions, output: Output, redact: Redactor) -> int:
     except SeedError as exc:
         return report(exc, options, output)
     if options.workers > 1:
-        return report(SeedError("--workers is not available yet."), options, output)
+        from ._workers import run_workers
+
+        return run_workers(options, target, writer, jobs, output)
     return asyncio.run(_seed(options, target, writer, jobs, output))
 
 

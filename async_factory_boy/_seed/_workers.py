@@ -1,0 +1,257 @@
+"""``--workers N``: N processes on this machine, each a shard of the run, one report.
+
+The parent does everything once that must happen once (connect, create the tables and the
+progress records, refuse a run already under way without ``--resume``), then starts N
+processes (``multiprocessing``'s spawn: a fresh interpreter each, as a shard on another
+machine would be). Worker ``w`` writes shard ``w/N`` of the run (of a ``--shard I/M`` run,
+shard ``I + M*w`` of ``M*N``: its share of that shard), whole batches, one transaction
+each, and sends its progress, summary and errors to the parent through a queue; the parent
+prints one progress line and one summary for all of them.
+
+Each worker runs in a process group of its own, so Ctrl-C on a terminal reaches only the
+parent, which passes it on once per press: the first lets every worker finish its running
+batch, the second abandons it (rolled back). A worker that fails stops the others (SIGTERM:
+their running batches are rolled back by the server), and the parent reports one line. What
+was committed is in the progress records either way: ``--resume`` writes the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import os
+import queue as queue_module
+import signal
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ._batches import Job, Shard
+from ._cli import SeedOptions
+from ._errors import SeedError, one_line
+from ._output import Output
+from ._url import Redactor, Target
+
+__all__ = ["run_workers", "worker_shard"]
+
+EXIT_OK = 0
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+_POLL = 0.5  # seconds between checks that every worker is still alive
+
+
+def worker_shard(shard: Shard | None, worker: int, workers: int) -> Shard:
+    """The shard worker ``worker`` of ``workers`` writes: its share of ``shard``.
+
+    Batch g belongs to shard ``I + M*w`` of ``M*N`` exactly when ``g % M == I`` and
+    ``(g // M) % N == w``: the workers split shard ``I/M`` round-robin among themselves.
+    """
+    index, total = (0, 1) if shard is None else (shard.index, shard.total)
+    return Shard(index + total * worker, total * workers)
+
+
+class _QueueOutput(Output):
+    """A worker's output: every call goes to the parent, which prints it."""
+
+    def __init__(self, redact: Redactor, events: Any, worker: int) -> None:
+        super().__init__(redact, quiet=False)
+        self._events = events
+        self._worker = worker
+
+    def line(self, text: str) -> None:
+        pass  # the parent prints its own progress and summary
+
+    def error(self, text: str) -> None:
+        self._events.put(("error", self._worker, text))
+
+    def text(self, text: str, *, err: bool = True) -> None:
+        self._events.put(("text", self._worker, text))
+
+    def progress(self, name: str, done: int, total: int, rows: int, elapsed: float) -> None:
+        self._events.put(("progress", self._worker, name, done, rows))
+
+    def summary(self, display: str, counts: Counter[str], elapsed: float, headline: str) -> None:
+        self._events.put(("summary", self._worker, dict(counts)))
+
+
+def _worker(options: SeedOptions, worker: int, events: Any) -> None:
+    """One worker process: a plain single-process run of its shard."""
+    from ._run import run
+
+    if hasattr(os, "setpgrp"):
+        os.setpgrp()  # Ctrl-C on the terminal reaches the parent only, which passes it on
+    redact = Redactor()
+    redact.learn([options.url])
+    output = _QueueOutput(redact, events, worker)
+    try:
+        code = run(options, output, redact)
+    except BaseException as exc:  # a crash must still reach the parent as one line
+        output.error(one_line(exc))
+        code = EXIT_ERROR
+    events.put(("exit", worker, code))
+
+
+@dataclass
+class _Progress:
+    """What the workers reported so far."""
+
+    totals: Counter[str]  # objects per factory name in this run (or shard)
+    done: dict[tuple[int, str], int] = field(default_factory=dict)
+    rows: dict[int, int] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
+    errors: dict[int, str] = field(default_factory=dict)
+    exits: dict[int, int] = field(default_factory=dict)
+
+    def line(self, name: str) -> tuple[int, int, int]:
+        """(done, total, rows) of factory ``name`` over all workers."""
+        done = sum(v for (_, n), v in self.done.items() if n == name)
+        return done, self.totals[name], sum(self.rows.values())
+
+
+def run_workers(
+    options: SeedOptions, target: Target, writer: Any, jobs: list[Job], output: Output
+) -> int:
+    """Run ``options`` with ``options.workers`` processes; the exit status."""
+    from ._run import make_plan, open_writer, report
+
+    if target.kind == "sql" and target.url.startswith("sqlite"):
+        return report(
+            SeedError(
+                "--workers needs a database server: SQLite takes one writer at a time, so "
+                "workers would only wait for each other's locks; drop --workers (shards of "
+                "one SQLite file run one after another with --shard I/N)."
+            ),
+            options,
+            output,
+        )
+
+    async def prepare() -> None:
+        try:
+            await open_writer(options, target, writer, make_plan(options, jobs, options.shard))
+        finally:
+            with contextlib.suppress(Exception):
+                await writer.close()
+
+    try:
+        asyncio.run(prepare())
+    except SeedError as exc:
+        return report(exc, options, output)
+    totals: Counter[str] = Counter()
+    for batch in make_plan(options, jobs, options.shard).batches:
+        totals[jobs[batch.job].factory.__name__] += batch.size
+    return _supervise(options, target, output, totals)
+
+
+def _supervise(options: SeedOptions, target: Target, output: Output, totals: Counter[str]) -> int:
+    context = multiprocessing.get_context("spawn")
+    events = context.Queue()
+    count = options.workers
+    processes = []
+    for worker in range(count):
+        worker_options = replace(
+            options,
+            shard=worker_shard(options.shard, worker, count),
+            workers=1,
+            create_tables=False,  # done once by the parent
+            resume=True,  # the parent refused a run already under way without --resume
+            yes=True,  # the parent asked
+        )
+        process = context.Process(target=_worker, args=(worker_options, worker, events))
+        process.start()
+        processes.append(process)
+    progress = _Progress(totals)
+    started = time.perf_counter()
+    interrupted = False
+    stopping = False
+    while len(progress.exits) < count:
+        try:
+            stopping = _step(events, processes, progress, output, started, stopping)
+        except KeyboardInterrupt:
+            interrupted = True
+            for process in processes:
+                if process.is_alive() and process.pid is not None:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(process.pid, signal.SIGINT)
+    for process in processes:
+        process.join()
+    return _finish(options, target, output, progress, interrupted, started)
+
+
+def _step(
+    events: Any,
+    processes: list[Any],
+    progress: _Progress,
+    output: Output,
+    started: float,
+    stopping: bool,
+) -> bool:
+    """Take one event (or notice a worker that died); stop the others once one failed.
+    Whether they are being stopped."""
+    try:
+        _take(events.get(timeout=_POLL), progress, output, started)
+    except queue_module.Empty:
+        for worker, process in enumerate(processes):
+            if worker not in progress.exits and process.exitcode is not None:
+                # Killed (SIGKILL, out of memory) before it could say so.
+                progress.exits[worker] = EXIT_ERROR
+                progress.errors.setdefault(
+                    worker, f"the process ended with exit code {process.exitcode}"
+                )
+    failed = [w for w, code in progress.exits.items() if code not in (0, EXIT_INTERRUPTED)]
+    if failed and not stopping:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()  # its running batch is rolled back by the server
+        return True
+    return stopping
+
+
+def _take(event: tuple[Any, ...], progress: _Progress, output: Output, started: float) -> None:
+    kind, worker = event[0], event[1]
+    if kind == "progress":
+        name, done, rows = event[2:]
+        progress.done[worker, name] = done
+        progress.rows[worker] = rows
+        all_done, all_total, all_rows = progress.line(name)
+        output.progress(name, all_done, all_total, all_rows, time.perf_counter() - started)
+    elif kind == "summary":
+        progress.counts.update(event[2])
+    elif kind == "error":
+        progress.errors.setdefault(worker, event[2])
+    elif kind == "text":
+        output.text(event[2])
+    elif kind == "exit":
+        progress.exits[worker] = event[2]
+
+
+def _finish(
+    options: SeedOptions,
+    target: Target,
+    output: Output,
+    progress: _Progress,
+    interrupted: bool,
+    started: float,
+) -> int:
+    elapsed = time.perf_counter() - started
+    rows = sum(progress.counts.values())
+    failed = sorted(w for w, code in progress.exits.items() if code not in (0, EXIT_INTERRUPTED))
+    if failed:
+        worker = failed[0]
+        output.summary(target.display, progress.counts, elapsed, "Stopped:")
+        output.error(
+            f"worker {worker + 1} of {options.workers} failed: {progress.errors.get(worker, '')}"
+            f"; the other workers were stopped; {rows:,} rows in committed batches are kept "
+            "(--resume writes the rest)."
+        )
+        return EXIT_ERROR
+    if interrupted or any(code == EXIT_INTERRUPTED for code in progress.exits.values()):
+        output.summary(target.display, progress.counts, elapsed, "Interrupted:")
+        output.error(
+            f"interrupted by Ctrl-C; {rows:,} rows were written in committed batches and "
+            "kept (--resume writes the rest)."
+        )
+        return EXIT_INTERRUPTED
+    output.summary(target.display, progress.counts, elapsed, "Seeded")
+    return EXIT_OK
