@@ -108,10 +108,29 @@ def _peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+def _role(pid: int) -> str:
+    """What a process of the command is: the command, a ``--workers`` worker, or
+    multiprocessing's resource tracker."""
+    try:
+        argv = pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return "?"
+    if "resource_tracker" in argv:
+        return "tracker"
+    return "worker" if "multiprocessing" in argv else "command"
+
+
 @dataclass
 class _Watched:
     seconds: float
     peak_mb: dict[int, float] = field(default_factory=dict)  # pid -> peak RSS
+    roles: dict[int, str] = field(default_factory=dict)  # pid -> _role
+
+    def peaks(self) -> str:
+        """``command 71 / worker 77 / worker 77 MB``, the command first."""
+        order = {"command": 0, "worker": 1, "tracker": 2}
+        pids = sorted(self.peak_mb, key=lambda pid: (order.get(self.roles[pid], 3), pid))
+        return " / ".join(f"{self.roles[pid]} {self.peak_mb[pid]:.0f}" for pid in pids)
 
 
 def _split(url: str, factory: str, size: int, n: int, how: str) -> list[list[str]]:
@@ -127,27 +146,30 @@ def _split(url: str, factory: str, size: int, n: int, how: str) -> list[list[str
 def _run_watched(commands: list[list[str]]) -> _Watched:
     """Run ``commands`` together to their end, polling the peak RSS of each and of every
     process they start."""
-    peaks: dict[int, float] = {}
+    watched = _Watched(0.0)
     started = time.perf_counter()
     processes = [_start(argv) for argv in commands]
     while any(process.poll() is None for process in processes):
         for pid in [pid for process in processes for pid in _descendants(process.pid)]:
             peak = _peak_rss_mb(pid)
             if peak is not None:
-                peaks[pid] = max(peaks.get(pid, 0.0), peak)
+                watched.peak_mb[pid] = max(watched.peak_mb.get(pid, 0.0), peak)
+                watched.roles.setdefault(pid, _role(pid))
         time.sleep(0.2)
-    seconds = time.perf_counter() - started
+    watched.seconds = time.perf_counter() - started
     for process in processes:
         _finish(process)
-    return _Watched(seconds, peaks)
+    return watched
 
 
 def _wipe(url: str) -> None:
     wipe(url, *TABLES)
 
 
-def _create_tables(url: str, factory: str) -> None:
-    _finish(_start(_command(url, factory, 0, 1, "--create-tables")))
+def _create_tables(url: str) -> None:
+    """The blog's tables (both factories write them), through the command: the blog's model
+    factories tell it the metadata (the plain ``AsyncFactory`` ones of seed_bench do not)."""
+    _finish(_start(_command(url, BLOG_POSTS, 0, 1, "--create-tables")))
 
 
 def _rows(url: str) -> int:
@@ -158,29 +180,25 @@ def memory(url: str, sizes: list[int], how: str) -> str:
     rows = []
     for size in sizes:
         _wipe(url)
-        _create_tables(url, PLAIN_POSTS)
+        _create_tables(url)
         watched = _run_watched(_split(url, PLAIN_POSTS, size, 2, how))
         written = _rows(url)
         assert written == 2 * size, (written, size)
-        peaks = sorted(watched.peak_mb.values())
         rows.append(
             [
                 f"{size:,}",
                 f"{written:,}",
                 f"{watched.seconds:.1f} s",
                 f"{written / watched.seconds:,.0f}",
-                len(peaks),
-                " / ".join(f"{peak:.0f}" for peak in peaks),
+                watched.peaks(),
             ]
         )
-        print(f"memory: {size:,} posts in {watched.seconds:.1f} s, peaks {peaks}", flush=True)
+        print(f"memory: {size:,} posts, {watched.seconds:.1f} s, {watched.peaks()}", flush=True)
     _wipe(url)
     return (
         f"Posts with their authors, batches of 1,000, 2 processes ({_HOW[how]}), one run per "
         "size. Peak RSS is each process's `VmHWM`.\n\n"
-        + markdown_table(
-            ["posts", "rows", "time", "rows/s", "processes", "peak RSS per process (MB)"], rows
-        )
+        + markdown_table(["posts", "rows", "time", "rows/s", "peak RSS per process (MB)"], rows)
     )
 
 
@@ -193,7 +211,7 @@ def workers(url: str, size: int, repetitions: int, how: str) -> str:
         order = [1, 2] if repetition % 2 == 0 else [2, 1]
         for count in order:
             _wipe(url)
-            _create_tables(url, PLAIN_POSTS)
+            _create_tables(url)
             times[count].append(_run_watched(_split(url, PLAIN_POSTS, size, count, how)).seconds)
             print(f"workers {count}: {times[count][-1]:.2f} s", flush=True)
     _wipe(url)
@@ -247,7 +265,7 @@ def _first_commit(url: str, process: subprocess.Popen[str]) -> float:
 
 def resume(url: str, size: int, batch: int, trials: int, seed: int) -> str:
     _wipe(url)
-    _create_tables(url, BLOG_POSTS)
+    _create_tables(url)
     started = time.perf_counter()
     process = _start(_command(url, BLOG_POSTS, size, batch))
     start_up = _first_commit(url, process)
@@ -258,7 +276,7 @@ def resume(url: str, size: int, batch: int, trials: int, seed: int) -> str:
     rows = []
     for trial in range(1, trials + 1):
         _wipe(url)
-        _create_tables(url, BLOG_POSTS)
+        _create_tables(url)
         process = _start(_command(url, BLOG_POSTS, size, batch))
         _first_commit(url, process)
         # A random point of the writing (start-up, mostly imports, is not where batches die).
@@ -304,13 +322,13 @@ def resume(url: str, size: int, batch: int, trials: int, seed: int) -> str:
 
 def shards(url: str, size: int, batch: int, counts: list[int]) -> str:
     _wipe(url)
-    _create_tables(url, BLOG_POSTS)
+    _create_tables(url)
     _finish(_start(_command(url, BLOG_POSTS, size, batch)))
     expected = _content(url)
     rows = []
     for n in counts:
         _wipe(url)
-        _create_tables(url, BLOG_POSTS)
+        _create_tables(url)
         started = time.perf_counter()
         processes = [
             _start(_command(url, BLOG_POSTS, size, batch, "--shard", f"{i}/{n}")) for i in range(n)

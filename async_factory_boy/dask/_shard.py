@@ -1,7 +1,8 @@
 """The worker side: one shard of a seed run, in the worker process, through the command.
 
-Each task runs the ``seed`` command's own parsing and run (so a shard on Dask writes exactly
-what ``async-factory-boy seed ... --shard I/N`` writes), with its own event loop
+Each task runs the ``seed`` command through its own entry point,
+:func:`async_factory_boy.__main__.main` (so a shard on Dask writes exactly what
+``async-factory-boy seed ... --shard I/N`` writes), with its own event loop
 (``asyncio.run`` in the task's thread) and an :class:`~async_factory_boy._seed._output.Output`
 that forwards progress to the submitting process through a Dask queue instead of printing.
 """
@@ -15,10 +16,8 @@ from collections import Counter
 
 from distributed import Event, Queue
 
-from .._seed._cli import SeedOptions, parse_args
-from .._seed._errors import SeedError
+from .. import __main__ as command
 from .._seed._output import Output
-from .._seed._run import EXIT_ERROR, run
 from .._seed._url import Redactor
 from ._report import ShardProgress, ShardResult
 
@@ -100,9 +99,9 @@ class _ForwardingOutput(Output):
 def run_shard(argv: list[str], shard: int, shards: int, channel: Channel) -> ShardResult:
     """Run ``async-factory-boy ARGV`` (one shard of the run) here; how it ended.
 
-    Runs in a Dask worker. Every failure is returned (status 2 and the command's ``error:``
-    line), not raised, so the submitter can name the shard; a worker that dies is reported by
-    Dask itself.
+    Runs in a Dask worker. Every failure the command reports is returned (status 2 and its
+    ``error:`` line), not raised, so the submitter can name the shard; a worker that dies is
+    reported by Dask itself.
     """
     started = time.perf_counter()
     redact = Redactor()
@@ -111,13 +110,7 @@ def run_shard(argv: list[str], shard: int, shards: int, channel: Channel) -> Sha
     with _ONE_SHARD_PER_PROCESS:
         try:
             output.check_stop()
-            options = parse_args(argv, redact)
-            if not isinstance(options, SeedOptions):  # argv is built by _submit: never
-                raise SeedError("a shard runs 'seed FACTORY ...', not 'seed status'.")
-            status = run(options, output, redact)
-        except SeedError as exc:
-            output.error(str(exc))
-            status = EXIT_ERROR
+            status = command.main(argv, output)
         except _StopRequested:
             status = EXIT_STOPPED
     return ShardResult(
