@@ -154,7 +154,7 @@ def _run_watched(commands: list[list[str]]) -> _Watched:
             peak = _peak_rss_mb(pid)
             if peak is not None:
                 watched.peak_mb[pid] = max(watched.peak_mb.get(pid, 0.0), peak)
-                watched.roles.setdefault(pid, _role(pid))
+                watched.roles[pid] = _role(pid)  # again: a fresh child shows its parent's
         time.sleep(0.2)
     watched.seconds = time.perf_counter() - started
     for process in processes:
