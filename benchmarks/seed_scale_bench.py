@@ -108,6 +108,18 @@ def _peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of ``pid`` so far (``/proc/PID/stat`` fields 14 and 15)."""
+    try:
+        fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
 def _role(pid: int) -> str:
     """What a process of the command is: the command, a ``--workers`` worker, or
     multiprocessing's resource tracker."""
@@ -125,6 +137,12 @@ class _Watched:
     seconds: float
     peak_mb: dict[int, float] = field(default_factory=dict)  # pid -> peak RSS
     roles: dict[int, str] = field(default_factory=dict)  # pid -> _role
+    cpu: dict[int, float] = field(default_factory=dict)  # pid -> CPU seconds, last seen
+
+    @property
+    def cpu_seconds(self) -> float:
+        """CPU time of every process of the run (the database server's not included)."""
+        return sum(self.cpu.values())
 
     def peaks(self) -> str:
         """``command 71 / worker 77 / worker 77 MB``, the command first."""
@@ -155,6 +173,9 @@ def _run_watched(commands: list[list[str]]) -> _Watched:
             if peak is not None:
                 watched.peak_mb[pid] = max(watched.peak_mb.get(pid, 0.0), peak)
                 watched.roles[pid] = _role(pid)  # again: a fresh child shows its parent's
+            cpu = _cpu_seconds(pid)
+            if cpu is not None:
+                watched.cpu[pid] = cpu
         time.sleep(0.2)
     watched.seconds = time.perf_counter() - started
     for process in processes:
@@ -207,12 +228,15 @@ _HOW = {"workers": "`--workers 2`", "shards": "`--shard 0/2` and `--shard 1/2` t
 
 def workers(url: str, size: int, repetitions: int, how: str) -> str:
     times: dict[int, list[float]] = {1: [], 2: []}
+    cpu: dict[int, list[float]] = {1: [], 2: []}
     for repetition in range(repetitions):
         order = [1, 2] if repetition % 2 == 0 else [2, 1]
         for count in order:
             _wipe(url)
             _create_tables(url)
-            times[count].append(_run_watched(_split(url, PLAIN_POSTS, size, count, how)).seconds)
+            watched = _run_watched(_split(url, PLAIN_POSTS, size, count, how))
+            times[count].append(watched.seconds)
+            cpu[count].append(watched.cpu_seconds)
             print(f"workers {count}: {times[count][-1]:.2f} s", flush=True)
     _wipe(url)
     ratios = [one / two for one, two in zip(times[1], times[2], strict=True)]
@@ -222,13 +246,16 @@ def workers(url: str, size: int, repetitions: int, how: str) -> str:
             f"{statistics.median(times[count]):.2f} s",
             f"{min(times[count]):.2f} - {max(times[count]):.2f} s",
             f"{2 * size / statistics.median(times[count]):,.0f}",
+            f"{statistics.median(cpu[count]):.1f} s",
         ]
         for count in (1, 2)
     ]
     return (
         f"{size:,} posts with their authors, batches of 1,000, {repetitions} interleaved "
-        f"repetitions (1 then 2 processes, then 2 then 1, ...); 2 processes: {_HOW[how]}.\n\n"
-        + markdown_table(["processes", "median", "range", "rows/s"], rows)
+        f"repetitions (1 then 2 processes, then 2 then 1, ...); 2 processes: {_HOW[how]}. "
+        "CPU is the user + system time of the command's processes (not the server's), "
+        f"load average at the end: {os.getloadavg()[0]:.1f}.\n\n"
+        + markdown_table(["processes", "median", "range", "rows/s", "CPU (median)"], rows)
         + "\n\nSpeed-up of 2 workers over 1, per pair: "
         + ", ".join(f"{ratio:.2f}x" for ratio in ratios)
         + f"; median **{statistics.median(ratios):.2f}x** "
