@@ -120,6 +120,17 @@ def _cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
+def _server_processes(database: str) -> list[int]:
+    """PostgreSQL's backends serving ``database`` (their title names it), on this machine."""
+    found = []
+    for path in pathlib.Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            title = path.read_bytes()
+            if title.startswith(b"postgres: ") and f" {database} ".encode() in title:
+                found.append(int(path.parent.name))
+    return found
+
+
 def _role(pid: int) -> str:
     """What a process of the command is: the command, a ``--workers`` worker, or
     multiprocessing's resource tracker."""
@@ -138,11 +149,17 @@ class _Watched:
     peak_mb: dict[int, float] = field(default_factory=dict)  # pid -> peak RSS
     roles: dict[int, str] = field(default_factory=dict)  # pid -> _role
     cpu: dict[int, float] = field(default_factory=dict)  # pid -> CPU seconds, last seen
+    server_cpu: dict[int, float] = field(default_factory=dict)  # backend pid -> CPU seconds
 
     @property
     def cpu_seconds(self) -> float:
         """CPU time of every process of the run (the database server's not included)."""
         return sum(self.cpu.values())
+
+    @property
+    def server_cpu_seconds(self) -> float:
+        """CPU time of the PostgreSQL backends that served the run (seen while it ran)."""
+        return sum(self.server_cpu.values())
 
     def peaks(self) -> str:
         """``command 71 / worker 77 / worker 77 MB``, the command first."""
@@ -161,13 +178,17 @@ def _split(url: str, factory: str, size: int, n: int, how: str) -> list[list[str
     return [_command(url, factory, size, 1000, "--shard", f"{i}/{n}") for i in range(n)]
 
 
-def _run_watched(commands: list[list[str]]) -> _Watched:
-    """Run ``commands`` together to their end, polling the peak RSS of each and of every
-    process they start."""
+def _run_watched(commands: list[list[str]], database: str = "") -> _Watched:
+    """Run ``commands`` together to their end, polling the peak RSS and CPU time of each and
+    of every process they start (and, given ``database``, the CPU time of its backends)."""
     watched = _Watched(0.0)
     started = time.perf_counter()
     processes = [_start(argv) for argv in commands]
     while any(process.poll() is None for process in processes):
+        for pid in _server_processes(database) if database else []:
+            cpu = _cpu_seconds(pid)
+            if cpu is not None:
+                watched.server_cpu[pid] = cpu
         for pid in [pid for process in processes for pid in _descendants(process.pid)]:
             peak = _peak_rss_mb(pid)
             if peak is not None:
@@ -229,14 +250,17 @@ _HOW = {"workers": "`--workers 2`", "shards": "`--shard 0/2` and `--shard 1/2` t
 def workers(url: str, size: int, repetitions: int, how: str) -> str:
     times: dict[int, list[float]] = {1: [], 2: []}
     cpu: dict[int, list[float]] = {1: [], 2: []}
+    server: dict[int, list[float]] = {1: [], 2: []}
+    database = url.rpartition("/")[2].partition("?")[0]
     for repetition in range(repetitions):
         order = [1, 2] if repetition % 2 == 0 else [2, 1]
         for count in order:
             _wipe(url)
             _create_tables(url)
-            watched = _run_watched(_split(url, PLAIN_POSTS, size, count, how))
+            watched = _run_watched(_split(url, PLAIN_POSTS, size, count, how), database)
             times[count].append(watched.seconds)
             cpu[count].append(watched.cpu_seconds)
+            server[count].append(watched.server_cpu_seconds)
             print(f"workers {count}: {times[count][-1]:.2f} s", flush=True)
     _wipe(url)
     ratios = [one / two for one, two in zip(times[1], times[2], strict=True)]
@@ -247,19 +271,29 @@ def workers(url: str, size: int, repetitions: int, how: str) -> str:
             f"{min(times[count]):.2f} - {max(times[count]):.2f} s",
             f"{2 * size / statistics.median(times[count]):,.0f}",
             f"{statistics.median(cpu[count]):.1f} s",
+            f"{statistics.median(server[count]):.1f} s",
         ]
         for count in (1, 2)
     ]
+    # What two idle cores would allow: one process runs client and server work in turn (each
+    # batch waits for its round trip); two processes can at best share all the CPU work
+    # (theirs and the server's) over two cores.
+    one = statistics.median(cpu[1]) + statistics.median(server[1])
+    two = (statistics.median(cpu[2]) + statistics.median(server[2])) / 2
     return (
         f"{size:,} posts with their authors, batches of 1,000, {repetitions} interleaved "
         f"repetitions (1 then 2 processes, then 2 then 1, ...); 2 processes: {_HOW[how]}. "
-        "CPU is the user + system time of the command's processes (not the server's), "
+        "CPU columns: medians of the user + system time of the command's processes and of the "
+        "PostgreSQL backends serving it; "
         f"load average at the end: {os.getloadavg()[0]:.1f}.\n\n"
-        + markdown_table(["processes", "median", "range", "rows/s", "CPU (median)"], rows)
+        + markdown_table(
+            ["processes", "median", "range", "rows/s", "command CPU", "server CPU"], rows
+        )
         + "\n\nSpeed-up of 2 workers over 1, per pair: "
         + ", ".join(f"{ratio:.2f}x" for ratio in ratios)
         + f"; median **{statistics.median(ratios):.2f}x** "
-        f"(min {min(ratios):.2f}x, max {max(ratios):.2f}x)."
+        f"(min {min(ratios):.2f}x, max {max(ratios):.2f}x). From the CPU times, the most two "
+        f"idle cores could give here: {one / two:.2f}x."
     )
 
 
