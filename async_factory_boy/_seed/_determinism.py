@@ -122,10 +122,10 @@ class SequenceLayout:
                 continue
             per_object = -(-(reached - window.start) // batch.size)
             raise SeedError(
-                f"batch {batch.number} of {job.path} took {window.counter.__name__} sequence "
-                f"numbers up to {reached - 1}, past its window {window.start}..{window.end - 1} "
-                f"({self._stride} per {job.factory.__name__}), so the next batch would repeat "
-                f"them: pass --sequence-stride {max(per_object, self._stride + 1)} or more."
+                f"{window.counter.__name__} sequence numbers reached {reached - 1}, past the "
+                f"batch's window {window.start}..{window.end - 1} ({self._stride} per "
+                f"{job.factory.__name__}), where the next batch starts: pass "
+                f"--sequence-stride {max(per_object, self._stride + 1)} or more"
             )
 
     def _base(self, counter: type[Any]) -> int:

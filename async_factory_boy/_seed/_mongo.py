@@ -18,13 +18,12 @@ from __future__ import annotations
 import asyncio
 import datetime
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 from .._capture import DECLINED, create_batch_captured
 from ..factory import AsyncFactory
 from ._errors import SeedError, one_line
-from ._progress import TABLE, BatchRecord
+from ._progress import TABLE, BatchRecord, BatchWrite
 from ._url import Target
 
 __all__ = ["MongoWriter"]
@@ -145,30 +144,24 @@ class MongoWriter:
             async for doc in cursor
         ]
 
-    async def write_batch(
-        self,
-        factory: type[AsyncFactory[Any]],
-        size: int,
-        record: BatchRecord,
-        check: Callable[[], None],
-    ) -> Counter[str]:
-        """Insert ``size`` documents and ``record``, in one transaction where the server has
+    async def write_batch(self, batch: BatchWrite) -> Counter[str]:
+        """Insert the batch's documents and its record, in one transaction where the server has
         them; documents per collection."""
         self._counter.counts = Counter()
         if not self._transactions:
-            await _create_batch(factory, size, mongo_database=self._database)
+            await _create_batch(batch.factory, batch.size, mongo_database=self._database)
             counts = Counter(self._counter.counts)
-            check()
-            await self._record(record, counts, None)
+            batch.check()
+            await self._record(batch.record, counts, None)
             return counts
         async with self._client.start_session() as session:  # noqa: SIM117
             async with await session.start_transaction():
                 await _create_batch(
-                    factory, size, mongo_database=self._database, mongo_session=session
+                    batch.factory, batch.size, mongo_database=self._database, mongo_session=session
                 )
                 counts = Counter(self._counter.counts)
-                check()
-                await self._record(record, counts, session)
+                batch.check()
+                await self._record(batch.record, counts, session)
         return counts
 
     async def _record(self, record: BatchRecord, counts: Counter[str], session: Any) -> None:

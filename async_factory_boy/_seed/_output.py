@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import sys
 import time
+import traceback
 from collections import Counter
 from collections.abc import Callable
 from typing import TextIO
 
-__all__ = ["Output"]
+from ._errors import SeedError
+
+__all__ = ["Output", "report_error"]
 
 _BAR_WIDTH = 28
 _LINE_INTERVAL = 1.0  # seconds between plain progress lines
@@ -112,3 +115,12 @@ class Output:
             self._out.write("\n")
             self._out.flush()
             self._bar_open = False
+
+
+def report_error(exc: SeedError, output: Output, *, show_traceback: bool) -> int:
+    """Print ``exc`` as one ``error:`` line (its cause's traceback first when
+    ``show_traceback``); the exit status, 2."""
+    if show_traceback and exc.cause is not None:
+        output.text("".join(traceback.format_exception(exc.cause)))
+    output.error(str(exc))
+    return 2

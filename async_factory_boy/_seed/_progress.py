@@ -8,10 +8,13 @@ of the same name (created when missing, next to the seeded data).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["TABLE", "BatchRecord", "FactoryProgress", "summarize"]
+from ..factory import AsyncFactory
+
+__all__ = ["TABLE", "BatchRecord", "BatchWrite", "FactoryProgress", "summarize"]
 
 #: The table (SQL) or collection (MongoDB) of progress records.
 TABLE = "async_factory_boy_seed_progress"
@@ -26,6 +29,18 @@ class BatchRecord:
     factory: str
     batch: int
     batches: int
+
+
+@dataclass(frozen=True)
+class BatchWrite:
+    """One batch, for a writer: make ``size`` objects of ``factory``, call ``check`` once
+    they are written (it raises to roll the batch back), then insert ``record`` in the same
+    transaction."""
+
+    factory: type[AsyncFactory[Any]]
+    size: int
+    record: BatchRecord
+    check: Callable[[], None]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ Every batch is its own transaction: a failure rolls back that batch only and kee
 committed ones; Ctrl-C lets the running batch finish, stops before the next one and prints
 the same report (a second Ctrl-C abandons the running batch, which is rolled back).
 Nothing of a batch is kept in memory once it is written, so memory stays flat as the
-count grows.
+count grows. Each batch starts from random and sequence state of its own (``_determinism``)
+and commits with its progress record (``_progress``), so a run can be split (``--shard``,
+``--workers``) and resumed (``--resume``) without changing a row.
 """
 
 from __future__ import annotations
@@ -15,49 +17,28 @@ import functools
 import signal
 import sys
 import time
-import traceback
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from ..factory import AsyncFactory
-from ._batches import Batch, Job, Shard, batch_count, default_run_id, plan_batches
+from ._batches import Job
 from ._cli import SeedOptions
-from ._determinism import SequenceLayout, batch_seed, reseed
+from ._determinism import batch_seed, reseed
 from ._errors import SeedError, one_line
-from ._output import Output
-from ._progress import BatchRecord
+from ._output import Output, report_error
+from ._plan import Plan, Writer, make_plan, open_writer
+from ._progress import BatchWrite
 from ._specs import load_factory
 from ._tortoise import is_tortoise_factory
 from ._url import Redactor, Target, parse_target
 
-__all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "Writer", "open_writer", "report", "run"]
+__all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "report", "run"]
 
 EXIT_OK = 0
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 
 _MISSING_TABLE_HINTS = ("no such table", "does not exist", "doesn't exist")
-
-
-class Writer(Protocol):
-    """What the run needs of a writer (SQL, Mongo, Tortoise)."""
-
-    def check_factory(self, path: str, factory: type[AsyncFactory[Any]]) -> None: ...
-    async def connect(self) -> None: ...
-    async def create_tables(self, factories: list[type[AsyncFactory[Any]]]) -> None: ...
-    async def prepare_progress(self) -> None: ...
-    async def finished_batches(self, run_id: str) -> set[tuple[str, int]]: ...
-    async def read_progress(self, run_id: str | None) -> list[tuple[str, str, int, int]] | None: ...
-    async def write_batch(
-        self,
-        factory: type[AsyncFactory[Any]],
-        size: int,
-        record: BatchRecord,
-        check: Callable[[], None],
-    ) -> Counter[str]: ...
-    async def close(self) -> None: ...
 
 
 class _Interrupted(Exception):
@@ -111,10 +92,7 @@ def _prepare(options: SeedOptions, redact: Redactor) -> tuple[Target, Writer, li
 def report(exc: SeedError, options: SeedOptions, output: Output) -> int:
     """Print ``exc`` as one ``error:`` line (its cause's traceback first with
     ``--traceback``); the exit status."""
-    if options.traceback and exc.cause is not None:
-        output.text("".join(traceback.format_exception(exc.cause)))
-    output.error(str(exc))
-    return EXIT_ERROR
+    return report_error(exc, output, show_traceback=options.traceback)
 
 
 def run(options: SeedOptions, output: Output, redact: Redactor) -> int:
@@ -127,69 +105,8 @@ def run(options: SeedOptions, output: Output, redact: Redactor) -> int:
     if options.workers > 1:
         from ._workers import run_workers
 
-        return run_workers(options, target, writer, jobs, output)
+        return run_workers(options, target, writer, jobs, output, run)
     return asyncio.run(_seed(options, target, writer, jobs, output))
-
-
-@dataclass
-class Plan:
-    """The batches this process writes, and what it needs to write them."""
-
-    run_id: str
-    jobs: list[Job]
-    batches: list[Batch]
-    totals: list[int]  # batches per job in the whole run
-    layout: SequenceLayout
-    finished: set[tuple[str, int]] = field(default_factory=set)
-
-    def record(self, batch: Batch) -> BatchRecord:
-        job = self.jobs[batch.job]
-        return BatchRecord(self.run_id, job.path, batch.number, self.totals[batch.job])
-
-    def is_finished(self, batch: Batch) -> bool:
-        return (self.jobs[batch.job].path, batch.number) in self.finished
-
-
-def make_plan(options: SeedOptions, jobs: list[Job], shard: Shard | None) -> Plan:
-    """The batches ``shard`` writes (every batch without one)."""
-    return Plan(
-        run_id=options.run_id or default_run_id(jobs, options.batch_size, options.seed),
-        jobs=jobs,
-        batches=plan_batches(jobs, options.batch_size, shard),
-        totals=[batch_count(job.count, options.batch_size) for job in jobs],
-        layout=SequenceLayout(jobs, options.batch_size, options.sequence_stride),
-    )
-
-
-async def open_writer(options: SeedOptions, target: Target, writer: Writer, plan: Plan) -> None:
-    """Connect, create the tables (``--create-tables``) and the progress records, read the
-    batches of the run already committed, and refuse a run that would write them again
-    without ``--resume``. Raises :class:`SeedError`."""
-    await writer.connect()
-    if options.create_tables:
-        try:
-            await writer.create_tables([job.factory for job in plan.jobs])
-        except Exception as exc:
-            raise SeedError(
-                f"creating the tables failed: {one_line(exc)}. Nothing was written.", cause=exc
-            ) from None
-    try:
-        await writer.prepare_progress()
-        plan.finished = await writer.finished_batches(plan.run_id)
-    except Exception as exc:
-        raise SeedError(
-            f"reading the progress records of run {plan.run_id} failed: {one_line(exc)}. "
-            "Nothing was written.",
-            cause=exc,
-        ) from None
-    committed = sum(1 for batch in plan.batches if plan.is_finished(batch))
-    if committed and not options.resume:
-        raise SeedError(
-            f"run {plan.run_id} already committed {committed:,} of the {len(plan.batches):,} "
-            f"batches this command writes to {target.display} ('seed status' lists them): "
-            "pass --resume to write only the others, or --run-id NAME to start another run. "
-            "Nothing was written."
-        )
 
 
 async def _seed(
@@ -278,11 +195,9 @@ async def _write(
             reseed(batch_seed(options.seed, job.path, batch.number))
         windows = plan.layout.start(batch)
         try:
+            check = functools.partial(plan.layout.check, batch, windows)
             written = await writer.write_batch(
-                job.factory,
-                batch.size,
-                plan.record(batch),
-                functools.partial(plan.layout.check, batch, windows),
+                BatchWrite(job.factory, batch.size, plan.record(batch), check)
             )
         except Exception as exc:
             message = str(exc) if isinstance(exc, SeedError) else one_line(exc)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import MetaData, Table, event, inspect
@@ -16,7 +15,7 @@ from ..factory import AsyncFactory
 from ..factory.sqlalchemy import AsyncSQLAlchemyModelFactory
 from ._collect import write_batch
 from ._errors import SeedError, one_line
-from ._progress import BatchRecord
+from ._progress import BatchWrite
 from ._reach import reached_factories as _reached_factories
 from ._sql_progress import create_progress_table, finished_batches, read_records, record_batch
 from ._url import Target
@@ -132,22 +131,16 @@ class SqlWriter:
         """Every progress record (of ``run_id``) for ``seed status``; None: no table."""
         return await read_records(self._connection(), run_id)
 
-    async def write_batch(
-        self,
-        factory: type[AsyncFactory[Any]],
-        size: int,
-        record: BatchRecord,
-        check: Callable[[], None],
-    ) -> Counter[str]:
-        """Make ``size`` objects and write them with ``record`` in one transaction (after
-        ``check`` passed); rows per table."""
+    async def write_batch(self, batch: BatchWrite) -> Counter[str]:
+        """Make the batch's objects and write them with its record in one transaction (after
+        its check passed); rows per table."""
         conn = self._connection()
         self._counter.counts = Counter()
         async with conn.begin():
-            await write_batch(conn, factory, size)
+            await write_batch(conn, batch.factory, batch.size)
             counts = Counter(self._counter.counts)
-            check()
-            await record_batch(conn, record, sum(counts.values()))
+            batch.check()
+            await record_batch(conn, batch.record, sum(counts.values()))
         return counts
 
     async def close(self) -> None:

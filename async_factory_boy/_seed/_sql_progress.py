@@ -35,9 +35,18 @@ _progress = Table(
 
 
 async def create_progress_table(conn: AsyncConnection) -> None:
-    """Create the table if it is missing, in a transaction of its own."""
-    async with conn.begin():
-        await conn.run_sync(_metadata.create_all)
+    """Create the table if it is missing, in a transaction of its own.
+
+    Shards started together race to create it; the loser's CREATE fails (PostgreSQL: a
+    duplicate ``pg_type`` row), which is fine once the table is there.
+    """
+    try:
+        async with conn.begin():
+            await conn.run_sync(_metadata.create_all)
+    except Exception:
+        async with conn.begin():
+            if not await _exists(conn):
+                raise
 
 
 async def _exists(conn: AsyncConnection) -> bool:

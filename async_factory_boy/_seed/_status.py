@@ -42,8 +42,13 @@ def _reader_for(target: Target) -> _Reader:
         from ._mongo import MongoWriter
 
         return MongoWriter(target)
-    from ._sql import SqlWriter
-
+    try:
+        from ._sql import SqlWriter
+    except ImportError as exc:
+        raise SeedError(
+            f"seed status reads a SQL database through SQLAlchemy 2 with asyncio: {exc} "
+            "(pip install 'async-factory-boy[sqlalchemy]')."
+        ) from None
     return SqlWriter(target)
 
 

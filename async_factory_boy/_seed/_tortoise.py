@@ -15,12 +15,11 @@ from __future__ import annotations
 import asyncio
 import datetime
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 from ..factory import AsyncFactory
 from ._errors import SeedError, one_line
-from ._progress import TABLE, BatchRecord
+from ._progress import TABLE, BatchWrite
 from ._url import Target
 
 __all__ = ["TortoiseWriter", "is_tortoise_factory", "tortoise_url"]
@@ -162,20 +161,17 @@ class TortoiseWriter:
         rows = await self._query(f"SELECT run_id, factory, batches, row_count FROM {TABLE}{where}")
         return [(str(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
 
-    async def write_batch(
-        self,
-        factory: type[AsyncFactory[Any]],
-        size: int,
-        record: BatchRecord,
-        check: Callable[[], None],
-    ) -> Counter[str]:
-        """Make ``size`` objects and ``record`` in one transaction; rows per table."""
+    async def write_batch(self, batch: BatchWrite) -> Counter[str]:
+        """Make the batch's objects and its record in one transaction; rows per table."""
         from tortoise.transactions import in_transaction
 
+        record = batch.record
         async with in_transaction() as connection:
-            objects = await factory.create_batch_async(size, tortoise_connection=connection)
+            objects = await batch.factory.create_batch_async(
+                batch.size, tortoise_connection=connection
+            )
             counts = _graph_counts(objects)
-            check()
+            batch.check()
             now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
             values = ", ".join(
                 [

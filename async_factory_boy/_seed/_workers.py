@@ -8,11 +8,12 @@ shard ``I + M*w`` of ``M*N``: its share of that shard), whole batches, one trans
 each, and sends its progress, summary and errors to the parent through a queue; the parent
 prints one progress line and one summary for all of them.
 
-Each worker runs in a process group of its own, so Ctrl-C on a terminal reaches only the
-parent, which passes it on once per press: the first lets every worker finish its running
-batch, the second abandons it (rolled back). A worker that fails stops the others (SIGTERM:
-their running batches are rolled back by the server), and the parent reports one line. What
-was committed is in the progress records either way: ``--resume`` writes the rest.
+Each worker runs in a process group of its own (and ends itself when the parent is gone),
+so Ctrl-C on a terminal reaches only the parent, which passes it on once per press: the
+first lets every worker finish its running batch, the second abandons it (rolled back). A
+worker that fails stops the others (SIGTERM: their running batches are rolled back by the
+server), and the parent reports one line. What was committed is in the progress records
+either way: ``--resume`` writes the rest.
 """
 
 from __future__ import annotations
@@ -23,15 +24,18 @@ import multiprocessing
 import os
 import queue as queue_module
 import signal
+import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ._batches import Job, Shard
 from ._cli import SeedOptions
 from ._errors import SeedError, one_line
-from ._output import Output
+from ._output import Output, report_error
+from ._plan import make_plan, open_writer
 from ._url import Redactor, Target
 
 __all__ = ["run_workers", "worker_shard"]
@@ -76,17 +80,31 @@ class _QueueOutput(Output):
         self._events.put(("summary", self._worker, dict(counts)))
 
 
-def _worker(options: SeedOptions, worker: int, events: Any) -> None:
-    """One worker process: a plain single-process run of its shard."""
-    from ._run import run
+def _die_with(parent: int) -> None:
+    """End this worker at once when its parent is gone (killed with SIGKILL, say): out of
+    the terminal's process group, nothing else would stop it. Its running batch is rolled
+    back; the committed ones are recorded, for ``--resume``."""
+    while os.getppid() == parent:
+        time.sleep(_POLL)
+    os.kill(os.getpid(), signal.SIGKILL)
 
+
+#: ``_run.run``, handed in (it starts the workers, so this module cannot import it).
+RunOne = Callable[[SeedOptions, Output, Redactor], int]
+
+
+def _worker(run: RunOne, options: SeedOptions, worker: int, events: Any) -> None:
+    """One worker process: a plain single-process run of its shard."""
     if hasattr(os, "setpgrp"):
         os.setpgrp()  # Ctrl-C on the terminal reaches the parent only, which passes it on
+        threading.Thread(target=_die_with, args=(os.getppid(),), daemon=True).start()
     redact = Redactor()
     redact.learn([options.url])
     output = _QueueOutput(redact, events, worker)
     try:
         code = run(options, output, redact)
+    except KeyboardInterrupt:  # Ctrl-C passed on before the run's own handler was in place
+        code = EXIT_INTERRUPTED
     except BaseException as exc:  # a crash must still reach the parent as one line
         output.error(one_line(exc))
         code = EXIT_ERROR
@@ -103,6 +121,14 @@ class _Progress:
     counts: Counter[str] = field(default_factory=Counter)
     errors: dict[int, str] = field(default_factory=dict)
     exits: dict[int, int] = field(default_factory=dict)
+    failed: int | None = None  # the first worker that failed, which the report names
+    stopped: set[int] = field(default_factory=set)  # terminated because another failed
+
+    def exited(self, worker: int, code: int) -> None:
+        self.exits[worker] = code
+        failed = code not in (EXIT_OK, EXIT_INTERRUPTED) and worker not in self.stopped
+        if failed and self.failed is None:
+            self.failed = worker
 
     def line(self, name: str) -> tuple[int, int, int]:
         """(done, total, rows) of factory ``name`` over all workers."""
@@ -111,21 +137,22 @@ class _Progress:
 
 
 def run_workers(
-    options: SeedOptions, target: Target, writer: Any, jobs: list[Job], output: Output
+    options: SeedOptions,
+    target: Target,
+    writer: Any,
+    jobs: list[Job],
+    output: Output,
+    run: RunOne,
 ) -> int:
-    """Run ``options`` with ``options.workers`` processes; the exit status."""
-    from ._run import make_plan, open_writer, report
-
+    """Run ``options`` with ``options.workers`` processes, each ``run`` on its shard; the
+    exit status."""
     if target.kind == "sql" and target.url.startswith("sqlite"):
-        return report(
-            SeedError(
-                "--workers needs a database server: SQLite takes one writer at a time, so "
-                "workers would only wait for each other's locks; drop --workers (shards of "
-                "one SQLite file run one after another with --shard I/N)."
-            ),
-            options,
-            output,
+        output.error(
+            "--workers needs a database server: SQLite takes one writer at a time, so "
+            "workers would only wait for each other's locks; drop --workers (shards of "
+            "one SQLite file run one after another with --shard I/N)."
         )
+        return EXIT_ERROR
 
     async def prepare() -> None:
         try:
@@ -137,14 +164,16 @@ def run_workers(
     try:
         asyncio.run(prepare())
     except SeedError as exc:
-        return report(exc, options, output)
+        return report_error(exc, output, show_traceback=options.traceback)
     totals: Counter[str] = Counter()
     for batch in make_plan(options, jobs, options.shard).batches:
         totals[jobs[batch.job].factory.__name__] += batch.size
-    return _supervise(options, target, output, totals)
+    return _supervise(run, options, target, output, totals)
 
 
-def _supervise(options: SeedOptions, target: Target, output: Output, totals: Counter[str]) -> int:
+def _supervise(
+    run: RunOne, options: SeedOptions, target: Target, output: Output, totals: Counter[str]
+) -> int:
     context = multiprocessing.get_context("spawn")
     events = context.Queue()
     count = options.workers
@@ -158,7 +187,7 @@ def _supervise(options: SeedOptions, target: Target, output: Output, totals: Cou
             resume=True,  # the parent refused a run already under way without --resume
             yes=True,  # the parent asked
         )
-        process = context.Process(target=_worker, args=(worker_options, worker, events))
+        process = context.Process(target=_worker, args=(run, worker_options, worker, events))
         process.start()
         processes.append(process)
     progress = _Progress(totals)
@@ -195,14 +224,14 @@ def _step(
         for worker, process in enumerate(processes):
             if worker not in progress.exits and process.exitcode is not None:
                 # Killed (SIGKILL, out of memory) before it could say so.
-                progress.exits[worker] = EXIT_ERROR
                 progress.errors.setdefault(
                     worker, f"the process ended with exit code {process.exitcode}"
                 )
-    failed = [w for w, code in progress.exits.items() if code not in (0, EXIT_INTERRUPTED)]
-    if failed and not stopping:
-        for process in processes:
+                progress.exited(worker, EXIT_ERROR)
+    if progress.failed is not None and not stopping:
+        for worker, process in enumerate(processes):
             if process.is_alive():
+                progress.stopped.add(worker)
                 process.terminate()  # its running batch is rolled back by the server
         return True
     return stopping
@@ -223,7 +252,7 @@ def _take(event: tuple[Any, ...], progress: _Progress, output: Output, started: 
     elif kind == "text":
         output.text(event[2])
     elif kind == "exit":
-        progress.exits[worker] = event[2]
+        progress.exited(worker, event[2])
 
 
 def _finish(
@@ -236,12 +265,12 @@ def _finish(
 ) -> int:
     elapsed = time.perf_counter() - started
     rows = sum(progress.counts.values())
-    failed = sorted(w for w, code in progress.exits.items() if code not in (0, EXIT_INTERRUPTED))
-    if failed:
-        worker = failed[0]
+    worker = progress.failed
+    if worker is not None:
         output.summary(target.display, progress.counts, elapsed, "Stopped:")
         output.error(
-            f"worker {worker + 1} of {options.workers} failed: {progress.errors.get(worker, '')}"
+            f"worker {worker + 1} of {options.workers} failed: "
+            f"{progress.errors.get(worker, '').rstrip('.')}"
             f"; the other workers were stopped; {rows:,} rows in committed batches are kept "
             "(--resume writes the rest)."
         )

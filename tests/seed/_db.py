@@ -59,3 +59,17 @@ def wipe(url: str, *tables: str) -> None:
             await engine.dispose()
 
     asyncio.run(drop())
+
+
+def create_tables(url: str, metadata: MetaData) -> None:
+    """Create the tables of ``metadata`` (what ``--create-tables`` does once before shards)."""
+
+    async def create() -> None:
+        engine = create_async_engine(url)
+        try:
+            async with engine.begin() as conn:
+                await conn.run_sync(metadata.create_all)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(create())

@@ -6,11 +6,13 @@ import os
 import pathlib
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
+from examples.blog.models import Base
 from tests import _mongo_server
+from tests.seed._db import drop_tables
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -74,3 +76,19 @@ def run_seed_without(
         timeout=timeout,
         stdin=subprocess.DEVNULL,
     )
+
+
+@pytest.fixture
+def blog_tables() -> Iterator[Callable[[str], str]]:
+    """Drop the example blog's tables and the progress records in the URL given, now and
+    after the test: a server database is shared by the run's tests."""
+    urls: list[str] = []
+
+    def empty(url: str) -> str:
+        drop_tables(url, Base.metadata)
+        urls.append(url)
+        return url
+
+    yield empty
+    for url in urls:
+        drop_tables(url, Base.metadata)

@@ -43,6 +43,30 @@ POSTS = "tests.seed.factories:PostFactory"
             id="sql-on-mongo",
         ),
         pytest.param([POSTS, "--url", "mongodb://127.0.0.1:1"], "--database NAME", id="no-db"),
+        *(
+            pytest.param(
+                [POSTS, f"--shard={shard}"], "--shard must be I/N with 0 <= I < N", id=name
+            )
+            for name, shard in [
+                ("shard-one-based", "2/2"),
+                ("shard-no-slash", "1"),
+                ("shard-words", "a/b"),
+                ("shard-negative", "-1/2"),
+                ("shard-of-none", "0/0"),
+            ]
+        ),
+        pytest.param([POSTS, "--workers", "0"], "--workers must be 1 or more", id="workers"),
+        pytest.param([POSTS, "--run-id", "my run"], "--run-id must be 1 to 200", id="run-id"),
+        pytest.param(
+            [POSTS, "--sequence-stride", "0"], "--sequence-stride must be 1 or more", id="stride"
+        ),
+        pytest.param(["status", "--run-id", "a;b"], "--run-id must be 1 to 200", id="status-id"),
+        pytest.param(["status", "--bogus"], "unrecognized arguments", id="status-option"),
+        pytest.param(
+            ["status", "--url", "postgresql+asyncpg://postgres@127.0.0.1:1/none"],
+            "cannot connect to postgresql+asyncpg://postgres@127.0.0.1:1/none",
+            id="status-unreachable",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_status_2(args: list[str], expected: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from pymongo import AsyncMongoClient
@@ -126,3 +127,45 @@ def test_odm_factories_are_refused_before_anything_is_written(
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: {spec} is a {family} subclass")
     assert len(result.stderr.splitlines()) == 1
+
+
+def _without_ids(document: Any) -> Any:
+    """``document`` without ObjectIds, which the server assigns (in commit order)."""
+    if isinstance(document, dict):
+        return {k: _without_ids(v) for k, v in document.items() if k not in ("_id", "author_id")}
+    return document
+
+
+@pytest.mark.mongo
+def test_mongo_a_shard_then_resume_store_the_documents_of_one_run(
+    mongo_uri: str, mongo_database_name: str
+) -> None:
+    """Without transactions (SecantusDB) a batch's record follows it; resume still skips
+    exactly the recorded batches."""
+    args = ("tests.seed.factories:MongoPostFactory", "-n", "7", "--batch-size", "2", "-q")
+    args = (*args, "--url", mongo_uri, "--database")
+    one_name = _mongo_server.unique_database_name()
+    try:
+        assert run_seed(*args, one_name).returncode == 0
+        shard = run_seed(*args, mongo_database_name, "--shard", "0/2")
+        rest = run_seed(*args, mongo_database_name, "--resume")
+        assert (shard.returncode, rest.returncode) == (0, 0), shard.stderr + rest.stderr
+
+        async def read(name: str) -> tuple[list[Any], int]:
+            client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_uri)
+            try:
+                posts = [_without_ids(d) async for d in client[name].posts.find().sort("title")]
+                return posts, await client[name][TABLE].count_documents({})
+            finally:
+                await client.close()
+
+        (expected, _), (seeded, records) = (
+            asyncio.run(read(one_name)),
+            asyncio.run(read(mongo_database_name)),
+        )
+    finally:
+        _mongo_server.drop_database(mongo_uri, one_name)
+
+    assert seeded == expected
+    assert len(expected) == 7
+    assert records == 4

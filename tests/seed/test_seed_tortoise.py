@@ -80,3 +80,22 @@ def test_sqlalchemy_urls_translate_to_tortoise_urls(url: str, expected: str) -> 
 def test_a_url_without_a_tortoise_counterpart_is_refused() -> None:
     with pytest.raises(SeedError, match="no Tortoise counterpart"):
         tortoise_url("oracle+oracledb://u@db/app")
+
+
+def test_a_shard_then_resume_store_the_rows_of_one_run(url: str) -> None:
+    """Progress records in Tortoise's transaction; sequences and keys per batch."""
+    args = (USERS, "-n", "7", "--batch-size", "2", "--seed", "5", "--create-tables", "-q")
+    rows = (
+        "SELECT u.name, u.email, c.name FROM afb_user u JOIN afb_company c ON c.id = u.company_id"
+    )
+    assert run_seed(*args, "--url", url).returncode == 0
+    expected = sorted(query(url, rows))
+    wipe(url, "afb_user_tag", "afb_profile", "afb_token", "afb_user", "afb_company", TABLE)
+
+    shard = run_seed(*args, "--shard", "1/2", "--url", url)
+    rest = run_seed(*args, "--resume", "--url", url)
+
+    assert (shard.returncode, rest.returncode) == (0, 0), shard.stderr + rest.stderr
+    assert sorted(query(url, rows)) == expected
+    assert len(expected) == 7
+    assert count(url, TABLE) == 4
