@@ -289,7 +289,7 @@ def workers(url: str, size: int, repetitions: int, how: str) -> str:
         + markdown_table(
             ["processes", "median", "range", "rows/s", "command CPU", "server CPU"], rows
         )
-        + "\n\nSpeed-up of 2 workers over 1, per pair: "
+        + "\n\nSpeed-up of 2 processes over 1, per pair: "
         + ", ".join(f"{ratio:.2f}x" for ratio in ratios)
         + f"; median **{statistics.median(ratios):.2f}x** "
         f"(min {min(ratios):.2f}x, max {max(ratios):.2f}x). From the CPU times, the most two "
