@@ -324,7 +324,8 @@ def _first_commit(url: str, process: subprocess.Popen[str]) -> float:
     return time.perf_counter() - started
 
 
-def resume(url: str, size: int, batch: int, trials: int, seed: int) -> str:
+def resume(url: str, size: int, batch: int, trials: int, seed: int, workers: int) -> str:
+    split = ["--workers", str(workers)] if workers > 1 else []
     _wipe(url)
     _create_tables(url)
     started = time.perf_counter()
@@ -338,7 +339,7 @@ def resume(url: str, size: int, batch: int, trials: int, seed: int) -> str:
     for trial in range(1, trials + 1):
         _wipe(url)
         _create_tables(url)
-        process = _start(_command(url, BLOG_POSTS, size, batch))
+        process = _start(_command(url, BLOG_POSTS, size, batch, *split))
         _first_commit(url, process)
         # A random point of the writing (start-up, mostly imports, is not where batches die).
         delay = chooser.uniform(0.0, 0.95) * writing
@@ -346,7 +347,7 @@ def resume(url: str, size: int, batch: int, trials: int, seed: int) -> str:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
         posts_at_kill = _posts(url)
-        _finish(_start(_command(url, BLOG_POSTS, size, batch, "--resume")))
+        _finish(_start(_command(url, BLOG_POSTS, size, batch, "--resume", *split)))
         extra, missing = _compare(_content(url), expected)
         rows.append(
             [
@@ -362,7 +363,9 @@ def resume(url: str, size: int, batch: int, trials: int, seed: int) -> str:
     _wipe(url)
     total = sum(sum(counter.values()) for counter in expected.values())
     return (
-        f"{size:,} blog posts ({total:,} rows in 5 tables), batches of {batch}, `--seed 7`; "
+        f"{size:,} blog posts ({total:,} rows in 5 tables), batches of {batch}, `--seed 7`"
+        + (f", killed and resumed runs with `--workers {workers}`" if workers > 1 else "")
+        + "; "
         f"an uninterrupted run writes for {writing:.1f} s after {start_up:.1f} s of start-up. "
         "Each trial: start, wait for the first committed batch, SIGKILL (the whole process "
         "group) after a random further delay, then `--resume` to the end; the final tables, "
@@ -420,6 +423,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--resume-count", type=int, default=2_000, help="resume/shards: posts")
     parser.add_argument("--trials", type=int, default=10)
     parser.add_argument(
+        "--resume-workers", type=int, default=1, help="resume: --workers of the killed runs"
+    )
+    parser.add_argument(
         "--split",
         choices=sorted(_HOW),
         default="workers",
@@ -447,7 +453,11 @@ def main(argv: list[str] | None = None) -> None:
     if "workers" in parts:
         sections += ["## Two processes against one", workers(url, plain, repetitions, args.split)]
     if "resume" in parts:
-        sections += ["## Resume after SIGKILL", resume(url, blog, 50, trials, seed=16)]
+        title = "## Resume after SIGKILL" + (
+            f" (`--workers {args.resume_workers}`)" if args.resume_workers > 1 else ""
+        )
+        resumed = resume(url, blog, 50, trials, seed=16, workers=args.resume_workers)
+        sections += [title, resumed]
     if "shards" in parts:
         sections += ["## Shards against one run", shards(url, blog, 50, [2, 4])]
     publish("\n\n".join(sections) + "\n", args.output)
