@@ -30,6 +30,7 @@ class _CommandLine:
 
     factories: tuple[str, ...]
     url: str
+    database: str | None
     count: int
     seed: int
     batch_size: int
@@ -56,6 +57,8 @@ class _CommandLine:
 
     def _common(self) -> list[str]:
         argv = ["seed", *self.factories, "--url", self.url, "--batch-size", str(self.batch_size)]
+        if self.database is not None:
+            argv += ["--database", self.database]
         return [*argv, "--quiet", *(["--yes"] if self.yes else [])]
 
 
@@ -136,6 +139,7 @@ def seed_on_dask(
     url: str,
     seed: int,
     shards: int,
+    database: str | None = None,
     count: int = 100,
     batch_size: int = 1000,
     create_tables: bool = False,
@@ -149,7 +153,8 @@ def seed_on_dask(
     Each task runs ``async-factory-boy seed FACTORIES --count COUNT --seed SEED --shard
     I/SHARDS`` inside a worker process (its own event loop), so the rows are those of one
     ``seed`` run with the same seed, however many shards and workers share the work.
-    ``factories`` are ``package.module:FactoryClass`` strings, importable on the workers.
+    ``factories`` are ``package.module:FactoryClass`` strings, importable on the workers;
+    ``url`` and ``database`` are the command's ``--url`` and ``--database`` (SQL or MongoDB).
 
     ``on_progress`` is called in this process with a :class:`ShardProgress` after each
     committed batch of each shard. If a shard fails, the others stop between batches (their
@@ -169,7 +174,7 @@ def seed_on_dask(
     name = f"async-factory-boy-seed-{uuid.uuid4().hex}"
     run = _Run(client, Channel(name), on_progress)
     command = _CommandLine(
-        tuple(factories), url, count, seed, batch_size, shards, resume, run_id, yes
+        tuple(factories), url, database, count, seed, batch_size, shards, resume, run_id, yes
     )
     # Once, before the shards: shards creating the same tables concurrently would race.
     prepare = _Run(client, Channel(f"{name}-prepare"), None)
