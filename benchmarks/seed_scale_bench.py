@@ -54,7 +54,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 PLAIN_POSTS = "benchmarks.seed_bench:PostFactory"  # a post and its author: 2 rows
 BLOG_POSTS = "examples.blog.factories:PostFactory"  # 12 rows per post, Faker text
 TABLES = ("post_tags", "comments", "posts", "tags", "authors", "async_factory_boy_seed_progress")
-PARTS = ("memory", "workers", "resume", "shards")
+PARTS = ("memory", "workers", "resume", "shards", "dask")
 
 
 def _env() -> dict[str, str]:
@@ -413,6 +413,56 @@ def shards(url: str, size: int, batch: int, counts: list[int]) -> str:
     )
 
 
+def on_dask(url: str, size: int, repetitions: int) -> str:
+    """``seed_on_dask`` on a two-process LocalCluster (4 shards) against one process."""
+    from dask.distributed import Client, LocalCluster
+
+    from async_factory_boy.dask import seed_on_dask
+
+    times: dict[str, list[float]] = {"one process": [], "Dask, 2 workers": []}
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        for repetition in range(repetitions):
+            order = list(times) if repetition % 2 == 0 else list(reversed(times))
+            for name in order:
+                _wipe(url)
+                _create_tables(url)
+                started = time.perf_counter()
+                if name == "one process":
+                    _finish(_start(_command(url, PLAIN_POSTS, size, 1000)))
+                else:
+                    seed_on_dask(client, [PLAIN_POSTS], url=url, count=size, seed=7, shards=4)
+                times[name].append(time.perf_counter() - started)
+                print(f"dask part, {name}: {times[name][-1]:.2f} s", flush=True)
+    _wipe(url)
+    ratios = [
+        one / dask for one, dask in zip(times["one process"], times["Dask, 2 workers"], strict=True)
+    ]
+    rows = [
+        [
+            name,
+            f"{statistics.median(values):.2f} s",
+            f"{min(values):.2f} - {max(values):.2f} s",
+            f"{2 * size / statistics.median(values):,.0f}",
+        ]
+        for name, values in times.items()
+    ]
+    return (
+        f"{size:,} posts with their authors, batches of 1,000, {repetitions} interleaved "
+        "repetitions: the command in one process against `seed_on_dask(..., shards=4)` on a "
+        "LocalCluster of 2 worker processes (started once, outside the timings; each shard "
+        "still imports the factories in its worker).\n\n"
+        + markdown_table(["how", "median", "range", "rows/s"], rows)
+        + "\n\nSpeed-up per pair: "
+        + ", ".join(f"{ratio:.2f}x" for ratio in ratios)
+        + f"; median **{statistics.median(ratios):.2f}x**."
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="seed_scale_bench", description=__doc__)
     add_common_arguments(parser)
@@ -460,6 +510,8 @@ def main(argv: list[str] | None = None) -> None:
         sections += [title, resumed]
     if "shards" in parts:
         sections += ["## Shards against one run", shards(url, blog, 50, [2, 4])]
+    if "dask" in parts:
+        sections += ["## Dask", on_dask(url, plain, repetitions)]
     publish("\n\n".join(sections) + "\n", args.output)
 
 
