@@ -454,8 +454,8 @@ def on_dask(url: str, size: int, repetitions: int) -> str:
     return (
         f"{size:,} posts with their authors, batches of 1,000, {repetitions} interleaved "
         "repetitions: the command in one process against `seed_on_dask(..., shards=4)` on a "
-        "LocalCluster of 2 worker processes (started once, outside the timings; each shard "
-        "still imports the factories in its worker).\n\n"
+        "LocalCluster of 2 worker processes (started once, outside the timings; the first "
+        "shard in each worker imports the factories).\n\n"
         + markdown_table(["how", "median", "range", "rows/s"], rows)
         + "\n\nSpeed-up per pair: "
         + ", ".join(f"{ratio:.2f}x" for ratio in ratios)
