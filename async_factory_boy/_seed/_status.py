@@ -8,14 +8,13 @@ from typing import Protocol
 
 from ._cli import StatusOptions
 from ._errors import SeedError, one_line
-from ._output import Output
+from ._output import Output, report_error
 from ._progress import TABLE, summarize
 from ._url import Redactor, Target, parse_target
 
 __all__ = ["status"]
 
 EXIT_OK = 0
-EXIT_ERROR = 2
 
 
 def status(options: StatusOptions, output: Output, redact: Redactor) -> int:
@@ -25,8 +24,7 @@ def status(options: StatusOptions, output: Output, redact: Redactor) -> int:
         target = parse_target(options.url, options.database, redact)
         return asyncio.run(_status(options, target, output))
     except SeedError as exc:
-        output.error(str(exc))
-        return EXIT_ERROR
+        return report_error(exc, output, show_traceback=options.traceback)
 
 
 class _Reader(Protocol):

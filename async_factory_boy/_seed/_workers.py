@@ -93,11 +93,12 @@ def _die_with(parent: int) -> None:
 RunOne = Callable[[SeedOptions, Output, Redactor], int]
 
 
-def _worker(run: RunOne, options: SeedOptions, worker: int, events: Any) -> None:
-    """One worker process: a plain single-process run of its shard."""
+def _worker(run: RunOne, options: SeedOptions, worker: int, events: Any, parent: int) -> None:
+    """One worker process: a plain single-process run of its shard. ``parent`` is the
+    parent's pid, passed rather than read here: the parent may already be gone."""
     if hasattr(os, "setpgrp"):
         os.setpgrp()  # Ctrl-C on the terminal reaches the parent only, which passes it on
-        threading.Thread(target=_die_with, args=(os.getppid(),), daemon=True).start()
+        threading.Thread(target=_die_with, args=(parent,), daemon=True).start()
     redact = Redactor()
     redact.learn([options.url])
     output = _QueueOutput(redact, events, worker)
@@ -187,7 +188,9 @@ def _supervise(
             resume=True,  # the parent refused a run already under way without --resume
             yes=True,  # the parent asked
         )
-        process = context.Process(target=_worker, args=(run, worker_options, worker, events))
+        process = context.Process(
+            target=_worker, args=(run, worker_options, worker, events, os.getpid())
+        )
         process.start()
         processes.append(process)
     progress = _Progress(totals)

@@ -98,9 +98,9 @@ def test_workers_end_when_the_parent_is_killed(
     process = _start_two_workers(url)
     process.kill()
     process.communicate(timeout=10)
-    time.sleep(3)  # a worker notices within half a second
+    time.sleep(2)  # a worker notices within half a second
     posts = count(url, "posts")
-    time.sleep(2)
+    time.sleep(1.5)
 
     assert count(url, "posts") == posts  # nobody writes any more
     assert posts == 50 * count(url, TABLE)
