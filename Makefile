@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-EXTRAS := test,docs,sqlalchemy,mongo,motor,beanie,odmantic,django,tortoise,bench
+EXTRAS := test,docs,sqlalchemy,mongo,motor,beanie,odmantic,django,tortoise,dask,bench
 
 .PHONY: install lint typecheck docs pytest nox nox-all test demo bench clean
 

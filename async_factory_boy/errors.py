@@ -16,6 +16,7 @@ __all__ = [
     "MissingSessionError",
     "PartialBatchError",
     "RegistrationError",
+    "SeedShardError",
     "SessionTypeError",
     "SyncCallError",
 ]
@@ -117,3 +118,22 @@ class DeclarationExhaustedError(AsyncFactoryError, RuntimeError):
         super().__init__(message)
         self.factory_name = factory_name
         self.field = field
+
+
+class SeedShardError(AsyncFactoryError):
+    """A shard of a distributed seed run (``async_factory_boy.dask.seed_on_dask``) failed.
+
+    The message names the shard (``shard`` of ``shards``, 0-based; ``shard`` is None when
+    creating the tables before the shards failed) and the cause, as the seed command's own
+    ``error:`` line (redacted: no password); the other shards were stopped between batches,
+    so their committed batches stay and a ``resume=True`` run finishes the work. ``report``
+    holds the rows of the shards that reported them.
+    """
+
+    def __init__(
+        self, message: str, *, shard: int | None, shards: int, report: object = None
+    ) -> None:
+        super().__init__(message)
+        self.shard = shard
+        self.shards = shards
+        self.report = report

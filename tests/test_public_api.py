@@ -47,6 +47,7 @@ DOCUMENTED: dict[str, list[str]] = {
         "MissingPersistenceError",
         "MissingSessionError",
         "PartialBatchError",
+        "SeedShardError",
         "SessionTypeError",
         "SyncCallError",
     ],
@@ -82,6 +83,7 @@ DOCUMENTED: dict[str, list[str]] = {
         "UniqueViolationError",
     ],
     "async_factory_boy.pytest": ["LazyFixture", "isolated_session", "register"],
+    "async_factory_boy.dask": ["SeedReport", "ShardProgress", "seed_on_dask"],
 }
 
 PUBLIC_MODULES = sorted(DOCUMENTED)
