@@ -29,15 +29,19 @@ from factory.base import Factory, FactoryOptions, OptionDefault
 from factory.builder import BuildStep, DeclarationSet, Resolver, StepBuilder
 from factory.declarations import (
     Dict,
+    LazyAttribute,
     LazyFunction,
     List,
+    Maybe,
     PostGeneration,
     PostGenerationDeclaration,
     SelfAttribute,
     Sequence,
     SubFactory,
     Transformer,
+    deepgetattr,
 )
+from factory.enums import get_builder_phase
 from factory.errors import AssociatedClassError, FactoryError
 from factory.faker import Faker
 from factory.random import randgen, reseed_random
@@ -62,8 +66,10 @@ __all__ = [
     "Faker",
     "FileField",
     "ImageField",
+    "LazyAttribute",
     "LazyFunction",
     "List",
+    "Maybe",
     "OptionDefault",
     "Password",
     "PostGeneration",
@@ -77,9 +83,11 @@ __all__ = [
     "Transformer",
     "builder",
     "declarations",
+    "deepgetattr",
     "enums",
     "factory_django",
     "factory_errors",
+    "get_builder_phase",
     "parse_declarations",
     "randgen",
     "reseed_random",
@@ -153,6 +161,10 @@ class BuildStepLike(Protocol):
     attributes: dict[str, Any]
     parent_step: BuildStepLike | None
     stub: Any
+
+    def recurse(
+        self, factory: Any, declarations: dict[str, Any], force_sequence: int | None = None
+    ) -> Any: ...
 
 
 # -- typed access to the internals ------------------------------------------------------------

@@ -1,0 +1,363 @@
+"""The fast resolution path: a plan per (factory, override keys), evaluated by a lean resolver.
+
+factory_boy builds every object the same generic way: it re-parses the factory's declarations
+with the call's overrides into fresh ``DeclarationSet`` copies, then resolves each field
+through ``Resolver.__getattr__`` and the declaration's ``evaluate_pre`` (which copies and
+inspects a context dict even when it is empty). For a batch most of that work gives the same
+answer for every object. Here it is done once:
+
+* :func:`plan_for` parses the declarations once per factory and *set of override keys*,
+  with a placeholder (:class:`_Slot`) in place of each override value. factory_boy's parse
+  depends on the values only through their builder phase, so the parse of placeholders has
+  the shape of every parse of plain values with those keys; each build substitutes its own
+  values into the few places that hold a placeholder.
+* :class:`FastResolver` resolves a field at most once, on demand, exactly where factory_boy's
+  ``Resolver`` does (a LazyAttribute reading a later field resolves it first; a read of a
+  field under resolution raises factory_boy's ``CyclicDefinitionError``). Resolved values
+  live in the resolver's ``__dict__``, so reading one (``o.name`` in a LazyAttribute) is a
+  plain attribute read.
+* The commonest kinds (plain values, ``Sequence``, ``LazyFunction``, ``LazyAttribute``,
+  ``SelfAttribute`` on the object itself, ``SubFactory``), with no per-field context, are
+  evaluated inline as their own ``evaluate`` would; every other kind of factory_boy's
+  (Faker, Iterator, Maybe and Traits, Dict / List, Transformer, RelatedFactory,
+  post-generation, ...) through its own ``evaluate_pre`` / ``evaluate_post``, with this
+  resolver as the ``instance`` factory_boy passes.
+
+A factory with a declaration of a kind factory_boy does not define (a user's subclass, another
+library's declaration), or a call whose overrides are themselves declarations, gets no plan:
+it is built by factory_boy's resolver (:mod:`._builder`), as before this module existed. The
+same happens for everything when ``ASYNC_FACTORY_BOY_FAST_PATH=0`` is set in the environment
+or :data:`ENABLED` is set to ``False`` (for debugging, and for the oracle that runs factory_boy's
+own suite both ways: ``tools/port_factory_boy_suite.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import weakref
+from collections.abc import Iterable
+from typing import Any
+
+from ._awaiting import exhausted, is_awaitable, resolve_awaitable
+from ._compat import (
+    BuildStep,
+    BuildStepLike,
+    DeclarationSetLike,
+    LazyAttribute,
+    LazyFunction,
+    Maybe,
+    SelfAttribute,
+    Sequence,
+    StepBuilderLike,
+    SubFactory,
+    Transformer,
+    deepgetattr,
+    factory_errors,
+    get_builder_phase,
+    parse_declarations,
+)
+
+__all__ = ["ENABLED", "FastResolver", "Plan", "build", "finish_build", "plan_for"]
+
+#: Whether factories get a plan at all. ``ASYNC_FACTORY_BOY_FAST_PATH=0`` turns the fast path
+#: off for the whole process; tests and the oracle flip this flag instead.
+ENABLED: bool = os.environ.get("ASYNC_FACTORY_BOY_FAST_PATH", "1") != "0"
+
+# How a field is evaluated (the first item of a field's tuple).
+_VALUE = 0  # a plain value from the factory: no evaluation
+_OVERRIDE = 1  # a plain value passed to the call: taken from the builder's extras
+_SEQUENCE = 2
+_LAZY_FUNCTION = 3
+_LAZY_ATTRIBUTE = 4
+_SELF_ATTRIBUTE = 5  # on the object itself (one dot or none)
+_SUB_FACTORY = 6
+_GENERIC = 7  # anything else of factory_boy's: its own evaluate_pre
+
+# The declarations factory_boy's ``evaluate`` of which is inlined, only for exactly these
+# classes (a subclass may override ``evaluate``).
+_INLINE = {
+    Sequence: _SEQUENCE,
+    LazyFunction: _LAZY_FUNCTION,
+    LazyAttribute: _LAZY_ATTRIBUTE,
+    SubFactory: _SUB_FACTORY,
+}
+
+
+class _Slot:
+    """Where an override value goes in a parsed plan: stands for ``extras[key]``."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __repr__(self) -> str:
+        return f"<override {self.key!r}>"
+
+
+# One field: (kind, name, payload, context, slots). ``payload`` is the declaration (or, for
+# _VALUE, the value; for _OVERRIDE, the extras key); ``context`` is the field's ``__``
+# context with placeholders; ``slots`` lists (subkey, extras key) pairs to fill in, or is
+# empty.
+_Field = tuple[int, str, Any, dict[str, Any], tuple[tuple[str, str], ...]]
+# One post-generation declaration: (name, declaration, context, slots).
+_PostField = tuple[str, Any, dict[str, Any], tuple[tuple[str, str], ...]]
+
+
+class Plan:
+    """How one factory resolves with one set of override keys, computed once."""
+
+    __slots__ = ("by_name", "fields", "post")
+
+    def __init__(self, fields: tuple[_Field, ...], post: tuple[_PostField, ...]) -> None:
+        self.fields = fields
+        self.by_name = {field[1]: field for field in fields}
+        self.post = post
+
+
+# Keyed by the factory's own declaration set (not its options), so that wrappers of a
+# factory's options (the seed command's capturing options) share the plans of the factory
+# they wrap, and so that a factory class made at run time takes its plans with it when it
+# dies: nothing in a plan refers back to the factory or its options.
+_plans: weakref.WeakKeyDictionary[Any, dict[tuple[str, ...], Plan | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def plan_for(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
+    """The plan of ``factory_meta`` for a call with ``extras``, or ``None`` for the slow path."""
+    if not ENABLED:
+        return None
+    for value in extras.values():
+        if get_builder_phase(value) is not None:
+            return None  # a declaration passed as an override: parsed per call
+    base_pre = factory_meta.pre_declarations
+    plans = _plans.get(base_pre)
+    if plans is None:
+        plans = _plans[base_pre] = {}
+    keys = tuple(extras)
+    try:
+        return plans[keys]
+    except KeyError:
+        plan = plans[keys] = _make_plan(base_pre, factory_meta.post_declarations, keys)
+        return plan
+
+
+def _make_plan(
+    base_pre: DeclarationSetLike, base_post: DeclarationSetLike, keys: tuple[str, ...]
+) -> Plan | None:
+    try:
+        pre, post = parse_declarations(
+            {key: _Slot(key) for key in keys}, base_pre=base_pre, base_post=base_post
+        )
+    except factory_errors.FactoryError:
+        return None  # the slow path raises the same error, with the real values
+    fields = []
+    for name in pre:
+        declaration = pre.declarations[name]
+        if not _is_own_kind(declaration):
+            return None
+        context, slots = _template(pre.contexts[name])
+        fields.append((_kind(declaration, context), name, _payload(declaration), context, slots))
+    post_fields = []
+    for name in post.sorted():
+        declaration = post.declarations[name]
+        if not _is_own_kind(declaration):
+            return None
+        post_fields.append((name, declaration, *_template(post.contexts[name])))
+    return Plan(tuple(fields), tuple(post_fields))
+
+
+def _is_own_kind(declaration: Any) -> bool:
+    """Whether ``declaration`` is a plain value or one of factory_boy's own declarations."""
+    if isinstance(declaration, _Slot) or get_builder_phase(declaration) is None:
+        return True
+    if type(declaration).__module__.partition(".")[0] != "factory":
+        return False
+    if isinstance(declaration, Maybe):
+        return all(map(_is_own_kind, (declaration.decider, declaration.yes, declaration.no)))
+    if isinstance(declaration, Transformer):
+        return _is_own_kind(declaration.default)
+    return True
+
+
+def _template(context: dict[str, Any]) -> tuple[dict[str, Any], tuple[tuple[str, str], ...]]:
+    slots = tuple((sub, value.key) for sub, value in context.items() if isinstance(value, _Slot))
+    return dict(context), slots
+
+
+def _kind(declaration: Any, context: dict[str, Any]) -> int:
+    if isinstance(declaration, _Slot):
+        return _OVERRIDE
+    if get_builder_phase(declaration) is None:
+        return _VALUE
+    kind = _INLINE.get(type(declaration), _GENERIC)
+    if kind == _SUB_FACTORY:
+        return kind  # SubFactory passes its context on unevaluated: nothing to unroll
+    if context or declaration._defaults:
+        return _GENERIC  # a context to unroll: factory_boy's evaluate_pre does it
+    if type(declaration) is SelfAttribute and declaration.depth <= 1:
+        kind = _SELF_ATTRIBUTE
+    return kind
+
+
+def _payload(declaration: Any) -> Any:
+    return declaration.key if isinstance(declaration, _Slot) else declaration
+
+
+def _context(
+    template: dict[str, Any], slots: tuple[tuple[str, str], ...], extras: dict[str, Any]
+) -> dict[str, Any]:
+    """A fresh context (declarations may consume it) with this call's override values."""
+    context = dict(template)
+    for sub, key in slots:
+        context[sub] = extras[key]
+    return context
+
+
+class FastResolver:
+    """The ``instance`` LazyAttribute & co. see: resolves a factory's fields on demand.
+
+    It offers what factory_boy's ``Resolver`` offers: an attribute per declared field,
+    computed once; ``factory_parent``; AttributeError for an unknown name; no assignment.
+    """
+
+    __slots__ = (
+        "_FastResolver__extras",
+        "_FastResolver__pending",
+        "_FastResolver__plan",
+        "_FastResolver__step",
+        "__dict__",
+    )
+
+    def __init__(self, plan: Plan, step: BuildStepLike, extras: dict[str, Any]) -> None:
+        setter = object.__setattr__
+        setter(self, "_FastResolver__plan", plan)
+        setter(self, "_FastResolver__step", step)
+        setter(self, "_FastResolver__extras", extras)
+        setter(self, "_FastResolver__pending", [])
+
+    @property
+    def factory_parent(self) -> Any:
+        """The resolver of the object this one is built for (through a SubFactory), if any."""
+        parent = self.__step.parent_step
+        return parent.stub if parent else None
+
+    def __repr__(self) -> str:
+        return f"<Resolver for {self.__step!r}>"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Setting of object attributes is not allowed")
+
+    def __getattr__(self, name: str) -> Any:
+        pending = self.__pending
+        if name in pending:
+            raise factory_errors.CyclicDefinitionError(
+                f"Cyclic lazy attribute definition for {name!r}; cycle found in {pending!r}."
+            )
+        field = self.__plan.by_name.get(name)
+        if field is None:
+            raise AttributeError(
+                f"The parameter {name!r} is unknown. Evaluated attributes are "
+                f"{self.__dict__!r}, definitions are {list(self.__plan.by_name)!r}."
+            )
+        return _resolve(self, field, self.__step, self.__extras, pending)
+
+
+def _resolve(
+    resolver: FastResolver,
+    field: _Field,
+    step: BuildStepLike,
+    extras: dict[str, Any],
+    pending: list[str],
+) -> Any:
+    """Evaluate ``field`` as factory_boy would, await its value, keep it on ``resolver``."""
+    kind, name, payload, template, slots = field
+    if kind == _VALUE:
+        value = payload
+    elif kind == _OVERRIDE:
+        value = extras[payload]
+    else:
+        pending.append(name)
+        try:
+            if kind == _SEQUENCE:
+                value = payload.function(int(step.sequence))
+            elif kind == _LAZY_ATTRIBUTE:
+                value = payload.function(resolver)
+            elif kind == _LAZY_FUNCTION:
+                value = payload.function()
+            elif kind == _SELF_ATTRIBUTE:
+                value = deepgetattr(resolver, payload.attribute_name, payload.default)
+            elif kind == _SUB_FACTORY:
+                force_sequence = step.sequence if payload.FORCE_SEQUENCE else None
+                extra = {**payload._defaults, **template}
+                for sub, key in slots:
+                    extra[sub] = extras[key]
+                value = step.recurse(payload.get_factory(), extra, force_sequence=force_sequence)
+            else:
+                value = payload.evaluate_pre(
+                    instance=resolver, step=step, overrides=_context(template, slots, extras)
+                )
+        except StopIteration as exc:
+            exhausted(exc, "the declaration", name, step)
+        finally:
+            pending.pop()
+    if is_awaitable(value):
+        value = resolve_awaitable(value, f"the value of {name!r}", step)
+    resolver.__dict__[name] = value
+    return value
+
+
+def build(
+    builder: StepBuilderLike, plan: Plan, parent_step: Any, force_sequence: int | None
+) -> Any:
+    """``StepBuilder.build`` along ``plan``: the object, its post-generation done."""
+    factory_meta = builder.factory_meta
+    if force_sequence is not None:
+        sequence = force_sequence
+    elif builder.force_init_sequence is not None:
+        sequence = builder.force_init_sequence
+    else:
+        sequence = factory_meta.next_sequence()
+    step: BuildStepLike = BuildStep(builder=builder, sequence=sequence, parent_step=parent_step)
+    extras = builder.extras
+    resolver = step.stub = FastResolver(plan, step, extras)
+    resolved = resolver.__dict__
+    attributes = step.attributes
+    pending: list[str] = resolver._FastResolver__pending
+    for field in plan.fields:
+        name = field[1]
+        value = resolved.get(name, _MISSING)
+        if value is _MISSING:
+            value = _resolve(resolver, field, step, extras, pending)
+        attributes[name] = value
+    post = (
+        (name, declaration, _context(template, slots, extras))
+        for name, declaration, template, slots in plan.post
+    )
+    return finish_build(step, post)
+
+
+_MISSING: Any = object()
+
+
+def finish_build(step: BuildStepLike, post: Iterable[tuple[str, Any, dict[str, Any]]]) -> Any:
+    """Instantiate the model of ``step`` and run its post-generation declarations.
+
+    Both resolution paths end here, so instantiation, awaiting async hooks and naming an
+    exhausted post-generation declaration are one piece of code.
+    """
+    factory_meta = step.builder.factory_meta
+    args, kwargs = factory_meta.prepare_arguments(step.attributes)
+    instance = factory_meta.instantiate(step=step, args=args, kwargs=kwargs)
+    results = {}
+    for name, declaration, context in post:
+        try:
+            result = declaration.evaluate_post(instance=instance, step=step, overrides=context)
+        except StopIteration as exc:
+            exhausted(exc, "the post-generation declaration", name, step)
+        if is_awaitable(result):  # an ``async def`` post_generation hook or method
+            result = resolve_awaitable(result, f"the post-generation hook {name!r}", step)
+        results[name] = result
+    factory_meta.use_postgeneration_results(instance=instance, step=step, results=results)
+    return instance
