@@ -83,7 +83,11 @@ class AsyncStepBuilder(builder.StepBuilder):
     """factory_boy's StepBuilder, with awaitable attribute and post-generation values."""
 
     def __init__(self, factory_meta: Any, extras: dict[str, Any], strategy: str) -> None:
-        super().__init__(factory_meta, extras, strategy)  # type: ignore[no-untyped-call]
+        # factory_boy's __init__, without a second call per object.
+        self.factory_meta = factory_meta
+        self.strategy = strategy
+        self.extras = extras
+        self.force_init_sequence = extras.pop("__sequence", None)
 
     def build(self, parent_step: Any = None, force_sequence: int | None = None) -> Any:
         plan = _plan.plan_for(self.factory_meta, self.extras)
@@ -100,7 +104,10 @@ class AsyncStepBuilder(builder.StepBuilder):
 
         step = AsyncBuildStep(builder=self, sequence=sequence, parent_step=parent_step)
         step.resolve(pre)
+        args, kwargs = self.factory_meta.prepare_arguments(step.attributes)
         return _plan.finish_build(
             step,
+            args,
+            kwargs,
             ((name, post[name].declaration, post[name].context) for name in post.sorted()),
         )

@@ -28,6 +28,7 @@ from factory import errors as factory_errors
 from factory.base import Factory, FactoryOptions, OptionDefault
 from factory.builder import BuildStep, DeclarationSet, Resolver, StepBuilder
 from factory.declarations import (
+    SKIP,
     Dict,
     LazyAttribute,
     LazyFunction,
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from factory.django import DjangoOptions, FileField, ImageField, Password
 
 __all__ = [
+    "SKIP",
     "AssociatedClassError",
     "BuildStep",
     "BuildStepLike",
@@ -81,6 +83,7 @@ __all__ = [
     "StepBuilderLike",
     "SubFactory",
     "Transformer",
+    "adjusts_kwargs",
     "builder",
     "declarations",
     "deepgetattr",
@@ -89,6 +92,8 @@ __all__ = [
     "factory_errors",
     "get_builder_phase",
     "parse_declarations",
+    "plans_of",
+    "prepares_arguments_plainly",
     "randgen",
     "reseed_random",
     "resolver_step",
@@ -179,6 +184,33 @@ def parse_declarations(
     """``factory.builder.parse_declarations``: the (pre, post) sets with ``extras`` applied."""
     pre, post = builder.parse_declarations(extras, base_pre=base_pre, base_post=base_post)
     return pre, post
+
+
+def plans_of(declarations: DeclarationSetLike) -> dict[Any, Any]:
+    """A dict kept on a factory's own ``DeclarationSet``, for the fast path's plans.
+
+    Kept on the object rather than in a weak map: it dies with the factory class, and
+    reading it costs one attribute lookup where a ``WeakKeyDictionary`` makes a weak
+    reference per lookup (once per object built).
+    """
+    try:
+        plans: dict[Any, Any] = declarations._async_factory_boy_plans  # type: ignore[attr-defined]
+    except AttributeError:
+        plans = declarations._async_factory_boy_plans = {}  # type: ignore[attr-defined]
+    return plans
+
+
+def adjusts_kwargs(factory: Any) -> bool:
+    """Whether ``factory`` overrides factory_boy's ``_adjust_kwargs`` extension point."""
+    return getattr(factory._adjust_kwargs, "__func__", None) is not _BASE_ADJUST_KWARGS
+
+
+def prepares_arguments_plainly(options: Any) -> bool:
+    """Whether ``options.prepare_arguments`` is factory_boy's own, not an override."""
+    return getattr(options.prepare_arguments, "__func__", None) is FactoryOptions.prepare_arguments
+
+
+_BASE_ADJUST_KWARGS = Factory._adjust_kwargs.__func__  # type: ignore[attr-defined]
 
 
 def resolver_step(resolver: Resolver) -> BuildStepLike:

@@ -34,12 +34,12 @@ own suite both ways: ``tools/port_factory_boy_suite.py``).
 from __future__ import annotations
 
 import os
-import weakref
 from collections.abc import Iterable
 from typing import Any
 
 from ._awaiting import exhausted, is_awaitable, resolve_awaitable
 from ._compat import (
+    SKIP,
     BuildStep,
     BuildStepLike,
     DeclarationSetLike,
@@ -51,10 +51,13 @@ from ._compat import (
     StepBuilderLike,
     SubFactory,
     Transformer,
+    adjusts_kwargs,
     deepgetattr,
     factory_errors,
     get_builder_phase,
     parse_declarations,
+    plans_of,
+    prepares_arguments_plainly,
 )
 
 __all__ = ["ENABLED", "FastResolver", "Plan", "build", "finish_build", "plan_for"]
@@ -107,21 +110,21 @@ _PostField = tuple[str, Any, dict[str, Any], tuple[tuple[str, str], ...]]
 class Plan:
     """How one factory resolves with one set of override keys, computed once."""
 
-    __slots__ = ("by_name", "fields", "post")
+    __slots__ = ("by_name", "fields", "keyword_names", "post")
 
-    def __init__(self, fields: tuple[_Field, ...], post: tuple[_PostField, ...]) -> None:
+    def __init__(
+        self,
+        fields: tuple[_Field, ...],
+        post: tuple[_PostField, ...],
+        keyword_names: tuple[str, ...] | None,
+    ) -> None:
         self.fields = fields
         self.by_name = {field[1]: field for field in fields}
         self.post = post
-
-
-# Keyed by the factory's own declaration set (not its options), so that wrappers of a
-# factory's options (the seed command's capturing options) share the plans of the factory
-# they wrap, and so that a factory class made at run time takes its plans with it when it
-# dies: nothing in a plan refers back to the factory or its options.
-_plans: weakref.WeakKeyDictionary[Any, dict[tuple[str, ...], Plan | None]] = (
-    weakref.WeakKeyDictionary()
-)
+        #: The fields passed to the model, when factory_boy's ``prepare_arguments`` would
+        #: only drop parameters and ``Meta.exclude`` (no ``rename``, ``inline_args`` or
+        #: ``_adjust_kwargs``); ``None`` to call ``prepare_arguments``.
+        self.keyword_names = keyword_names
 
 
 def plan_for(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
@@ -131,24 +134,24 @@ def plan_for(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
     for value in extras.values():
         if get_builder_phase(value) is not None:
             return None  # a declaration passed as an override: parsed per call
-    base_pre = factory_meta.pre_declarations
-    plans = _plans.get(base_pre)
-    if plans is None:
-        plans = _plans[base_pre] = {}
+    # Kept on the factory's own declaration set (not its options), so that wrappers of a
+    # factory's options (the seed command's capturing options) share the plans of the
+    # factory they wrap, and so that a factory class made at run time takes its plans with
+    # it when it dies: nothing in a plan refers back to the factory or its options.
+    plans = plans_of(factory_meta.pre_declarations)
     keys = tuple(extras)
-    try:
-        return plans[keys]
-    except KeyError:
-        plan = plans[keys] = _make_plan(base_pre, factory_meta.post_declarations, keys)
-        return plan
+    plan: Plan | None = plans.get(keys, _MISSING)
+    if plan is _MISSING:
+        plan = plans[keys] = _make_plan(factory_meta, keys)
+    return plan
 
 
-def _make_plan(
-    base_pre: DeclarationSetLike, base_post: DeclarationSetLike, keys: tuple[str, ...]
-) -> Plan | None:
+def _make_plan(factory_meta: Any, keys: tuple[str, ...]) -> Plan | None:
     try:
         pre, post = parse_declarations(
-            {key: _Slot(key) for key in keys}, base_pre=base_pre, base_post=base_post
+            {key: _Slot(key) for key in keys},
+            base_pre=factory_meta.pre_declarations,
+            base_post=factory_meta.post_declarations,
         )
     except factory_errors.FactoryError:
         return None  # the slow path raises the same error, with the real values
@@ -165,7 +168,19 @@ def _make_plan(
         if not _is_own_kind(declaration):
             return None
         post_fields.append((name, declaration, *_template(post.contexts[name])))
-    return Plan(tuple(fields), tuple(post_fields))
+    return Plan(tuple(fields), tuple(post_fields), _keyword_names(factory_meta, pre))
+
+
+def _keyword_names(factory_meta: Any, pre: DeclarationSetLike) -> tuple[str, ...] | None:
+    if (
+        not prepares_arguments_plainly(factory_meta)
+        or adjusts_kwargs(factory_meta.factory)
+        or factory_meta.rename
+        or factory_meta.inline_args
+    ):
+        return None
+    hidden = set(factory_meta.exclude) | set(factory_meta.parameters)
+    return tuple(name for name in pre if name not in hidden)
 
 
 def _is_own_kind(declaration: Any) -> bool:
@@ -308,6 +323,9 @@ def _resolve(
     return value
 
 
+_MISSING: Any = object()
+
+
 def build(
     builder: StepBuilderLike, plan: Plan, parent_step: Any, force_sequence: int | None
 ) -> Any:
@@ -331,24 +349,31 @@ def build(
         if value is _MISSING:
             value = _resolve(resolver, field, step, extras, pending)
         attributes[name] = value
+    names = plan.keyword_names
+    if names is None:
+        args, kwargs = factory_meta.prepare_arguments(attributes)
+    else:
+        args = ()
+        kwargs = {name: attributes[name] for name in names if attributes[name] is not SKIP}
     post = (
         (name, declaration, _context(template, slots, extras))
         for name, declaration, template, slots in plan.post
     )
-    return finish_build(step, post)
+    return finish_build(step, args, kwargs, post)
 
 
-_MISSING: Any = object()
-
-
-def finish_build(step: BuildStepLike, post: Iterable[tuple[str, Any, dict[str, Any]]]) -> Any:
+def finish_build(
+    step: BuildStepLike,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    post: Iterable[tuple[str, Any, dict[str, Any]]],
+) -> Any:
     """Instantiate the model of ``step`` and run its post-generation declarations.
 
     Both resolution paths end here, so instantiation, awaiting async hooks and naming an
     exhausted post-generation declaration are one piece of code.
     """
     factory_meta = step.builder.factory_meta
-    args, kwargs = factory_meta.prepare_arguments(step.attributes)
     instance = factory_meta.instantiate(step=step, args=args, kwargs=kwargs)
     results = {}
     for name, declaration, context in post:
