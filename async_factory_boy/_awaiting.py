@@ -13,11 +13,11 @@ from ._bridge import await_, in_bridge, run_coroutine
 from ._compat import BuildStepLike
 from .errors import DeclarationExhaustedError, SyncCallError
 
-__all__ = ["exhausted", "is_awaitable", "resolve_awaitable", "treat_as_value"]
+__all__ = ["awaitable_types", "exhausted", "is_awaitable", "resolve_awaitable", "treat_as_value"]
 
 # ``inspect.isawaitable`` costs an ABC check on every resolved attribute; a per-type cache
 # keeps the async layer's overhead on plain values (ints, strings, models) to a dict lookup.
-_awaitable_types: dict[type, bool] = {}
+awaitable_types: dict[type, bool] = {}
 # Classes whose instances are awaitable but stand for themselves (see ``treat_as_value``).
 _value_bases: tuple[type, ...] = ()
 
@@ -32,15 +32,15 @@ def treat_as_value(base: type) -> None:
     global _value_bases
     if base not in _value_bases:
         _value_bases = (*_value_bases, base)
-        _awaitable_types.clear()
+        awaitable_types.clear()
 
 
 def is_awaitable(value: object) -> bool:
     """Whether ``value`` is awaitable (a coroutine, a Task, a Future, any ``__await__``)."""
     kind = type(value)
-    known = _awaitable_types.get(kind)
+    known = awaitable_types.get(kind)
     if known is None:
-        known = _awaitable_types[kind] = hasattr(kind, "__await__") and not issubclass(
+        known = awaitable_types[kind] = hasattr(kind, "__await__") and not issubclass(
             kind, _value_bases
         )
     return known

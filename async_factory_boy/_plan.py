@@ -37,7 +37,7 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
-from ._awaiting import exhausted, is_awaitable, resolve_awaitable
+from ._awaiting import awaitable_types, exhausted, is_awaitable, resolve_awaitable
 from ._compat import (
     SKIP,
     BuildStep,
@@ -75,6 +75,7 @@ _LAZY_ATTRIBUTE = 4
 _SELF_ATTRIBUTE = 5  # on the object itself (one dot or none)
 _SUB_FACTORY = 6
 _GENERIC = 7  # anything else of factory_boy's: its own evaluate_pre
+_AWAITABLE_VALUE = 8  # a plain value from the factory that must be awaited
 
 # The declarations factory_boy's ``evaluate`` of which is inlined, only for exactly these
 # classes (a subclass may override ``evaluate``).
@@ -161,7 +162,8 @@ def _make_plan(factory_meta: Any, keys: tuple[str, ...]) -> Plan | None:
         if not _is_own_kind(declaration):
             return None
         context, slots = _template(pre.contexts[name])
-        fields.append((_kind(declaration, context), name, _payload(declaration), context, slots))
+        kind = _kind(declaration, context)
+        fields.append((kind, name, _payload(kind, declaration), context, slots))
     post_fields = []
     for name in post.sorted():
         declaration = post.declarations[name]
@@ -205,7 +207,8 @@ def _kind(declaration: Any, context: dict[str, Any]) -> int:
     if isinstance(declaration, _Slot):
         return _OVERRIDE
     if get_builder_phase(declaration) is None:
-        return _VALUE
+        # An awaitable class attribute is awaited (once) like any value: not inlined.
+        return _AWAITABLE_VALUE if is_awaitable(declaration) else _VALUE
     kind = _INLINE.get(type(declaration), _GENERIC)
     if kind == _SUB_FACTORY:
         return kind  # SubFactory passes its context on unevaluated: nothing to unroll
@@ -216,8 +219,18 @@ def _kind(declaration: Any, context: dict[str, Any]) -> int:
     return kind
 
 
-def _payload(declaration: Any) -> Any:
-    return declaration.key if isinstance(declaration, _Slot) else declaration
+def _payload(kind: int, declaration: Any) -> Any:
+    """What evaluating a field of ``kind`` needs, read off the declaration once."""
+    if kind == _OVERRIDE:
+        return declaration.key
+    if kind in (_SEQUENCE, _LAZY_FUNCTION, _LAZY_ATTRIBUTE):
+        return declaration.function
+    if kind == _SELF_ATTRIBUTE:
+        return (declaration.attribute_name, declaration.default)
+    if kind == _SUB_FACTORY:
+        force_sequence = bool(declaration.FORCE_SEQUENCE)
+        return (declaration.get_factory, dict(declaration._defaults), force_sequence)
+    return declaration
 
 
 def _context(
@@ -235,92 +248,107 @@ class FastResolver:
 
     It offers what factory_boy's ``Resolver`` offers: an attribute per declared field,
     computed once; ``factory_parent``; AttributeError for an unknown name; no assignment.
+    Its own state is one name-mangled slot (one store per object), so that no field name
+    can shadow it.
     """
 
-    __slots__ = (
-        "_FastResolver__extras",
-        "_FastResolver__pending",
-        "_FastResolver__plan",
-        "_FastResolver__step",
-        "__dict__",
-    )
+    __slots__ = ("_FastResolver__state", "__dict__")
 
-    def __init__(self, plan: Plan, step: BuildStepLike, extras: dict[str, Any]) -> None:
-        setter = object.__setattr__
-        setter(self, "_FastResolver__plan", plan)
-        setter(self, "_FastResolver__step", step)
-        setter(self, "_FastResolver__extras", extras)
-        setter(self, "_FastResolver__pending", [])
+    def __init__(
+        self, plan: Plan, step: BuildStepLike, extras: dict[str, Any], pending: list[str]
+    ) -> None:
+        object.__setattr__(self, "_FastResolver__state", (plan, step, extras, pending))
 
     @property
     def factory_parent(self) -> Any:
         """The resolver of the object this one is built for (through a SubFactory), if any."""
-        parent = self.__step.parent_step
+        parent = self.__state[1].parent_step
         return parent.stub if parent else None
 
     def __repr__(self) -> str:
-        return f"<Resolver for {self.__step!r}>"
+        return f"<Resolver for {self.__state[1]!r}>"
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Setting of object attributes is not allowed")
 
     def __getattr__(self, name: str) -> Any:
-        pending = self.__pending
+        plan, step, extras, pending = self.__state
         if name in pending:
             raise factory_errors.CyclicDefinitionError(
                 f"Cyclic lazy attribute definition for {name!r}; cycle found in {pending!r}."
             )
-        field = self.__plan.by_name.get(name)
+        field = plan.by_name.get(name)
         if field is None:
             raise AttributeError(
                 f"The parameter {name!r} is unknown. Evaluated attributes are "
-                f"{self.__dict__!r}, definitions are {list(self.__plan.by_name)!r}."
+                f"{self.__dict__!r}, definitions are {list(plan.by_name)!r}."
             )
-        return _resolve(self, field, self.__step, self.__extras, pending)
+        return _resolve(self, self.__dict__, field, step, extras, pending)
 
 
 def _resolve(
     resolver: FastResolver,
+    resolved: dict[str, Any],
     field: _Field,
     step: BuildStepLike,
     extras: dict[str, Any],
     pending: list[str],
 ) -> Any:
-    """Evaluate ``field`` as factory_boy would, await its value, keep it on ``resolver``."""
+    """Evaluate ``field`` as factory_boy would, await its value, keep it on ``resolver``.
+
+    Only the kinds that can read the resolver (and so reach back into a field under
+    resolution) are marked pending: a Sequence or LazyFunction never sees it.
+    """
     kind, name, payload, template, slots = field
-    if kind == _VALUE:
-        value = payload
-    elif kind == _OVERRIDE:
-        value = extras[payload]
-    else:
-        pending.append(name)
-        try:
-            if kind == _SEQUENCE:
-                value = payload.function(int(step.sequence))
-            elif kind == _LAZY_ATTRIBUTE:
-                value = payload.function(resolver)
-            elif kind == _LAZY_FUNCTION:
-                value = payload.function()
-            elif kind == _SELF_ATTRIBUTE:
-                value = deepgetattr(resolver, payload.attribute_name, payload.default)
-            elif kind == _SUB_FACTORY:
-                force_sequence = step.sequence if payload.FORCE_SEQUENCE else None
-                extra = {**payload._defaults, **template}
-                for sub, key in slots:
-                    extra[sub] = extras[key]
-                value = step.recurse(payload.get_factory(), extra, force_sequence=force_sequence)
-            else:
-                value = payload.evaluate_pre(
-                    instance=resolver, step=step, overrides=_context(template, slots, extras)
-                )
-        except StopIteration as exc:
-            exhausted(exc, "the declaration", name, step)
-        finally:
-            pending.pop()
-    if is_awaitable(value):
+    try:
+        if kind == _SEQUENCE:
+            value = payload(int(step.sequence))
+        elif kind == _LAZY_FUNCTION:
+            value = payload()
+        elif kind == _OVERRIDE:
+            value = extras[payload]
+        elif kind in (_VALUE, _AWAITABLE_VALUE):
+            value = payload
+        else:
+            pending.append(name)
+            try:
+                value = _evaluate(kind, payload, template, slots, resolver, step, extras)
+            finally:
+                pending.pop()
+    except StopIteration as exc:
+        exhausted(exc, "the declaration", name, step)
+    awaitable = awaitable_types.get(type(value))
+    if awaitable or (awaitable is None and is_awaitable(value)):
         value = resolve_awaitable(value, f"the value of {name!r}", step)
-    resolver.__dict__[name] = value
+    resolved[name] = value
     return value
+
+
+def _evaluate(
+    kind: int,
+    payload: Any,
+    template: dict[str, Any],
+    slots: tuple[tuple[str, str], ...],
+    resolver: FastResolver,
+    step: BuildStepLike,
+    extras: dict[str, Any],
+) -> Any:
+    """Evaluate a declaration that may read ``resolver`` (its field is marked pending)."""
+    if kind == _LAZY_ATTRIBUTE:
+        return payload(resolver)
+    if kind == _SELF_ATTRIBUTE:
+        return deepgetattr(resolver, *payload)
+    if kind == _SUB_FACTORY:
+        get_factory, defaults, force_sequence = payload
+        extra = {**defaults, **template}
+        for sub, key in slots:
+            extra[sub] = extras[key]
+        return step.recurse(
+            get_factory(), extra, force_sequence=step.sequence if force_sequence else None
+        )
+    return payload.evaluate_pre(
+        instance=resolver, step=step, overrides=_context(template, slots, extras)
+    )
 
 
 _MISSING: Any = object()
@@ -337,17 +365,20 @@ def build(
         sequence = builder.force_init_sequence
     else:
         sequence = factory_meta.next_sequence()
-    step: BuildStepLike = BuildStep(builder=builder, sequence=sequence, parent_step=parent_step)
+    step: BuildStepLike = BuildStep(builder, sequence, parent_step)
     extras = builder.extras
-    resolver = step.stub = FastResolver(plan, step, extras)
+    pending: list[str] = []
+    resolver = step.stub = FastResolver(plan, step, extras, pending)
     resolved = resolver.__dict__
     attributes = step.attributes
-    pending: list[str] = resolver._FastResolver__pending
     for field in plan.fields:
-        name = field[1]
+        kind, name, payload = field[:3]
+        if kind == _VALUE:  # the commonest kind, without a call
+            resolved[name] = attributes[name] = payload
+            continue
         value = resolved.get(name, _MISSING)
         if value is _MISSING:
-            value = _resolve(resolver, field, step, extras, pending)
+            value = _resolve(resolver, resolved, field, step, extras, pending)
         attributes[name] = value
     names = plan.keyword_names
     if names is None:
@@ -356,8 +387,12 @@ def build(
         args = ()
         kwargs = {name: attributes[name] for name in names if attributes[name] is not SKIP}
     post = (
-        (name, declaration, _context(template, slots, extras))
-        for name, declaration, template, slots in plan.post
+        [
+            (name, declaration, _context(template, slots, extras))
+            for name, declaration, template, slots in plan.post
+        ]
+        if plan.post
+        else ()
     )
     return finish_build(step, args, kwargs, post)
 
