@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from factory import builder, declarations, enums
 from factory import errors as factory_errors
-from factory.base import Factory, FactoryOptions, OptionDefault
+from factory.base import BaseFactory, Factory, FactoryOptions, OptionDefault
 from factory.builder import BuildStep, DeclarationSet, Resolver, StepBuilder
 from factory.declarations import (
     SKIP,
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SKIP",
     "AssociatedClassError",
+    "BaseFactory",
     "BuildStep",
     "BuildStepLike",
     "DeclarationSet",
@@ -85,6 +86,7 @@ __all__ = [
     "Transformer",
     "adjusts_kwargs",
     "builder",
+    "builds_plainly",
     "declarations",
     "deepgetattr",
     "enums",
@@ -157,6 +159,9 @@ class StepBuilderLike(Protocol):
     strategy: str
     force_init_sequence: int | None
 
+    def recurse(self, factory_meta: Any, extras: dict[str, Any]) -> StepBuilderLike: ...
+    def build(self, parent_step: Any = None, force_sequence: int | None = None) -> Any: ...
+
 
 class BuildStepLike(Protocol):
     """``factory.builder.BuildStep``: the object under construction and its parents."""
@@ -205,12 +210,18 @@ def adjusts_kwargs(factory: Any) -> bool:
     return getattr(factory._adjust_kwargs, "__func__", None) is not _BASE_ADJUST_KWARGS
 
 
+def builds_plainly(factory: Any) -> bool:
+    """Whether ``factory._build`` is factory_boy's own (``model_class(*args, **kwargs)``)."""
+    return getattr(factory._build, "__func__", None) is _BASE_BUILD
+
+
 def prepares_arguments_plainly(options: Any) -> bool:
     """Whether ``options.prepare_arguments`` is factory_boy's own, not an override."""
     return getattr(options.prepare_arguments, "__func__", None) is FactoryOptions.prepare_arguments
 
 
 _BASE_ADJUST_KWARGS = Factory._adjust_kwargs.__func__  # type: ignore[attr-defined]
+_BASE_BUILD = Factory._build.__func__  # type: ignore[attr-defined]
 
 
 def resolver_step(resolver: Resolver) -> BuildStepLike:

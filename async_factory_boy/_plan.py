@@ -40,9 +40,11 @@ from typing import Any
 from ._awaiting import awaitable_types, exhausted, is_awaitable, resolve_awaitable
 from ._compat import (
     SKIP,
+    BaseFactory,
     BuildStep,
     BuildStepLike,
     DeclarationSetLike,
+    FactoryOptions,
     LazyAttribute,
     LazyFunction,
     Maybe,
@@ -52,7 +54,9 @@ from ._compat import (
     SubFactory,
     Transformer,
     adjusts_kwargs,
+    builds_plainly,
     deepgetattr,
+    enums,
     factory_errors,
     get_builder_phase,
     parse_declarations,
@@ -111,13 +115,14 @@ _PostField = tuple[str, Any, dict[str, Any], tuple[tuple[str, str], ...]]
 class Plan:
     """How one factory resolves with one set of override keys, computed once."""
 
-    __slots__ = ("by_name", "fields", "keyword_names", "post")
+    __slots__ = ("builds_plainly", "by_name", "fields", "keyword_names", "post")
 
     def __init__(
         self,
         fields: tuple[_Field, ...],
         post: tuple[_PostField, ...],
         keyword_names: tuple[str, ...] | None,
+        builds_plainly: bool,
     ) -> None:
         self.fields = fields
         self.by_name = {field[1]: field for field in fields}
@@ -126,6 +131,9 @@ class Plan:
         #: only drop parameters and ``Meta.exclude`` (no ``rename``, ``inline_args`` or
         #: ``_adjust_kwargs``); ``None`` to call ``prepare_arguments``.
         self.keyword_names = keyword_names
+        #: Whether the factory's ``_build`` is factory_boy's own: the build strategy then
+        #: calls the model class itself.
+        self.builds_plainly = builds_plainly
 
 
 def plan_for(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
@@ -170,7 +178,12 @@ def _make_plan(factory_meta: Any, keys: tuple[str, ...]) -> Plan | None:
         if not _is_own_kind(declaration):
             return None
         post_fields.append((name, declaration, *_template(post.contexts[name])))
-    return Plan(tuple(fields), tuple(post_fields), _keyword_names(factory_meta, pre))
+    return Plan(
+        tuple(fields),
+        tuple(post_fields),
+        _keyword_names(factory_meta, pre),
+        builds_plainly(factory_meta.factory),
+    )
 
 
 def _keyword_names(factory_meta: Any, pre: DeclarationSetLike) -> tuple[str, ...] | None:
@@ -343,8 +356,13 @@ def _evaluate(
         extra = {**defaults, **template}
         for sub, key in slots:
             extra[sub] = extras[key]
-        return step.recurse(
-            get_factory(), extra, force_sequence=step.sequence if force_sequence else None
+        factory = get_factory()
+        sequence = step.sequence if force_sequence else None
+        if not issubclass(factory, BaseFactory):
+            return step.recurse(factory, extra, force_sequence=sequence)  # factory_boy's error
+        # ``BuildStep.recurse`` without its per-call ``from . import base``.
+        return step.builder.recurse(factory._meta, extra).build(
+            parent_step=step, force_sequence=sequence
         )
     return payload.evaluate_pre(
         instance=resolver, step=step, overrides=_context(template, slots, extras)
@@ -352,6 +370,7 @@ def _evaluate(
 
 
 _MISSING: Any = object()
+_PLAIN_INSTANTIATE = FactoryOptions.instantiate
 
 
 def build(
@@ -394,7 +413,12 @@ def build(
         if plan.post
         else ()
     )
-    return finish_build(step, args, kwargs, post)
+    instance = finish_build(step, args, kwargs, post, plan.builds_plainly)
+    # The step and its resolver refer to each other; untied, both go with their last
+    # reference instead of waiting for the cycle collector (whose passes over a large batch
+    # cost more than the build itself).
+    step.stub = None
+    return instance
 
 
 def finish_build(
@@ -402,14 +426,32 @@ def finish_build(
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
     post: Iterable[tuple[str, Any, dict[str, Any]]],
+    plain_build: bool = False,
 ) -> Any:
     """Instantiate the model of ``step`` and run its post-generation declarations.
 
     Both resolution paths end here, so instantiation, awaiting async hooks and naming an
-    exhausted post-generation declaration are one piece of code.
+    exhausted post-generation declaration are one piece of code. ``plain_build``: the
+    factory's ``_build`` is factory_boy's own (see :class:`Plan`).
     """
     factory_meta = step.builder.factory_meta
-    instance = factory_meta.instantiate(step=step, args=args, kwargs=kwargs)
+    options_class = type(factory_meta)
+    if getattr(options_class, "instantiate", None) is _PLAIN_INSTANTIATE:
+        # factory_boy's ``FactoryOptions.instantiate`` inlined (a wrapper of the options,
+        # such as the seed command's, or a backend's own options class keeps its method).
+        factory = factory_meta.factory
+        strategy = step.builder.strategy
+        model = factory_meta.get_model_class()
+        if strategy == enums.BUILD_STRATEGY:
+            instance = (
+                model(*args, **kwargs) if plain_build else factory._build(model, *args, **kwargs)
+            )
+        elif strategy == enums.CREATE_STRATEGY:
+            instance = factory._create(model, *args, **kwargs)
+        else:
+            instance = factory_meta.instantiate(step=step, args=args, kwargs=kwargs)
+    else:
+        instance = factory_meta.instantiate(step=step, args=args, kwargs=kwargs)
     results = {}
     for name, declaration, context in post:
         try:
