@@ -137,28 +137,51 @@ class Plan:
 
 
 def plan_for(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
-    """The plan of ``factory_meta`` for a call with ``extras``, or ``None`` for the slow path."""
+    """The plan of ``factory_meta`` for a call with ``extras``, or ``None`` for the slow path.
+
+    Plain override values are placeholders in the plan. Declarations among the extras (a
+    SubFactory's ``SelfAttribute("..x")`` defaults, a Trait's ``sub__field`` override) are
+    part of it: they are the same objects at every call, so the plan is keyed by them too
+    (by identity, holding them), up to :data:`_MAX_DECLARED_PLANS` such plans per factory;
+    past that (new declaration objects at every call), calls take the slow path.
+    """
     if not ENABLED:
         return None
+    key: tuple[Any, ...] = tuple(extras)
+    declared: tuple[Any, ...] | None = None
     for value in extras.values():
         if get_builder_phase(value) is not None:
-            return None  # a declaration passed as an override: parsed per call
+            if type(value).__hash__ is not _IDENTITY_HASH:
+                return None  # cannot be keyed by identity
+            declared = (*declared, value) if declared else (value,)
     # Kept on the factory's own declaration set (not its options), so that wrappers of a
     # factory's options (the seed command's capturing options) share the plans of the
     # factory they wrap, and so that a factory class made at run time takes its plans with
     # it when it dies: nothing in a plan refers back to the factory or its options.
     plans = plans_of(factory_meta.pre_declarations)
-    keys = tuple(extras)
-    plan: Plan | None = plans.get(keys, _MISSING)
+    if declared is not None:
+        key = (key, declared)
+    plan: Plan | None = plans.get(key, _MISSING)
     if plan is _MISSING:
-        plan = plans[keys] = _make_plan(factory_meta, keys)
+        if declared is not None and len(plans) >= _MAX_DECLARED_PLANS:
+            return None
+        plan = plans[key] = _make_plan(factory_meta, extras)
     return plan
 
 
-def _make_plan(factory_meta: Any, keys: tuple[str, ...]) -> Plan | None:
+_IDENTITY_HASH: Any = object.__hash__
+
+#: How many plans a factory keeps (for calls whose extras hold declarations, see plan_for).
+_MAX_DECLARED_PLANS = 256
+
+
+def _make_plan(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
     try:
         pre, post = parse_declarations(
-            {key: _Slot(key) for key in keys},
+            {
+                key: value if get_builder_phase(value) is not None else _Slot(key)
+                for key, value in extras.items()
+            },
             base_pre=factory_meta.pre_declarations,
             base_post=factory_meta.post_declarations,
         )

@@ -24,11 +24,10 @@ between the two runs (there must be none). Extra arguments go to both pytest run
 
 Result (2026-11-29, factory-boy 3.3.3, the dev environment's Faker): the nine modules
 define 324 tests at tag 3.3.3 (not the 337 a previous note counted: that count could not be
-reproduced from these modules), which bind 862 factory classes to OracleFactory. Both runs: 322 passed, 2 failed, the same 2; no test differs.
-With the fast path on, 1,230 of the 1,303 objects the suite builds went along a plan, the
-other 73 through factory_boy's resolver (declarations passed as call overrides, the suite's
-own declaration subclasses). The two failures are deliberate differences of AsyncFactory,
-not of resolution (``_EXPECTED_FAILURES`` says why for each).
+reproduced from these modules); they bind 862 factory classes to OracleFactory and build
+1,303 objects. Both runs: 322 passed, 2 failed, the same 2; no test differs. With the fast
+path on, all 1,303 objects were built along a plan. The two failures are deliberate
+differences of AsyncFactory, not of resolution (``_EXPECTED_FAILURES`` says why).
 """
 
 from __future__ import annotations

@@ -165,11 +165,24 @@ async def test_an_unknown_declaration_class_falls_back_to_factory_boys_resolver(
     assert await ShoutingFactory.build_async() == Company(name="ACME", country="AC")
 
 
-async def test_a_declaration_passed_as_override_is_resolved_by_factory_boy() -> None:
-    overrides = {"name": factory.Sequence(lambda n: f"given{n}")}
-    assert _plan.plan_for(UserFactory._meta, overrides) is None
-    user = await UserFactory.build_async(**overrides)
-    assert user.name.startswith("given")
+async def test_declarations_among_the_extras_are_planned_and_new_ones_each_call_too() -> None:
+    class F(AsyncFactory[User]):
+        class Meta:
+            model = User
+
+        name = "ada"
+        company = factory.SubFactory(CompanyFactory, name=factory.SelfAttribute("..name"))
+
+    # The SubFactory hands CompanyFactory a SelfAttribute: the same object every time.
+    assert (await F.build_async()).company.name == "ada"
+    assert _plan.plan_for(CompanyFactory._meta, {"name": F.company._defaults["name"]})
+    # A new declaration object per call: planned up to the limit, then factory_boy's parse.
+    names = [
+        (await F.build_async(name=factory.LazyFunction(lambda i=i: f"n{i}"))).company.name
+        for i in range(_plan._MAX_DECLARED_PLANS + 10)
+    ]
+    assert names == [f"n{i}" for i in range(_plan._MAX_DECLARED_PLANS + 10)]
+    assert len(plans_of(F._meta.pre_declarations)) == _plan._MAX_DECLARED_PLANS
 
 
 async def test_each_set_of_override_keys_has_its_own_plan_and_values_are_per_call() -> None:
