@@ -61,38 +61,25 @@ class User:
     company: Company
 
 
-class SyncCompanyFactory(factory.Factory[Company]):
-    class Meta:
-        model = Company
+def user_factory(base: type[Any], user: type[Any], company: type[Any]) -> Any:
+    """The benchmark's factories (a user and its company) on ``base``, for these models."""
 
-    name = factory.Sequence(lambda n: f"company{n}")
-    country = "FR"
+    class CompanyFactory(base):  # type: ignore[valid-type,misc]
+        class Meta:
+            model = company
 
+        name = factory.Sequence(lambda n: f"company{n}")
+        country = "FR"
 
-class SyncUserFactory(factory.Factory[User]):
-    class Meta:
-        model = User
+    class UserFactory(base):  # type: ignore[valid-type,misc]
+        class Meta:
+            model = user
 
-    name = factory.Sequence(lambda n: f"user{n}")
-    email = factory.LazyAttribute(lambda o: f"{o.name}@example.com")
-    company = factory.SubFactory(SyncCompanyFactory)
+        name = factory.Sequence(lambda n: f"user{n}")
+        email = factory.LazyAttribute(lambda o: f"{o.name}@example.com")
+        company = factory.SubFactory(CompanyFactory)
 
-
-class CompanyFactory(AsyncFactory[Company]):
-    class Meta:
-        model = Company
-
-    name = factory.Sequence(lambda n: f"company{n}")
-    country = "FR"
-
-
-class UserFactory(AsyncFactory[User]):
-    class Meta:
-        model = User
-
-    name = factory.Sequence(lambda n: f"user{n}")
-    email = factory.LazyAttribute(lambda o: f"{o.name}@example.com")
-    company = factory.SubFactory(CompanyFactory)
+    return UserFactory
 
 
 class Base(DeclarativeBase):
@@ -115,38 +102,10 @@ class OrmUser(Base):
     company: Mapped[OrmCompany] = relationship()
 
 
-class SyncOrmCompanyFactory(factory.Factory[OrmCompany]):
-    class Meta:
-        model = OrmCompany
-
-    name = factory.Sequence(lambda n: f"company{n}")
-    country = "FR"
-
-
-class SyncOrmUserFactory(factory.Factory[OrmUser]):
-    class Meta:
-        model = OrmUser
-
-    name = factory.Sequence(lambda n: f"user{n}")
-    email = factory.LazyAttribute(lambda o: f"{o.name}@example.com")
-    company = factory.SubFactory(SyncOrmCompanyFactory)
-
-
-class OrmCompanyFactory(AsyncFactory[OrmCompany]):
-    class Meta:
-        model = OrmCompany
-
-    name = factory.Sequence(lambda n: f"company{n}")
-    country = "FR"
-
-
-class OrmUserFactory(AsyncFactory[OrmUser]):
-    class Meta:
-        model = OrmUser
-
-    name = factory.Sequence(lambda n: f"user{n}")
-    email = factory.LazyAttribute(lambda o: f"{o.name}@example.com")
-    company = factory.SubFactory(OrmCompanyFactory)
+SyncUserFactory = user_factory(factory.Factory, User, Company)
+UserFactory = user_factory(AsyncFactory, User, Company)
+SyncOrmUserFactory = user_factory(factory.Factory, OrmUser, OrmCompany)
+OrmUserFactory = user_factory(AsyncFactory, OrmUser, OrmCompany)
 
 
 _hand_counter = iter(range(10**12))
@@ -191,38 +150,47 @@ class AutoProfileFactory(AsyncFactory[Profile]):
         auto_fields = True
 
 
-def contenders(n: int) -> list[Contender]:
+def batch_group(
+    group: str, models: tuple[type[Any], type[Any]], sync: Any, ours: Any, n: int
+) -> tuple[list[Contender], list[Any]]:
+    """Hand-built objects, factory_boy, ours and ours with the fast path off, on ``models``."""
     made: list[Any] = []
 
     def verify() -> None:
         assert len(made) == n, f"expected {n} objects, got {len(made)}"
-        assert all(isinstance(user.company, (Company, OrmCompany)) for user in made)
+        assert all(isinstance(user.company, models[1]) for user in made)
         assert all(user.email == f"{user.name}@example.com" for user in made)
         made.clear()
 
-    async def create_loop() -> None:
-        for _ in range(n):
-            made.append(await UserFactory.create_async())
-
     async def build_batch_async() -> None:
-        made.extend(await UserFactory.build_batch_async(n))
+        made.extend(await ours.build_batch_async(n))
 
     async def build_batch_async_slow() -> None:
         _plan.ENABLED = False
         try:
-            made.extend(await UserFactory.build_batch_async(n))
+            made.extend(await ours.build_batch_async(n))
         finally:
             _plan.ENABLED = True
 
-    async def orm_build_batch_async() -> None:
-        made.extend(await OrmUserFactory.build_batch_async(n))
+    steps = [
+        ("hand-built objects", lambda: made.extend(hand_built(*models, n))),
+        ("factory_boy build_batch", lambda: made.extend(sync.build_batch(n))),
+        ("ours build_batch_async", build_batch_async),
+        ("ours build_batch_async, fast path off", build_batch_async_slow),
+    ]
+    return [Contender(name, run, verify=verify, group=group) for name, run in steps], made
 
-    async def orm_build_batch_async_slow() -> None:
-        _plan.ENABLED = False
-        try:
-            made.extend(await OrmUserFactory.build_batch_async(n))
-        finally:
-            _plan.ENABLED = True
+
+def contenders(n: int) -> list[Contender]:
+    batch, made = batch_group("batch", (User, Company), SyncUserFactory, UserFactory, n)
+    orm_batch, _ = batch_group(
+        "batch, ORM models", (OrmUser, OrmCompany), SyncOrmUserFactory, OrmUserFactory, n
+    )
+    verify = batch[0].verify
+
+    async def create_loop() -> None:
+        for _ in range(n):
+            made.append(await UserFactory.create_async())
 
     async def create_batch_async() -> None:
         made.extend(await UserFactory.create_batch_async(n))
@@ -242,25 +210,7 @@ def contenders(n: int) -> list[Contender]:
         made.extend(await AutoProfileFactory.build_batch_async(n))
 
     return [
-        Contender(
-            "hand-built objects",
-            lambda: made.extend(hand_built(User, Company, n)),
-            verify=verify,
-            group="batch",
-        ),
-        Contender(
-            "factory_boy build_batch",
-            lambda: made.extend(SyncUserFactory.build_batch(n)),
-            verify=verify,
-            group="batch",
-        ),
-        Contender("ours build_batch_async", build_batch_async, verify=verify, group="batch"),
-        Contender(
-            "ours build_batch_async, fast path off",
-            build_batch_async_slow,
-            verify=verify,
-            group="batch",
-        ),
+        *batch,
         Contender("ours create_batch_async", create_batch_async, verify=verify, group="batch"),
         Contender(
             "ours sync build_batch",
@@ -268,30 +218,7 @@ def contenders(n: int) -> list[Contender]:
             verify=verify,
             group="batch",
         ),
-        Contender(
-            "hand-built objects",
-            lambda: made.extend(hand_built(OrmUser, OrmCompany, n)),
-            verify=verify,
-            group="batch, ORM models",
-        ),
-        Contender(
-            "factory_boy build_batch",
-            lambda: made.extend(SyncOrmUserFactory.build_batch(n)),
-            verify=verify,
-            group="batch, ORM models",
-        ),
-        Contender(
-            "ours build_batch_async",
-            orm_build_batch_async,
-            verify=verify,
-            group="batch, ORM models",
-        ),
-        Contender(
-            "ours build_batch_async, fast path off",
-            orm_build_batch_async_slow,
-            verify=verify,
-            group="batch, ORM models",
-        ),
+        *orm_batch,
         Contender("factory_boy create loop", sync_create_loop, verify=verify, group="one by one"),
         Contender("ours create_async loop", create_loop, verify=verify, group="one by one"),
         Contender(

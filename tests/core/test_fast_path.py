@@ -186,13 +186,8 @@ async def test_declarations_among_the_extras_are_planned_and_new_ones_each_call_
 
 
 async def test_each_set_of_override_keys_has_its_own_plan_and_values_are_per_call() -> None:
-    class F(AsyncFactory[User]):
-        class Meta:
-            model = User
-
-        name = factory.Sequence(lambda n: f"user{n}")
+    class F(UserFactory):
         email = factory.LazyAttribute(lambda o: f"{o.name}@example.com")
-        company = factory.SubFactory(CompanyFactory)
 
     by_name = await F.build_batch_async(2, name="ada")
     by_company = await F.build_async(company__name="acme", email="set")
