@@ -87,7 +87,7 @@ class AsyncStepBuilder(builder.StepBuilder):
         self.factory_meta = factory_meta
         self.strategy = strategy
         self.extras = extras
-        self.force_init_sequence = extras.pop("__sequence", None)
+        self.force_init_sequence = extras.pop("__sequence") if "__sequence" in extras else None
 
     def build(self, parent_step: Any = None, force_sequence: int | None = None) -> Any:
         plan = _plan.plan_for(self.factory_meta, self.extras)

@@ -155,11 +155,12 @@ def plan_for(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
         return None
     key: tuple[Any, ...] = tuple(extras)
     declared: tuple[Any, ...] | None = None
-    for value in extras.values():
-        if get_builder_phase(value) is not None:
-            if type(value).__hash__ is not _IDENTITY_HASH:
-                return None  # cannot be keyed by identity
-            declared = (*declared, value) if declared else (value,)
+    if extras:
+        for value in extras.values():
+            if get_builder_phase(value) is not None:
+                if type(value).__hash__ is not _IDENTITY_HASH:
+                    return None  # cannot be keyed by identity
+                declared = (*declared, value) if declared else (value,)
     # Kept on the factory's own declaration set (not its options), so that wrappers of a
     # factory's options (the seed command's capturing options) share the plans of the
     # factory they wrap, and so that a factory class made at run time takes its plans with
@@ -167,11 +168,12 @@ def plan_for(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
     plans = plans_of(factory_meta.pre_declarations)
     if declared is not None:
         key = (key, declared)
-    plan: Plan | None = plans.get(key, _MISSING)
-    if plan is _MISSING:
-        if declared is not None and len(plans) >= _MAX_DECLARED_PLANS:
-            return None
-        plan = plans[key] = _make_plan(factory_meta, extras)
+    if key in plans:
+        plan: Plan | None = plans[key]
+        return plan
+    if declared is not None and len(plans) >= _MAX_DECLARED_PLANS:
+        return None
+    plan = plans[key] = _make_plan(factory_meta, extras)
     return plan
 
 
@@ -354,13 +356,16 @@ def _resolve(
         else:
             pending.append(name)
             try:
-                value = _evaluate(kind, payload, template, slots, resolver, step, extras)
+                if kind == _LAZY_ATTRIBUTE:
+                    value = payload(resolver)
+                else:
+                    value = _evaluate(kind, payload, template, slots, resolver, step, extras)
             finally:
                 pending.pop()
     except StopIteration as exc:
         exhausted(exc, "the declaration", name, step)
-    awaitable = awaitable_types.get(type(value))
-    if awaitable or (awaitable is None and is_awaitable(value)):
+    kind_of_value = type(value)
+    if awaitable_types[kind_of_value] if kind_of_value in awaitable_types else is_awaitable(value):
         value = resolve_awaitable(value, f"the value of {name!r}", step)
     resolved[name] = value
     return value
@@ -376,8 +381,6 @@ def _evaluate(
     extras: dict[str, Any],
 ) -> Any:
     """Evaluate a declaration that may read ``resolver`` (its field is marked pending)."""
-    if kind == _LAZY_ATTRIBUTE:
-        return payload(resolver)
     if kind == _SELF_ATTRIBUTE:
         return deepgetattr(resolver, *payload)
     if kind == _SUB_FACTORY:
@@ -398,8 +401,8 @@ def _evaluate(
     )
 
 
-_MISSING: Any = object()
 _PLAIN_INSTANTIATE = FactoryOptions.instantiate
+_PLAIN_POSTGENERATION = FactoryOptions.use_postgeneration_results
 
 
 def build(
@@ -424,10 +427,10 @@ def build(
         if kind == _VALUE:  # the commonest kind, without a call
             resolved[name] = attributes[name] = payload
             continue
-        value = resolved.get(name, _MISSING)
-        if value is _MISSING:
-            value = _resolve(resolver, resolved, field, step, extras, pending)
-        attributes[name] = value
+        if name in resolved:  # read, so resolved, by an earlier field
+            attributes[name] = resolved[name]
+        else:
+            attributes[name] = _resolve(resolver, resolved, field, step, extras, pending)
     names = plan.keyword_names
     if names is None:
         args, kwargs = factory_meta.prepare_arguments(attributes)
@@ -491,5 +494,10 @@ def finish_build(
         if is_awaitable(result):  # an ``async def`` post_generation hook or method
             result = resolve_awaitable(result, f"the post-generation hook {name!r}", step)
         results[name] = result
-    factory_meta.use_postgeneration_results(instance=instance, step=step, results=results)
+    if getattr(options_class, "use_postgeneration_results", None) is _PLAIN_POSTGENERATION:
+        # ``FactoryOptions.use_postgeneration_results`` inlined, as ``instantiate`` above.
+        create = step.builder.strategy == enums.CREATE_STRATEGY
+        factory_meta.factory._after_postgeneration(instance, create=create, results=results)
+    else:
+        factory_meta.use_postgeneration_results(instance=instance, step=step, results=results)
     return instance
