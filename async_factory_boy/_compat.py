@@ -92,6 +92,7 @@ __all__ = [
     "enums",
     "factory_django",
     "factory_errors",
+    "factory_getter",
     "get_builder_phase",
     "parse_declarations",
     "plans_of",
@@ -208,6 +209,11 @@ def plans_of(declarations: DeclarationSetLike) -> dict[Any, Any]:
 def adjusts_kwargs(factory: Any) -> bool:
     """Whether ``factory`` overrides factory_boy's ``_adjust_kwargs`` extension point."""
     return getattr(factory._adjust_kwargs, "__func__", None) is not _BASE_ADJUST_KWARGS
+
+
+def factory_getter(sub_factory: SubFactory) -> Any:
+    """What ``sub_factory.get_factory`` calls: the wrapper's ``get`` (one call, not two)."""
+    return sub_factory.factory_wrapper.get
 
 
 def builds_plainly(factory: Any) -> bool:

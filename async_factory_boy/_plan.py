@@ -60,6 +60,7 @@ from ._compat import (
     deepgetattr,
     enums,
     factory_errors,
+    factory_getter,
     get_builder_phase,
     parse_declarations,
     plans_of,
@@ -273,7 +274,7 @@ def _payload(kind: int, declaration: Any) -> Any:
         return (declaration.attribute_name, declaration.default)
     if kind == _SUB_FACTORY:
         force_sequence = bool(declaration.FORCE_SEQUENCE)
-        return (declaration.get_factory, dict(declaration._defaults), force_sequence)
+        return (factory_getter(declaration), dict(declaration._defaults), force_sequence)
     return declaration
 
 
