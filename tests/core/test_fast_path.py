@@ -27,6 +27,12 @@ from .models import Company, CompanyFactory, User, UserFactory
 pytestmark = pytest.mark.asyncio
 
 
+@pytest.fixture(autouse=True)
+def fast_path_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the fast path: on, even under ASYNC_FACTORY_BOY_FAST_PATH=0."""
+    monkeypatch.setattr(_plan, "ENABLED", True)
+
+
 @dataclass
 class Everything:
     """A model with one field per declaration kind the fast path plans."""
@@ -98,15 +104,12 @@ class EverythingFactory(AsyncFactory[Everything]):
 async def everything_both_ways(**overrides: Any) -> tuple[list[Everything], list[Everything]]:
     made = []
     for enabled in (True, False):
-        _plan.ENABLED = enabled
-        try:
-            EverythingFactory.reset_sequence(0)
-            CompanyFactory.reset_sequence(0)
-            EverythingFactory.picked.reset()  # type: ignore[attr-defined]
-            factory.random.reseed_random("fast path")
-            made.append(await EverythingFactory.build_batch_async(3, **overrides))
-        finally:
-            _plan.ENABLED = True
+        _plan.ENABLED = enabled  # restored by the fast_path_on fixture
+        EverythingFactory.reset_sequence(0)
+        CompanyFactory.reset_sequence(0)
+        EverythingFactory.picked.reset()  # type: ignore[attr-defined]
+        factory.random.reseed_random("fast path")
+        made.append(await EverythingFactory.build_batch_async(3, **overrides))
     return made[0], made[1]
 
 
