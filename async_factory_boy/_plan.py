@@ -402,8 +402,20 @@ def _evaluate(
     )
 
 
-_PLAIN_INSTANTIATE = FactoryOptions.instantiate
-_PLAIN_POSTGENERATION = FactoryOptions.use_postgeneration_results
+# Options classes whose ``instantiate`` and ``use_postgeneration_results`` are factory_boy's
+# own (checked once per class): ``finish_build`` runs their bodies inline.
+_PLAIN_OPTIONS: set[type] = set()
+
+
+def _is_plain(options_class: type) -> bool:
+    plain = (
+        getattr(options_class, "instantiate", None) is FactoryOptions.instantiate
+        and getattr(options_class, "use_postgeneration_results", None)
+        is FactoryOptions.use_postgeneration_results
+    )
+    if plain:
+        _PLAIN_OPTIONS.add(options_class)
+    return plain
 
 
 def build(
@@ -469,8 +481,8 @@ def finish_build(
     factory's ``_build`` is factory_boy's own (see :class:`Plan`).
     """
     factory_meta = step.builder.factory_meta
-    options_class = type(factory_meta)
-    if getattr(options_class, "instantiate", None) is _PLAIN_INSTANTIATE:
+    plain_options = type(factory_meta) in _PLAIN_OPTIONS or _is_plain(type(factory_meta))
+    if plain_options:
         # factory_boy's ``FactoryOptions.instantiate`` inlined (a wrapper of the options,
         # such as the seed command's, or a backend's own options class keeps its method).
         factory = factory_meta.factory
@@ -495,7 +507,7 @@ def finish_build(
         if is_awaitable(result):  # an ``async def`` post_generation hook or method
             result = resolve_awaitable(result, f"the post-generation hook {name!r}", step)
         results[name] = result
-    if getattr(options_class, "use_postgeneration_results", None) is _PLAIN_POSTGENERATION:
+    if plain_options:
         # ``FactoryOptions.use_postgeneration_results`` inlined, as ``instantiate`` above.
         create = step.builder.strategy == enums.CREATE_STRATEGY
         factory_meta.factory._after_postgeneration(instance, create=create, results=results)
