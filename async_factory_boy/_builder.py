@@ -3,89 +3,21 @@
 factory_boy's ``StepBuilder.build`` names ``BuildStep`` and ``Resolver`` at module level, so
 awaiting declaration values needs these three small subclasses. ``StepBuilder.recurse`` uses
 ``self.__class__``, so every SubFactory / RelatedFactory reached from an async call is built by
-them too. Everything else (parsing declarations, sequences, Traits, ``__`` overrides) is
-factory_boy's own code, unchanged.
+them too. A factory made only of factory_boy's own declaration kinds is resolved along a plan
+computed once (:mod:`._plan`); anything else is resolved here by factory_boy's own code
+(parsing declarations, sequences, Traits, ``__`` overrides), unchanged.
 """
 
 from __future__ import annotations
 
-import types
 import weakref
-from typing import Any, NoReturn
+from typing import Any
 
-from ._bridge import await_, in_bridge, run_coroutine
-from ._compat import BuildStepLike, builder, resolver_step, resolver_values
-from .errors import DeclarationExhaustedError, SyncCallError
+from . import _plan
+from ._awaiting import exhausted, is_awaitable, resolve_awaitable, treat_as_value
+from ._compat import builder, resolver_step, resolver_values
 
 __all__ = ["AsyncStepBuilder", "is_awaitable", "treat_as_value"]
-
-# ``inspect.isawaitable`` costs an ABC check on every resolved attribute; a per-type cache
-# keeps the async layer's overhead on plain values (ints, strings, models) to a dict lookup.
-_awaitable_types: dict[type, bool] = {}
-# Classes whose instances are awaitable but stand for themselves (see ``treat_as_value``).
-_value_bases: tuple[type, ...] = ()
-
-
-def treat_as_value(base: type) -> None:
-    """Take instances of ``base`` (and its subclasses) as plain values, never awaiting them.
-
-    For classes that define ``__await__`` only so that ``await obj`` gives ``obj`` back (an
-    ORM model such as Tortoise's): awaiting them would cost a loop round trip per object,
-    and a sync ``build()`` would refuse them. Backends call it once for their model base.
-    """
-    global _value_bases
-    if base not in _value_bases:
-        _value_bases = (*_value_bases, base)
-        _awaitable_types.clear()
-
-
-def is_awaitable(value: object) -> bool:
-    """Whether ``value`` is awaitable (a coroutine, a Task, a Future, any ``__await__``)."""
-    kind = type(value)
-    known = _awaitable_types.get(kind)
-    if known is None:
-        known = _awaitable_types[kind] = hasattr(kind, "__await__") and not issubclass(
-            kind, _value_bases
-        )
-    return known
-
-
-def resolve_awaitable(value: Any, what: str, step: BuildStepLike) -> Any:
-    """Await ``value`` through the bridge, or explain why a sync step cannot."""
-    if not in_bridge():
-        close = getattr(value, "close", None)
-        if close is not None:
-            close()
-        factory_name = step.builder.factory_meta.factory.__name__
-        raise SyncCallError(
-            f"{factory_name}: {what} is awaitable, which a sync build() cannot wait for; "
-            f"use `await {factory_name}.build_async()` (or create_async) instead."
-        )
-    if isinstance(value, types.CoroutineType):
-        # Run the coroutine's frames inside the call's greenlet, so that sync code it
-        # reaches (a SQLAlchemy lazy load in an ``async def`` hook) can await too.
-        return run_coroutine(value)
-    return await_(value)
-
-
-def exhausted(exc: StopIteration, what: str, field: str, step: BuildStepLike) -> NoReturn:
-    """Raise a named error for a declaration's StopIteration in an async step.
-
-    Inside a factory call the StopIteration would leave the driver coroutine, which Python
-    turns into a bare ``RuntimeError('coroutine raised StopIteration')``. A sync
-    ``build()`` (outside the bridge) keeps factory_boy's behaviour: the StopIteration.
-    """
-    if not in_bridge():
-        raise exc
-    factory_name = step.builder.factory_meta.factory.__name__
-    raise DeclarationExhaustedError(
-        f"{factory_name}.{field}: {what} ran out of values (StopIteration), e.g. a "
-        f"factory.Iterator(..., cycle=False) used more times than it has items; pass "
-        f"{field}=... to the call, give the declaration more values or let it cycle.",
-        factory_name=factory_name,
-        field=field,
-    ) from exc
-
 
 # factory_boy re-parses a factory's declarations for every object it builds. Without
 # overrides (every SubFactory without ``sub__field`` values, every object of a batch without
@@ -151,9 +83,16 @@ class AsyncStepBuilder(builder.StepBuilder):
     """factory_boy's StepBuilder, with awaitable attribute and post-generation values."""
 
     def __init__(self, factory_meta: Any, extras: dict[str, Any], strategy: str) -> None:
-        super().__init__(factory_meta, extras, strategy)  # type: ignore[no-untyped-call]
+        # factory_boy's __init__, without a second call per object.
+        self.factory_meta = factory_meta
+        self.strategy = strategy
+        self.extras = extras
+        self.force_init_sequence = extras.pop("__sequence") if "__sequence" in extras else None
 
     def build(self, parent_step: Any = None, force_sequence: int | None = None) -> Any:
+        plan = _plan.plan_for(self.factory_meta, self.extras)
+        if plan is not None:
+            return _plan.build(self, plan, parent_step, force_sequence)
         pre, post = parse_declarations(self.factory_meta, self.extras)
 
         if force_sequence is not None:
@@ -165,25 +104,10 @@ class AsyncStepBuilder(builder.StepBuilder):
 
         step = AsyncBuildStep(builder=self, sequence=sequence, parent_step=parent_step)
         step.resolve(pre)
-
         args, kwargs = self.factory_meta.prepare_arguments(step.attributes)
-        instance = self.factory_meta.instantiate(step=step, args=args, kwargs=kwargs)
-
-        postgen_results = {}
-        for declaration_name in post.sorted():
-            declaration = post[declaration_name]
-            try:
-                result = declaration.declaration.evaluate_post(
-                    instance=instance, step=step, overrides=declaration.context
-                )
-            except StopIteration as exc:
-                exhausted(exc, "the post-generation declaration", declaration_name, step)
-            if is_awaitable(result):  # an ``async def`` post_generation hook or method
-                result = resolve_awaitable(
-                    result, f"the post-generation hook {declaration_name!r}", step
-                )
-            postgen_results[declaration_name] = result
-        self.factory_meta.use_postgeneration_results(
-            instance=instance, step=step, results=postgen_results
+        return _plan.finish_build(
+            step,
+            args,
+            kwargs,
+            ((name, post[name].declaration, post[name].context) for name in post.sorted()),
         )
-        return instance

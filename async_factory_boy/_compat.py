@@ -25,19 +25,24 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from factory import builder, declarations, enums
 from factory import errors as factory_errors
-from factory.base import Factory, FactoryOptions, OptionDefault
+from factory.base import BaseFactory, Factory, FactoryOptions, OptionDefault
 from factory.builder import BuildStep, DeclarationSet, Resolver, StepBuilder
 from factory.declarations import (
+    SKIP,
     Dict,
+    LazyAttribute,
     LazyFunction,
     List,
+    Maybe,
     PostGeneration,
     PostGenerationDeclaration,
     SelfAttribute,
     Sequence,
     SubFactory,
     Transformer,
+    deepgetattr,
 )
+from factory.enums import get_builder_phase
 from factory.errors import AssociatedClassError, FactoryError
 from factory.faker import Faker
 from factory.random import randgen, reseed_random
@@ -47,7 +52,9 @@ if TYPE_CHECKING:
     from factory.django import DjangoOptions, FileField, ImageField, Password
 
 __all__ = [
+    "SKIP",
     "AssociatedClassError",
+    "BaseFactory",
     "BuildStep",
     "BuildStepLike",
     "DeclarationSet",
@@ -62,8 +69,10 @@ __all__ = [
     "Faker",
     "FileField",
     "ImageField",
+    "LazyAttribute",
     "LazyFunction",
     "List",
+    "Maybe",
     "OptionDefault",
     "Password",
     "PostGeneration",
@@ -75,12 +84,19 @@ __all__ = [
     "StepBuilderLike",
     "SubFactory",
     "Transformer",
+    "adjusts_kwargs",
     "builder",
+    "builds_plainly",
     "declarations",
+    "deepgetattr",
     "enums",
     "factory_django",
     "factory_errors",
+    "factory_getter",
+    "get_builder_phase",
     "parse_declarations",
+    "plans_of",
+    "prepares_arguments_plainly",
     "randgen",
     "reseed_fakers",
     "reseed_random",
@@ -148,6 +164,9 @@ class StepBuilderLike(Protocol):
     strategy: str
     force_init_sequence: int | None
 
+    def recurse(self, factory_meta: Any, extras: dict[str, Any]) -> StepBuilderLike: ...
+    def build(self, parent_step: Any = None, force_sequence: int | None = None) -> Any: ...
+
 
 class BuildStepLike(Protocol):
     """``factory.builder.BuildStep``: the object under construction and its parents."""
@@ -157,6 +176,10 @@ class BuildStepLike(Protocol):
     attributes: dict[str, Any]
     parent_step: BuildStepLike | None
     stub: Any
+
+    def recurse(
+        self, factory: Any, declarations: dict[str, Any], force_sequence: int | None = None
+    ) -> Any: ...
 
 
 # -- typed access to the internals ------------------------------------------------------------
@@ -171,6 +194,44 @@ def parse_declarations(
     """``factory.builder.parse_declarations``: the (pre, post) sets with ``extras`` applied."""
     pre, post = builder.parse_declarations(extras, base_pre=base_pre, base_post=base_post)
     return pre, post
+
+
+def plans_of(declarations: DeclarationSetLike) -> dict[Any, Any]:
+    """A dict kept on a factory's own ``DeclarationSet``, for the fast path's plans.
+
+    Kept on the object rather than in a weak map: it dies with the factory class, and
+    reading it costs one attribute lookup where a ``WeakKeyDictionary`` makes a weak
+    reference per lookup (once per object built).
+    """
+    try:
+        plans: dict[Any, Any] = declarations._async_factory_boy_plans  # type: ignore[attr-defined]
+    except AttributeError:
+        plans = declarations._async_factory_boy_plans = {}  # type: ignore[attr-defined]
+    return plans
+
+
+def adjusts_kwargs(factory: Any) -> bool:
+    """Whether ``factory`` overrides factory_boy's ``_adjust_kwargs`` extension point."""
+    return getattr(factory._adjust_kwargs, "__func__", None) is not _BASE_ADJUST_KWARGS
+
+
+def factory_getter(sub_factory: SubFactory) -> Any:
+    """What ``sub_factory.get_factory`` calls: the wrapper's ``get`` (one call, not two)."""
+    return sub_factory.factory_wrapper.get
+
+
+def builds_plainly(factory: Any) -> bool:
+    """Whether ``factory._build`` is factory_boy's own (``model_class(*args, **kwargs)``)."""
+    return getattr(factory._build, "__func__", None) is _BASE_BUILD
+
+
+def prepares_arguments_plainly(options: Any) -> bool:
+    """Whether ``options.prepare_arguments`` is factory_boy's own, not an override."""
+    return getattr(options.prepare_arguments, "__func__", None) is FactoryOptions.prepare_arguments
+
+
+_BASE_ADJUST_KWARGS = Factory._adjust_kwargs.__func__  # type: ignore[attr-defined]
+_BASE_BUILD = Factory._build.__func__  # type: ignore[attr-defined]
 
 
 def resolver_step(resolver: Resolver) -> BuildStepLike:

@@ -10,7 +10,8 @@ import pytest
 
 from .models import CompanyFactory, Membership, Store, StoreFactory, User
 
-pytestmark = pytest.mark.asyncio
+# Each behaviour runs along the fast resolution path and with factory_boy's resolver.
+pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("resolution")]
 
 
 async def fetch_name() -> str:

@@ -14,7 +14,8 @@ from async_factory_boy import AsyncFactory
 
 from .models import Company, CompanyFactory, Membership, Store, StoreFactory, User, UserFactory
 
-pytestmark = pytest.mark.asyncio
+# Each behaviour runs along the fast resolution path and with factory_boy's resolver.
+pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("resolution")]
 
 
 async def test_sequence_gives_each_object_the_next_value(store: Store) -> None:

@@ -26,6 +26,10 @@ class UserOfOneNameFactory(AsyncFactory[User]):
     company = factory.SubFactory(OneNameFactory)
 
 
+# Each behaviour runs along the fast resolution path and with factory_boy's resolver.
+pytestmark = pytest.mark.usefixtures("resolution")
+
+
 @pytest.fixture(autouse=True)
 def fresh_iterator() -> None:
     OneNameFactory.name.reset()  # type: ignore[attr-defined]

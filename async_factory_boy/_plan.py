@@ -1,0 +1,516 @@
+"""The fast resolution path: a plan per (factory, override keys), evaluated by a lean resolver.
+
+factory_boy builds every object the same generic way: it re-parses the factory's declarations
+with the call's overrides into fresh ``DeclarationSet`` copies, then resolves each field
+through ``Resolver.__getattr__`` and the declaration's ``evaluate_pre`` (which copies and
+inspects a context dict even when it is empty). For a batch most of that work gives the same
+answer for every object. Here it is done once:
+
+* :func:`plan_for` parses the declarations once per factory and *set of override keys*,
+  with a placeholder (:class:`_Slot`) in place of each override value. factory_boy's parse
+  depends on the values only through their builder phase, so the parse of placeholders has
+  the shape of every parse of plain values with those keys; each build substitutes its own
+  values into the few places that hold a placeholder.
+* :class:`FastResolver` resolves a field at most once, on demand, exactly where factory_boy's
+  ``Resolver`` does (a LazyAttribute reading a later field resolves it first; a read of a
+  field under resolution raises factory_boy's ``CyclicDefinitionError``). Resolved values
+  live in the resolver's ``__dict__``, so reading one (``o.name`` in a LazyAttribute) is a
+  plain attribute read.
+* The commonest kinds (plain values, ``Sequence``, ``LazyFunction``, ``LazyAttribute``,
+  ``SelfAttribute`` on the object itself, ``SubFactory``), with no per-field context, are
+  evaluated inline as their own ``evaluate`` would; every other kind of factory_boy's
+  (Faker, Iterator, Maybe and Traits, Dict / List, Transformer, RelatedFactory,
+  post-generation, ...) through its own ``evaluate_pre`` / ``evaluate_post``, with this
+  resolver as the ``instance`` factory_boy passes.
+
+Declarations among the extras (a SubFactory's ``SelfAttribute("..x")`` defaults, a Trait's
+``sub__field`` values, ``name=factory.Sequence(...)`` in a call) are part of the plan, keyed
+by identity (see :func:`plan_for`). A factory with a declaration of a kind factory_boy does
+not define (a user's subclass, another library's declaration) gets no plan: it is built by
+factory_boy's resolver (:mod:`._builder`), as before this module existed. The same happens
+for everything when ``ASYNC_FACTORY_BOY_FAST_PATH=0`` is set in the environment
+or :data:`ENABLED` is set to ``False`` (for debugging, and for the oracle that runs factory_boy's
+own suite both ways: ``tools/port_factory_boy_suite.py``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from ._awaiting import awaitable_types, exhausted, is_awaitable, resolve_awaitable
+from ._compat import (
+    SKIP,
+    BaseFactory,
+    BuildStep,
+    BuildStepLike,
+    DeclarationSetLike,
+    FactoryOptions,
+    LazyAttribute,
+    LazyFunction,
+    Maybe,
+    SelfAttribute,
+    Sequence,
+    StepBuilderLike,
+    SubFactory,
+    Transformer,
+    adjusts_kwargs,
+    builds_plainly,
+    deepgetattr,
+    enums,
+    factory_errors,
+    factory_getter,
+    get_builder_phase,
+    parse_declarations,
+    plans_of,
+    prepares_arguments_plainly,
+)
+
+__all__ = ["ENABLED", "FastResolver", "Plan", "build", "finish_build", "plan_for"]
+
+#: Whether factories get a plan at all. ``ASYNC_FACTORY_BOY_FAST_PATH=0`` turns the fast path
+#: off for the whole process; tests and the oracle flip this flag instead.
+ENABLED: bool = os.environ.get("ASYNC_FACTORY_BOY_FAST_PATH", "1") != "0"
+
+# How a field is evaluated (the first item of a field's tuple).
+_VALUE = 0  # a plain value from the factory: no evaluation
+_OVERRIDE = 1  # a plain value passed to the call: taken from the builder's extras
+_SEQUENCE = 2
+_LAZY_FUNCTION = 3
+_LAZY_ATTRIBUTE = 4
+_SELF_ATTRIBUTE = 5  # on the object itself (one dot or none)
+_SUB_FACTORY = 6
+_GENERIC = 7  # anything else of factory_boy's: its own evaluate_pre
+_AWAITABLE_VALUE = 8  # a plain value from the factory that must be awaited
+
+# The declarations factory_boy's ``evaluate`` of which is inlined, only for exactly these
+# classes (a subclass may override ``evaluate``).
+_INLINE = {
+    Sequence: _SEQUENCE,
+    LazyFunction: _LAZY_FUNCTION,
+    LazyAttribute: _LAZY_ATTRIBUTE,
+    SubFactory: _SUB_FACTORY,
+}
+
+
+class _Slot:
+    """Where an override value goes in a parsed plan: stands for ``extras[key]``."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __repr__(self) -> str:
+        return f"<override {self.key!r}>"
+
+
+# One field: (kind, name, payload, context, slots). ``payload`` is what evaluating the kind
+# needs (see ``_payload``: the value, the extras key, the declaration's function, ...);
+# ``context`` is the field's ``__`` context with placeholders; ``slots`` lists (subkey,
+# extras key) pairs to fill in, or is empty.
+_Field = tuple[int, str, Any, dict[str, Any], tuple[tuple[str, str], ...]]
+# One post-generation declaration: (name, declaration, context, slots).
+_PostField = tuple[str, Any, dict[str, Any], tuple[tuple[str, str], ...]]
+
+
+class Plan:
+    """How one factory resolves with one set of override keys, computed once.
+
+    What it reads off the factory class (``_adjust_kwargs``, ``_build``, ``Meta``) is read
+    when the plan is made, at the factory's first build with these keys.
+    """
+
+    __slots__ = ("builds_plainly", "by_name", "fields", "keyword_names", "post")
+
+    def __init__(
+        self,
+        fields: tuple[_Field, ...],
+        post: tuple[_PostField, ...],
+        keyword_names: tuple[str, ...] | None,
+        builds_plainly: bool,
+    ) -> None:
+        self.fields = fields
+        self.by_name = {field[1]: field for field in fields}
+        self.post = post
+        #: The fields passed to the model, when factory_boy's ``prepare_arguments`` would
+        #: only drop parameters and ``Meta.exclude`` (no ``rename``, ``inline_args`` or
+        #: ``_adjust_kwargs``); ``None`` to call ``prepare_arguments``.
+        self.keyword_names = keyword_names
+        #: Whether the factory's ``_build`` is factory_boy's own: the build strategy then
+        #: calls the model class itself.
+        self.builds_plainly = builds_plainly
+
+
+def plan_for(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
+    """The plan of ``factory_meta`` for a call with ``extras``, or ``None`` for the slow path.
+
+    Plain override values are placeholders in the plan. Declarations among the extras (a
+    SubFactory's ``SelfAttribute("..x")`` defaults, a Trait's ``sub__field`` override) are
+    part of it: they are the same objects at every call, so the plan is keyed by them too
+    (by identity, holding them), up to :data:`_MAX_DECLARED_PLANS` such plans per factory;
+    past that (new declaration objects at every call), calls take the slow path.
+    """
+    if not ENABLED:
+        return None
+    key: tuple[Any, ...] = tuple(extras)
+    declared: tuple[Any, ...] | None = None
+    if extras:
+        for value in extras.values():
+            if get_builder_phase(value) is not None:
+                if type(value).__hash__ is not _IDENTITY_HASH:
+                    return None  # cannot be keyed by identity
+                declared = (*declared, value) if declared else (value,)
+    # Kept on the factory's own declaration set (not its options), so that wrappers of a
+    # factory's options (the seed command's capturing options) share the plans of the
+    # factory they wrap, and so that a factory class made at run time takes its plans with
+    # it when it dies: nothing in a plan refers back to the factory or its options.
+    plans = plans_of(factory_meta.pre_declarations)
+    if declared is not None:
+        key = (key, declared)
+    if key in plans:
+        plan: Plan | None = plans[key]
+        return plan
+    if declared is not None and len(plans) >= _MAX_DECLARED_PLANS:
+        return None
+    plan = plans[key] = _make_plan(factory_meta, extras)
+    return plan
+
+
+_IDENTITY_HASH: Any = object.__hash__
+
+#: How many plans a factory keeps (for calls whose extras hold declarations, see plan_for).
+_MAX_DECLARED_PLANS = 256
+
+
+def _make_plan(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
+    try:
+        pre, post = parse_declarations(
+            {
+                key: value if get_builder_phase(value) is not None else _Slot(key)
+                for key, value in extras.items()
+            },
+            base_pre=factory_meta.pre_declarations,
+            base_post=factory_meta.post_declarations,
+        )
+    except factory_errors.FactoryError:
+        return None  # the slow path raises the same error, with the real values
+    fields = []
+    for name in pre:
+        declaration = pre.declarations[name]
+        if not _is_own_kind(declaration):
+            return None
+        context, slots = _template(pre.contexts[name])
+        kind = _kind(declaration, context)
+        fields.append((kind, name, _payload(kind, declaration), context, slots))
+    post_fields = []
+    for name in post.sorted():
+        declaration = post.declarations[name]
+        if not _is_own_kind(declaration):
+            return None
+        post_fields.append((name, declaration, *_template(post.contexts[name])))
+    return Plan(
+        tuple(fields),
+        tuple(post_fields),
+        _keyword_names(factory_meta, pre),
+        builds_plainly(factory_meta.factory),
+    )
+
+
+def _keyword_names(factory_meta: Any, pre: DeclarationSetLike) -> tuple[str, ...] | None:
+    if (
+        not prepares_arguments_plainly(factory_meta)
+        or adjusts_kwargs(factory_meta.factory)
+        or factory_meta.rename
+        or factory_meta.inline_args
+    ):
+        return None
+    hidden = set(factory_meta.exclude) | set(factory_meta.parameters)
+    return tuple(name for name in pre if name not in hidden)
+
+
+def _is_own_kind(declaration: Any) -> bool:
+    """Whether ``declaration`` is a plain value or one of factory_boy's own declarations."""
+    if isinstance(declaration, _Slot) or get_builder_phase(declaration) is None:
+        return True
+    if type(declaration).__module__.partition(".")[0] != "factory":
+        return False
+    if isinstance(declaration, Maybe):
+        return all(map(_is_own_kind, (declaration.decider, declaration.yes, declaration.no)))
+    if isinstance(declaration, Transformer):
+        return _is_own_kind(declaration.default)
+    return True
+
+
+def _template(context: dict[str, Any]) -> tuple[dict[str, Any], tuple[tuple[str, str], ...]]:
+    slots = tuple((sub, value.key) for sub, value in context.items() if isinstance(value, _Slot))
+    return dict(context), slots
+
+
+def _kind(declaration: Any, context: dict[str, Any]) -> int:
+    if isinstance(declaration, _Slot):
+        return _OVERRIDE
+    if get_builder_phase(declaration) is None:
+        # An awaitable class attribute is awaited (once) like any value: not inlined.
+        return _AWAITABLE_VALUE if is_awaitable(declaration) else _VALUE
+    kind = _INLINE.get(type(declaration), _GENERIC)
+    if kind == _SUB_FACTORY:
+        return kind  # SubFactory passes its context on unevaluated: nothing to unroll
+    if context or declaration._defaults:
+        return _GENERIC  # a context to unroll: factory_boy's evaluate_pre does it
+    if type(declaration) is SelfAttribute and declaration.depth <= 1:
+        kind = _SELF_ATTRIBUTE
+    return kind
+
+
+def _payload(kind: int, declaration: Any) -> Any:
+    """What evaluating a field of ``kind`` needs, read off the declaration once."""
+    if kind == _OVERRIDE:
+        return declaration.key
+    if kind in (_SEQUENCE, _LAZY_FUNCTION, _LAZY_ATTRIBUTE):
+        return declaration.function
+    if kind == _SELF_ATTRIBUTE:
+        return (declaration.attribute_name, declaration.default)
+    if kind == _SUB_FACTORY:
+        force_sequence = bool(declaration.FORCE_SEQUENCE)
+        return (factory_getter(declaration), dict(declaration._defaults), force_sequence)
+    return declaration
+
+
+def _context(
+    template: dict[str, Any], slots: tuple[tuple[str, str], ...], extras: dict[str, Any]
+) -> dict[str, Any]:
+    """A fresh context (declarations may consume it) with this call's override values."""
+    context = dict(template)
+    for sub, key in slots:
+        context[sub] = extras[key]
+    return context
+
+
+class FastResolver:
+    """The ``instance`` LazyAttribute & co. see: resolves a factory's fields on demand.
+
+    It offers what factory_boy's ``Resolver`` offers: an attribute per declared field,
+    computed once; ``factory_parent``; AttributeError for an unknown name; no assignment.
+    Its own state is one name-mangled slot (one store per object), so that no field name
+    can shadow it.
+    """
+
+    __slots__ = ("_FastResolver__state", "__dict__")
+
+    def __init__(
+        self, plan: Plan, step: BuildStepLike, extras: dict[str, Any], pending: list[str]
+    ) -> None:
+        object.__setattr__(self, "_FastResolver__state", (plan, step, extras, pending))
+
+    @property
+    def factory_parent(self) -> Any:
+        """The resolver of the object this one is built for (through a SubFactory), if any."""
+        parent = self.__state[1].parent_step
+        return parent.stub if parent else None
+
+    def __repr__(self) -> str:
+        return f"<Resolver for {self.__state[1]!r}>"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Setting of object attributes is not allowed")
+
+    def __getattr__(self, name: str) -> Any:
+        plan, step, extras, pending = self.__state
+        if name in pending:
+            raise factory_errors.CyclicDefinitionError(
+                f"Cyclic lazy attribute definition for {name!r}; cycle found in {pending!r}."
+            )
+        field = plan.by_name.get(name)
+        if field is None:
+            raise AttributeError(
+                f"The parameter {name!r} is unknown. Evaluated attributes are "
+                f"{self.__dict__!r}, definitions are {list(plan.by_name)!r}."
+            )
+        return _resolve(self, self.__dict__, field, step, extras, pending)
+
+
+def _resolve(
+    resolver: FastResolver,
+    resolved: dict[str, Any],
+    field: _Field,
+    step: BuildStepLike,
+    extras: dict[str, Any],
+    pending: list[str],
+) -> Any:
+    """Evaluate ``field`` as factory_boy would, await its value, keep it on ``resolver``.
+
+    Only the kinds that can read the resolver (and so reach back into a field under
+    resolution) are marked pending: a Sequence or LazyFunction never sees it.
+    """
+    kind, name, payload, template, slots = field
+    try:
+        if kind == _SEQUENCE:
+            value = payload(int(step.sequence))
+        elif kind == _LAZY_FUNCTION:
+            value = payload()
+        elif kind == _OVERRIDE:
+            value = extras[payload]
+        elif kind in (_VALUE, _AWAITABLE_VALUE):
+            value = payload
+        else:
+            pending.append(name)
+            try:
+                if kind == _LAZY_ATTRIBUTE:
+                    value = payload(resolver)
+                else:
+                    value = _evaluate(kind, payload, template, slots, resolver, step, extras)
+            finally:
+                pending.pop()
+    except StopIteration as exc:
+        exhausted(exc, "the declaration", name, step)
+    kind_of_value = type(value)
+    if awaitable_types[kind_of_value] if kind_of_value in awaitable_types else is_awaitable(value):
+        value = resolve_awaitable(value, f"the value of {name!r}", step)
+    resolved[name] = value
+    return value
+
+
+def _evaluate(
+    kind: int,
+    payload: Any,
+    template: dict[str, Any],
+    slots: tuple[tuple[str, str], ...],
+    resolver: FastResolver,
+    step: BuildStepLike,
+    extras: dict[str, Any],
+) -> Any:
+    """Evaluate a declaration that may read ``resolver`` (its field is marked pending)."""
+    if kind == _SELF_ATTRIBUTE:
+        return deepgetattr(resolver, *payload)
+    if kind == _SUB_FACTORY:
+        get_factory, defaults, force_sequence = payload
+        extra = {**defaults, **template}
+        for sub, key in slots:
+            extra[sub] = extras[key]
+        factory = get_factory()
+        sequence = step.sequence if force_sequence else None
+        if not issubclass(factory, BaseFactory):
+            return step.recurse(factory, extra, force_sequence=sequence)  # factory_boy's error
+        # ``BuildStep.recurse`` without its per-call ``from . import base``.
+        return step.builder.recurse(factory._meta, extra).build(
+            parent_step=step, force_sequence=sequence
+        )
+    return payload.evaluate_pre(
+        instance=resolver, step=step, overrides=_context(template, slots, extras)
+    )
+
+
+# Options classes whose ``instantiate`` and ``use_postgeneration_results`` are factory_boy's
+# own (checked once per class): ``finish_build`` runs their bodies inline.
+_PLAIN_OPTIONS: set[type] = set()
+
+
+def _is_plain(options_class: type) -> bool:
+    plain = (
+        getattr(options_class, "instantiate", None) is FactoryOptions.instantiate
+        and getattr(options_class, "use_postgeneration_results", None)
+        is FactoryOptions.use_postgeneration_results
+    )
+    if plain:
+        _PLAIN_OPTIONS.add(options_class)
+    return plain
+
+
+def build(
+    builder: StepBuilderLike, plan: Plan, parent_step: Any, force_sequence: int | None
+) -> Any:
+    """``StepBuilder.build`` along ``plan``: the object, its post-generation done."""
+    factory_meta = builder.factory_meta
+    if force_sequence is not None:
+        sequence = force_sequence
+    elif builder.force_init_sequence is not None:
+        sequence = builder.force_init_sequence
+    else:
+        sequence = factory_meta.next_sequence()
+    step: BuildStepLike = BuildStep(builder, sequence, parent_step)
+    extras = builder.extras
+    pending: list[str] = []
+    resolver = step.stub = FastResolver(plan, step, extras, pending)
+    resolved = resolver.__dict__
+    attributes = step.attributes
+    for field in plan.fields:
+        kind, name, payload = field[:3]
+        if kind == _VALUE:  # the commonest kind, without a call
+            resolved[name] = attributes[name] = payload
+            continue
+        if name in resolved:  # read, so resolved, by an earlier field
+            attributes[name] = resolved[name]
+        else:
+            attributes[name] = _resolve(resolver, resolved, field, step, extras, pending)
+    names = plan.keyword_names
+    if names is None:
+        args, kwargs = factory_meta.prepare_arguments(attributes)
+    else:
+        args = ()
+        kwargs = {name: attributes[name] for name in names if attributes[name] is not SKIP}
+    post = (
+        [
+            (name, declaration, _context(template, slots, extras))
+            for name, declaration, template, slots in plan.post
+        ]
+        if plan.post
+        else ()
+    )
+    instance = finish_build(step, args, kwargs, post, plan.builds_plainly)
+    # The step and its resolver refer to each other; untied, both go with their last
+    # reference instead of waiting for the cycle collector (its passes over a large batch
+    # cost ~2 us per user-with-company). Nothing reads a finished step's resolver; a
+    # resolver a declaration kept past the build answers ``factory_parent`` with None.
+    step.stub = None
+    return instance
+
+
+def finish_build(
+    step: BuildStepLike,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    post: Iterable[tuple[str, Any, dict[str, Any]]],
+    plain_build: bool = False,
+) -> Any:
+    """Instantiate the model of ``step`` and run its post-generation declarations.
+
+    Both resolution paths end here, so instantiation, awaiting async hooks and naming an
+    exhausted post-generation declaration are one piece of code. ``plain_build``: the
+    factory's ``_build`` is factory_boy's own (see :class:`Plan`).
+    """
+    factory_meta = step.builder.factory_meta
+    plain_options = type(factory_meta) in _PLAIN_OPTIONS or _is_plain(type(factory_meta))
+    if plain_options:
+        # factory_boy's ``FactoryOptions.instantiate`` inlined (a wrapper of the options,
+        # such as the seed command's, or a backend's own options class keeps its method).
+        factory = factory_meta.factory
+        strategy = step.builder.strategy
+        model = factory_meta.get_model_class()
+        if strategy == enums.BUILD_STRATEGY:
+            instance = (
+                model(*args, **kwargs) if plain_build else factory._build(model, *args, **kwargs)
+            )
+        elif strategy == enums.CREATE_STRATEGY:
+            instance = factory._create(model, *args, **kwargs)
+        else:
+            instance = factory_meta.instantiate(step=step, args=args, kwargs=kwargs)
+    else:
+        instance = factory_meta.instantiate(step=step, args=args, kwargs=kwargs)
+    results = {}
+    for name, declaration, context in post:
+        try:
+            result = declaration.evaluate_post(instance=instance, step=step, overrides=context)
+        except StopIteration as exc:
+            exhausted(exc, "the post-generation declaration", name, step)
+        if is_awaitable(result):  # an ``async def`` post_generation hook or method
+            result = resolve_awaitable(result, f"the post-generation hook {name!r}", step)
+        results[name] = result
+    if plain_options:
+        # ``FactoryOptions.use_postgeneration_results`` inlined, as ``instantiate`` above.
+        create = step.builder.strategy == enums.CREATE_STRATEGY
+        factory_meta.factory._after_postgeneration(instance, create=create, results=results)
+    else:
+        factory_meta.use_postgeneration_results(instance=instance, step=step, results=results)
+    return instance
