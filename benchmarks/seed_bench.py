@@ -35,11 +35,12 @@ import sys
 from typing import Any
 
 import factory
-from sqlalchemy import func, insert, make_url, select
+from sqlalchemy import func, insert, make_url, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from async_factory_boy import AsyncFactory
 from async_factory_boy.__main__ import main as seed_main
+from async_factory_boy._seed._progress import TABLE as PROGRESS_TABLE
 from benchmarks._harness import (
     Contender,
     MemoryResult,
@@ -76,9 +77,11 @@ class PostFactory(AsyncFactory[Post]):
 
 
 async def _fresh(engine: AsyncEngine) -> None:
+    """Empty tables, and no progress records: each run is a new seed run, not a resume."""
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.drop_all)
         await conn.run_sync(Base.metadata.create_all)
+        await conn.execute(text(f"DROP TABLE IF EXISTS {PROGRESS_TABLE}"))
 
 
 def _batches(n: int) -> list[range]:
@@ -205,8 +208,13 @@ def peak_rss_megabytes(url: str, n: int) -> float:
 #: The parts of a seed run the profile reports: (label, file suffix, function name).
 _PARTS = (
     ("whole batches (build + write)", "_seed/_collect.py", "write_batch"),
-    ("bulk write: rows, keys, statements", "_seed/_sql_plan.py", "write_objects"),
+    ("bulk write: rows, keys, statements", "factory/sqlalchemy/_api.py", "write_rows"),
     ("COPY / INSERT statements (driver included)", "_seed/_copy.py", "insert_rows"),
+    (
+        "ORM model constructors (SQLAlchemy's instrumented __init__)",
+        "orm/state.py",
+        "_initialize_instance",
+    ),
 )
 
 
