@@ -36,7 +36,13 @@ from .._capture import DECLINED, create_batch_captured
 from .._compat import PostGeneration
 from ..factory import AsyncFactory
 from ..factory.sqlalchemy import AsyncSQLAlchemyModelFactory
-from ..factory.sqlalchemy._api import BulkUnsupported, InsertRows, core_insert_rows, write_rows
+from ..factory.sqlalchemy._api import (
+    BulkUnsupported,
+    InsertRows,
+    core_insert_rows,
+    is_generated,
+    write_rows,
+)
 
 __all__ = ["AllocateKey", "write_batch"]
 
@@ -107,15 +113,7 @@ def _watch(model_class: type) -> None:
     _watched.add(model_class)
     mapper: Mapper[Any] = inspect(model_class)
     for prop in mapper.column_attrs:
-        columns = [c for c in prop.columns if isinstance(c, Column)]
-        if any(
-            c.primary_key
-            or c.default is not None
-            or c.server_default is not None
-            or c.computed is not None
-            or c.identity is not None
-            for c in columns
-        ):
+        if any(is_generated(c) for c in prop.columns if isinstance(c, Column)):
             listener = functools.partial(_on_read, prop.key)
             event.listen(prop.class_attribute, "init_scalar", listener, retval=True, propagate=True)
 

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Mapper
 from sqlalchemy.schema import Sequence as SequenceDefault
 
 from ..errors import AsyncFactoryError
+from ..factory.sqlalchemy._api import core_insert_rows
 
 __all__ = [
     "COPY_DRIVERS",
@@ -253,7 +254,8 @@ async def _write_group(
             returned = [tuple(value[p] for p in positions) for value in values]
             await _copy(conn, table, columns, keys, values)
             return returned
-    return await _insert(conn, table, rows, returning)
+    # INSERT as batches write it (the backend's Core executemany with ordered RETURNING).
+    return await core_insert_rows(conn, table, rows, returning) or []
 
 
 def _values(
@@ -338,17 +340,3 @@ async def _psycopg_copy(
     async with driver.cursor() as cursor, cursor.copy(statement) as copy:
         for record in records:
             await copy.write_row(record)
-
-
-async def _insert(
-    conn: AsyncConnection,
-    table: Table,
-    rows: list[dict[str, Any]],
-    returning: Sequence[Column[Any]],
-) -> list[tuple[Any, ...]]:
-    """Core ``insert()`` executemany (``RETURNING`` in parameter order where asked)."""
-    if not returning:
-        await conn.execute(table.insert(), rows)
-        return []
-    statement = table.insert().returning(*returning, sort_by_parameter_order=True)
-    return [tuple(row) for row in (await conn.execute(statement, rows)).all()]

@@ -12,7 +12,9 @@ do by calling these functions, instead of keeping copies of the rules that drift
 - :func:`write_rows`: the bulk writer batches use (Core ``insert()`` per table, keys copied
   along relationships), on a bare connection: the seed command's SQL writer. Its INSERT is
   pluggable (:data:`InsertRows`, default :func:`core_insert_rows`); :class:`BulkUnsupported`
-  (raised before anything is written) means the objects need the ORM's flush.
+  (raised before anything is written) means the objects need the ORM's flush;
+- :func:`is_generated`: the one rule for which columns the INSERT may fill (what a read
+  before the write must flush for, or draw a key for).
 
 The dependency points one way: callers import this module, it imports the backend's own
 helpers, which import only the core.
@@ -28,7 +30,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from ._bulk import Fetch, cascade_closure, prepare
-from ._bulk_plan import BulkUnsupported
+from ._bulk_plan import BulkUnsupported, is_generated
 from ._get_or_create import find, insert_or_find
 from ._insert_rows import InsertRows, core_insert_rows
 from ._savepoint import begin_sqlite_transaction, savepoint
@@ -42,6 +44,7 @@ __all__ = [
     "commit_each_call",
     "core_insert_rows",
     "get_or_create_row",
+    "is_generated",
     "write_rows",
 ]
 
