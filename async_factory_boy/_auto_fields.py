@@ -17,11 +17,12 @@ SubFactory, and the error for a field that cannot be derived.
 
 from __future__ import annotations
 
+import datetime
 import weakref
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from ._compat import FactoryOptions, OptionDefault, builder, declarations
+from ._compat import FactoryOptions, Faker, OptionDefault, builder, declarations
 from .errors import FactoryConfigurationError
 
 __all__ = [
@@ -30,6 +31,9 @@ __all__ = [
     "ModelSubFactory",
     "cannot_derive",
     "check_auto_fields",
+    "derived_date",
+    "derived_datetime",
+    "derived_time",
     "factory_for_model",
     "register_model_factory",
 ]
@@ -158,6 +162,29 @@ def _auto_factory(model: type, family: type) -> type:
         meta = type("Meta", (), {"model": model, "auto_fields": True})
         factory = made[family] = type(f"{model.__name__}AutoFactory", (family,), {"Meta": meta})
     return factory
+
+
+#: The latest moment a derived date, time or datetime takes. Faker's default end is "now",
+#: so one seed gave other values a second (or a day) later; with a fixed end, reseeding
+#: replays the same values (a test that reseeds, the seed command's ``--seed``).
+LATEST_DERIVED_MOMENT = datetime.datetime(2025, 1, 1)
+
+
+def derived_datetime(aware: bool) -> Any:
+    """The declaration of a datetime field: between 1970 and :data:`LATEST_DERIVED_MOMENT`,
+    in UTC when the field is timezone-aware."""
+    zone = datetime.timezone.utc if aware else None
+    return Faker("date_time", tzinfo=zone, end_datetime=LATEST_DERIVED_MOMENT)
+
+
+def derived_date() -> Any:
+    """The declaration of a date field (up to :data:`LATEST_DERIVED_MOMENT`)."""
+    return Faker("date_object", end_datetime=LATEST_DERIVED_MOMENT)
+
+
+def derived_time() -> Any:
+    """The declaration of a time-of-day field (drawn like the datetimes)."""
+    return Faker("time_object", end_datetime=LATEST_DERIVED_MOMENT)
 
 
 def cannot_derive(factory: str, model: type, field: str, kind: object) -> FactoryConfigurationError:

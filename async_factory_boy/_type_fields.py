@@ -21,7 +21,14 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from ._auto_fields import AutoFieldsMode, ModelSubFactory, cannot_derive
+from ._auto_fields import (
+    AutoFieldsMode,
+    ModelSubFactory,
+    cannot_derive,
+    derived_date,
+    derived_datetime,
+    derived_time,
+)
 from ._compat import Dict, Faker, LazyFunction, List, Transformer, randgen
 from ._regex_values import UnsupportedPattern, matching_string
 
@@ -197,11 +204,11 @@ def declaration_for(
     if issubclass(kind, bytes):
         return Faker("binary", length=int(constraints.get("max_length", 16)))
     if issubclass(kind, datetime.datetime):
-        return Faker("date_time", tzinfo=datetime.timezone.utc)
+        return derived_datetime(aware=True)
     if issubclass(kind, datetime.date):
-        return Faker("date_object")
+        return derived_date()
     if issubclass(kind, datetime.time):
-        return Faker("time_object")
+        return derived_time()
     if issubclass(kind, datetime.timedelta):
         return LazyFunction(_random_timedelta)
     if issubclass(kind, uuid.UUID):

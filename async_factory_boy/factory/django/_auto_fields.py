@@ -12,7 +12,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from ..._auto_fields import AutoFieldsMode, ModelSubFactory, cannot_derive
+from ..._auto_fields import (
+    AutoFieldsMode,
+    ModelSubFactory,
+    cannot_derive,
+    derived_date,
+    derived_datetime,
+    derived_time,
+)
 from ..._compat import Faker, LazyFunction, Sequence, randgen
 
 __all__ = ["derive_from_django_model"]
@@ -78,11 +85,11 @@ def _value(field: Any) -> Any:
     if isinstance(field, models.GenericIPAddressField):
         return Faker("ipv4")
     if isinstance(field, models.DateTimeField):
-        return Faker("date_time", tzinfo=datetime.timezone.utc if _aware() else None)
+        return derived_datetime(_aware())
     if isinstance(field, models.DateField):
-        return Faker("date_object")
+        return derived_date()
     if isinstance(field, models.TimeField):
-        return Faker("time_object")
+        return derived_time()
     if isinstance(field, models.DurationField):
         return LazyFunction(_random_duration)
     if isinstance(field, models.JSONField):

@@ -24,7 +24,14 @@ from sqlalchemy import Column, Table, inspect, types
 from sqlalchemy.orm import Mapper, RelationshipDirection
 from sqlalchemy.schema import UniqueConstraint
 
-from ..._auto_fields import AutoFieldsMode, ModelSubFactory, cannot_derive
+from ..._auto_fields import (
+    AutoFieldsMode,
+    ModelSubFactory,
+    cannot_derive,
+    derived_date,
+    derived_datetime,
+    derived_time,
+)
 from ..._compat import Faker, LazyFunction, List, SelfAttribute, Sequence, randgen
 
 __all__ = ["derive_from_mapper"]
@@ -95,11 +102,11 @@ def _value(column: Column[Any]) -> Any:
         return Faker("pydecimal", left_digits=left, right_digits=scale, positive=True)
     if isinstance(kind, types.DateTime):
         aware = bool(getattr(kind, "timezone", False))
-        return Faker("date_time", tzinfo=datetime.timezone.utc if aware else None)
+        return derived_datetime(aware)
     if isinstance(kind, types.Date):
-        return Faker("date_object")
+        return derived_date()
     if isinstance(kind, types.Time):
-        return Faker("time_object")
+        return derived_time()
     if isinstance(kind, types.Interval):
         return LazyFunction(_random_interval)
     if isinstance(kind, types.Uuid):
