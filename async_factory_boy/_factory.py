@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, ClassVar, TypeVar
 
 from ._auto_fields import AutoFieldsMode, AutoFieldsOptions, describe
+from ._backends import Backend, backend_named
+from ._backends import connection_arguments as registered_connection_arguments
 from ._bridge import await_, cooperate, in_bridge, run_in_bridge
 from ._builder import AsyncStepBuilder, is_awaitable
 from ._call import FactoryCall, activate, current_call
@@ -72,13 +74,16 @@ class AsyncFactory(Factory[T]):
     """
 
     _options_class: ClassVar[type[FactoryOptions]] = AsyncFactoryOptions
+    #: The backend registry's entry of this factory's backend (see ``_backends``).
+    _backend: ClassVar[Backend] = backend_named("persistence")
 
     class Meta:
         abstract = True
 
     #: Keyword arguments that carry a connection for this factory's backend. A call takes
-    #: them, and the built-in backends' ones (``BUILTIN_CONNECTION_ARGUMENTS``), out of its
-    #: overrides; see :meth:`_split_connection`.
+    #: them, and every registered backend's ones (``BUILTIN_CONNECTION_ARGUMENTS`` and the
+    #: backend registry, :mod:`async_factory_boy._backends`), out of its overrides; see
+    #: :meth:`_split_connection`.
     _connection_arguments: ClassVar[tuple[str, ...]] = ("persistence",)
 
     #: Every connection argument a call of this factory takes out of its overrides
@@ -414,10 +419,15 @@ class AsyncFactory(Factory[T]):
         declared = cls._meta.base_declarations
         parameters = cls._meta.parameters
         accepted = cls._accepted_connection_arguments
+        registered = registered_connection_arguments()  # backends registered since
         connection: dict[str, Any] = {}
         overrides: dict[str, Any] = {}
         for key, value in params.items():
-            if key in accepted and key not in declared and key not in parameters:
+            if (
+                (key in accepted or key in registered)
+                and key not in declared
+                and key not in parameters
+            ):
                 connection[key] = value
             else:
                 overrides[key] = value

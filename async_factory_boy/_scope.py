@@ -8,12 +8,15 @@ each kind, on first use, through :meth:`FactoryCall.scope <async_factory_boy.Fac
 the scope class itself is the key, so backends never share string keys in a scratch dict.
 
 This module is the contract only: it imports nothing from the rest of the package at run
-time, so backends, the core and the seed command can all depend on it.
+time but the backend registry (:mod:`async_factory_boy._backends`), so backends, the core
+and the seed command can all depend on it.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
+
+from ._backends import BUILTIN_BACKENDS
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -27,16 +30,9 @@ __all__ = ["BUILTIN_CONNECTION_ARGUMENTS", "CallScope", "method_name", "reached_
 #: be imported, so a call behaves the same in every process: a connection argument reaches
 #: every nested factory of the call, and a factory ignores the arguments of other backends.
 #: A factory adds names of its own with ``_connection_arguments``.
+#: It is read from the backend registry (:mod:`async_factory_boy._backends`).
 BUILTIN_CONNECTION_ARGUMENTS: Final = frozenset(
-    {
-        "persistence",
-        "sqlalchemy_session",
-        "mongo_database",
-        "mongo_session",
-        "odmantic_engine",
-        "django_database",
-        "tortoise_connection",
-    }
+    name for backend in BUILTIN_BACKENDS for name in backend.connection_arguments
 )
 
 

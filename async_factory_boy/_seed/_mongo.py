@@ -70,7 +70,8 @@ async def _create_batch(factory: type[AsyncFactory[Any]], size: int, **connectio
 class MongoWriter:
     """Writes batches of an ``AsyncMongoFactory`` to a ``mongodb://`` database."""
 
-    def __init__(self, target: Target) -> None:
+    def __init__(self, target: Target, copy: bool = True) -> None:
+        del copy  # COPY is PostgreSQL's (the SQL writer's); nothing to choose here
         self._target = target
         self._client: Any = None
         self._database: Any = None

@@ -20,6 +20,7 @@ import time
 from collections import Counter
 from typing import Any
 
+from .._backends import all_backends, backend_of
 from ..factory import AsyncFactory
 from ._batches import Job
 from ._cli import SeedOptions
@@ -29,7 +30,6 @@ from ._output import Output, report_error
 from ._plan import Plan, Writer, make_plan, open_writer
 from ._progress import BatchWrite
 from ._specs import load_factory
-from ._tortoise import is_tortoise_factory
 from ._url import Redactor, Target, parse_target
 
 __all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "report", "run"]
@@ -37,6 +37,12 @@ __all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "report", "run"]
 EXIT_OK = 0
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
+
+# What a URL of each kind needs installed, said when its writer cannot be imported.
+_URL_KINDS = {
+    "sql": "a SQL URL needs SQLAlchemy 2 with asyncio",
+    "mongo": "a mongodb:// URL needs PyMongo 4.13 or later",
+}
 
 _MISSING_TABLE_HINTS = ("no such table", "does not exist", "doesn't exist")
 
@@ -48,19 +54,24 @@ class _Interrupted(Exception):
 def _writer_for(
     target: Target, factories: list[type[AsyncFactory[Any]]], copy: bool = True
 ) -> Writer:
-    if target.kind == "sql" and any(is_tortoise_factory(factory) for factory in factories):
-        from ._tortoise import TortoiseWriter
+    """The writer for ``target``, from the backend registry.
 
-        return TortoiseWriter(target)
-    if target.kind == "mongo":
-        from ._mongo import MongoWriter
-
-        return MongoWriter(target)
-    try:
-        from ._sql import SqlWriter
-    except ImportError as exc:
-        raise SeedError(f"a SQL URL needs SQLAlchemy 2 with asyncio: {exc}") from None
-    return SqlWriter(target, copy=copy)
+    The writer of the first factory whose backend stores batches at this kind of URL; else
+    the writer of the first backend registered for the kind (it refuses the factories it
+    cannot store, saying why).
+    """
+    backends = [backend_of(factory) for factory in factories]
+    backends += [backend for backend in all_backends() if backend not in backends]
+    for backend in backends:
+        if backend.seed_urls == target.kind and backend.seed_writer_ref is not None:
+            try:
+                make = backend.seed_writer
+            except ImportError as exc:
+                raise SeedError(f"{_URL_KINDS[target.kind]}: {exc}") from None
+            assert make is not None
+            writer: Writer = make(target, copy=copy)
+            return writer
+    raise SeedError(f"no backend stores factories at {target.display}.")
 
 
 def _confirm(target: Target, jobs: list[Job], yes: bool, output: Output) -> None:

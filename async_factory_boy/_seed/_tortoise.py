@@ -92,7 +92,8 @@ def _graph_counts(objects: list[Any]) -> Counter[str]:
 class TortoiseWriter:
     """Writes batches of Tortoise factory objects through ``Tortoise.init``."""
 
-    def __init__(self, target: Target) -> None:
+    def __init__(self, target: Target, copy: bool = True) -> None:
+        del copy  # COPY is PostgreSQL's (the SQL writer's); nothing to choose here
         self._target = target
         self._modules: list[str] = []
         self._connected = False

@@ -2,7 +2,8 @@
 
 A backend declares the keyword arguments that carry its connection
 (``_connection_arguments``); the first one is what the model fixture passes. The plugin
-maps it to a fixture name without importing any backend:
+maps it to a fixture name, read from the backend registry (``async_factory_boy._backends``:
+each entry names its default fixtures) without importing any backend:
 
 =======================  ====================
 connection argument      default fixture
@@ -12,6 +13,7 @@ connection argument      default fixture
 ``mongo_session``        ``mongo_session``
 ``odmantic_engine``      ``odmantic_engine``
 ``tortoise_connection``  ``tortoise_connection``
+``django_database``      ``django_database``
 anything else            the argument's name
 =======================  ====================
 
@@ -28,6 +30,8 @@ from typing import Any
 
 import pytest
 
+from .._backends import default_fixtures
+
 __all__ = [
     "DEFAULT_SESSION_FIXTURES",
     "INI_OPTION",
@@ -38,13 +42,9 @@ __all__ = [
 
 INI_OPTION = "async_factory_boy_session_fixtures"
 
-DEFAULT_SESSION_FIXTURES = {
-    "sqlalchemy_session": "db_session",
-    "mongo_database": "mongo_database",
-    "mongo_session": "mongo_session",
-    "odmantic_engine": "odmantic_engine",
-    "tortoise_connection": "tortoise_connection",
-}
+#: The built-in backends' default fixtures, from the backend registry (a backend registered
+#: later adds its own: :func:`configured_mapping` reads the registry when it runs).
+DEFAULT_SESSION_FIXTURES = default_fixtures()
 
 # register() runs while conftests are imported, before ``pytest_configure`` hands out the
 # config; the plugin manager exists from the start and holds the config as "pytestconfig".
@@ -89,7 +89,7 @@ def session_for(
 
 def configured_mapping() -> dict[str, str]:
     """The defaults, updated with the ini option's ``argument = fixture`` lines."""
-    mapping = dict(DEFAULT_SESSION_FIXTURES)
+    mapping = default_fixtures()
     config = _config()
     lines: list[str] = config.getini(INI_OPTION) if config is not None else []
     for line in lines:

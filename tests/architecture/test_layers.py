@@ -177,13 +177,14 @@ def test_plug_ins_reach_a_backend_only_through_its_package_or_api(layer: str) ->
 
 
 # The core modules a plug-in may use: the public package, its errors, and the documented
-# entry points for tools (the contract, handler dispatch, batch capture for the seed command,
-# naming the extra of a missing optional dependency).
+# entry points for tools (the contract, the backend registry, handler dispatch, batch
+# capture for the seed command, naming the extra of a missing optional dependency).
 PUBLIC_CORE = {
     ROOT,
     f"{ROOT}.errors",
     f"{ROOT}.factory",
     f"{ROOT}._scope",
+    f"{ROOT}._backends",
     f"{ROOT}._handlers",
     f"{ROOT}._capture",
     f"{ROOT}._factory",

@@ -28,6 +28,7 @@ from typing import Any, ClassVar, TypeVar
 from beanie import Document
 
 from ..._auto_fields import AutoFieldsMode
+from ..._backends import backend_named
 from ..._call import current_call
 from ..mongo import AsyncMongoFactory, ODMFactoryOptions
 from ..mongo._connection import SESSION_ARGUMENT
@@ -70,6 +71,7 @@ class AsyncBeanieFactory(AsyncMongoFactory[Doc]):
 
     _meta: BeanieFactoryOptions
     _options_class = BeanieFactoryOptions
+    _backend = backend_named("beanie")
     _connection_arguments: ClassVar[tuple[str, ...]] = (SESSION_ARGUMENT,)
     _get_or_create_option: ClassVar[str] = "beanie_get_or_create"
     _scope_class: ClassVar[type[MongoScope]] = BeanieScope

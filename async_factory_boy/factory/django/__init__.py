@@ -34,6 +34,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError  # type: ignore[import-un
 from django.db.models.fields.files import FieldFile  # type: ignore[import-untyped]
 
 from ..._auto_fields import AutoFieldsMode
+from ..._backends import backend_named
 from ..._call import FactoryCall, current_call
 from ..._compat import FileField, ImageField, Password, declarations, factory_errors
 from ..._factory import AsyncFactory, DeferredWrites
@@ -81,6 +82,7 @@ class AsyncDjangoModelFactory(AsyncFactory[T]):
 
     _options_class = AsyncDjangoOptions
     _meta: ClassVar[AsyncDjangoOptions]  # type: ignore[misc]
+    _backend = backend_named("django")
     _connection_arguments: ClassVar[tuple[str, ...]] = ("django_database",)
     _saves_through_handlers: ClassVar[bool] = False
     _default_create_async: ClassVar[bool] = True  # acreate / aget_or_create, below

@@ -29,6 +29,7 @@ from typing import Any, ClassVar, TypeVar
 from bson import ObjectId
 
 from ..._auto_fields import AutoFieldsOptions
+from ..._backends import backend_named
 from ..._call import FactoryCall, current_call
 from ..._compat import OptionDefault
 from ..._factory import AsyncFactory
@@ -172,6 +173,7 @@ class AsyncMongoFactory(AsyncFactory[T]):
 
     _meta: MongoFactoryOptions
     _options_class = MongoFactoryOptions
+    _backend = backend_named("mongo")
     _connection_arguments: ClassVar[tuple[str, ...]] = (DATABASE_ARGUMENT, SESSION_ARGUMENT)
     _saves_through_handlers: ClassVar[bool] = False
 

@@ -28,6 +28,7 @@ from typing import Any, ClassVar, TypeVar
 from odmantic import Model
 
 from ..._auto_fields import AutoFieldsMode
+from ..._backends import backend_named
 from ..._bridge import await_
 from ..._call import FactoryCall, current_call
 from ..mongo import AsyncMongoFactory, ODMFactoryOptions
@@ -72,6 +73,7 @@ class AsyncODManticFactory(AsyncMongoFactory[M]):
 
     _meta: ODManticFactoryOptions
     _options_class = ODManticFactoryOptions
+    _backend = backend_named("odmantic")
     _connection_arguments: ClassVar[tuple[str, ...]] = (ENGINE_ARGUMENT, SESSION_ARGUMENT)
     _get_or_create_option: ClassVar[str] = "odmantic_get_or_create"
     _scope_class: ClassVar[type[MongoScope]] = ODManticScope

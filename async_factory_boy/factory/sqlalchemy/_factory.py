@@ -7,6 +7,7 @@ import weakref
 from typing import Any, ClassVar, Final, Literal, TypeVar
 
 from ..._auto_fields import AutoFieldsMode, AutoFieldsOptions
+from ..._backends import backend_named
 from ..._bridge import await_, run_in_bridge
 from ..._call import FactoryCall, current_call
 from ..._compat import OptionDefault, PostGeneration, enums
@@ -168,6 +169,7 @@ class AsyncSQLAlchemyModelFactory(AsyncFactory[T]):
 
     _options_class = AsyncSQLAlchemyOptions
     _meta: AsyncSQLAlchemyOptions
+    _backend = backend_named("sqlalchemy")
     _connection_arguments: ClassVar[tuple[str, ...]] = (SESSION_ARGUMENT,)
     _saves_through_handlers: ClassVar[bool] = False
     _default_create_async: ClassVar[bool] = True  # _create_async below is how it persists

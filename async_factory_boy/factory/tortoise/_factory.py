@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, TypeVar
 
+from ..._backends import backend_named
 from ..._bridge import await_, run_in_bridge
 from ..._call import FactoryCall, current_call
 from ..._compat import FactoryOptions, Faker, OptionDefault, declarations, enums
@@ -86,6 +87,7 @@ class AsyncTortoiseModelFactory(AsyncFactory[T]):
 
     _options_class = AsyncTortoiseOptions
     _meta: AsyncTortoiseOptions
+    _backend = backend_named("tortoise")
     _connection_arguments: ClassVar[tuple[str, ...]] = (CONNECTION_ARGUMENT,)
     _saves_through_handlers: ClassVar[bool] = False
     _default_create_async: ClassVar[bool] = True  # _create_async below is how it persists
