@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from typing import Any, ClassVar, TypeVar
 
 from ._auto_fields import AutoFieldsMode, AutoFieldsOptions, describe
@@ -292,7 +293,11 @@ class AsyncFactory(Factory[T]):
         cls, instance: Any, create: bool, results: dict[str, Any] | None = None
     ) -> None:
         if cls._awaits_after_postgeneration:
-            await_(cls._after_postgeneration_async(instance, create, results))
+            step = cls._after_postgeneration_async(instance, create, results)
+            if in_bridge():
+                await_(step)
+            else:  # a sync build(): fine as long as the step has nothing to await
+                _run_to_end(step, cls)
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -466,6 +471,25 @@ class AsyncFactory(Factory[T]):
             if not index & 7:  # an event-loop turn every ~10 ms (the clock read every 8th
                 cooperate()  # object): timeouts, cancellation and other tasks get through
         return objects
+
+
+def _run_to_end(step: Coroutine[Any, Any, None], factory: type) -> None:
+    """Run ``step`` (a coroutine) outside any event loop, if it never has to wait.
+
+    A sync ``build()`` runs post-generation hooks with no bridge to await through; a step
+    that awaits nothing (an ``async def`` whose awaits are all on the create path, say)
+    simply finishes. One that does wait cannot: it is closed and the error says what to
+    call instead.
+    """
+    try:
+        step.send(None)
+    except StopIteration:
+        return
+    step.close()
+    raise SyncCallError(
+        f"{factory.__name__}._after_postgeneration_async awaits something, which a sync "
+        f"build() cannot do; use `await {factory.__name__}.build_async(...)` instead."
+    )
 
 
 class DeferredWrites(CallScope):

@@ -65,6 +65,16 @@ class TestCreate:
         assert await kit.count("child") == 0
         assert kit.writes() == []
 
+    async def test_sync_build_and_build_batch_need_nothing_awaited(self, kit: Kit) -> None:
+        child = kit.child.build()
+        children = kit.child.build_batch(3)
+
+        assert child is not None
+        assert len(children) == 3
+        assert len({id(each) for each in children}) == 3
+        assert kit.writes() == []
+        assert await kit.count("child") == 0
+
 
 class TestBatch:
     async def test_a_batch_is_one_write_per_model(self, kit: Kit, request: Any) -> None:

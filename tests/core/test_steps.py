@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import factory
 import pytest
 
@@ -110,6 +113,37 @@ def test_sync_build_explains_that_an_awaitable_needs_build_async() -> None:
 
     with pytest.raises(SyncCallError, match=r"F: the value of 'name' is awaitable.*build_async"):
         F.build()
+
+
+class _AfterHook(CompanyFactory):
+    """Its after-post-generation step awaits only when it creates (a backend's save)."""
+
+    @classmethod
+    async def _after_postgeneration_async(
+        cls, instance: Any, create: bool, results: dict[str, Any] | None = None
+    ) -> None:
+        if create:
+            await asyncio.sleep(0)
+        instance.after = create
+
+
+def test_sync_build_runs_an_after_postgeneration_step_that_awaits_nothing() -> None:
+    company = _AfterHook.build()
+
+    assert company.after is False
+    assert [each.after for each in _AfterHook.build_batch(2)] == [False, False]
+
+
+def test_sync_build_names_build_async_when_the_after_step_must_await() -> None:
+    class Waiting(_AfterHook):
+        @classmethod
+        async def _after_postgeneration_async(
+            cls, instance: Any, create: bool, results: dict[str, Any] | None = None
+        ) -> None:
+            await asyncio.sleep(0)
+
+    with pytest.raises(SyncCallError, match=r"await Waiting\.build_async"):
+        Waiting.build()
 
 
 @pytest.mark.asyncio
