@@ -83,7 +83,8 @@ class Backend:
     field_mapper_ref: Ref = None
     seed_writer_ref: Ref = None
     seed_urls: str | None = None
-    #: What ``seed`` says a factory of this backend needs, when it refuses one.
+    #: What a factory of this backend is, without an article ("MongoDB factory"), for
+    #: messages.
     description: str = ""
 
     @functools.cached_property
@@ -185,7 +186,7 @@ BUILTIN_BACKENDS: Final = (
             factory_ref=f"{_PACKAGE}._factory:AsyncFactory",
             scope_ref=f"{_PACKAGE}._factory:DeferredWrites",
             options_ref=f"{_PACKAGE}._factory:AsyncFactoryOptions",
-            description="a factory saving through a persistence handler",
+            description="factory saving through a persistence handler",
         )
     ),
     register(
@@ -197,9 +198,9 @@ BUILTIN_BACKENDS: Final = (
             scope_ref=f"{_FACTORY}.sqlalchemy._session:SessionScope",
             options_ref=f"{_FACTORY}.sqlalchemy._factory:AsyncSQLAlchemyOptions",
             field_mapper_ref=f"{_FACTORY}.sqlalchemy._auto_fields:derive_from_mapper",
-            seed_writer_ref=f"{_PACKAGE}._seed._sql:SqlWriter",
+            seed_writer_ref=f"{_FACTORY}.sqlalchemy._api:SqlWriter",
             seed_urls="sql",
-            description="a factory of SQLAlchemy-mapped models",
+            description="factory of SQLAlchemy-mapped models",
         )
     ),
     register(
@@ -209,9 +210,9 @@ BUILTIN_BACKENDS: Final = (
             factory_ref=f"{_FACTORY}.mongo:AsyncMongoFactory",
             scope_ref=f"{_FACTORY}.mongo._scope:MongoScope",
             options_ref=f"{_FACTORY}.mongo:MongoFactoryOptions",
-            seed_writer_ref=f"{_PACKAGE}._seed._mongo:MongoWriter",
+            seed_writer_ref=f"{_FACTORY}.mongo._api:MongoWriter",
             seed_urls="mongo",
-            description="a MongoDB factory",
+            description="MongoDB factory",
         )
     ),
     register(
@@ -222,9 +223,9 @@ BUILTIN_BACKENDS: Final = (
             scope_ref=f"{_FACTORY}.beanie._scope:BeanieScope",
             options_ref=f"{_FACTORY}.beanie:BeanieFactoryOptions",
             field_mapper_ref=f"{_FACTORY}.beanie._auto:derive_document_fields",
-            seed_writer_ref=f"{_PACKAGE}._seed._mongo:MongoWriter",
+            seed_writer_ref=f"{_FACTORY}.beanie._api:BeanieWriter",
             seed_urls="mongo",
-            description="a Beanie document factory",
+            description="Beanie document factory",
         )
     ),
     register(
@@ -235,9 +236,9 @@ BUILTIN_BACKENDS: Final = (
             scope_ref=f"{_FACTORY}.odmantic._scope:ODManticScope",
             options_ref=f"{_FACTORY}.odmantic:ODManticFactoryOptions",
             field_mapper_ref=f"{_FACTORY}.odmantic._auto:derive_model_fields",
-            seed_writer_ref=f"{_PACKAGE}._seed._mongo:MongoWriter",
+            seed_writer_ref=f"{_FACTORY}.odmantic._api:ODManticWriter",
             seed_urls="mongo",
-            description="an ODMantic model factory",
+            description="ODMantic model factory",
         )
     ),
     register(
@@ -249,7 +250,7 @@ BUILTIN_BACKENDS: Final = (
             scope_ref=f"{_FACTORY}.django._scope:DjangoScope",
             options_ref=f"{_FACTORY}.django._options:AsyncDjangoOptions",
             field_mapper_ref=f"{_FACTORY}.django._auto_fields:derive_from_django_model",
-            description="a Django model factory",
+            description="Django model factory",
         )
     ),
     register(
@@ -259,9 +260,9 @@ BUILTIN_BACKENDS: Final = (
             factory_ref=f"{_FACTORY}.tortoise._factory:AsyncTortoiseModelFactory",
             scope_ref=f"{_FACTORY}.tortoise._scope:TortoiseScope",
             options_ref=f"{_FACTORY}.tortoise._factory:AsyncTortoiseOptions",
-            seed_writer_ref=f"{_PACKAGE}._seed._tortoise:TortoiseWriter",
+            seed_writer_ref=f"{_FACTORY}.tortoise._api:TortoiseWriter",
             seed_urls="sql",
-            description="a Tortoise ORM model factory",
+            description="Tortoise ORM model factory",
         )
     ),
 )

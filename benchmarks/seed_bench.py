@@ -207,9 +207,13 @@ def peak_rss_megabytes(url: str, n: int) -> float:
 
 #: The parts of a seed run the profile reports: (label, file suffix, function name).
 _PARTS = (
-    ("whole batches (build + write)", "_seed/_collect.py", "write_batch"),
-    ("bulk write: rows, keys, statements", "factory/sqlalchemy/_api.py", "write_rows"),
-    ("COPY / INSERT statements (driver included)", "_seed/_copy.py", "insert_rows"),
+    ("whole batches (build + write)", "factory/sqlalchemy/_seed_batch.py", "write_batch"),
+    ("bulk write: rows, keys, statements", "factory/sqlalchemy/_bulk.py", "write_rows"),
+    (
+        "COPY / INSERT statements (driver included)",
+        "factory/sqlalchemy/_seed_copy.py",
+        "insert_rows",
+    ),
     (
         "ORM model constructors (SQLAlchemy's instrumented __init__)",
         "orm/state.py",

@@ -34,9 +34,9 @@ from .._compat import (
     sequence_next,
     set_sequence_next,
 )
+from .._reach import reached_from
 from ._batches import Batch, Job
 from ._errors import SeedError
-from ._reach import reached_from
 
 __all__ = ["DEFAULT_STRIDE", "SequenceLayout", "batch_seed", "reseed"]
 

@@ -1,34 +1,11 @@
-"""The one error type of the seed command: a message for the user, exit status 2."""
+"""The one error type of the seed command: a message for the user, exit status 2.
+
+It is the core's (:mod:`async_factory_boy._seeding`), shared with the backends' seed
+writers; this module keeps the seed package's name for it.
+"""
 
 from __future__ import annotations
 
-from ..errors import AsyncFactoryError
+from .._seeding import SeedError, one_line
 
 __all__ = ["SeedError", "one_line"]
-
-
-class SeedError(AsyncFactoryError):
-    """Bad input or a failed run: the command prints ``error: <message>`` and exits with 2.
-
-    The message is one line that says what was wrong and what to do; it never carries a
-    traceback, and it is redacted (no password) before it is printed. ``cause`` is the
-    exception behind it, whose traceback ``--traceback`` prints; ``usage`` is printed
-    before the line (the command line's usage, when no command was given).
-    """
-
-    def __init__(
-        self, message: str, *, cause: BaseException | None = None, usage: str | None = None
-    ) -> None:
-        super().__init__(message)
-        self.cause = cause
-        self.usage = usage
-
-
-def one_line(exc: BaseException, limit: int = 300) -> str:
-    """``exc`` as one short line: driver errors span lines (SQL, parameters, links)."""
-    orig = getattr(exc, "orig", None)  # SQLAlchemy's DBAPIError wraps the driver's error
-    source = orig if isinstance(orig, BaseException) else exc
-    text = str(source).strip()
-    first = text.splitlines()[0].strip() if text else ""
-    line = f"{type(source).__name__}: {first}" if first else type(source).__name__
-    return line if len(line) <= limit else line[: limit - 3] + "..."

@@ -4,32 +4,71 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
+from .._backends import all_backends, backend_of
+from .._seeding import SeedWriter
 from ..factory import AsyncFactory
 from ._batches import Batch, Job, Shard, batch_count, default_run_id, plan_batches
 from ._cli import SeedOptions
 from ._determinism import SequenceLayout
 from ._errors import SeedError, one_line
-from ._progress import BatchRecord, BatchWrite
-from ._url import Target
+from ._progress import BatchRecord
+from ._url import DEFAULT_URL, Redactor, Target, parse_target
 
-__all__ = ["Plan", "Writer", "make_plan", "open_writer"]
+__all__ = ["Plan", "Writer", "make_plan", "open_writer", "parse_url", "writer_for"]
+
+#: What the run needs of a writer: the backends' seed writers (SQL, Mongo, Tortoise, ...).
+Writer = SeedWriter
+
+# What a URL of each kind needs installed, said when its writer cannot be imported.
+_URL_NEEDS = {
+    "sql": "a SQL URL needs SQLAlchemy 2 with asyncio (the 'sqlalchemy' extra)",
+    "mongo": "a mongodb:// URL needs PyMongo 4.13 or later (the 'mongo' extra)",
+}
 
 
-class Writer(Protocol):
-    """What the run needs of a writer (SQL, Mongo, Tortoise)."""
+def parse_url(url: str, database: str | None, redact: Redactor) -> Target:
+    """:func:`parse_target`, and one line when the URL's library is not installed.
 
-    def check_factory(self, path: str, factory: type[AsyncFactory[Any]]) -> None: ...
-    async def connect(self) -> None: ...
-    async def create_tables(self, factories: list[type[AsyncFactory[Any]]]) -> None: ...
-    async def prepare_progress(self) -> None: ...
-    async def finished_batches(self, run_id: str) -> set[tuple[str, int]]: ...
-    async def read_progress(self, run_id: str | None) -> list[tuple[str, str, int, int]] | None: ...
-    async def write_batch(self, batch: BatchWrite) -> Counter[str]: ...
-    async def close(self) -> None: ...
+    A SQL URL is read with SQLAlchemy: without it (a MongoDB-only install) the default URL
+    or any SQL URL cannot even be parsed, so the command asks for a ``mongodb://`` one.
+    """
+    try:
+        return parse_target(url, database, redact)
+    except ImportError as exc:
+        given = "no --url was given, and the default" if url == DEFAULT_URL else "the --url"
+        raise SeedError(
+            f"{given} is a SQL URL, which needs SQLAlchemy (not installed: {exc}); to seed "
+            "MongoDB pass its URL, e.g. --url mongodb://localhost:27017 --database app."
+        ) from None
+
+
+def writer_for(
+    target: Target, factories: list[type[AsyncFactory[Any]]], copy: bool = True
+) -> Writer:
+    """The writer for ``target``, from the backend registry.
+
+    The writer of the first factory whose backend stores batches at this kind of URL; else
+    the writer of the first backend registered for the kind (it refuses the factories it
+    cannot store, saying why; ``seed status`` passes no factory and reads the records with
+    it). Raises :class:`SeedError` when the writer's driver is not installed.
+    """
+    backends = [backend_of(factory) for factory in factories]
+    backends += [backend for backend in all_backends() if backend not in backends]
+    for backend in backends:
+        if backend.seed_urls != target.kind or backend.seed_writer_ref is None:
+            continue
+        try:
+            make = backend.seed_writer
+        except ImportError as exc:
+            needs = _URL_NEEDS.get(target.kind, f"{target.display} needs {backend.name}")
+            raise SeedError(f"{needs}: {exc}") from None
+        assert make is not None
+        writer: Writer = make(target, copy=copy)
+        return writer
+    raise SeedError(f"no backend stores factories at {target.display}.")
 
 
 @dataclass

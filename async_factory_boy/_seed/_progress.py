@@ -8,39 +8,15 @@ of the same name (created when missing, next to the seeded data).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from ..factory import AsyncFactory
+from .._seeding import PROGRESS_TABLE, BatchRecord, BatchWrite
 
 __all__ = ["TABLE", "BatchRecord", "BatchWrite", "FactoryProgress", "summarize"]
 
 #: The table (SQL) or collection (MongoDB) of progress records.
-TABLE = "async_factory_boy_seed_progress"
-
-
-@dataclass(frozen=True)
-class BatchRecord:
-    """What a committed batch records: the run, the factory (``module:Class``), the batch
-    number and how many batches the factory has in the run (for ``seed status``)."""
-
-    run_id: str
-    factory: str
-    batch: int
-    batches: int
-
-
-@dataclass(frozen=True)
-class BatchWrite:
-    """One batch, for a writer: make ``size`` objects of ``factory``, call ``check`` once
-    they are written (it raises to roll the batch back), then insert ``record`` in the same
-    transaction."""
-
-    factory: type[AsyncFactory[Any]]
-    size: int
-    record: BatchRecord
-    check: Callable[[], None]
+TABLE = PROGRESS_TABLE
 
 
 @dataclass(frozen=True)

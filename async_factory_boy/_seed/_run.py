@@ -18,19 +18,16 @@ import signal
 import sys
 import time
 from collections import Counter
-from typing import Any
 
-from .._backends import all_backends, backend_of
-from ..factory import AsyncFactory
 from ._batches import Job
 from ._cli import SeedOptions
 from ._determinism import batch_seed, reseed
 from ._errors import SeedError, one_line
 from ._output import Output, report_error
-from ._plan import Plan, Writer, make_plan, open_writer
+from ._plan import Plan, Writer, make_plan, open_writer, parse_url, writer_for
 from ._progress import BatchWrite
 from ._specs import load_factory
-from ._url import Redactor, Target, parse_target
+from ._url import Redactor, Target
 
 __all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "report", "run"]
 
@@ -38,40 +35,11 @@ EXIT_OK = 0
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 
-# What a URL of each kind needs installed, said when its writer cannot be imported.
-_URL_KINDS = {
-    "sql": "a SQL URL needs SQLAlchemy 2 with asyncio",
-    "mongo": "a mongodb:// URL needs PyMongo 4.13 or later",
-}
-
 _MISSING_TABLE_HINTS = ("no such table", "does not exist", "doesn't exist")
 
 
 class _Interrupted(Exception):
     """Ctrl-C was pressed: stop between batches."""
-
-
-def _writer_for(
-    target: Target, factories: list[type[AsyncFactory[Any]]], copy: bool = True
-) -> Writer:
-    """The writer for ``target``, from the backend registry.
-
-    The writer of the first factory whose backend stores batches at this kind of URL; else
-    the writer of the first backend registered for the kind (it refuses the factories it
-    cannot store, saying why).
-    """
-    backends = [backend_of(factory) for factory in factories]
-    backends += [backend for backend in all_backends() if backend not in backends]
-    for backend in backends:
-        if backend.seed_urls == target.kind and backend.seed_writer_ref is not None:
-            try:
-                make = backend.seed_writer
-            except ImportError as exc:
-                raise SeedError(f"{_URL_KINDS[target.kind]}: {exc}") from None
-            assert make is not None
-            writer: Writer = make(target, copy=copy)
-            return writer
-    raise SeedError(f"no backend stores factories at {target.display}.")
 
 
 def _confirm(target: Target, jobs: list[Job], yes: bool, output: Output) -> None:
@@ -91,12 +59,12 @@ def _confirm(target: Target, jobs: list[Job], yes: bool, output: Output) -> None
 
 
 def _prepare(options: SeedOptions, redact: Redactor) -> tuple[Target, Writer, list[Job]]:
-    target = parse_target(options.url, options.database, redact)
+    target = parse_url(options.url, options.database, redact)
     jobs = []
     for spec in options.factories:
         count = options.count if spec.count is None else spec.count
         jobs.append(Job(spec.path, load_factory(spec), count))
-    writer = _writer_for(target, [job.factory for job in jobs], options.copy)
+    writer = writer_for(target, [job.factory for job in jobs], options.copy)
     for job in jobs:
         writer.check_factory(job.path, job.factory)
     return target, writer, jobs

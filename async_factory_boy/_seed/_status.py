@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Protocol
 
 from ._cli import StatusOptions
 from ._errors import SeedError, one_line
 from ._output import Output, report_error
+from ._plan import parse_url, writer_for
 from ._progress import TABLE, summarize
-from ._url import Redactor, Target, parse_target
+from ._url import Redactor, Target
 
 __all__ = ["status"]
 
@@ -21,37 +21,14 @@ def status(options: StatusOptions, output: Output, redact: Redactor) -> int:
     """Print per factory of each run (or of ``--run-id``): batches done of all, rows,
     complete or not. Exit status 0, 2 when the database cannot be read."""
     try:
-        target = parse_target(options.url, options.database, redact)
+        target = parse_url(options.url, options.database, redact)
         return asyncio.run(_status(options, target, output))
     except SeedError as exc:
         return report_error(exc, output, show_traceback=options.traceback)
 
 
-class _Reader(Protocol):
-    async def connect(self) -> None: ...
-    async def read_progress(self, run_id: str | None) -> list[tuple[str, str, int, int]] | None: ...
-    async def close(self) -> None: ...
-
-
-def _reader_for(target: Target) -> _Reader:
-    """The writer of the target's kind reads its records (Tortoise runs keep theirs in the
-    same table, which SQLAlchemy reads as well)."""
-    if target.kind == "mongo":
-        from ._mongo import MongoWriter
-
-        return MongoWriter(target)
-    try:
-        from ._sql import SqlWriter
-    except ImportError as exc:
-        raise SeedError(
-            f"seed status reads a SQL database through SQLAlchemy 2 with asyncio: {exc} "
-            "(pip install 'async-factory-boy[sqlalchemy]')."
-        ) from None
-    return SqlWriter(target)
-
-
 async def _status(options: StatusOptions, target: Target, output: Output) -> int:
-    writer = _reader_for(target)
+    writer = writer_for(target, [])  # the first backend of the URL's kind reads records
     await writer.connect()
     try:
         records = await writer.read_progress(options.run_id)

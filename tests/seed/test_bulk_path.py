@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.orm import Session
 
-from async_factory_boy._seed._collect import bulk_capable, write_batch
+from async_factory_boy.factory.sqlalchemy._seed_batch import bulk_capable, write_batch
 from examples.blog.models import Base as BlogBase
 from tests.seed import documented
 from tests.seed.factories import PostFactory

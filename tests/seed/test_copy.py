@@ -42,7 +42,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from async_factory_boy._seed._copy import CopyError, copied_rows, insert_rows
+from async_factory_boy.factory.sqlalchemy._seed_copy import CopyError, copied_rows, insert_rows
 
 pytestmark = [pytest.mark.postgres, pytest.mark.asyncio]
 

@@ -30,6 +30,14 @@ def test_a_mongodb_url_without_pymongo_names_the_extra() -> None:
     assert "async-factory-boy[mongo]" in line
 
 
+def test_without_url_a_mongo_only_install_asks_for_a_mongodb_url() -> None:
+    result = run_seed_without(("sqlalchemy",), "tests.mongo.factories:AuthorFactory", "-n", "1")
+
+    line = _one_error_line(result)
+    assert "--url" in line
+    assert "mongodb://" in line
+
+
 def test_a_postgresql_url_without_a_driver_hints_at_asyncpg() -> None:
     result = run_seed_without(
         ("psycopg", "psycopg2"), POSTS, "--url", "postgresql://seeder@127.0.0.1:1/app"

@@ -113,19 +113,55 @@ def test_seed_and_create_batch_async_store_the_same_documents(
 
 @pytest.mark.mongo
 @pytest.mark.parametrize(
-    ("spec", "family"),
+    ("spec", "linked"),
     [
-        ("tests.beanie.models:PublisherFactory", "AsyncBeanieFactory"),
-        ("tests.odmantic.models:PublisherFactory", "AsyncODManticFactory"),
+        ("tests.beanie.models:BookFactory", {"authors": 5}),
+        ("tests.odmantic.models:BookFactory", {"authors": 5, "publishers": 5}),
     ],
+    ids=["beanie", "odmantic"],
 )
-def test_odm_factories_are_refused_before_anything_is_written(
-    mongo_uri: str, mongo_database_name: str, spec: str, family: str
+def test_odm_factories_seed_through_their_backends_writer_and_resume(
+    mongo_uri: str, mongo_database_name: str, spec: str, linked: dict[str, int]
 ) -> None:
-    result = run_seed(spec, "-n", "3", "--url", mongo_uri, "--database", mongo_database_name)
+    args = (spec, "-n", "5", "--batch-size", "2", "--seed", "3", "--url", mongo_uri)
+    first = run_seed(*args, "--database", mongo_database_name, "--shard", "0/2")
+    rest = run_seed(*args, "--database", mongo_database_name, "--resume")
+
+    assert first.returncode == 0, first.stderr
+    assert rest.returncode == 0, rest.stderr
+
+    async def read() -> dict[str, int]:
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_uri)
+        try:
+            db = client[mongo_database_name]
+            names = ["books", *linked]
+            return {name: await db[name].count_documents({}) for name in names}
+        finally:
+            await client.close()
+
+    assert asyncio.run(read()) == {"books": 5, **linked}
+
+
+@pytest.mark.mongo
+def test_one_run_refuses_factories_of_two_mongo_backends_with_the_right_article(
+    mongo_uri: str, mongo_database_name: str
+) -> None:
+    result = run_seed(
+        "tests.seed.factories:MongoPostFactory",
+        "tests.beanie.models:BookFactory",
+        "-n",
+        "2",
+        "--url",
+        mongo_uri,
+        "--database",
+        mongo_database_name,
+    )
 
     assert result.returncode == 2
-    assert result.stderr.startswith(f"error: {spec} is a {family} subclass")
+    assert result.stderr.startswith(
+        "error: tests.beanie.models:BookFactory is a Beanie document factory, and this run "
+        "writes a MongoDB factory's documents"
+    )
     assert len(result.stderr.splitlines()) == 1
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from async_factory_boy._seed._errors import SeedError
 from async_factory_boy._seed._progress import TABLE
-from async_factory_boy._seed._tortoise import tortoise_url
+from async_factory_boy.factory.tortoise._api import tortoise_url
 from tests.seed._db import count, query, wipe
 from tests.seed.conftest import run_seed
 

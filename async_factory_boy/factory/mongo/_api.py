@@ -9,7 +9,9 @@ that drift apart (a model ``HTTPLog`` went to ``http_log`` through the factory b
 
 - :func:`collection_name_for`: the default collection of a model class;
 - :func:`to_document` / :func:`from_document`: the model <-> BSON codecs;
-- :func:`get_or_create_document`: the race-safe lookup-then-insert.
+- :func:`get_or_create_document`: the race-safe lookup-then-insert;
+- :class:`MongoWriter`: the seed command's writer (the backend registry names it): one
+  ``create_batch_async`` per batch, in a transaction where the server has them.
 
 The dependency points one way: callers import this module, it imports the backend's own
 helpers, which import only the core.
@@ -23,9 +25,16 @@ from typing import Any
 from ._connection import MongoTarget
 from ._documents import codec_for
 from ._naming import derive_collection_name
+from ._seed_writer import MongoWriter
 from ._writes import get_or_create
 
-__all__ = ["collection_name_for", "from_document", "get_or_create_document", "to_document"]
+__all__ = [
+    "MongoWriter",
+    "collection_name_for",
+    "from_document",
+    "get_or_create_document",
+    "to_document",
+]
 
 
 def collection_name_for(model: type[Any]) -> str:

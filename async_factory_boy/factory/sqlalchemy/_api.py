@@ -14,7 +14,10 @@ do by calling these functions, instead of keeping copies of the rules that drift
   pluggable (:data:`InsertRows`, default :func:`core_insert_rows`); :class:`BulkUnsupported`
   (raised before anything is written) means the objects need the ORM's flush;
 - :func:`is_generated`: the one rule for which columns the INSERT may fill (what a read
-  before the write must flush for, or draw a key for).
+  before the write must flush for, or draw a key for);
+- :class:`SqlWriter`: the seed command's writer for SQLAlchemy factories (the backend
+  registry names it): one transaction per batch, the bulk writer, COPY on PostgreSQL
+  (``_seed_writer``, ``_seed_batch``, ``_seed_copy``, ``_seed_progress``).
 
 The dependency points one way: callers import this module, it imports the backend's own
 helpers, which import only the core.
@@ -22,23 +25,24 @@ helpers, which import only the core.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from ._bulk import Fetch, cascade_closure, prepare
+from ._bulk import write_rows
 from ._bulk_plan import BulkUnsupported, is_generated
 from ._get_or_create import find, insert_or_find
 from ._insert_rows import InsertRows, core_insert_rows
 from ._savepoint import begin_sqlite_transaction, savepoint
+from ._seed_writer import SqlWriter
 from ._session import COMMIT_EACH_CALL
 
 __all__ = [
     "BulkUnsupported",
     "InsertRows",
+    "SqlWriter",
     "all_or_nothing",
     "begin_sqlite_transaction",
     "commit_each_call",
@@ -82,20 +86,3 @@ async def all_or_nothing(session: AsyncSession) -> AsyncIterator[None]:
     """
     async with savepoint(session):
         yield
-
-
-async def write_rows(
-    conn: AsyncConnection,
-    objects: Sequence[Any],
-    *,
-    insert_rows: InsertRows = core_insert_rows,
-) -> Counter[str]:
-    """Write new ``objects`` (and what they reach through a save-update cascade) on ``conn``.
-
-    The rows are those a flush of ``session.add_all(objects)`` would insert; primary keys
-    are read back only where another row needs them, and the objects are left as they are
-    (no session). Returns the rows written per table. Raises :class:`BulkUnsupported` before
-    anything is written when a model needs the ORM (inheritance, a version counter, ...).
-    """
-    write = prepare(cascade_closure(objects), fetch=Fetch.KEYS)
-    return await write.execute(conn, insert_rows)

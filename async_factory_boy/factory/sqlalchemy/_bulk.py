@@ -58,6 +58,7 @@ __all__ = [
     "cascade_closure",
     "core_insert_rows",
     "prepare",
+    "write_rows",
 ]
 
 
@@ -356,3 +357,20 @@ def _association_rows(
         key = tuple(sorted(association.items()))
         tables.setdefault(relation.secondary, {}).setdefault(key, association)
     return {table: list(found.values()) for table, found in tables.items()}
+
+
+async def write_rows(
+    conn: AsyncConnection,
+    objects: Sequence[Any],
+    *,
+    insert_rows: InsertRows = core_insert_rows,
+) -> Counter[str]:
+    """Write new ``objects`` (and what they reach through a save-update cascade) on ``conn``.
+
+    The rows are those a flush of ``session.add_all(objects)`` would insert; primary keys
+    are read back only where another row needs them, and the objects are left as they are
+    (no session). Returns the rows written per table. Raises :class:`BulkUnsupported` before
+    anything is written when a model needs the ORM (inheritance, a version counter, ...).
+    """
+    write = prepare(cascade_closure(objects), fetch=Fetch.KEYS)
+    return await write.execute(conn, insert_rows)

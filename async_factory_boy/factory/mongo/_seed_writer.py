@@ -18,13 +18,16 @@ from __future__ import annotations
 import asyncio
 import datetime
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
-from .._capture import DECLINED, create_batch_captured
-from ..factory import AsyncFactory
-from ._errors import SeedError, one_line
-from ._progress import TABLE, BatchRecord, BatchWrite
-from ._url import Target
+from ..._backends import backend_named, backend_of
+from ..._capture import DECLINED, create_batch_captured
+from ..._factory import AsyncFactory
+from ..._seeding import PROGRESS_TABLE as TABLE
+from ..._seeding import BatchRecord, BatchWrite, SeedError, one_line
+from ..._seeding import SeedTarget as Target
 
 __all__ = ["MongoWriter"]
 
@@ -67,8 +70,23 @@ async def _create_batch(factory: type[AsyncFactory[Any]], size: int, **connectio
     await create_batch_captured(factory, size, connection=connection, capture=_decline)
 
 
+def _article(name: str) -> str:
+    """``"an AsyncMongoFactory"``, ``"a Beanie factory"``."""
+    return f"{'an' if name[:1].upper() in 'AEIOU' else 'a'} {name}"
+
+
 class MongoWriter:
-    """Writes batches of an ``AsyncMongoFactory`` to a ``mongodb://`` database."""
+    """Writes batches of Mongo-family factories to a ``mongodb://`` database.
+
+    This class stores ``AsyncMongoFactory`` factories (``mongo_database=`` per call); the
+    Beanie and ODMantic backends' writers build on it, changing only how the call gets its
+    connection (:meth:`connection`), what happens once connected (:meth:`_connected`:
+    ``init_beanie``) and, for ODMantic, the driver (:meth:`_make_client`: Motor). One run
+    writes the factories of one backend.
+    """
+
+    #: The registry name of the backend whose factories this writer stores.
+    backend_name = "mongo"
 
     def __init__(self, target: Target, copy: bool = True) -> None:
         del copy  # COPY is PostgreSQL's (the SQL writer's); nothing to choose here
@@ -77,53 +95,71 @@ class MongoWriter:
         self._database: Any = None
         self._counter: Any = None
         self._transactions = False
+        self._factories: list[type[AsyncFactory[Any]]] = []
 
     def check_factory(self, path: str, factory: type[AsyncFactory[Any]]) -> None:
-        """Refuse anything but a non-embedded ``AsyncMongoFactory``."""
-        from ..factory.mongo import AsyncMongoFactory
+        """Refuse anything but a non-embedded factory of this writer's backend."""
+        from . import AsyncMongoFactory
 
         if not issubclass(factory, AsyncMongoFactory):
             raise SeedError(
-                f"{path} is not an AsyncMongoFactory: a mongodb:// URL takes Mongo factories "
-                "(a SQLAlchemy URL takes factories of mapped models)."
+                f"{path} is not an AsyncMongoFactory: a mongodb:// URL takes Mongo, Beanie "
+                "or ODMantic factories (a SQLAlchemy URL takes factories of mapped models)."
             )
         if factory._meta.embedded:
             raise SeedError(
                 f"{path} makes embedded sub-documents (Meta.embedded = True), which are "
                 "stored inside their parent: seed the parent's factory instead."
             )
-        if "mongo_database" not in factory._connection_arguments:
-            # Beanie binds its database with init_beanie, ODMantic writes through an engine:
-            # neither takes the database the command would pass.
-            family = next(
-                base.__name__
-                for base in factory.__mro__
-                if base.__module__.startswith("async_factory_boy.factory.")
-            )
+        own = backend_of(factory)
+        if own.name != self.backend_name:
+            mine = backend_named(self.backend_name)
             raise SeedError(
-                f"{path} is a {family} subclass, which does not write to "
-                "a database passed per call: the seed command seeds AsyncMongoFactory "
-                "factories only. Nothing was written."
+                f"{path} is {_article(own.description)}, and this run writes "
+                f"{_article(mine.description)}'s documents: one seed run writes the factories "
+                "of one backend; seed them in separate runs. Nothing was written."
             )
+        self._factories.append(factory)
 
-    async def connect(self) -> None:
+    def _make_client(self, listener: Any) -> Any:
+        """The driver's client on the target (PyMongo's ``AsyncMongoClient``)."""
         try:
             from pymongo import AsyncMongoClient
         except ImportError as exc:
             raise SeedError(f"a mongodb:// URL needs PyMongo 4.13 or later: {exc}") from None
+        return AsyncMongoClient(
+            self._target.url,
+            serverSelectionTimeoutMS=CONNECT_TIMEOUT_MS,
+            event_listeners=[listener],
+        )
+
+    async def _connected(self) -> None:
+        """Called once connected, before any batch (Beanie binds its documents here)."""
+
+    def connection(self, session: Any) -> dict[str, Any]:
+        """The connection arguments of a batch's ``create_batch_async`` call."""
+        return {"mongo_database": self._database, "mongo_session": session}
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[Any]:
+        """A client session in a transaction, committed when the block ends."""
+        async with self._client.start_session() as session:  # noqa: SIM117
+            async with await session.start_transaction():
+                yield session
+
+    async def connect(self) -> None:
         self._counter = _listener_class()()
         try:
-            self._client = AsyncMongoClient(
-                self._target.url,
-                serverSelectionTimeoutMS=CONNECT_TIMEOUT_MS,
-                event_listeners=[self._counter],
-            )
+            self._client = self._make_client(self._counter)
             hello = await self._client.admin.command("hello")
+        except SeedError:
+            raise
         except Exception as exc:
             await self.close()
             raise SeedError(f"cannot connect to {self._target.display}: {one_line(exc)}") from None
         self._transactions = bool(hello.get("setName")) or hello.get("msg") == "isdbgrid"
         self._database = self._client[self._target.database]
+        await self._connected()
 
     async def create_tables(self, factories: list[type[AsyncFactory[Any]]]) -> None:
         """Nothing to do: MongoDB creates a collection on its first insert."""
@@ -150,19 +186,16 @@ class MongoWriter:
         them; documents per collection."""
         self._counter.counts = Counter()
         if not self._transactions:
-            await _create_batch(batch.factory, batch.size, mongo_database=self._database)
+            await _create_batch(batch.factory, batch.size, **self.connection(None))
             counts = Counter(self._counter.counts)
             batch.check()
             await self._record(batch.record, counts, None)
             return counts
-        async with self._client.start_session() as session:  # noqa: SIM117
-            async with await session.start_transaction():
-                await _create_batch(
-                    batch.factory, batch.size, mongo_database=self._database, mongo_session=session
-                )
-                counts = Counter(self._counter.counts)
-                batch.check()
-                await self._record(batch.record, counts, session)
+        async with self._transaction() as session:
+            await _create_batch(batch.factory, batch.size, **self.connection(session))
+            counts = Counter(self._counter.counts)
+            batch.check()
+            await self._record(batch.record, counts, session)
         return counts
 
     async def _record(self, record: BatchRecord, counts: Counter[str], session: Any) -> None:
@@ -179,4 +212,6 @@ class MongoWriter:
     async def close(self) -> None:
         if self._client is not None:
             client, self._client = self._client, None
-            await asyncio.shield(client.close())
+            closed = client.close()  # PyMongo's is a coroutine, Motor's a plain call
+            if closed is not None:
+                await asyncio.shield(closed)

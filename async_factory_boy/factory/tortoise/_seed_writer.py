@@ -17,12 +17,13 @@ import datetime
 from collections import Counter
 from typing import Any
 
-from ..factory import AsyncFactory
-from ._errors import SeedError, one_line
-from ._progress import TABLE, BatchWrite
-from ._url import Target
+from ..._factory import AsyncFactory
+from ..._seeding import PROGRESS_TABLE as TABLE
+from ..._seeding import BatchWrite, SeedError, one_line
+from ..._seeding import SeedTarget as Target
+from ._factory import AsyncTortoiseModelFactory
 
-__all__ = ["TortoiseWriter", "is_tortoise_factory", "tortoise_url"]
+__all__ = ["TortoiseWriter", "tortoise_url"]
 
 CONNECT_TIMEOUT = 10.0
 #: The Tortoise app the factories' model modules are registered under.
@@ -40,14 +41,6 @@ _SCHEMES = {
     ("mariadb", "asyncmy"): "mysql",
     ("mariadb", ""): "mysql",
 }
-
-
-def is_tortoise_factory(factory: type[Any]) -> bool:
-    """Whether ``factory`` is a Tortoise factory (without importing Tortoise otherwise)."""
-    return any(
-        base.__module__.startswith("async_factory_boy.factory.tortoise")
-        for base in factory.__mro__[1:]
-    )
 
 
 def tortoise_url(url: str) -> str:
@@ -100,12 +93,12 @@ class TortoiseWriter:
 
     def check_factory(self, path: str, factory: type[AsyncFactory[Any]]) -> None:
         """Only Tortoise factories; remember their models' modules for ``Tortoise.init``."""
-        if not is_tortoise_factory(factory):
+        if not issubclass(factory, AsyncTortoiseModelFactory):
             raise SeedError(
                 f"{path} is not a Tortoise factory: one seed run writes either Tortoise or "
                 "SQLAlchemy factories, not both. Nothing was written."
             )
-        module = factory._meta.get_model_class().__module__
+        module = factory._meta.get_model_class().__module__  # type: ignore[no-untyped-call]
         if module not in self._modules:
             self._modules.append(module)
 

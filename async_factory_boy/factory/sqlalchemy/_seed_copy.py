@@ -39,8 +39,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Mapper
 from sqlalchemy.schema import Sequence as SequenceDefault
 
-from ..errors import AsyncFactoryError
-from ..factory.sqlalchemy._api import core_insert_rows
+from ...errors import AsyncFactoryError
+from ._insert_rows import core_insert_rows
 
 __all__ = [
     "COPY_DRIVERS",

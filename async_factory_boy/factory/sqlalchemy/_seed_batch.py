@@ -31,18 +31,14 @@ from sqlalchemy import Column, event, inspect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Mapper
 
-from .. import await_, in_bridge
-from .._capture import DECLINED, create_batch_captured
-from .._compat import PostGeneration
-from ..factory import AsyncFactory
-from ..factory.sqlalchemy import AsyncSQLAlchemyModelFactory
-from ..factory.sqlalchemy._api import (
-    BulkUnsupported,
-    InsertRows,
-    core_insert_rows,
-    is_generated,
-    write_rows,
-)
+from ..._bridge import await_, in_bridge
+from ..._capture import DECLINED, create_batch_captured
+from ..._compat import PostGeneration
+from ..._factory import AsyncFactory
+from ._bulk import write_rows
+from ._bulk_plan import BulkUnsupported, is_generated
+from ._factory import AsyncSQLAlchemyModelFactory
+from ._insert_rows import InsertRows, core_insert_rows
 
 __all__ = ["AllocateKey", "write_batch"]
 

@@ -11,17 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.orm import Mapper
 from sqlalchemy.sql import Insert
 
-from ..factory import AsyncFactory
-from ..factory.sqlalchemy import AsyncSQLAlchemyModelFactory
-from ..factory.sqlalchemy._api import InsertRows, core_insert_rows
-from ._collect import write_batch
-from ._copy import allocate_key, copied_rows, supports_copy
-from ._copy import insert_rows as copy_insert_rows
-from ._errors import SeedError, one_line
-from ._progress import BatchWrite
-from ._reach import reached_factories as _reached_factories
-from ._sql_progress import create_progress_table, finished_batches, read_records, record_batch
-from ._url import Target
+from ..._factory import AsyncFactory
+from ..._reach import reached_factories as _reached_factories
+from ..._seeding import BatchWrite, SeedError, one_line
+from ..._seeding import SeedTarget as Target
+from ._factory import AsyncSQLAlchemyModelFactory
+from ._insert_rows import InsertRows, core_insert_rows
+from ._seed_batch import write_batch
+from ._seed_copy import allocate_key, copied_rows, supports_copy
+from ._seed_copy import insert_rows as copy_insert_rows
+from ._seed_progress import create_progress_table, finished_batches, read_records, record_batch
 
 __all__ = ["SqlWriter"]
 

@@ -17,7 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ._progress import TABLE, BatchRecord
+from ..._seeding import PROGRESS_TABLE as TABLE
+from ..._seeding import BatchRecord
 
 __all__ = ["create_progress_table", "finished_batches", "read_records", "record_batch"]
 

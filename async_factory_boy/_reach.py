@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._compat import declarations
+from ._compat import declarations
 
 __all__ = ["reached_factories", "reached_from"]
 
