@@ -33,7 +33,10 @@ import functools
 import importlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from ._scope import CallScope
 
 __all__ = [
     "BUILTIN_BACKENDS",
@@ -94,9 +97,9 @@ class Backend:
         return found
 
     @functools.cached_property
-    def scope(self) -> type:
+    def scope(self) -> type[CallScope]:
         """The backend's :class:`~async_factory_boy._scope.CallScope` subclass."""
-        found: type = _load(self.scope_ref)
+        found: type[CallScope] = _load(self.scope_ref)
         return found
 
     @functools.cached_property
@@ -184,7 +187,7 @@ BUILTIN_BACKENDS: Final = (
             name="persistence",
             connection_arguments=(HANDLER_ARGUMENT,),
             factory_ref=f"{_PACKAGE}._factory:AsyncFactory",
-            scope_ref=f"{_PACKAGE}._factory:DeferredWrites",
+            scope_ref=f"{_PACKAGE}._handler_scope:HandlerScope",
             options_ref=f"{_PACKAGE}._factory:AsyncFactoryOptions",
             description="factory saving through a persistence handler",
         )

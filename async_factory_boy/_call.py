@@ -44,6 +44,12 @@ class FactoryCall:
             outer call's transaction finds the outer call's scope through it.
         state: scratch space for user extensions, keyed by whatever they choose (the
             built-in backends keep their state in a :class:`CallScope` instead).
+        overrides: the overrides of the top-level call (its keyword arguments without the
+            connection arguments).
+        step: factory_boy's build step of the object being created right now (the core
+            sets it around each object's create step), or ``None``.
+        capture: see :meth:`AsyncFactory._call_async
+            <async_factory_boy.AsyncFactory._call_async>`; ``None`` for ordinary calls.
     """
 
     factory: type
@@ -52,6 +58,9 @@ class FactoryCall:
     size: int | None = None
     state: dict[Any, Any] = field(default_factory=dict)
     parent: FactoryCall | None = None
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    step: Any = None
+    capture: Callable[..., Any] | None = None
     # Created on first use: most calls never enter a context or defer a write, and a
     # factory call is a hot path (one per object in a loop of ``create_async``).
     _exit_stack: AsyncExitStack | None = None

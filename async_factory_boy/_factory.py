@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
-from typing import Any, ClassVar, TypeVar
+import weakref
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, ClassVar, Final, TypeVar
 
 from ._auto_fields import AutoFieldsMode, AutoFieldsOptions, describe
-from ._backends import Backend, backend_named
+from ._backends import HANDLER_ARGUMENT, Backend, backend_named
 from ._backends import connection_arguments as registered_connection_arguments
 from ._bridge import await_, cooperate, in_bridge, run_in_bridge
 from ._builder import AsyncStepBuilder, is_awaitable
 from ._call import FactoryCall, activate, current_call
 from ._compat import Factory, FactoryOptions, OptionDefault, enums, factory_errors
-from ._handlers import get_or_create_with, save_many_with, save_with
+from ._handler_scope import HandlerScope
+from ._handlers import save_many_with
 from ._locks import hold_exclusively
 from ._scope import BUILTIN_CONNECTION_ARGUMENTS, CallScope, reached_from
 from ._type_fields import built_by, derive_from_type_hints
@@ -23,7 +25,14 @@ from .errors import (
     SyncCallError,
 )
 
-__all__ = ["MAX_BATCH_SIZE", "AsyncFactory", "AsyncFactoryOptions", "DeferredWrites"]
+__all__ = [
+    "DECLINED",
+    "MAX_BATCH_SIZE",
+    "AsyncFactory",
+    "AsyncFactoryOptions",
+    "Capture",
+    "ContractOptions",
+]
 
 T = TypeVar("T")
 
@@ -44,7 +53,57 @@ def _check_persistence(meta: Any, value: Any) -> None:
         )
 
 
-class AsyncFactoryOptions(AutoFieldsOptions):
+class _Declined:
+    """The type of :data:`DECLINED`."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "DECLINED"
+
+
+#: What a :data:`Capture` function returns to let the factory persist the object itself.
+DECLINED: Final = _Declined()
+
+#: ``capture(factory, model_class, args, kwargs)``: the object, built and taken over by a
+#: tool (not persisted), or :data:`DECLINED`. Runs inside the call's greenlet.
+Capture = Callable[[type["AsyncFactory[Any]"], type[Any], tuple[Any, ...], dict[str, Any]], Any]
+
+
+class ContractOptions(FactoryOptions):
+    """The core's share of every async factory's ``class Meta``: its ``instantiate``.
+
+    factory_boy instantiates each object here. The core builds it with the backend's
+    :meth:`CallScope.make <async_factory_boy.CallScope.make>`, and around each created
+    object records factory_boy's build step on the call (``FactoryCall.step``), so the
+    create step knows the object's overrides and whether it is a top-level object, and
+    offers it first to a capturing call's ``capture`` (the seed command). Backends'
+    options classes derive from it and never override ``instantiate``.
+    """
+
+    def instantiate(self, step: Any, args: Any, kwargs: Any) -> Any:
+        factory: Any = self.factory
+        model = self.get_model_class()  # type: ignore[no-untyped-call]
+        strategy = step.builder.strategy
+        if strategy == enums.BUILD_STRATEGY:
+            return factory._backend.scope.make(factory, model, args, kwargs)
+        if strategy != enums.CREATE_STRATEGY:
+            return super().instantiate(step, args, kwargs)  # type: ignore[no-untyped-call]
+        call = current_call()
+        if call is None:
+            return factory._create(model, *args, **kwargs)
+        if call.capture is not None:
+            taken = call.capture(factory, model, args, dict(kwargs))
+            if taken is not DECLINED:
+                return taken
+        previous, call.step = call.step, step
+        try:
+            return factory._create(model, *args, **kwargs)
+        finally:
+            call.step = previous
+
+
+class AsyncFactoryOptions(ContractOptions, AutoFieldsOptions):
     """factory_boy's options plus the persistence ones of :class:`AsyncFactory`.
 
     - ``persistence``: the default handler ``create_async`` saves through (a per-call
@@ -75,8 +134,9 @@ class AsyncFactory(Factory[T]):
     """
 
     _options_class: ClassVar[type[FactoryOptions]] = AsyncFactoryOptions
-    #: The backend registry's entry of this factory's backend (see ``_backends``).
-    _backend: ClassVar[Backend] = backend_named("persistence")
+    #: The backend registry's entry of this factory's backend (see ``_backends``): its
+    #: scope is what the core's create path drives.
+    _backend: ClassVar[Backend] = backend_named(HANDLER_ARGUMENT)
 
     class Meta:
         abstract = True
@@ -91,29 +151,8 @@ class AsyncFactory(Factory[T]):
     #: (computed when the class is made).
     _accepted_connection_arguments: ClassVar[frozenset[str]] = BUILTIN_CONNECTION_ARGUMENTS
 
-    # Explicit flags, set when a class is made, instead of comparing method identities on
-    # every call. A backend that defines its own ``_create_async`` as *the* way it persists
-    # sets ``_default_create_async = True`` next to it; a subclass that overrides it without
-    # the flag is a user's customisation.
-    #: Objects are saved through persistence handlers (``persistence=``, ``Meta.persistence``).
-    #: Backends that persist through a connection of their own set it to ``False``.
-    _saves_through_handlers: ClassVar[bool] = True
-    #: ``_create_async`` is the class family's own (not a user's override).
-    _default_create_async: ClassVar[bool] = True
-    #: ``_create_many_async`` is overridden: batches hold objects back for it.
-    _writes_batches: ClassVar[bool] = False
-    #: ``_after_postgeneration_async`` is overridden: it is awaited after post-generation.
-    _awaits_after_postgeneration: ClassVar[bool] = False
-
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        own = cls.__dict__
-        if "_create_async" in own and "_default_create_async" not in own:
-            cls._default_create_async = False
-        if "_create_many_async" in own and "_writes_batches" not in own:
-            cls._writes_batches = True
-        if "_after_postgeneration_async" in own and "_awaits_after_postgeneration" not in own:
-            cls._awaits_after_postgeneration = True
         accepted = set(BUILTIN_CONNECTION_ARGUMENTS)
         for klass in cls.__mro__:
             accepted.update(klass.__dict__.get("_connection_arguments", ()))
@@ -163,11 +202,17 @@ class AsyncFactory(Factory[T]):
         """Declarations for the model's fields that ``auto_fields`` should fill.
 
         Returns the declarations by field name, and the names among them that are helpers to
-        leave out of the model's arguments (``Meta.exclude``). The default reads type hints
-        (dataclasses, pydantic, attrs, TypedDict, annotated ``__init__``); backends with a
-        schema of their own override it.
+        leave out of the model's arguments (``Meta.exclude``). A backend with a schema of
+        its own names its field mapper in its registry entry; the default reads type hints
+        (dataclasses, pydantic, attrs, TypedDict, annotated ``__init__``).
         """
-        return derive_from_type_hints(cls, model, mode, built_by(AsyncFactory))
+        mapper = cls._backend.field_mapper
+        if mapper is None:
+            return derive_from_type_hints(cls, model, mode, built_by(AsyncFactory))
+        derived: tuple[dict[str, Any], tuple[str, ...]] = mapper(
+            cls, model, mode, cls._backend.factory
+        )
+        return derived
 
     # -- extension points for backends and users ------------------------------------------
 
@@ -175,26 +220,16 @@ class AsyncFactory(Factory[T]):
     async def _create_async(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
         """Persist one object and return it.
 
-        The default saves through the call's persistence handler (``persistence=`` or
-        ``Meta.persistence``) and, with none, instantiates without persisting. Backends
-        override it; ``current_call()`` gives the call's connection arguments.
+        The default persists it through the backend's scope, as a factory that does not
+        override this method does (a handler's ``save``, the session's flush at the end of
+        the call, an ``insert_one``, ...). Override it to customise persistence; ``await
+        super()._create_async(...)`` keeps the default, and ``current_call()`` gives the
+        call's connection arguments.
         """
-        instance = model_class(*args, **kwargs)
-        handler = cls._persistence_handler(current_call())
-        if handler is None:
-            if getattr(cls._meta, "persistence_required", False):
-                raise cls._missing_persistence()
-            return instance
-        fields = getattr(cls._meta, "persistence_get_or_create", ())
-        if fields:
-            if not callable(getattr(handler, "get_or_create", None)):
-                raise FactoryConfigurationError(
-                    f"{cls.__name__}: Meta.persistence_get_or_create needs a handler with a "
-                    f"get_or_create(obj, fields) method; {type(handler).__name__} has none "
-                    "(MemoryPersistence, SQLAlchemyPersistence and MongoPersistence have one)."
-                )
-            return await get_or_create_with(handler, instance, fields)
-        return await save_with(handler, instance)
+        call = current_call()
+        if call is None:
+            raise cls._outside_a_call()
+        return await run_in_bridge(cls._create_in_scope, call, model_class, args, kwargs, False)
 
     @classmethod
     async def _create_many_async(cls, model_class: type[Any], instances: list[Any]) -> list[Any]:
@@ -204,8 +239,7 @@ class AsyncFactory(Factory[T]):
         are built with ``_build`` and collected, then handed over here once per factory,
         referenced objects before the objects that reference them. Return the persisted
         objects in the same order (usually ``instances`` themselves, updated in place).
-        The default hands them to the persistence handler's ``save_many``; it is used only
-        when the call has a handler.
+        The default hands them to the persistence handler's ``save_many``.
         """
         handler = cls._persistence_handler(current_call())
         if handler is None:  # not reached: without a handler, batch writes are not deferred
@@ -223,14 +257,16 @@ class AsyncFactory(Factory[T]):
         """Check a top-level call before anything runs (e.g. that a session was passed).
 
         Checked at the top so that the error names the factory the user called, not one
-        reached through a SubFactory. The default checks the persistence handler.
+        reached through a SubFactory. The default opens the backend's scope of a create
+        call (:meth:`CallScope.open <async_factory_boy.CallScope.open>` checks the
+        connection, once for the whole call), and has any other call's connection checked
+        (:meth:`CallScope.check <async_factory_boy.CallScope.check>`).
         """
-        if (
-            call.strategy == enums.CREATE_STRATEGY
-            and getattr(cls._meta, "persistence_required", False)
-            and cls._persistence_handler(call) is None
-        ):
-            raise cls._missing_persistence()
+        scope_class = cls._backend.scope
+        if call.strategy == enums.CREATE_STRATEGY and scope_class.stores(cls):
+            call.scope(scope_class, cls)
+        else:
+            scope_class.check(cls, call)
 
     # -- factory_boy's sync steps ----------------------------------------------------------
 
@@ -273,26 +309,66 @@ class AsyncFactory(Factory[T]):
 
     @classmethod
     def _create(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
+        """factory_boy's create step: persist one object through the backend's scope.
+
+        A user's ``_create_async`` / ``_create_many_async`` override is honoured; otherwise
+        the scope makes the object and :meth:`CallScope.add` writes it (or holds it for the
+        bulk write, when :meth:`CallScope.may_hold` says so), or
+        :meth:`CallScope.get_or_create` finds or stores it.
+        """
         call = current_call()
-        if call is not None and call.is_batch and cls._defers_batch_writes(call):
-            instance = cls._build(model_class, *args, **kwargs)  # type: ignore[no-untyped-call]
-            return call.scope(DeferredWrites, cls).add(cls, instance)
-        if (
-            cls._saves_through_handlers
-            and cls._default_create_async
-            and cls._persistence_handler(call) is None
-            and not getattr(cls._meta, "persistence_required", False)
-        ):
+        if call is not None and call.is_batch and cls._overrides("_create_many_async"):
+            instance = cls._backend.scope.make(cls, model_class, args, kwargs)
+            return call.scope(HandlerScope, cls).add(cls, instance, hold=True)
+        if cls._overrides("_create_async"):
+            cls._require_bridge()
+            result = cls._create_async(model_class, *args, **kwargs)
+            return await_(result) if is_awaitable(result) else result
+        if cls._creates_plainly(call):
             return model_class(*args, **kwargs)  # nothing to persist, nothing to await
-        cls._require_bridge()
-        result = cls._create_async(model_class, *args, **kwargs)
-        return await_(result) if is_awaitable(result) else result
+        if call is None or not in_bridge():
+            raise cls._outside_a_call()
+        return cls._create_in_scope(call, model_class, args, kwargs, True)
+
+    @classmethod
+    def _create_in_scope(
+        cls,
+        call: FactoryCall,
+        model_class: type[Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        may_hold: bool,
+    ) -> Any:
+        """The backend contract's create path (inside the call's bridge)."""
+        scope_class = cls._backend.scope
+        if not scope_class.stores(cls):
+            return scope_class.make(cls, model_class, args, kwargs)
+        scope = call.scope(scope_class, cls)
+        scope.admit(cls)
+        fields = scope_class.lookup_fields(cls)
+        if fields:
+            step = call.step
+            passed = {} if step is None else step.builder.extras
+            return scope.get_or_create(cls, model_class, args, dict(kwargs), fields, passed)
+        instance = scope_class.make(cls, model_class, args, kwargs)
+        hold = (
+            may_hold
+            and call.is_batch
+            and scope_class.holds
+            and scope.may_hold(cls, instance, call.step)
+        )
+        return scope.add(cls, instance, hold=hold)
 
     @classmethod
     def _after_postgeneration(
         cls, instance: Any, create: bool, results: dict[str, Any] | None = None
     ) -> None:
-        if cls._awaits_after_postgeneration:
+        if create:
+            call = current_call()
+            scope = None if call is None else call.find_scope(cls._backend.scope)
+            if scope is not None:
+                scope.after_postgeneration(cls, instance, results or {})
+        if cls._overrides("_after_postgeneration_async"):
             step = cls._after_postgeneration_async(instance, create, results)
             if in_bridge():
                 await_(step)
@@ -302,17 +378,30 @@ class AsyncFactory(Factory[T]):
     # -- helpers -----------------------------------------------------------------------------
 
     @classmethod
-    def _defers_batch_writes(cls, call: FactoryCall) -> bool:
-        """Whether ``call`` (a batch) collects this factory's objects for one bulk write."""
-        if cls._writes_batches:
-            return True
-        # The default bulk write saves through the persistence handler: defer only when
-        # there is one, the factory saves through it, and no get_or_create is asked for.
+    def _overrides(cls, step: str) -> bool:
+        """Whether ``cls`` (a user's factory) overrides the core's extension point ``step``
+        (``_create_async``, ``_create_many_async``, ``_after_postgeneration_async``).
+
+        Backends never override them, so an override is always the user's: it is
+        honoured. Found once per class.
+        """
+        known = _overridden.get(cls)
+        if known is None:
+            known = _overridden[cls] = frozenset(
+                name
+                for name in _EXTENSION_POINTS
+                if getattr(cls, name).__func__ is not getattr(AsyncFactory, name).__func__
+            )
+        return step in known
+
+    @classmethod
+    def _creates_plainly(cls, call: FactoryCall | None) -> bool:
+        """Whether a create of ``cls`` has nothing to persist: a factory saving through
+        handlers, with none and none required (it just instantiates its model)."""
         return (
-            cls._saves_through_handlers
-            and cls._default_create_async
-            and not getattr(cls._meta, "persistence_get_or_create", ())
-            and cls._persistence_handler(call) is not None
+            cls._backend.scope is HandlerScope
+            and cls._persistence_handler(call) is None
+            and not getattr(cls._meta, "persistence_required", False)
         )
 
     @classmethod
@@ -325,11 +414,9 @@ class AsyncFactory(Factory[T]):
         connection, _ = cls._split_connection(kwargs)
         return (
             not connection
-            and set(cls._connection_arguments) <= {"persistence"}
-            and cls._saves_through_handlers
-            and cls._default_create_async
-            and cls._persistence_handler(current_call()) is None
-            and not getattr(cls._meta, "persistence_required", False)
+            and set(cls._connection_arguments) <= {HANDLER_ARGUMENT}
+            and not cls._overrides("_create_async")
+            and cls._creates_plainly(current_call())
         )
 
     @classmethod
@@ -348,10 +435,14 @@ class AsyncFactory(Factory[T]):
         through a SubFactory.)
         """
         if not in_bridge():
-            raise SyncCallError(
-                f"{cls.__name__} is an async factory reached from a sync create(); create "
-                f"the outer object with `await ....create_async(...)`."
-            )
+            raise cls._outside_a_call()
+
+    @classmethod
+    def _outside_a_call(cls) -> SyncCallError:
+        return SyncCallError(
+            f"{cls.__name__} is an async factory reached from a sync create(); create "
+            f"the outer object with `await ....create_async(...)`."
+        )
 
     @classmethod
     def _check_persistence_argument(cls, call: FactoryCall) -> None:
@@ -361,10 +452,10 @@ class AsyncFactory(Factory[T]):
         save through handlers; a handler passed to them would be silently ignored, so it is
         refused instead.
         """
-        handler = call.get("persistence")
+        handler = call.get(HANDLER_ARGUMENT)
         if handler is None:
             return
-        if not cls._saves_through_handlers:
+        if cls._backend.scope is not HandlerScope:
             own = ", ".join(f"{name}=" for name in cls._connection_arguments)
             raise SessionTypeError(
                 f"{cls.__name__} persists through {own} and does not save through "
@@ -383,13 +474,14 @@ class AsyncFactory(Factory[T]):
 
         An ``AsyncSession`` (or a MongoDB client session) runs one operation at a time: the
         call holds it for its whole run (see :mod:`async_factory_boy._locks`), so
-        ``asyncio.gather`` of creates on one session runs them one after another. Backends
-        override it; the default is the persistence handler's ``exclusive_resource``, for
-        handlers that have one (``SQLAlchemyPersistence``: its session).
+        ``asyncio.gather`` of creates on one session runs them one after another. The
+        default asks the backend's scope opened for the call
+        (:meth:`CallScope.exclusive_resources
+        <async_factory_boy.CallScope.exclusive_resources>`): the session, or a persistence
+        handler's ``exclusive_resource`` (``SQLAlchemyPersistence``: its session).
         """
-        handler = cls._persistence_handler(call)
-        resource = getattr(handler, "exclusive_resource", None)
-        return () if resource is None else (resource,)
+        scope = call.find_scope(cls._backend.scope)
+        return () if scope is None else scope.exclusive_resources()
 
     @classmethod
     def _missing_persistence(cls) -> MissingPersistenceError:
@@ -439,14 +531,48 @@ class AsyncFactory(Factory[T]):
         return connection, overrides
 
     @classmethod
-    async def _call_async(cls, strategy: str, params: dict[str, Any], size: int | None) -> Any:
+    def _connection_defaults(cls) -> dict[str, Any]:
+        """Connection arguments a call gets when it passes none of that name (the 1.0.1
+        layer's ``Meta.sqlalchemy_session``); none by default."""
+        return {}
+
+    @classmethod
+    async def _call_async(
+        cls,
+        strategy: str,
+        params: dict[str, Any],
+        size: int | None,
+        *,
+        capture: Capture | None = None,
+        before_finish: Callable[[], Awaitable[None]] | None = None,
+    ) -> Any:
+        """One call: its connection, its checks, its lock, the build in the bridge, and
+        the end of the call (the scopes' ``finish``, or ``undo`` on failure).
+
+        ``capture`` and ``before_finish`` make it a capturing call, for a tool that writes
+        objects itself (the seed command, through
+        :func:`~async_factory_boy._capture.create_batch_captured`): every object the create
+        strategy reaches is first offered to ``capture``, and ``before_finish`` is awaited
+        once every object is built, before the backends' end-of-call writes.
+        """
+        defaults = cls._connection_defaults()
+        if defaults:
+            params = {**{k: v for k, v in defaults.items() if k not in params}, **params}
         connection, overrides = cls._split_connection(params)
         outer = current_call()
         if outer is not None:  # a call made from an async hook inherits its connection
             connection = {**outer.connection, **connection}
         call = FactoryCall(
-            factory=cls, strategy=strategy, connection=connection, size=size, parent=outer
+            factory=cls,
+            strategy=strategy,
+            connection=connection,
+            size=size,
+            parent=outer,
+            overrides=overrides,
+            capture=capture,
         )
+        if before_finish is not None:
+            call.scope(_BeforeFinish, cls).callback = before_finish
         cls._check_persistence_argument(call)
         cls._prepare_call(call)
         async with hold_exclusively(cls._exclusive_resources(call)):
@@ -460,8 +586,8 @@ class AsyncFactory(Factory[T]):
                     await call.finish(exc)
                     raise
                 await call.finish(None)
-        deferred = call.find_scope(DeferredWrites)
-        return result if deferred is None else deferred.replace_in(result)
+        held = call.find_scope(HandlerScope)
+        return result if held is None else held.replace_in(result)
 
     @classmethod
     def _generate_many(cls, strategy: str, size: int, overrides: dict[str, Any]) -> list[Any]:
@@ -492,43 +618,23 @@ def _run_to_end(step: Coroutine[Any, Any, None], factory: type) -> None:
     )
 
 
-class DeferredWrites(CallScope):
-    """The batch scope of factories that write through ``_create_many_async``.
+class _BeforeFinish(CallScope):
+    """A capturing call's end-of-batch step: opened first, so it finishes before the
+    backends' scopes."""
 
-    Inside ``create_batch_async`` their objects are built, held back per factory, and handed
-    to each factory's ``_create_many_async`` once every object is built, referenced objects
-    first (sub-factory objects are built before the objects that reference them). A
-    persistence handler's ``save_many`` is reached this way, and so is Django's
-    ``abulk_create``.
-    """
-
-    __slots__ = ("_held", "_replaced")
+    __slots__ = ("callback",)
 
     def __init__(self, call: FactoryCall) -> None:
         super().__init__(call)
-        self._held: dict[type[AsyncFactory[Any]], list[Any]] = {}
-        self._replaced: dict[int, Any] = {}
-
-    def add(self, factory: type, instance: Any) -> Any:
-        assert issubclass(factory, AsyncFactory)
-        self._held.setdefault(factory, []).append(instance)
-        return instance
+        self.callback: Callable[[], Awaitable[None]] | None = None
 
     async def finish(self) -> None:
-        for factory_class, instances in self._held.items():
-            model_class = factory_class._meta.get_model_class()
-            saved = await factory_class._create_many_async(model_class, instances)
-            if len(saved) != len(instances):
-                raise TypeError(
-                    f"{factory_class.__name__}._create_many_async returned {len(saved)} "
-                    f"objects for {len(instances)}; return one object per instance, in order."
-                )
-            self._replaced.update(
-                (id(old), new) for old, new in zip(instances, saved, strict=True) if old is not new
-            )
+        if self.callback is not None:
+            await self.callback()
 
-    def replace_in(self, result: Any) -> Any:
-        """``result`` with the objects ``_create_many_async`` replaced swapped in."""
-        if self._replaced and isinstance(result, list):
-            return [self._replaced.get(id(item), item) for item in result]
-        return result
+
+#: The core's extension points a user's factory may override (:meth:`AsyncFactory._overrides`).
+_EXTENSION_POINTS = ("_create_async", "_create_many_async", "_after_postgeneration_async")
+
+# Weak keys: factory classes made at run time (per test, parametrized) must not live on.
+_overridden: weakref.WeakKeyDictionary[type, frozenset[str]] = weakref.WeakKeyDictionary()

@@ -29,12 +29,49 @@ _URL_NEEDS = {
 }
 
 
+@dataclass(frozen=True)
+class RegisteredTarget:
+    """The target of a URL whose scheme a registered backend claims (``Backend.seed_urls``
+    is neither ``"sql"`` nor ``"mongo"``, e.g. ``jsonl``): its writer reads the URL."""
+
+    kind: str
+    url: str
+    display: str
+    local: bool
+    database: str | None = None
+    hint: str = ""
+
+
+def _registered_target(url: str, database: str | None, redact: Redactor) -> Target | None:
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return None
+    for backend in all_backends():
+        if backend.seed_urls not in (None, "sql", "mongo") and backend.seed_urls == scheme:
+            redact.learn([url])
+            host = rest.partition("/")[0].rpartition("@")[2]
+            target = RegisteredTarget(
+                kind=scheme,
+                url=url,
+                display=redact(url),
+                local=host in ("", "localhost"),
+                database=database,
+            )
+            return target  # type: ignore[return-value]
+    return None
+
+
 def parse_url(url: str, database: str | None, redact: Redactor) -> Target:
-    """:func:`parse_target`, and one line when the URL's library is not installed.
+    """The target of ``url``: a registered backend's own URL scheme, else
+    :func:`parse_target` (SQL and ``mongodb://`` URLs), with one line when the URL's
+    library is not installed.
 
     A SQL URL is read with SQLAlchemy: without it (a MongoDB-only install) the default URL
     or any SQL URL cannot even be parsed, so the command asks for a ``mongodb://`` one.
     """
+    registered = _registered_target(url, database, redact)
+    if registered is not None:
+        return registered
     try:
         return parse_target(url, database, redact)
     except ImportError as exc:

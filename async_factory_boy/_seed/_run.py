@@ -59,11 +59,13 @@ def _confirm(target: Target, jobs: list[Job], yes: bool, output: Output) -> None
 
 
 def _prepare(options: SeedOptions, redact: Redactor) -> tuple[Target, Writer, list[Job]]:
-    target = parse_url(options.url, options.database, redact)
+    # The factories first: importing them registers the backends they are built on, and
+    # a backend outside the package may take URLs of its own (see ``parse_url``).
     jobs = []
     for spec in options.factories:
         count = options.count if spec.count is None else spec.count
         jobs.append(Job(spec.path, load_factory(spec), count))
+    target = parse_url(options.url, options.database, redact)
     writer = writer_for(target, [job.factory for job in jobs], options.copy)
     for job in jobs:
         writer.check_factory(job.path, job.factory)

@@ -178,7 +178,8 @@ def test_plug_ins_reach_a_backend_only_through_its_package_or_api(layer: str) ->
 
 # The core modules a plug-in may use: the public package, its errors, and the documented
 # entry points for tools (the contract, the backend registry, handler dispatch, batch
-# capture for the seed command, naming the extra of a missing optional dependency).
+# capture and the seed writers' contract for the seed command, the factories a factory
+# reaches, naming the extra of a missing optional dependency).
 PUBLIC_CORE = {
     ROOT,
     f"{ROOT}.errors",
@@ -187,6 +188,8 @@ PUBLIC_CORE = {
     f"{ROOT}._backends",
     f"{ROOT}._handlers",
     f"{ROOT}._capture",
+    f"{ROOT}._seeding",
+    f"{ROOT}._reach",
     f"{ROOT}._factory",
     f"{ROOT}._compat",
     f"{ROOT}._dependencies",

@@ -11,6 +11,8 @@ settings must never leak into the main run, and the main run's kits do not need 
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -18,6 +20,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+import tests.backends
 from tests.contract import _kits
 
 DJANGO = _kits.DJANGO
@@ -115,6 +118,13 @@ else:
     for name in ("beanie:pymongo", "odmantic:motor"):
         _OPENERS[name] = _odm
         _PARAMS.append(pytest.param(name, id=name, marks=pytest.mark.mongo))
+    # Backends written in the test tree, one module each: every module of tests/backends
+    # that names kits in ``KITS`` opens them with its ``open_kit(request, name)``.
+    for info in pkgutil.iter_modules(tests.backends.__path__):
+        module = importlib.import_module(f"tests.backends.{info.name}")
+        for name in getattr(module, "KITS", ()):
+            _OPENERS[name] = module.open_kit
+            _PARAMS.append(pytest.param(name, id=name))
 
 
 @pytest.fixture(params=_PARAMS)

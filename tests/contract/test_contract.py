@@ -76,6 +76,26 @@ class TestCreate:
         assert await kit.count("child") == 0
 
 
+class TestContract:
+    async def test_the_connection_is_checked_once_per_call(
+        self, kit: Kit, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        scope = kit.child._backend.scope
+        original = scope.open.__func__
+        opened: list[Any] = []
+
+        def counting_open(cls: Any, factory: Any, call: Any) -> Any:
+            opened.append(factory)
+            return original(cls, factory, call)
+
+        monkeypatch.setattr(scope, "open", classmethod(counting_open))
+
+        await kit.child.create_async(**kit.conn)
+        await kit.child.create_batch_async(3, **kit.conn)
+
+        assert opened == [kit.child, kit.child]
+
+
 class TestBatch:
     async def test_a_batch_is_one_write_per_model(self, kit: Kit, request: Any) -> None:
         kit.require(request, "batch_one_write")

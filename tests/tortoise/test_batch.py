@@ -154,12 +154,12 @@ async def test_database_without_returning_saves_one_by_one(
     tortoise_db: TortoiseDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """MySQL returns no keys from a multi-row INSERT: one save() per object, same result."""
-    from async_factory_boy.factory.tortoise import _factory
+    from async_factory_boy.factory.tortoise import _scope
 
     async def no_keys(client: Any) -> bool:
         return False
 
-    monkeypatch.setattr(_factory, "returns_keys", no_keys)
+    monkeypatch.setattr(_scope, "returns_keys", no_keys)
     company = await CompanyFactory.create_async()
     statements = _Statements(monkeypatch, tortoise_db.connection)
     users = await UserFactory.create_batch_async(4, company=company)

@@ -23,20 +23,11 @@ written as ``Document.insert`` writes them, Beanie's ``Insert`` event actions in
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from typing import ClassVar, TypeVar
 
-from beanie import Document
-
-from ..._auto_fields import AutoFieldsMode
 from ..._backends import backend_named
-from ..._call import current_call
 from ..mongo import AsyncMongoFactory, ODMFactoryOptions
 from ..mongo._connection import SESSION_ARGUMENT
-from ..mongo._documents import DocumentCodec
-from ..mongo._scope import MongoScope
-from ._auto import derive_document_fields
-from ._documents import CODEC, check_back_links
-from ._scope import BeanieScope
 
 __all__ = ["AsyncBeanieFactory", "BeanieFactoryOptions"]
 
@@ -67,59 +58,15 @@ class AsyncBeanieFactory(AsyncMongoFactory[Doc]):
     stored first); a SubFactory of a plain factory or of an ``embedded`` factory fills an
     embedded model. ``BackLink`` fields are filled from the other side, with a
     ``RelatedFactory`` / ``RelatedFactoryList`` whose documents link back to this one.
+
+    What it does per call is its backend scope's
+    (:class:`~async_factory_boy.factory.beanie._scope.BeanieScope`): the core drives it.
     """
 
     _meta: BeanieFactoryOptions
     _options_class = BeanieFactoryOptions
     _backend = backend_named("beanie")
     _connection_arguments: ClassVar[tuple[str, ...]] = (SESSION_ARGUMENT,)
-    _get_or_create_option: ClassVar[str] = "beanie_get_or_create"
-    _scope_class: ClassVar[type[MongoScope]] = BeanieScope
 
     class Meta:
         abstract = True
-
-    @classmethod
-    def _document_codec(cls) -> DocumentCodec:
-        model = cls._model_class()
-        if isinstance(model, type) and issubclass(model, Document):
-            return CODEC
-        return super()._document_codec()  # an embedded pydantic model
-
-    @classmethod
-    def _derive_declarations(
-        cls, model: type, mode: AutoFieldsMode
-    ) -> tuple[dict[str, Any], tuple[str, ...]]:
-        """``Meta.auto_fields``: type hints, with a ``Link`` created by a Beanie factory."""
-        return derive_document_fields(cls, model, mode, AsyncBeanieFactory)
-
-    @classmethod
-    def _get_or_create_fields(cls) -> tuple[str, ...]:
-        """Document keys of ``Meta.beanie_get_or_create`` (a field's alias: ``id`` is
-        ``_id``); other names are kept as they are."""
-        names = cls._meta.beanie_get_or_create or cls._meta.mongo_get_or_create
-        if not names:
-            return ()
-        fields = getattr(cls._model_class(), "model_fields", {})
-        return tuple((fields[name].alias or name) if name in fields else name for name in names)
-
-    @classmethod
-    def _create(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
-        call = current_call()
-        if call is not None and not cls._meta.embedded:
-            # Beanie refuses to build a document of a class it was not initialised for:
-            # check first, so the error names the factories and says what to do.
-            call.scope(BeanieScope, cls).bind(cls)
-        return super()._create(model_class, *args, **kwargs)
-
-    @classmethod
-    def _build(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
-        instance = super()._build(model_class, *args, **kwargs)
-        if isinstance(instance, Document):
-            check_back_links(cls, instance)
-        return instance
-
-    @classmethod
-    def _collection_name(cls) -> str:
-        name: str = cls._model_class().get_collection_name()
-        return name

@@ -21,8 +21,9 @@ from ..._call import FactoryCall
 from ..._scope import method_name, reached_from
 from ...errors import MissingSessionError, SessionTypeError
 from ..mongo._connection import DATABASE_ARGUMENT, SESSION_ARGUMENT, MongoTarget, session_problem
+from ..mongo._documents import DocumentCodec
 from ..mongo._scope import MongoScope
-from ._documents import after_insert, before_insert
+from ._documents import CODEC, after_insert, before_insert, check_back_links
 
 __all__ = ["BeanieScope"]
 
@@ -70,12 +71,14 @@ class BeanieScope(MongoScope):
 
     __slots__ = ("_stored",)
 
+    get_or_create_option = "beanie_get_or_create"
+
     def __init__(self, call: FactoryCall, target: MongoTarget) -> None:
         super().__init__(call, target)
         self._stored: list[Document] = []
 
     @classmethod
-    def open(cls, factory: type, call: FactoryCall) -> BeanieScope:
+    def open(cls, factory: Any, call: FactoryCall) -> BeanieScope:
         if call.factory is factory and call.get(DATABASE_ARGUMENT) is not None:
             raise SessionTypeError(
                 f"{factory.__name__} writes to the database given to init_beanie(); drop "
@@ -83,28 +86,62 @@ class BeanieScope(MongoScope):
                 "transaction)."
             )
         scope = cls(call, BeanieTarget(database=None, session=call.get(SESSION_ARGUMENT)))
-        scope.bind(factory)
+        scope.admit(factory)
         return scope
 
-    def bind(self, factory: Any) -> str:
-        """Check the call can write ``factory``'s documents; return their collection name."""
-        target: BeanieTarget = self.target  # type: ignore[assignment]
-        return target.bind(factory, self.call, factory._model_class())
+    # -- Beanie's documents ------------------------------------------------------------------
 
-    def add(self, factory: Any, instance: Any) -> Any:
-        self.bind(factory)
+    @classmethod
+    def codec(cls, factory: Any) -> DocumentCodec:
+        model = factory._meta.get_model_class()
+        if isinstance(model, type) and issubclass(model, Document):
+            return CODEC
+        return super().codec(factory)  # an embedded pydantic model
+
+    @classmethod
+    def collection_name(cls, factory: Any) -> str:
+        name: str = factory._meta.get_model_class().get_collection_name()
+        return name
+
+    @classmethod
+    def lookup_fields(cls, factory: Any) -> tuple[str, ...]:
+        """Document keys of ``Meta.beanie_get_or_create`` (a field's alias: ``id`` is
+        ``_id``); other names are kept as they are."""
+        names = factory._meta.beanie_get_or_create or factory._meta.mongo_get_or_create
+        if not names:
+            return ()
+        fields = getattr(factory._meta.get_model_class(), "model_fields", {})
+        return tuple((fields[name].alias or name) if name in fields else name for name in names)
+
+    @classmethod
+    def make(
+        cls, factory: Any, model_class: type, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        instance = super().make(factory, model_class, args, kwargs)
+        if isinstance(instance, Document):
+            check_back_links(factory, instance)
+        return instance
+
+    # -- the contract ----------------------------------------------------------------------
+
+    def admit(self, factory: Any) -> None:
+        """Beanie refuses to build a document of a class it was not initialised for: check
+        first, so the error names the factories and says what to do."""
+        target: BeanieTarget = self.target  # type: ignore[assignment]
+        target.bind(factory, self.call, factory._meta.get_model_class())
+
+    def add(self, factory: Any, instance: Any, *, hold: bool = False) -> Any:
         _await_if_any(before_insert(instance))
-        super().add(factory, instance)
-        if self.call.is_batch:
+        super().add(factory, instance, hold=hold)
+        if hold:
             self._stored.append(instance)
         else:
             _await_if_any(after_insert(instance))
         return instance
 
-    def get_or_create(self, factory: Any, instance: Any, fields: tuple[str, ...]) -> Any:
-        self.bind(factory)
+    def find_or_insert(self, factory: Any, instance: Any, fields: tuple[str, ...]) -> Any:
         _await_if_any(before_insert(instance))
-        result = super().get_or_create(factory, instance, fields)
+        result = super().find_or_insert(factory, instance, fields)
         if result is instance:  # inserted, not found
             _await_if_any(after_insert(instance))
         return result

@@ -2,21 +2,16 @@
 
 On top of factory_boy's ``DjangoOptions`` (``django_get_or_create``, ``database``,
 ``skip_postgeneration_save``, ``'app_label.ModelName'`` strings) this resolves model strings
-at first use (not at class definition) with an error that names the factory, and remembers
-which build step is being instantiated, so the factory's create hooks know the overrides of
-their own level (the get-or-create lookup values) and whether the object is a top-level
-object of a batch.
+at first use (not at class definition) with an error that names the factory.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..._call import current_call
-from ..._compat import DjangoOptions, enums
+from ..._compat import DjangoOptions
 from ..._factory import AsyncFactoryOptions
 from ._errors import DjangoModelNotFoundError, check_django_ready
-from ._scope import DjangoScope
 
 __all__ = ["AsyncDjangoOptions"]
 
@@ -75,14 +70,3 @@ class AsyncDjangoOptions(DjangoOptions, AsyncFactoryOptions):
                 return base._meta.counter_reference
             return self
         return super()._get_counter_reference()  # type: ignore[no-untyped-call]
-
-    def instantiate(self, step: Any, args: Any, kwargs: Any) -> Any:
-        call = current_call()
-        if call is None or step.builder.strategy != enums.CREATE_STRATEGY:
-            return super().instantiate(step, args, kwargs)  # type: ignore[no-untyped-call]
-        scope = call.scope(DjangoScope, call.factory)
-        previous, scope.step = scope.step, step
-        try:
-            return super().instantiate(step, args, kwargs)  # type: ignore[no-untyped-call]
-        finally:
-            scope.step = previous

@@ -1,29 +1,44 @@
 """The Django backend's share of one factory call (its :class:`CallScope`).
 
-It remembers which build step is being instantiated, so the factory's create hooks know
-the overrides of their own level (the get-or-create lookup values) and whether the object is
-a top-level object of a batch; and each written object's field values, to tell afterwards
-whether a post-generation hook changed it and it must be saved again.
-
-Django writes each object as it is created (``acreate``) inside the caller's transaction;
-a batch's top-level objects go through the core's
-:class:`~async_factory_boy._factory.DeferredWrites` scope to one ``abulk_create``. A batch
-runs inside ``transaction.atomic`` (a SAVEPOINT when the caller is in a transaction already),
-entered before its first write and left after its bulk write, so a failing batch leaves none
-of its rows and the caller's transaction usable.
+Django writes each object as it is created (``asave(force_insert=True)``, what the
+manager's ``acreate`` does) inside the caller's transaction; a batch's top-level objects
+wait for one ``abulk_create`` per factory where that gives the same rows. The scope keeps
+each written object's field values, to tell afterwards whether a post-generation hook
+changed it and it must be saved again. A batch runs inside ``transaction.atomic`` (a
+SAVEPOINT when the caller is in a transaction already), entered before its first write and
+left after its bulk write, so a failing batch leaves none of its rows and the caller's
+transaction usable.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import copy
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Final
+
+from django.db import DEFAULT_DB_ALIAS, IntegrityError  # type: ignore[import-untyped]
+from django.db.models.fields.files import FieldFile  # type: ignore[import-untyped]
 
 from ..._bridge import await_
-from ..._call import current_call
-from ..._scope import CallScope
+from ..._call import FactoryCall
+from ..._compat import declarations, factory_errors
+from ..._scope import CallScope, take_lookup
+from ...errors import SessionTypeError
+from ._bulk import bulk_insert_is_equivalent
+from ._errors import DjangoDatabaseNotFoundError, check_django_ready
 
-__all__ = ["DjangoScope", "current_step"]
+__all__ = [
+    "DATABASE_ARGUMENT",
+    "DjangoScope",
+    "database_alias",
+    "snapshot",
+    "write_alias",
+    "writing_manager",
+]
+
+#: The keyword argument that carries a call's database alias.
+DATABASE_ARGUMENT: Final = "django_database"
 
 
 @asynccontextmanager
@@ -34,7 +49,7 @@ async def _atomic(alias: str) -> AsyncIterator[None]:
     leaving the atomic block there puts those queries inside it (Django has no async atomic).
     """
     from asgiref.sync import sync_to_async
-    from django.db import transaction  # type: ignore[import-untyped]
+    from django.db import transaction
 
     block = transaction.atomic(using=alias)
     await sync_to_async(block.__enter__, thread_sensitive=True)()
@@ -49,33 +64,211 @@ async def _atomic(alias: str) -> AsyncIterator[None]:
 
 
 class DjangoScope(CallScope):
-    """Per-call state of the Django factories: the current build step and the snapshots."""
+    """The Django backend's share of one factory call.
 
-    __slots__ = ("atomic_aliases", "snapshots", "step")
+    :meth:`open` / :meth:`check` check that Django is ready, the model and the database
+    alias; :meth:`admit` enters a batch's atomic block before its first write; :meth:`add`
+    saves each object (``asave(force_insert=True)``, as the manager's ``acreate``) or holds
+    a batch's top-level objects for one ``abulk_create`` per factory at :meth:`finish`;
+    :meth:`get_or_create` is ``aget_or_create``; :meth:`after_postgeneration` saves the
+    object again if a hook changed one of its fields.
+    """
 
-    def __init__(self, call: Any) -> None:
+    __slots__ = ("atomic_aliases", "held", "snapshots")
+
+    holds = True
+
+    def __init__(self, call: FactoryCall) -> None:
         super().__init__(call)
         #: Database aliases whose atomic block the batch entered.
         self.atomic_aliases: set[str] = set()
-        # The greenlet is paused inside ``instantiate`` while ``_create_async`` runs on the
-        # task, so both read the same step.
-        self.step: Any = None
+        #: A batch's top-level objects waiting for ``abulk_create``, per factory.
+        self.held: dict[Any, list[Any]] = {}
         #: Field values right after an object was written, by ``id`` of the object.
         self.snapshots: dict[int, dict[str, Any]] = {}
 
-    def atomic_batch(self, alias: str) -> None:
-        """Enter the batch's atomic block on ``alias`` before its first write there.
+    @classmethod
+    def open(cls, factory: Any, call: FactoryCall) -> DjangoScope:
+        cls.check(factory, call)
+        return cls(call)
 
-        Runs inside the call's bridge; the block is left when the call ends (after the bulk
-        write), rolled back if it failed.
-        """
+    @classmethod
+    def check(cls, factory: Any, call: FactoryCall) -> None:
+        """Django is set up, the model resolves and the database alias exists (each error
+        names the factory)."""
+        check_django_ready(factory.__name__)
+        factory._meta.get_model_class()  # a bad 'app_label.ModelName' fails here, naming it
+        database_alias(factory, call)
+
+    @classmethod
+    def lookup_fields(cls, factory: Any) -> tuple[str, ...]:
+        fields = tuple(factory._meta.django_get_or_create)
+        if "defaults" in fields:
+            raise factory_errors.FactoryError(
+                f"{factory.__name__}.Meta.django_get_or_create = {fields!r}: 'defaults' is "
+                "reserved by get_or_create and cannot be a lookup field."
+            )
+        return fields
+
+    def admit(self, factory: Any) -> None:
+        """Enter the batch's atomic block on the factory's alias before its first write
+        there; it is left when the call ends (after the bulk write), rolled back if the
+        call failed."""
+        alias = database_alias(factory, self.call)
         if self.call.is_batch and alias not in self.atomic_aliases:
             self.atomic_aliases.add(alias)
             await_(self.call.enter_async_context(_atomic(alias)))
 
+    def may_hold(self, factory: Any, instance: Any, step: Any) -> bool:
+        """Whether this object may wait for the batch's ``abulk_create``.
 
-def current_step() -> Any:
-    """The factory_boy ``BuildStep`` whose object is being created, if any."""
-    call = current_call()
-    scope = None if call is None else call.find_scope(DjangoScope)
-    return None if scope is None else scope.step
+        Only a top-level object of a ``create_batch_async`` call qualifies: nothing else
+        in the call can read its primary key before the batch ends (a SubFactory object's
+        key may be read by its parent's declarations). It must need no per-object work:
+        no post-generation declaration (hooks, RelatedFactory), and nothing a bulk insert
+        would skip (see ``bulk_insert_is_equivalent``).
+        """
+        if step is None or step.parent_step is not None:
+            return False
+        if factory._meta.post_declarations.as_dict() or any(
+            isinstance(value, declarations.PostGenerationDeclaration)
+            for value in step.builder.extras.values()
+        ):
+            return False
+        return bulk_insert_is_equivalent(type(instance), database_alias(factory, self.call))
+
+    def add(self, factory: Any, instance: Any, *, hold: bool = False) -> Any:
+        if hold:
+            self.held.setdefault(factory, []).append(instance)
+            return instance
+        manager = writing_manager(factory, type(instance), self.call)
+        # What the manager's ``acreate`` does with the object it builds.
+        await_(instance.asave(force_insert=True, using=write_alias(manager)))
+        self.snapshots[id(instance)] = snapshot(instance)
+        return instance
+
+    def get_or_create(
+        self,
+        factory: Any,
+        model_class: type,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        fields: tuple[str, ...],
+        passed: Mapping[str, Any],
+    ) -> Any:
+        """factory_boy's get-or-create rules, with ``aget_or_create``.
+
+        The ``django_get_or_create`` fields are the lookup, every other field goes to
+        ``defaults``. When the insert hits an IntegrityError (another unique field already
+        taken), the row is looked up again by the lookup values the caller passed
+        explicitly, and the error is re-raised if that finds nothing.
+        """
+        manager = writing_manager(factory, model_class, self.call)
+        missing = next((name for name in fields if name not in kwargs), None)
+        if missing is not None:  # factory_boy's own words
+            raise factory_errors.FactoryError(
+                "django_get_or_create - Unable to find initialization value for "
+                f"'{missing}' in factory {factory.__name__}"
+            )
+        lookup = take_lookup(factory, "django_get_or_create", fields, kwargs)
+        instance = await_(_get_or_create(manager, args, kwargs, lookup, fields, passed))
+        self.snapshots[id(instance)] = snapshot(instance)
+        return instance
+
+    def after_postgeneration(self, factory: Any, instance: Any, results: dict[str, Any]) -> None:
+        """Save the object once more if a post-generation hook changed one of its fields."""
+        before = self.snapshots.pop(id(instance), None)
+        if not results or factory._meta.skip_postgeneration_save or before is None:
+            return
+        if snapshot(instance) != before:
+            await_(instance.asave(using=database_alias(factory, self.call)))
+
+    async def finish(self) -> None:
+        """Insert each factory's held objects with one ``abulk_create``."""
+        for factory, instances in self.held.items():
+            model_class = factory._meta.get_model_class()
+            await writing_manager(factory, model_class, self.call).abulk_create(instances)
+        self.held.clear()
+
+
+async def _get_or_create(
+    manager: Any,
+    args: tuple[Any, ...],
+    defaults: dict[str, Any],
+    lookup: dict[str, Any],
+    fields: tuple[str, ...],
+    passed: Mapping[str, Any],
+) -> Any:
+    try:
+        instance, _created = await manager.aget_or_create(*args, defaults=defaults, **lookup)
+    except IntegrityError as error:
+        explicit = {name: value for name, value in passed.items() if name in fields}
+        if not explicit:
+            raise
+        try:
+            instance = await manager.aget(**explicit)
+        except manager.model.DoesNotExist:
+            raise error from None  # as Django's get_or_create does
+    return instance
+
+
+def database_alias(factory: Any, call: FactoryCall | None) -> str:
+    """The alias ``factory`` writes to in ``call``: the call's, else ``Meta.database``."""
+    requested = None if call is None else call.get(DATABASE_ARGUMENT)
+    alias = factory._meta.database if requested is None else requested
+    if not isinstance(alias, str):
+        raise SessionTypeError(
+            f"{factory.__name__}: {DATABASE_ARGUMENT} must be a database alias (a key of "
+            f"settings.DATABASES such as 'default'), not {type(alias).__name__}."
+        )
+    from django.conf import settings  # type: ignore[import-untyped]
+
+    if alias not in settings.DATABASES:
+        where = f"{DATABASE_ARGUMENT}=" if requested is not None else "Meta.database = "
+        known = ", ".join(repr(name) for name in settings.DATABASES)
+        raise DjangoDatabaseNotFoundError(
+            f"{factory.__name__}: {where}{alias!r} is not in settings.DATABASES "
+            f"(known aliases: {known})."
+        )
+    return alias
+
+
+def writing_manager(factory: Any, model_class: Any, call: FactoryCall | None) -> Any:
+    """The model's default manager, routed to the call's database alias, for writing.
+
+    As in factory_boy, the ``'default'`` alias from ``Meta`` leaves Django's database
+    routers in charge; any other alias, or one passed to the call, is forced.
+    """
+    if model_class is None:
+        raise factory_errors.AssociatedClassError(
+            f"No model set on {factory.__module__}.{factory.__name__}.Meta"
+        )
+    manager = getattr(model_class, "objects", None)
+    if manager is None:  # e.g. inherited from an abstract model with a custom manager
+        manager = model_class._default_manager
+    alias = database_alias(factory, call)
+    if alias != DEFAULT_DB_ALIAS or (call is not None and call.get(DATABASE_ARGUMENT)):
+        manager = manager.db_manager(alias)
+    return manager
+
+
+def write_alias(manager: Any) -> str:
+    """The alias a write through ``manager`` goes to (what its ``acreate`` would use: the
+    forced alias, else the routers' ``db_for_write``)."""
+    queryset = manager.get_queryset()
+    queryset._for_write = True
+    alias: str = queryset.db
+    return alias
+
+
+def snapshot(instance: Any) -> dict[str, Any]:
+    """The object's field values, compared after post-generation to detect changes."""
+    values: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        value = instance.__dict__.get(field.attname)
+        if isinstance(value, FieldFile):
+            value = value.name
+        elif isinstance(value, (dict, list, set, bytearray)):
+            value = copy.deepcopy(value)
+        values[field.attname] = value
+    return values

@@ -26,18 +26,13 @@ from . import _requires  # noqa: F401
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
-from bson import ObjectId
-
 from ..._auto_fields import AutoFieldsOptions
 from ..._backends import backend_named
-from ..._call import FactoryCall, current_call
 from ..._compat import OptionDefault
-from ..._factory import AsyncFactory
+from ..._factory import AsyncFactory, ContractOptions
 from ...errors import FactoryConfigurationError, PartialBatchError
 from ._connection import DATABASE_ARGUMENT, SESSION_ARGUMENT
-from ._documents import DocumentCodec, codec_for
 from ._naming import resolve_collection
-from ._scope import MongoScope
 
 __all__ = ["AsyncMongoFactory", "MongoFactoryOptions", "ODMFactoryOptions", "PartialBatchError"]
 
@@ -68,7 +63,7 @@ def field_names_checker(option: str, names: str = "field names") -> Callable[[An
     return check
 
 
-class MongoFactoryOptions(AutoFieldsOptions):
+class MongoFactoryOptions(ContractOptions, AutoFieldsOptions):
     """``class Meta`` options of :class:`AsyncMongoFactory`.
 
     - ``model``: ``dict`` (the default), a ``TypedDict``, a dataclass, a pydantic model or an
@@ -169,97 +164,16 @@ class AsyncMongoFactory(AsyncFactory[T]):
     plain factory (``factory.DictFactory``) or of a factory with ``Meta.embedded = True``
     nests a sub-document; a SubFactory of a collection factory stores that document first,
     so the parent can reference its ``_id``.
+
+    What it does per call is its backend scope's
+    (:class:`~async_factory_boy.factory.mongo._scope.MongoScope`, named by the backend
+    registry): the core drives it.
     """
 
     _meta: MongoFactoryOptions
     _options_class = MongoFactoryOptions
     _backend = backend_named("mongo")
     _connection_arguments: ClassVar[tuple[str, ...]] = (DATABASE_ARGUMENT, SESSION_ARGUMENT)
-    _saves_through_handlers: ClassVar[bool] = False
 
     class Meta:
         abstract = True
-
-    # -- extension points for other document kinds (ODMs) ------------------------------------
-
-    @classmethod
-    def _document_codec(cls) -> DocumentCodec:
-        """How this factory's model maps to documents; override for another document kind."""
-        return codec_for(cls._model_class())
-
-    @classmethod
-    def _to_document(cls, instance: Any) -> dict[str, Any]:
-        """The BSON document to store for ``instance``."""
-        return cls._document_codec().to_document(instance)
-
-    @classmethod
-    def _from_document(cls, document: dict[str, Any]) -> Any:
-        """An instance of the model rebuilt from a stored document (``mongo_get_or_create``)."""
-        return cls._document_codec().from_document(cls._model_class(), document)
-
-    #: The call scope that checks the connection and writes this factory's documents.
-    _scope_class: ClassVar[type[MongoScope]] = MongoScope
-    #: The ``Meta`` option that lists the get_or_create fields (named in errors).
-    _get_or_create_option: ClassVar[str] = "mongo_get_or_create"
-
-    @classmethod
-    def _get_or_create_fields(cls) -> tuple[str, ...]:
-        """The fields ``create_async`` looks an existing document up by (none: insert)."""
-        return cls._meta.mongo_get_or_create
-
-    # -- the backend hooks of AsyncFactory --------------------------------------------------------
-
-    @classmethod
-    def _prepare_call(cls, call: FactoryCall) -> None:
-        if call.strategy == "create" and not cls._meta.embedded:
-            call.scope(cls._scope_class, cls)  # checks the database and session now
-
-    @classmethod
-    def _exclusive_resources(cls, call: FactoryCall) -> tuple[object, ...]:
-        """The call's client session, if any: one operation at a time may use it."""
-        session = call.get(SESSION_ARGUMENT)
-        return () if session is None else (session,)
-
-    @classmethod
-    def _build(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
-        """Build the object and, unless embedded, give it an ``_id`` (an ObjectId).
-
-        Drivers generate ``_id`` on the client anyway; doing it as the object is built lets
-        a referencing factory read it at once, in a batch that writes later as well as in
-        ``build_async``.
-        """
-        instance = model_class(*args, **kwargs)
-        if not cls._meta.embedded:
-            codec = cls._document_codec()
-            if codec.get_id(instance) is None:
-                codec.set_id(instance, ObjectId())
-        return instance
-
-    @classmethod
-    def _create(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
-        if cls._meta.embedded:
-            return cls._build(model_class, *args, **kwargs)
-        call = current_call()
-        if call is None:  # reached from a sync create(): the core explains what to do
-            return super()._create(model_class, *args, **kwargs)
-        scope = call.scope(cls._scope_class, cls)
-        instance = cls._build(model_class, *args, **kwargs)
-        fields = cls._get_or_create_fields()
-        if not fields:
-            return scope.add(cls, instance)
-        return scope.get_or_create(cls, instance, fields)
-
-    # -- helpers ----------------------------------------------------------------------------------
-
-    @classmethod
-    def _model_class(cls) -> Any:
-        return cls._meta.get_model_class()  # type: ignore[no-untyped-call]
-
-    @classmethod
-    def _collection_name(cls) -> str:
-        name: str | None = cls._meta.collection
-        if name is None:  # only abstract factories have none, and they never create
-            raise FactoryConfigurationError(
-                f"{cls.__name__} has no collection: set `class Meta: collection = '...'`."
-            )
-        return name

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from odmantic import AIOEngine, SyncEngine
+from odmantic import AIOEngine, Model, SyncEngine
 from odmantic.session import AIOSessionBase, SyncSessionBase
 
+from ..._bridge import await_
 from ..._call import FactoryCall
 from ..._scope import method_name, reached_from
 from ...errors import MissingSessionError, SessionTypeError
 from ..mongo._connection import SESSION_ARGUMENT, MongoTarget, database_problem, session_problem
+from ..mongo._documents import DocumentCodec
 from ..mongo._scope import MongoScope
-from ._documents import mark_saved
+from ._documents import CODEC, document_keys, load_references, mark_saved
 
 __all__ = ["ENGINE_ARGUMENT", "ODManticScope", "driver_session"]
 
@@ -82,16 +84,52 @@ class ODManticScope(MongoScope):
 
     __slots__ = ()
 
+    get_or_create_option = "odmantic_get_or_create"
+
     @classmethod
     def open(cls, factory: type, call: FactoryCall) -> ODManticScope:
         return cls(call, check_engine(factory, call))
 
-    def add(self, factory: Any, instance: Any) -> Any:
-        super().add(factory, instance)
+    # -- ODMantic's models -------------------------------------------------------------------
+
+    @classmethod
+    def codec(cls, factory: Any) -> DocumentCodec:
+        model = factory._meta.get_model_class()
+        if isinstance(model, type) and issubclass(model, Model):
+            return CODEC
+        return super().codec(factory)  # an embedded model
+
+    @classmethod
+    def collection_name(cls, factory: Any) -> str:
+        name: str = factory._meta.get_model_class().__collection__
+        return name
+
+    @classmethod
+    def lookup_fields(cls, factory: Any) -> tuple[str, ...]:
+        names = factory._meta.odmantic_get_or_create or factory._meta.mongo_get_or_create
+        return document_keys(factory._meta.get_model_class(), names) if names else ()
+
+    def from_document(self, factory: Any, document: dict[str, Any]) -> Any:
+        """The stored document as a model, its references fetched by id (no ``$lookup``)."""
+        model = factory._meta.get_model_class()
+        document = await_(load_references(self.target, model, document))
+        instance = model.model_validate_doc(document)
+        mark_saved(instance)
+        return instance
+
+    # -- the contract ----------------------------------------------------------------------
+
+    def exclusive_resources(self) -> tuple[object, ...]:
+        """The driver session behind the call's session, if any (one operation at a time)."""
+        session = self.target.session
+        return () if session is None else (session,)
+
+    def add(self, factory: Any, instance: Any, *, hold: bool = False) -> Any:
+        super().add(factory, instance, hold=hold)
         mark_saved(instance)  # a failed batch fails the call: its objects are never returned
         return instance
 
-    def get_or_create(self, factory: Any, instance: Any, fields: tuple[str, ...]) -> Any:
-        result = super().get_or_create(factory, instance, fields)
+    def find_or_insert(self, factory: Any, instance: Any, fields: tuple[str, ...]) -> Any:
+        result = super().find_or_insert(factory, instance, fields)
         mark_saved(result)
         return result

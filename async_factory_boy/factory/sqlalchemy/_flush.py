@@ -20,10 +20,10 @@ from typing import Any
 from sqlalchemy import Column, event, inspect
 from sqlalchemy.orm import Mapper
 
+from ..._backends import backend_named
 from ..._bridge import await_, in_bridge
 from ..._call import current_call
 from ._bulk_plan import is_generated
-from ._session import SessionScope
 
 __all__ = ["ModelInfo", "model_info"]
 
@@ -77,7 +77,8 @@ def _flush_on_read(key: str, target: Any, value: Any, dict_: dict[str, Any]) -> 
     if not in_bridge():
         return value
     call = current_call()
-    scope = None if call is None else call.find_scope(SessionScope)
+    # The backend's scope class, from the registry (``_session`` imports this module).
+    scope: Any = None if call is None else call.find_scope(backend_named("sqlalchemy").scope)
     if scope is None or not (scope.flushes or scope.commit):
         return value
     state = inspect(target)

@@ -32,29 +32,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..._bridge import await_
-from ..._compat import FactoryError
 from ._savepoint import savepoint
 
-__all__ = ["find", "get_or_create", "insert_or_find", "take_lookup"]
+__all__ = ["find", "get_or_create", "insert_or_find"]
 
 _T = TypeVar("_T")
 
 # Dialects whose InnoDB-style locking needs the racers to take turns (see the module doc).
 _TAKE_TURNS = frozenset({"mysql", "mariadb"})
-
-
-def take_lookup(factory: type, fields: tuple[str, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Pop the get_or_create fields' values out of the model's keyword arguments."""
-    lookup: dict[str, Any] = {}
-    for name in fields:
-        if name not in kwargs:
-            raise FactoryError(
-                f"{factory.__name__}: Meta.sqlalchemy_get_or_create names {name!r}, but the "
-                f"factory gives no value for it; declare {name!r} on the factory or pass "
-                f"{name}=... to the call."
-            )
-        lookup[name] = kwargs.pop(name)
-    return lookup
 
 
 async def find(

@@ -29,16 +29,13 @@ class statement: it is the line to change (see ``docs/migration.md``).
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
 from typing import Any, Final, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
 from sqlalchemy.orm import scoped_session
 
-from ..._call import FactoryCall
-from ..._compat import enums
-from ..._deprecation import warn_deprecated
-from ...errors import MissingSessionError, SessionTypeError
+from ..._legacy import AwaitableSteps
+from ...errors import SessionTypeError
 from ._factory import (
     SESSION_PERSISTENCE_COMMIT,
     AsyncSQLAlchemyModelFactory,
@@ -69,7 +66,7 @@ class _LegacyOptions(AsyncSQLAlchemyOptions):
             self.sqlalchemy_session_persistence = SESSION_PERSISTENCE_COMMIT
 
 
-class AsyncSQLAlchemyFactory(AsyncSQLAlchemyModelFactory[T]):
+class AsyncSQLAlchemyFactory(AwaitableSteps, AsyncSQLAlchemyModelFactory[T]):  # type: ignore[misc]
     """Deprecated: async-factory-boy 1.0.1's API on the new core.
 
     Use :class:`~async_factory_boy.factory.sqlalchemy.AsyncSQLAlchemyModelFactory` and pass
@@ -77,44 +74,29 @@ class AsyncSQLAlchemyFactory(AsyncSQLAlchemyModelFactory[T]):
     """
 
     _options_class = _LegacyOptions
+    _deprecated_layer = True
+    _replacement = "AsyncSQLAlchemyModelFactory"
+    #: Added to the error of a create without a session (``require_session``).
+    _missing_session_hint = (
+        " Meta.sqlalchemy_session is None: pass the session per call, or set "
+        "Meta.sqlalchemy_session (deprecated)."
+    )
+    _replacement_advice = (
+        ", remove Meta.sqlalchemy_session, and pass the session per call: `await "
+        "{name}.create_async(sqlalchemy_session=session)`, "
+        "`create_batch_async(n, sqlalchemy_session=session)`."
+    )
 
     class Meta:
         abstract = True
         sqlalchemy_session_persistence = None  # unset: a commit, as in 1.0.1
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        warn_deprecated(
-            f"AsyncSQLAlchemyFactory is deprecated (async-factory-boy 1.0.1's API): make "
-            f"{cls.__name__} subclass AsyncSQLAlchemyModelFactory[Model], remove "
-            "Meta.sqlalchemy_session, and pass the session per call: `await "
-            f"{cls.__name__}.create_async(sqlalchemy_session=session)`, "
-            "`create_batch_async(n, sqlalchemy_session=session)`. See the migration guide.",
-        )
-
-    # -- 1.0.1's awaitable steps --------------------------------------------------------------
-
-    @classmethod
-    def create(cls, **kwargs: Any) -> Coroutine[Any, Any, T]:  # type: ignore[override]
-        """``await F.create(...)`` (and ``await F(...)``): :meth:`create_async`."""
-        return cls.create_async(**kwargs)
-
-    @classmethod
-    def create_batch(  # type: ignore[override]
-        cls, size: int, **kwargs: Any
-    ) -> Coroutine[Any, Any, list[T]]:
-        """``await F.create_batch(n)``: :meth:`create_batch_async`, one flush for the batch."""
-        return cls.create_batch_async(size, **kwargs)
-
     # -- the Meta session becomes the call's session ------------------------------------------
 
     @classmethod
-    async def _call_async(cls, strategy: str, params: dict[str, Any], size: int | None) -> Any:
-        if _SESSION_ARGUMENT not in params:
-            session = cls._meta_session()
-            if session is not None:
-                params = {**params, _SESSION_ARGUMENT: session}
-        return await super()._call_async(strategy, params, size)
+    def _connection_defaults(cls) -> dict[str, Any]:
+        session = cls._meta_session()
+        return {} if session is None else {_SESSION_ARGUMENT: session}
 
     @classmethod
     def _meta_session(cls) -> AsyncSession | async_scoped_session[Any] | None:
@@ -133,13 +115,3 @@ class AsyncSQLAlchemyFactory(AsyncSQLAlchemyModelFactory[T]):
             f"async_scoped_session or a scoped_session over an async sessionmaker; got "
             f"{type(value).__name__}. Create it with sqlalchemy.ext.asyncio.async_sessionmaker."
         )
-
-    @classmethod
-    def _prepare_call(cls, call: FactoryCall) -> None:
-        if call.strategy == enums.CREATE_STRATEGY and call.get(_SESSION_ARGUMENT) is None:
-            raise MissingSessionError(
-                f"{cls.__name__} has no session to create with: Meta.sqlalchemy_session is "
-                f"None. Pass one per call, `await {cls.__name__}.create_async("
-                "sqlalchemy_session=session)`, or set Meta.sqlalchemy_session (deprecated)."
-            )
-        super()._prepare_call(call)

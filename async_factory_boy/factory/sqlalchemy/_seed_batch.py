@@ -31,6 +31,7 @@ from sqlalchemy import Column, event, inspect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Mapper
 
+from ..._backends import HANDLER_ARGUMENT, backend_of
 from ..._bridge import await_, in_bridge
 from ..._capture import DECLINED, create_batch_captured
 from ..._compat import PostGeneration
@@ -73,17 +74,18 @@ def bulk_capable(factory: type) -> bool:
 def _is_plain(factory: type) -> bool:
     if not issubclass(factory, AsyncFactory):
         return False
-    if not factory._default_create_async or factory._writes_batches:
-        return False  # a user's _create_async, or a bulk write of the factory's own
-    if factory._awaits_after_postgeneration:
-        return False
+    if any(
+        factory._overrides(step)
+        for step in ("_create_async", "_create_many_async", "_after_postgeneration_async")
+    ):
+        return False  # a user's persistence step, or a bulk write of the factory's own
     options: Any = factory._meta
     if issubclass(factory, AsyncSQLAlchemyModelFactory):
         if options.sqlalchemy_get_or_create:
             return False
         if options.sqlalchemy_session_persistence is None:
             return False  # added, never flushed for: a key read gives None, as in a test
-    elif factory._saves_through_handlers:
+    elif backend_of(factory).name == HANDLER_ARGUMENT:
         # A plain AsyncFactory of a mapped model persists nothing by itself; the seed
         # writes its objects (unless it saves through a persistence handler).
         if options.persistence is not None or options.persistence_required:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.orm import Mapper
 from sqlalchemy.sql import Insert
 
+from ..._backends import HANDLER_ARGUMENT, backend_of
 from ..._factory import AsyncFactory
 from ..._reach import reached_factories as _reached_factories
 from ..._seeding import BatchWrite, SeedError, one_line
@@ -38,7 +39,7 @@ def _needs_another_connection(factory: type[Any]) -> bool:
         return False
     if getattr(factory._meta, "embedded", False) or factory._meta.abstract:
         return False
-    own_steps = not factory._saves_through_handlers  # Mongo, Django: a connection of their own
+    own_steps = backend_of(factory).name != HANDLER_ARGUMENT  # Mongo, Django: a connection
     needs_handler = bool(getattr(factory._meta, "persistence_required", False)) and (
         getattr(factory._meta, "persistence", None) is None
     )

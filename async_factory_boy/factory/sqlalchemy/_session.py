@@ -11,6 +11,9 @@ unflushed objects back out of the session (:meth:`SessionScope.undo`).
 
 from __future__ import annotations
 
+import inspect as pyinspect
+import weakref
+from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Final
 
@@ -18,10 +21,14 @@ from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_scoped_session
 from sqlalchemy.orm import Session, scoped_session
 
+from ..._bridge import await_
 from ..._call import FactoryCall
-from ..._scope import CallScope, method_name, reached_from
+from ..._compat import PostGeneration
+from ..._scope import CallScope, method_name, reached_from, take_lookup
 from ...errors import MissingSessionError, SessionTypeError
 from ._bulk_session import write_pending
+from ._flush import model_info
+from ._get_or_create import get_or_create
 from ._savepoint import savepoint
 
 __all__ = [
@@ -75,16 +82,24 @@ def require_session(factory: type, call: FactoryCall) -> AsyncSession:
     session = resolve_session(factory, call)
     if session is None:
         called = call.factory.__name__
+        hint = getattr(call.factory, "_missing_session_hint", "")  # the 1.0.1 layer's
         raise MissingSessionError(
             f"{_nested(factory, call)}{called}.{method_name(call)}() needs a session "
             f"to persist to: pass it per call, e.g. `await {called}.{method_name(call)}(..., "
-            f"{SESSION_ARGUMENT}=session)` with an AsyncSession."
+            f"{SESSION_ARGUMENT}=session)` with an AsyncSession.{hint}"
         )
     return session
 
 
 class SessionScope(CallScope):
-    """What one call writes through its session, and the end-of-call flush or commit."""
+    """What one call writes through its session, and the end-of-call flush or commit.
+
+    The SQLAlchemy backend's contract with the core: :meth:`open` checks the session (once
+    per call), :meth:`admit` opens a batch's SAVEPOINT, :meth:`add` adds each object to the
+    session (flushed at :meth:`finish`, or on demand when a declaration reads a generated
+    key, see ``_flush``), :meth:`get_or_create` looks a row up and inserts it race-safely,
+    :meth:`undo` takes a failed call's objects back.
+    """
 
     __slots__ = (
         "_savepoint_block",
@@ -119,6 +134,73 @@ class SessionScope(CallScope):
     def open(cls, factory: type, call: FactoryCall) -> SessionScope:
         """The scope of ``call``'s session; :class:`MissingSessionError` without one."""
         return cls(call, require_session(factory, call))
+
+    @classmethod
+    def check(cls, factory: type, call: FactoryCall) -> None:
+        """A session given to ``build_async`` is optional, but must be the right kind."""
+        resolve_session(factory, call)
+
+    @classmethod
+    def lookup_fields(cls, factory: Any) -> tuple[str, ...]:
+        return tuple(factory._meta.sqlalchemy_get_or_create)
+
+    def exclusive_resources(self) -> tuple[object, ...]:
+        """The call's ``AsyncSession``: one call at a time may flush through it."""
+        return (self.session,)
+
+    def add(self, factory: Any, instance: Any, *, hold: bool = False) -> Any:
+        """Add the object to the call's session (``session.add`` is synchronous); the
+        call's end flushes it (a batch by the bulk writer)."""
+        self.sync_session.add(instance)
+        return self._track(factory, instance)
+
+    def get_or_create(
+        self,
+        factory: Any,
+        model_class: type,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        fields: tuple[str, ...],
+        passed: Mapping[str, Any],
+    ) -> Any:
+        """``Meta.sqlalchemy_get_or_create``: the row with these values, else the object
+        inserted in its own SAVEPOINT (race-safe, see ``_get_or_create``)."""
+        lookup = take_lookup(factory, "sqlalchemy_get_or_create", fields, kwargs)
+        fallback = {name: passed[name] for name in fields if name in passed}
+        obj = get_or_create(
+            self.session,
+            model_class,
+            lambda: self.make(factory, model_class, args, {**lookup, **kwargs}),
+            (lookup, fallback),
+        )
+        return self._track(factory, obj)
+
+    def admit(self, factory: Any) -> None:
+        """Note what ``factory``'s ``Meta`` asks of the call's end (a flush, a commit, no
+        bulk write); a batch's SAVEPOINT is opened before its first flushed object is even
+        built, so nothing of the batch can be flushed outside it."""
+        persistence = factory._meta.sqlalchemy_session_persistence
+        if persistence is None:
+            return
+        if self.call.is_batch and self.savepoint is None:
+            await_(self.open_savepoint())
+        self.flushes = True
+        if not factory._meta.sqlalchemy_bulk_write:
+            self.bulk = False
+        if persistence == "commit" or self.session.info.get(COMMIT_EACH_CALL):
+            self.commit = True
+
+    def _track(self, factory: Any, obj: Any) -> Any:
+        if not self.call.is_batch:
+            self.created.append(obj)
+        info = model_info(type(obj))
+        if info.server_keys:
+            self.refreshable.append((obj, info.server_keys))
+        if factory._meta.sqlalchemy_session_persistence is not None and _has_async_hooks(factory):
+            # An ``async def`` hook runs on the event loop, where reading a generated key
+            # cannot flush on demand: flush now, as factory_boy's SQLAlchemy factory does.
+            await_(self.flush_now())
+        return obj
 
     async def open_savepoint(self) -> None:
         """Open the batch's SAVEPOINT (before its first object is added)."""
@@ -159,6 +241,7 @@ class SessionScope(CallScope):
     async def finish(self) -> None:
         """After the call built every object: flush once, release the SAVEPOINT, commit."""
         if not (self.flushes or self.commit):
+            await self._close_savepoint(None)
             return
         await self._write()
         await self._load_server_defaults()
@@ -192,3 +275,20 @@ class SessionScope(CallScope):
             await self.session.commit()
         finally:
             sync_session.expire_on_commit = previous
+
+
+# Weak keys: factory classes made at run time (per test, parametrized) must not live on.
+_async_hooks: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDictionary()
+
+
+def _has_async_hooks(factory_class: Any) -> bool:
+    """Whether the factory has an ``async def`` post_generation hook (cached per class)."""
+    known = _async_hooks.get(factory_class)
+    if known is None:
+        declarations = factory_class._meta.post_declarations.declarations.values()
+        known = _async_hooks[factory_class] = any(
+            isinstance(declaration, PostGeneration)
+            and pyinspect.iscoroutinefunction(declaration.function)
+            for declaration in declarations
+        )
+    return known

@@ -12,30 +12,16 @@ it with a plain read.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
-from ..._compat import FactoryError
-from ._scope import TortoiseScope
+if TYPE_CHECKING:
+    from ._scope import TortoiseScope
 
-__all__ = ["get_or_create", "take_lookup"]
-
-
-def take_lookup(factory: type, fields: tuple[str, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Pop the get_or_create fields' values out of the model's keyword arguments."""
-    lookup: dict[str, Any] = {}
-    for name in fields:
-        if name not in kwargs:
-            raise FactoryError(
-                f"{factory.__name__}: Meta.tortoise_get_or_create names {name!r}, but the "
-                f"factory gives no value for it; declare {name!r} on the factory or pass "
-                f"{name}=... to the call."
-            )
-        lookup[name] = kwargs.pop(name)
-    return lookup
+__all__ = ["get_or_create"]
 
 
 async def _find(

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-from ..._deprecation import warn_deprecated
+from ..._legacy import AwaitableSteps
 from ._factory import AsyncTortoiseModelFactory
 
 __all__ = ["AsyncTortoiseFactory"]
@@ -36,7 +36,7 @@ __all__ = ["AsyncTortoiseFactory"]
 T = TypeVar("T")
 
 
-class AsyncTortoiseFactory(AsyncTortoiseModelFactory[T]):
+class AsyncTortoiseFactory(AwaitableSteps, AsyncTortoiseModelFactory[T]):  # type: ignore[misc]
     """Deprecated: async-factory-boy 1.0.1's API on the new core.
 
     Use :class:`~async_factory_boy.factory.tortoise.AsyncTortoiseModelFactory` and the
@@ -44,31 +44,15 @@ class AsyncTortoiseFactory(AsyncTortoiseModelFactory[T]):
     ``await UserFactory.create_batch_async(n)``, ``await UserFactory.build_async()``.
     """
 
+    _deprecated_layer = True
+    _replacement = "AsyncTortoiseModelFactory"
+    _replacement_advice = (
+        " and call `await {name}.create_async()` (optionally with tortoise_connection=...), "
+        "`create_batch_async(n)`, `build_async()`."
+    )
+
     class Meta:
         abstract = True
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        warn_deprecated(
-            f"AsyncTortoiseFactory is deprecated (async-factory-boy 1.0.1's API): make "
-            f"{cls.__name__} subclass AsyncTortoiseModelFactory[Model] and call `await "
-            f"{cls.__name__}.create_async()` (optionally with tortoise_connection=...), "
-            "`create_batch_async(n)`, `build_async()`. See the migration guide.",
-        )
-
-    # -- 1.0.1's awaitable steps --------------------------------------------------------------
-
-    @classmethod
-    def create(cls, **kwargs: Any) -> Coroutine[Any, Any, T]:  # type: ignore[override]
-        """``await F.create(...)`` (and ``await F(...)``): :meth:`create_async`."""
-        return cls.create_async(**kwargs)
-
-    @classmethod
-    def create_batch(  # type: ignore[override]
-        cls, size: int, **kwargs: Any
-    ) -> Coroutine[Any, Any, list[T]]:
-        """``await F.create_batch(n)``: :meth:`create_batch_async` (one bulk insert)."""
-        return cls.create_batch_async(size, **kwargs)
 
     @classmethod
     def build(cls, **kwargs: Any) -> Coroutine[Any, Any, T]:  # type: ignore[override]

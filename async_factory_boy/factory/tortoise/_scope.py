@@ -15,15 +15,26 @@ INSERT (:mod:`._bulk`) when the call finishes, inside the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
+from tortoise.backends.base.client import (
+    BaseDBAsyncClient,
+    TransactionalDBClient,
+    TransactionContext,
+)
 from tortoise.models import Model
 
+from ..._bridge import await_
 from ..._call import FactoryCall
-from ..._scope import CallScope
-from ._bulk import bulk_insert, returns_keys
-from ._connection import resolve_client
+from ..._compat import declarations
+from ..._scope import CallScope, take_lookup
+from ...errors import FactoryConfigurationError
+from ._bulk import bulk_insert, instance_allows_bulk_insert, model_allows_bulk_insert, returns_keys
+from ._connection import CONNECTION_ARGUMENT, resolve_client
+from ._get_or_create import get_or_create
+from ._holding import has_post_declarations, writes_one_object
+from ._values import treat_models_as_values
 
 __all__ = ["TortoiseScope"]
 
@@ -31,7 +42,9 @@ __all__ = ["TortoiseScope"]
 class TortoiseScope(CallScope):
     """The call's client, its transaction, and the objects held back for the bulk insert."""
 
-    __slots__ = ("_context", "atomic", "client", "held", "step", "top_level_bulk", "writer")
+    __slots__ = ("_context", "atomic", "client", "held", "top_level_bulk", "writer")
+
+    holds = True
 
     def __init__(self, call: FactoryCall, client: BaseDBAsyncClient) -> None:
         super().__init__(call)
@@ -42,15 +55,12 @@ class TortoiseScope(CallScope):
         self._context: TransactionContext | None = None
         #: Objects waiting for the bulk insert, per model, in creation order.
         self.held: dict[type[Model], list[Model]] = {}
-        #: factory_boy's build step being instantiated (the greenlet is paused inside it
-        #: while the object is written, so the create step reads the same step).
-        self.step: Any = None
         #: Whether the batch's top-level objects may wait for the bulk insert (decided at
         #: the first one: the database returns keys, the model and factory allow it).
         self.top_level_bulk: bool | None = None
         #: Whether the call writes inside a transaction of its own. A call that can only
-        #: write one object (one INSERT, atomic by itself) does not need one; the factory
-        #: decides before the first write (``AsyncTortoiseModelFactory._generate``).
+        #: write one object (one INSERT, atomic by itself) does not need one (decided when
+        #: the call's factory opens the scope, before anything is written).
         self.atomic = True
 
     @classmethod
@@ -63,6 +73,7 @@ class TortoiseScope(CallScope):
         the factory call's own context, where Tortoise's ``in_transaction`` state of the
         outer call is not visible, so the outer scope is found through ``call.parent``.
         """
+        treat_models_as_values()  # models defined after the factories
         model = factory._meta.get_model_class()  # type: ignore[attr-defined]
         client = resolve_client(factory, call, model)
         outer = call.parent
@@ -71,7 +82,115 @@ class TortoiseScope(CallScope):
             if scope is not None and scope.writer is not None and scope.client is client:
                 return cls(call, scope.writer)
             outer = outer.parent
-        return cls(call, client)
+        opened = cls(call, client)
+        if factory is call.factory:  # a single create that can write only its own object
+            opened.atomic = call.is_batch or not writes_one_object(factory, call.overrides)
+        return opened
+
+    @classmethod
+    def check(cls, factory: Any, call: FactoryCall) -> None:
+        """A connection given to ``build_async`` must at least be a client."""
+        treat_models_as_values()
+        if call.get(CONNECTION_ARGUMENT) is not None:
+            resolve_client(factory, call, factory._meta.model)
+
+    @classmethod
+    def lookup_fields(cls, factory: Any) -> tuple[str, ...]:
+        return tuple(factory._meta.tortoise_get_or_create)
+
+    @classmethod
+    def make(
+        cls, factory: Any, model_class: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        """Build without saving, sub-objects included.
+
+        Tortoise refuses an unsaved object as a ForeignKey / OneToOne value in the model's
+        constructor; a built object's built SubFactory object is set after construction.
+        """
+        if args:
+            raise FactoryConfigurationError(
+                f"{factory.__name__}: Tortoise models take keyword arguments only; drop "
+                "Meta.inline_args."
+            )
+        meta = model_class._meta
+        relations = meta.fk_fields | meta.o2o_fields
+        unsaved = {
+            name: kwargs.pop(name)
+            for name in list(kwargs)
+            if name in relations
+            and kwargs[name] is not None
+            and not getattr(kwargs[name], "_saved_in_db", True)
+        }
+        instance = factory._build(model_class, **kwargs)
+        for name, value in unsaved.items():
+            setattr(instance, name, value)
+        return instance
+
+    def exclusive_resources(self) -> tuple[object, ...]:
+        """An in-transaction client runs one transaction block at a time.
+
+        Gathered calls on the client of one ``in_transaction()`` block would interleave
+        their SAVEPOINTs on its single connection: they run one after another instead.
+        A pool client needs no lock (each transaction takes a connection of its own).
+        """
+        client = self.client
+        return (client,) if isinstance(client, TransactionalDBClient) else ()
+
+    def may_hold(self, factory: Any, instance: Any, step: Any) -> bool:
+        """Whether the object may wait for the batch's bulk insert.
+
+        Only a top-level object of a ``create_batch_async`` call qualifies: a SubFactory
+        object must be saved before Tortoise lets another object refer to it, and the key
+        of an object with post-generation declarations (hooks, RelatedFactory, many-to-many)
+        is needed while the call runs. The database must return the keys of a multi-row
+        INSERT (not MySQL), and the object must need nothing a bulk insert skips.
+        """
+        if step is None or step.parent_step is not None:
+            return False
+        # Every top-level object of a batch comes from the same factory with the same
+        # overrides: decide once per call.
+        decided = self.top_level_bulk
+        if decided is None:
+            decided = self.top_level_bulk = self._top_level_may_wait(factory, step)
+        return decided and instance_allows_bulk_insert(instance)
+
+    def _top_level_may_wait(self, factory: Any, step: Any) -> bool:
+        if has_post_declarations(factory) or any(
+            isinstance(value, declarations.PostGenerationDeclaration)
+            for value in step.builder.extras.values()
+        ):
+            return False
+        if not await_(returns_keys(self.client)):
+            return False
+        return model_allows_bulk_insert(factory._meta.get_model_class())
+
+    def add(self, factory: Any, instance: Any, *, hold: bool = False) -> Any:
+        """Save the object through the call's client (one ``INSERT``), or hold it for the
+        bulk insert at the end of the call."""
+        if hold:
+            self.held.setdefault(type(instance), []).append(instance)
+            return instance
+        writer = self.writer or await_(self.begin())
+        await_(instance.save(using_db=writer, force_create=True))
+        return instance
+
+    def get_or_create(
+        self,
+        factory: Any,
+        model_class: type,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        fields: tuple[str, ...],
+        passed: Mapping[str, Any],
+    ) -> Any:
+        """``Meta.tortoise_get_or_create``: race-safe (see ``_get_or_create``)."""
+        if args:
+            raise FactoryConfigurationError(
+                f"{factory.__name__}: Tortoise models take keyword arguments only; drop "
+                "Meta.inline_args."
+            )
+        lookup = take_lookup(factory, "tortoise_get_or_create", fields, kwargs)
+        return await_(get_or_create(self, model_class, lookup, kwargs))
 
     async def begin(self) -> BaseDBAsyncClient:
         """The in-transaction client of the call, opened at its first write.
@@ -86,11 +205,6 @@ class TortoiseScope(CallScope):
             writer = await context.__aenter__()
             self._context, self.writer = context, writer
         return writer
-
-    def hold(self, instance: Model) -> Model:
-        """Keep ``instance`` for the bulk insert at the end of the call."""
-        self.held.setdefault(type(instance), []).append(instance)
-        return instance
 
     async def finish(self) -> None:
         """Write the held objects, then commit (or release) the call's transaction."""
