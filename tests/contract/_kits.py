@@ -3,9 +3,10 @@
 A kit holds a factory pair (``parent``: unique ``name``; ``child``: a SubFactory of
 ``parent``), ``parent_by_name`` (get_or_create on ``name``), the call's connection arguments
 (``conn``), a way to open a separate connection, to count stored rows, the log of writes
-sent to the database, and a connection of the wrong kind. What a backend cannot do is listed
-in ``unsupported`` with the reason, and the test says so when it runs (never a silent skip);
-what is about to change elsewhere is in ``pending`` (a strict xfail, so it is noticed).
+sent to the database, and a connection of the wrong kind. The named requirements
+(``_requirements.py``) a backend lacks are listed in ``unsupported`` with the reason, and a
+test that requires one says so when it runs (never a silent skip); what is about to change
+elsewhere is in ``pending`` (a strict xfail, so it is noticed).
 
 Each builder is an async context manager taking the pytest ``request``, so that it can use
 the suite's database fixtures (``sqlite_url``, ``postgres_asyncpg_url``, ``mongo_uri``, ...).
@@ -24,6 +25,7 @@ import factory
 import pytest
 
 from async_factory_boy import AsyncFactory
+from tests.contract._requirements import check_names
 
 #: Whether this is a Django invocation (``--ds=tests.django.settings``): the Django kit only.
 DJANGO = os.environ.get("DJANGO_SETTINGS_MODULE") == "tests.django.settings"
@@ -49,17 +51,21 @@ class Kit:
     unsupported: dict[str, str] = field(default_factory=dict)
     pending: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        check_names([*self.unsupported, *self.pending], f"kit {self.name}")
+
     def writes(self) -> list[str]:
         """The model ("parent" / "child") of each write sent to the database so far."""
         return self.read_log(self.log)
 
-    def require(self, request: pytest.FixtureRequest, behaviour: str) -> None:
-        """Skip with the kit's reason if the backend cannot do ``behaviour``; mark it as a
-        strict xfail if the behaviour is pending elsewhere."""
-        if behaviour in self.unsupported:
-            pytest.skip(f"not applicable to {self.name}: {self.unsupported[behaviour]}")
-        if behaviour in self.pending:
-            request.applymarker(pytest.mark.xfail(reason=self.pending[behaviour], strict=True))
+    def require(self, request: pytest.FixtureRequest, requirement: str) -> None:
+        """Skip with the kit's reason if the backend lacks ``requirement``; mark the test as
+        a strict xfail if it is pending elsewhere (the ``kit`` fixture calls it for each
+        name of the test's ``@requires``)."""
+        if requirement in self.unsupported:
+            pytest.skip(f"not applicable to {self.name}: {self.unsupported[requirement]}")
+        if requirement in self.pending:
+            request.applymarker(pytest.mark.xfail(reason=self.pending[requirement], strict=True))
 
 
 def holder_of(parent: Any) -> Any:

@@ -139,8 +139,20 @@ def kit_opener(request: pytest.FixtureRequest) -> AbstractAsyncContextManager[_k
     return opener
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "requires(*names): named requirements of a contract test (_requirements.py)"
+    )
+
+
 @pytest_asyncio.fixture
-async def kit(kit_opener: AbstractAsyncContextManager[_kits.Kit]) -> AsyncIterator[_kits.Kit]:
-    """One backend kit per parameter (see the module docstring), open for the test."""
+async def kit(
+    kit_opener: AbstractAsyncContextManager[_kits.Kit], request: pytest.FixtureRequest
+) -> AsyncIterator[_kits.Kit]:
+    """One backend kit per parameter (see the module docstring), open for the test; the
+    test is skipped (with the kit's reason) where the kit lacks one of its requirements."""
     async with kit_opener as opened:
+        for marker in request.node.iter_markers("requires"):
+            for name in marker.args:
+                opened.require(request, name)
         yield opened

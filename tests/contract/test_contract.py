@@ -1,8 +1,9 @@
 """The backend contract: each behaviour written once, run by every kit (see conftest.py).
 
 In the manner of SQLAlchemy's ``testing/suite``: the behaviours a backend promises are
-stated here, independently of any backend; a backend that cannot do one says why in its kit
-(``Kit.unsupported``), and the run reports it.
+stated here, independently of any backend. A test declares up front the named requirements
+it needs (``@requires``, ``_requirements.py``); a backend that lacks one says why in its kit
+(``Kit.unsupported``), and the run reports it as a skip with that reason.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 
 from async_factory_boy.errors import MissingSessionError, SessionTypeError, SyncCallError
 from tests.contract._kits import DJANGO, Kit, holder_of
+from tests.contract._requirements import requires
 
 pytestmark = [pytest.mark.asyncio]
 if DJANGO:  # the test's transaction, opened before the kit (see tests/django/conftest.py)
@@ -97,8 +99,8 @@ class TestContract:
 
 
 class TestBatch:
-    async def test_a_batch_is_one_write_per_model(self, kit: Kit, request: Any) -> None:
-        kit.require(request, "batch_one_write")
+    @requires("batch_one_write")
+    async def test_a_batch_is_one_write_per_model(self, kit: Kit) -> None:
 
         children = await kit.child.create_batch_async(5, **kit.conn)
 
@@ -113,10 +115,8 @@ class TestBatch:
         assert kit.writes() == []
         assert await kit.count("child") == 0
 
-    async def test_a_batch_failing_in_a_declaration_leaves_nothing(
-        self, kit: Kit, request: Any
-    ) -> None:
-        kit.require(request, "failing_batch_declaration")
+    @requires("failing_batch_declaration")
+    async def test_a_batch_failing_in_a_declaration_leaves_nothing(self, kit: Kit) -> None:
 
         with pytest.raises(LookupError, match="third object"):
             await kit.child.create_batch_async(5, parent__name=_fail_third(), **kit.conn)
@@ -126,10 +126,8 @@ class TestBatch:
         await kit.child.create_async(**kit.conn)  # the connection is still usable
         assert await kit.count("child") == 1
 
-    async def test_a_batch_failing_on_a_unique_key_leaves_nothing(
-        self, kit: Kit, request: Any
-    ) -> None:
-        kit.require(request, "failing_batch_unique")
+    @requires("failing_batch_unique")
+    async def test_a_batch_failing_on_a_unique_key_leaves_nothing(self, kit: Kit) -> None:
         await kit.parent.create_async(name="taken", **kit.conn)
 
         names = factory.Iterator(["fresh 1", "fresh 2", "taken"])
@@ -153,8 +151,8 @@ class TestGetOrCreate:
         assert _name(second) == "shared"
         assert await kit.count("parent") == 1
 
-    async def test_racing_get_or_create_ends_with_one_row(self, kit: Kit, request: Any) -> None:
-        kit.require(request, "separate_connections")
+    @requires("separate_connections")
+    async def test_racing_get_or_create_ends_with_one_row(self, kit: Kit) -> None:
 
         async def one() -> Any:
             async with kit.connect() as conn:
@@ -168,10 +166,8 @@ class TestGetOrCreate:
 
 
 class TestConnectionErrors:
-    async def test_a_missing_connection_names_the_factory_called(
-        self, kit: Kit, request: Any
-    ) -> None:
-        kit.require(request, "missing_connection")
+    @requires("missing_connection")
+    async def test_a_missing_connection_names_the_factory_called(self, kit: Kit) -> None:
 
         with pytest.raises(MissingSessionError) as error:
             await kit.child.create_async()
@@ -180,11 +176,8 @@ class TestConnectionErrors:
         assert message.startswith(kit.child.__name__)
         assert "create_async" in message
 
-    async def test_a_missing_connection_of_a_nested_factory_says_where_from(
-        self, kit: Kit, request: Any
-    ) -> None:
-        kit.require(request, "missing_connection")
-        kit.require(request, "nested_missing_wording")
+    @requires("missing_connection", "nested_missing_wording")
+    async def test_a_missing_connection_of_a_nested_factory_says_where_from(self, kit: Kit) -> None:
         holder = holder_of(kit.parent)
 
         with pytest.raises(MissingSessionError) as error:
@@ -204,8 +197,8 @@ class TestConnectionErrors:
 
 
 class TestConcurrency:
-    async def test_gathered_creates_on_separate_connections(self, kit: Kit, request: Any) -> None:
-        kit.require(request, "separate_connections")
+    @requires("separate_connections")
+    async def test_gathered_creates_on_separate_connections(self, kit: Kit) -> None:
 
         async def one() -> Any:
             async with kit.connect() as conn:
