@@ -32,6 +32,7 @@ __all__ = [
     "AsyncFactoryOptions",
     "Capture",
     "ContractOptions",
+    "field_names_checker",
 ]
 
 T = TypeVar("T")
@@ -51,6 +52,20 @@ def _check_persistence(meta: Any, value: Any) -> None:
             f"{owner}: Meta.persistence must be a persistence handler with save() and "
             f"save_many() methods (e.g. MemoryPersistence()), got {type(value).__name__}."
         )
+
+
+def field_names_checker(option: str, what: str = "field names") -> Callable[[Any, Any], None]:
+    """The ``OptionDefault`` checker of a get-or-create option (``Meta.<option>``): a tuple
+    of ``what``, not a string. One checker for every backend's option."""
+
+    def check(meta: Any, value: Any) -> None:
+        if isinstance(value, str) or not all(isinstance(item, str) for item in value):
+            owner = getattr(meta, "__qualname__", "Meta").rsplit(".", 1)[0]
+            raise FactoryConfigurationError(
+                f"{owner}: Meta.{option} must be a tuple of {what}, e.g. ('email',), got {value!r}."
+            )
+
+    return check
 
 
 class _Declined:

@@ -23,13 +23,12 @@ from __future__ import annotations
 from . import _requires  # noqa: F401
 
 # isort: split
-from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 from ..._auto_fields import AutoFieldsOptions
 from ..._backends import backend_named
 from ..._compat import OptionDefault
-from ..._factory import AsyncFactory, ContractOptions
+from ..._factory import AsyncFactory, ContractOptions, field_names_checker
 from ...errors import FactoryConfigurationError, PartialBatchError
 from ._connection import DATABASE_ARGUMENT, SESSION_ARGUMENT
 from ._naming import resolve_collection
@@ -49,18 +48,6 @@ def _check_collection(meta: Any, value: Any) -> None:
 def _check_embedded(meta: Any, value: Any) -> None:
     if not isinstance(value, bool):
         raise FactoryConfigurationError(f"{meta}.embedded must be True or False, got {value!r}.")
-
-
-def field_names_checker(option: str, names: str = "field names") -> Callable[[Any, Any], None]:
-    """The ``OptionDefault`` checker of a get-or-create option: a tuple of ``names``."""
-
-    def check(meta: Any, value: Any) -> None:
-        if isinstance(value, str) or not all(isinstance(name, str) for name in value):
-            raise FactoryConfigurationError(
-                f"{meta}.{option} must be a tuple of {names}, e.g. ('email',), got {value!r}."
-            )
-
-    return check
 
 
 class MongoFactoryOptions(ContractOptions, AutoFieldsOptions):

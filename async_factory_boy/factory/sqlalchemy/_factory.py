@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Final, Literal, TypeVar
 from ..._auto_fields import AutoFieldsOptions
 from ..._backends import backend_named
 from ..._compat import OptionDefault
-from ..._factory import AsyncFactory, ContractOptions
+from ..._factory import AsyncFactory, ContractOptions, field_names_checker
 from ...errors import FactoryConfigurationError
 from ._session import SESSION_ARGUMENT
 
@@ -91,13 +91,6 @@ class AsyncSQLAlchemyOptions(ContractOptions, AutoFieldsOptions):
                 f"flush), got {value!r}."
             )
 
-    def _check_sqlalchemy_get_or_create(self, meta: Any, value: Any) -> None:
-        if isinstance(value, str) or not all(isinstance(item, str) for item in value):
-            raise FactoryConfigurationError(
-                f"{self._factory_name}: Meta.sqlalchemy_get_or_create must be a tuple of "
-                f"field names, e.g. ('email',), got {value!r}."
-            )
-
     def _build_default_options(self) -> list[OptionDefault]:
         return [
             *super()._build_default_options(),
@@ -105,7 +98,7 @@ class AsyncSQLAlchemyOptions(ContractOptions, AutoFieldsOptions):
                 "sqlalchemy_get_or_create",
                 (),
                 inherit=True,
-                checker=self._check_sqlalchemy_get_or_create,
+                checker=field_names_checker("sqlalchemy_get_or_create"),
             ),
             OptionDefault(
                 "sqlalchemy_bulk_write",

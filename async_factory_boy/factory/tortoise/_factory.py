@@ -7,8 +7,7 @@ from typing import Any, ClassVar, TypeVar
 from ..._backends import backend_named
 from ..._call import current_call
 from ..._compat import OptionDefault
-from ..._factory import AsyncFactory, ContractOptions
-from ...errors import FactoryConfigurationError
+from ..._factory import AsyncFactory, ContractOptions, field_names_checker
 from ._connection import CONNECTION_ARGUMENT
 from ._scope import current_writer
 from ._values import treat_models_as_values
@@ -38,14 +37,6 @@ class AsyncTortoiseOptions(ContractOptions):
 
     tortoise_get_or_create: tuple[str, ...]
 
-    def _check_tortoise_get_or_create(self, meta: Any, value: Any) -> None:
-        if isinstance(value, str) or not all(isinstance(item, str) for item in value):
-            name = getattr(self.factory, "__name__", "AsyncTortoiseModelFactory")
-            raise FactoryConfigurationError(
-                f"{name}: Meta.tortoise_get_or_create must be a tuple of field names, e.g. "
-                f"('email',), got {value!r}."
-            )
-
     def _build_default_options(self) -> list[OptionDefault]:
         return [
             *super()._build_default_options(),  # type: ignore[no-untyped-call]
@@ -53,7 +44,7 @@ class AsyncTortoiseOptions(ContractOptions):
                 "tortoise_get_or_create",
                 (),
                 inherit=True,
-                checker=self._check_tortoise_get_or_create,
+                checker=field_names_checker("tortoise_get_or_create"),
             ),
         ]
 
