@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any, ClassVar, Final, TypeVar
 
 from ._auto_fields import AutoFieldsMode, AutoFieldsOptions, describe
@@ -12,7 +12,15 @@ from ._backends import connection_arguments as registered_connection_arguments
 from ._bridge import await_, cooperate, in_bridge, run_in_bridge
 from ._builder import AsyncStepBuilder, is_awaitable
 from ._call import FactoryCall, activate, current_call
-from ._compat import Factory, FactoryOptions, OptionDefault, enums, factory_errors
+from ._call import _current as _current_call_var
+from ._compat import (
+    Factory,
+    FactoryOptions,
+    OptionDefault,
+    builds_plainly,
+    enums,
+    factory_errors,
+)
 from ._handler_scope import HandlerScope
 from ._handlers import save_many_with
 from ._locks import hold_exclusively
@@ -85,26 +93,77 @@ DECLINED: Final = _Declined()
 Capture = Callable[[type["AsyncFactory[Any]"], type[Any], tuple[Any, ...], dict[str, Any]], Any]
 
 
+@dataclass(frozen=True, slots=True)
+class Steps:
+    """What the core's per-object path needs to know of one factory class, found once (at
+    its first object) and kept on its options, so that path asks nothing twice.
+
+    Attributes:
+        overridden: the core's extension points the class overrides (a user's factory:
+            backends override none), among ``_EXTENSION_POINTS``.
+        builds_plainly: its backend's ``make`` and its ``_build`` are the defaults, so a
+            built object is just ``model(*args, **kwargs)``.
+        scope_after: its backend's scope has an ``after_postgeneration`` step.
+        saves_through_handlers: its backend is the core's own (persistence handlers).
+    """
+
+    overridden: frozenset[str]
+    builds_plainly: bool
+    scope_after: bool
+    saves_through_handlers: bool
+
+    @classmethod
+    def of(cls, factory: Any) -> Steps:
+        scope = factory._backend.scope
+        return cls(
+            overridden=frozenset(
+                name
+                for name in _EXTENSION_POINTS
+                if getattr(factory, name).__func__ is not getattr(AsyncFactory, name).__func__
+            ),
+            builds_plainly=(
+                scope.make.__func__ is CallScope.make.__func__  # type: ignore[attr-defined]
+                and builds_plainly(factory)
+            ),
+            scope_after=scope.after_postgeneration is not CallScope.after_postgeneration,
+            saves_through_handlers=scope is HandlerScope,
+        )
+
+
 class ContractOptions(FactoryOptions):
-    """The core's share of every async factory's ``class Meta``: its ``instantiate``.
+    """The core's share of every async factory's ``class Meta``: ``instantiate`` and
+    ``use_postgeneration_results``.
 
     factory_boy instantiates each object here. The core builds it with the backend's
     :meth:`CallScope.make <async_factory_boy.CallScope.make>`, and around each created
     object records factory_boy's build step on the call (``FactoryCall.step``), so the
     create step knows the object's overrides and whether it is a top-level object, and
-    offers it first to a capturing call's ``capture`` (the seed command). Backends'
-    options classes derive from it and never override ``instantiate``.
+    offers it first to a capturing call's ``capture`` (the seed command). After the
+    post-generation declarations, the after-steps run only where there is one. Backends'
+    options classes derive from it and override neither method.
     """
+
+    #: The factory's :class:`Steps`, found at its first object.
+    steps: Steps | None = None
+
+    def factory_steps(self) -> Steps:
+        """The factory's :class:`Steps` (found now if not yet)."""
+        steps = self.steps
+        if steps is None:
+            steps = self.steps = Steps.of(self.factory)
+        return steps
 
     def instantiate(self, step: Any, args: Any, kwargs: Any) -> Any:
         factory: Any = self.factory
         model = self.get_model_class()  # type: ignore[no-untyped-call]
         strategy = step.builder.strategy
         if strategy == enums.BUILD_STRATEGY:
+            if (self.steps or self.factory_steps()).builds_plainly:
+                return model(*args, **kwargs)
             return factory._backend.scope.make(factory, model, args, kwargs)
         if strategy != enums.CREATE_STRATEGY:
             return super().instantiate(step, args, kwargs)  # type: ignore[no-untyped-call]
-        call = current_call()
+        call = _current_call()
         if call is None:
             return factory._create(model, *args, **kwargs)
         if call.capture is not None:
@@ -116,6 +175,15 @@ class ContractOptions(FactoryOptions):
             return factory._create(model, *args, **kwargs)
         finally:
             call.step = previous
+
+    def use_postgeneration_results(self, step: Any, instance: Any, results: Any) -> None:
+        """factory_boy's hook, called only where there is something to do after the
+        post-generation declarations (a scope's step, a user's override)."""
+        steps = self.steps or self.factory_steps()
+        create = step.builder.strategy == enums.CREATE_STRATEGY
+        if (create and steps.scope_after) or steps.overridden:
+            factory: Any = self.factory
+            factory._after_postgeneration(instance, create=create, results=results)
 
 
 class AsyncFactoryOptions(ContractOptions, AutoFieldsOptions):
@@ -278,10 +346,10 @@ class AsyncFactory(Factory[T]):
         (:meth:`CallScope.check <async_factory_boy.CallScope.check>`).
         """
         scope_class = cls._backend.scope
-        if call.strategy == enums.CREATE_STRATEGY and scope_class.stores(cls):
-            call.scope(scope_class, cls)
-        else:
+        if call.strategy != enums.CREATE_STRATEGY or not scope_class.stores(cls):
             scope_class.check(cls, call)
+        elif not cls._creates_plainly(call):  # a plain factory has nothing to open
+            call.scope(scope_class, cls)
 
     # -- factory_boy's sync steps ----------------------------------------------------------
 
@@ -331,15 +399,22 @@ class AsyncFactory(Factory[T]):
         bulk write, when :meth:`CallScope.may_hold` says so), or
         :meth:`CallScope.get_or_create` finds or stores it.
         """
-        call = current_call()
-        if call is not None and call.is_batch and cls._overrides("_create_many_async"):
-            instance = cls._backend.scope.make(cls, model_class, args, kwargs)
-            return call.scope(HandlerScope, cls).add(cls, instance, hold=True)
-        if cls._overrides("_create_async"):
-            cls._require_bridge()
-            result = cls._create_async(model_class, *args, **kwargs)
-            return await_(result) if is_awaitable(result) else result
-        if cls._creates_plainly(call):
+        call = _current_call()
+        steps = getattr(cls._meta, "steps", None) or cls._contract_steps()
+        overridden = steps.overridden
+        if overridden:
+            if call is not None and call.is_batch and "_create_many_async" in overridden:
+                instance = cls._backend.scope.make(cls, model_class, args, kwargs)
+                return call.scope(HandlerScope, cls).add(cls, instance, hold=True)
+            if "_create_async" in overridden:
+                cls._require_bridge()
+                result = cls._create_async(model_class, *args, **kwargs)
+                return await_(result) if is_awaitable(result) else result
+        if (
+            steps.saves_through_handlers
+            and cls._persistence_handler(call) is None
+            and not getattr(cls._meta, "persistence_required", False)
+        ):
             return model_class(*args, **kwargs)  # nothing to persist, nothing to await
         if call is None or not in_bridge():
             raise cls._outside_a_call()
@@ -383,7 +458,7 @@ class AsyncFactory(Factory[T]):
             scope = None if call is None else call.find_scope(cls._backend.scope)
             if scope is not None:
                 scope.after_postgeneration(cls, instance, results or {})
-        if cls._overrides("_after_postgeneration_async"):
+        if "_after_postgeneration_async" in cls._contract_steps().overridden:
             step = cls._after_postgeneration_async(instance, create, results)
             if in_bridge():
                 await_(step)
@@ -393,28 +468,27 @@ class AsyncFactory(Factory[T]):
     # -- helpers -----------------------------------------------------------------------------
 
     @classmethod
+    def _contract_steps(cls) -> Steps:
+        """The class's :class:`Steps`, kept on its options (found once)."""
+        options = cls._meta
+        if isinstance(options, ContractOptions):
+            return options.steps or options.factory_steps()
+        return Steps.of(cls)  # an options class of the user's own: found every time
+
+    @classmethod
     def _overrides(cls, step: str) -> bool:
         """Whether ``cls`` (a user's factory) overrides the core's extension point ``step``
-        (``_create_async``, ``_create_many_async``, ``_after_postgeneration_async``).
-
-        Backends never override them, so an override is always the user's: it is
-        honoured. Found once per class.
-        """
-        known = _overridden.get(cls)
-        if known is None:
-            known = _overridden[cls] = frozenset(
-                name
-                for name in _EXTENSION_POINTS
-                if getattr(cls, name).__func__ is not getattr(AsyncFactory, name).__func__
-            )
-        return step in known
+        (``_create_async``, ``_create_many_async``, ``_after_postgeneration_async``,
+        ``_after_postgeneration``). Backends never override them, so an override is
+        always the user's: it is honoured."""
+        return step in cls._contract_steps().overridden
 
     @classmethod
     def _creates_plainly(cls, call: FactoryCall | None) -> bool:
         """Whether a create of ``cls`` has nothing to persist: a factory saving through
         handlers, with none and none required (it just instantiates its model)."""
         return (
-            cls._backend.scope is HandlerScope
+            cls._contract_steps().saves_through_handlers
             and cls._persistence_handler(call) is None
             and not getattr(cls._meta, "persistence_required", False)
         )
@@ -570,8 +644,8 @@ class AsyncFactory(Factory[T]):
         strategy reaches is first offered to ``capture``, and ``before_finish`` is awaited
         once every object is built, before the backends' end-of-call writes.
         """
-        defaults = cls._connection_defaults()
-        if defaults:
+        if cls._connection_defaults.__func__ is not _NO_DEFAULTS:  # type: ignore[attr-defined]
+            defaults = cls._connection_defaults()
             params = {**{k: v for k, v in defaults.items() if k not in params}, **params}
         connection, overrides = cls._split_connection(params)
         outer = current_call()
@@ -649,7 +723,12 @@ class _BeforeFinish(CallScope):
 
 
 #: The core's extension points a user's factory may override (:meth:`AsyncFactory._overrides`).
-_EXTENSION_POINTS = ("_create_async", "_create_many_async", "_after_postgeneration_async")
+_EXTENSION_POINTS = (
+    "_create_async",
+    "_create_many_async",
+    "_after_postgeneration_async",
+    "_after_postgeneration",
+)
 
-# Weak keys: factory classes made at run time (per test, parametrized) must not live on.
-_overridden: weakref.WeakKeyDictionary[type, frozenset[str]] = weakref.WeakKeyDictionary()
+_current_call = _current_call_var.get  # ``current_call()`` without a Python call per object
+_NO_DEFAULTS = AsyncFactory._connection_defaults.__func__  # type: ignore[attr-defined]

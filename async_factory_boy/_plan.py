@@ -405,6 +405,8 @@ def _evaluate(
 # Options classes whose ``instantiate`` and ``use_postgeneration_results`` are factory_boy's
 # own (checked once per class): ``finish_build`` runs their bodies inline.
 _PLAIN_OPTIONS: set[type] = set()
+# ... and those whose methods are not (the core's ``ContractOptions``): found once too.
+_OWN_OPTIONS: set[type] = set()
 
 
 def _is_plain(options_class: type) -> bool:
@@ -413,8 +415,7 @@ def _is_plain(options_class: type) -> bool:
         and getattr(options_class, "use_postgeneration_results", None)
         is FactoryOptions.use_postgeneration_results
     )
-    if plain:
-        _PLAIN_OPTIONS.add(options_class)
+    (_PLAIN_OPTIONS if plain else _OWN_OPTIONS).add(options_class)
     return plain
 
 
@@ -481,7 +482,10 @@ def finish_build(
     factory's ``_build`` is factory_boy's own (see :class:`Plan`).
     """
     factory_meta = step.builder.factory_meta
-    plain_options = type(factory_meta) in _PLAIN_OPTIONS or _is_plain(type(factory_meta))
+    options_class = type(factory_meta)
+    plain_options = options_class in _PLAIN_OPTIONS or (
+        options_class not in _OWN_OPTIONS and _is_plain(options_class)
+    )
     if plain_options:
         # factory_boy's ``FactoryOptions.instantiate`` inlined (a wrapper of the options,
         # such as the seed command's, or a backend's own options class keeps its method).
