@@ -24,17 +24,39 @@ def seed_env() -> dict[str, str]:
     return env
 
 
+def seed_command(*args: str, python: tuple[str, ...] = ()) -> list[str]:
+    """``python [PYTHON OPTIONS] -m async_factory_boy seed ARGS``: the one command line of
+    every seed subprocess of the tests."""
+    return [sys.executable, *python, "-m", "async_factory_boy", "seed", *args]
+
+
 def run_seed(
     *args: str, env: dict[str, str] | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m async_factory_boy seed ARGS`` from the repository root."""
+    """``python -m async_factory_boy seed ARGS`` from the repository root, to its end."""
     return subprocess.run(
-        [sys.executable, "-m", "async_factory_boy", "seed", *args],
+        seed_command(*args),
         cwd=ROOT,
         env=seed_env() if env is None else env,
         capture_output=True,
         text=True,
         timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def start_seed(
+    *args: str, python: tuple[str, ...] = (), stdout: int = subprocess.PIPE
+) -> subprocess.Popen[str]:
+    """The same command started, not awaited: for tests that signal or kill it, or run
+    several at once (stdout and stderr are pipes unless ``stdout`` says otherwise)."""
+    return subprocess.Popen(
+        seed_command(*args, python=python),
+        cwd=ROOT,
+        env=seed_env(),
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
         stdin=subprocess.DEVNULL,
     )
 

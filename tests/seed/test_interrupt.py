@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
 
 from tests.seed._db import count
-from tests.seed.conftest import ROOT, seed_env
+from tests.seed.conftest import start_seed
 
 pytestmark = pytest.mark.sqlite
 
@@ -21,14 +19,7 @@ LARGE = ("--batch-size", "200000", "--create-tables", "--url")
 def test_ctrl_c_while_the_command_starts_is_one_line_and_130(sqlite_url: str) -> None:
     # -X importtime reports each import as it ends: once the seed package is being
     # imported, the command is in its first fraction of a second (factory_boy, SQLAlchemy).
-    process = subprocess.Popen(
-        [sys.executable, "-X", "importtime", "-m", "async_factory_boy", "seed", POSTS, "-n", "5"],
-        cwd=ROOT,
-        env=seed_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_seed(POSTS, "-n", "5", python=("-X", "importtime"))
     assert process.stderr is not None
     for line in process.stderr:
         if "async_factory_boy._seed" in line:
@@ -43,24 +34,7 @@ def test_ctrl_c_while_the_command_starts_is_one_line_and_130(sqlite_url: str) ->
 
 
 def test_a_second_ctrl_c_stops_a_large_batch_promptly(sqlite_url: str) -> None:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "async_factory_boy",
-            "seed",
-            POSTS,
-            "-n",
-            "1000000",
-            *LARGE,
-            sqlite_url,
-        ],
-        cwd=ROOT,
-        env=seed_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_seed(POSTS, "-n", "1000000", *LARGE, sqlite_url)
     assert process.stdout is not None
     assert process.stdout.readline().startswith("PostFactory: 0/1,000,000")
     time.sleep(0.5)

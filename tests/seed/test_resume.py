@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 
@@ -15,7 +14,7 @@ from async_factory_boy._seed._progress import TABLE
 from examples.blog.models import Base
 from tests.seed._content import blog_content
 from tests.seed._db import count, drop_tables, query
-from tests.seed.conftest import ROOT, run_seed, seed_env
+from tests.seed.conftest import run_seed, start_seed
 
 BLOG = "examples.blog.factories:PostFactory"
 POSTS = "tests.seed.factories:PostFactory"
@@ -40,14 +39,7 @@ def _recorded(url: str) -> int:
 
 def _kill_after(url: str, batches: int, *extra: str) -> int:
     """Start the run, SIGKILL it once ``batches`` batches are recorded; how many were."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "async_factory_boy", "seed", BLOG, *RUN, *extra, "--url", url],
-        cwd=ROOT,
-        env=seed_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_seed(BLOG, *RUN, *extra, "--url", url, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while _recorded(url) < batches and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)

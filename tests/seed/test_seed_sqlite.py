@@ -13,7 +13,7 @@ import pytest
 
 from tests.seed._db import count, query
 from tests.seed._reference import create_like_seed
-from tests.seed.conftest import ROOT, run_seed, seed_env
+from tests.seed.conftest import ROOT, run_seed, seed_env, start_seed
 
 pytestmark = pytest.mark.sqlite
 
@@ -154,26 +154,8 @@ def test_a_failing_batch_is_rolled_back_and_committed_ones_kept(sqlite_url: str)
 
 
 def test_ctrl_c_stops_between_batches_with_the_report(sqlite_url: str) -> None:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "async_factory_boy",
-            "seed",
-            POSTS,
-            "-n",
-            "1000000",
-            "--batch-size",
-            "200",
-            "--create-tables",
-            "--url",
-            sqlite_url,
-        ],
-        cwd=ROOT,
-        env=seed_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    process = start_seed(
+        POSTS, "-n", "1000000", "--batch-size", "200", "--create-tables", "--url", sqlite_url
     )
     assert process.stdout is not None
     first = process.stdout.readline()  # the first progress line: the run is under way

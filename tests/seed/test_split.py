@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable
 
 import pytest
@@ -11,7 +9,7 @@ import pytest
 from examples.blog.models import Base
 from tests.seed._content import blog_content
 from tests.seed._db import count, create_tables, drop_tables, query
-from tests.seed.conftest import ROOT, run_seed, seed_env
+from tests.seed.conftest import run_seed, start_seed
 
 BLOG = "examples.blog.factories:PostFactory"
 ARGS = ("-n", "7", "--batch-size", "2", "--seed", "11", "-q")
@@ -48,28 +46,7 @@ def test_shards_started_together_write_the_rows_of_one_run(
     expected = _one_run(url)
     create_tables(url, Base.metadata)
 
-    shards = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "async_factory_boy",
-                "seed",
-                BLOG,
-                *ARGS,
-                "--shard",
-                f"{index}/3",
-                "--url",
-                url,
-            ],
-            cwd=ROOT,
-            env=seed_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for index in range(3)
-    ]
+    shards = [start_seed(BLOG, *ARGS, "--shard", f"{index}/3", "--url", url) for index in range(3)]
     errors = [shard.communicate(timeout=120)[1] for shard in shards]
 
     assert [shard.returncode for shard in shards] == [0, 0, 0], errors

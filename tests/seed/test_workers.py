@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 
@@ -13,23 +12,16 @@ import pytest
 
 from async_factory_boy._seed._progress import TABLE
 from tests.seed._db import count, query
-from tests.seed.conftest import ROOT, run_seed, seed_env
+from tests.seed.conftest import run_seed, start_seed
 
 POSTS = "tests.seed.factories:PostFactory"
 
 
 def _start_two_workers(url: str) -> subprocess.Popen[str]:
     """A long run with two workers, once a worker has written its first progress."""
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "async_factory_boy", "seed", POSTS, "-n", "1000000",
-            "--batch-size", "50", "--workers", "2", "--create-tables", "--url", url,
-        ],
-        cwd=ROOT,
-        env=seed_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    process = start_seed(
+        POSTS, "-n", "1000000", "--batch-size", "50", "--workers", "2", "--create-tables",
+        "--url", url,
     )  # fmt: skip
     assert process.stdout is not None
     assert process.stdout.readline().startswith("PostFactory: ")
