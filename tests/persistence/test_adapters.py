@@ -9,9 +9,9 @@ from typing import Any
 import factory
 import pytest
 import pytest_asyncio
-from sqlalchemy import ForeignKey, String, create_engine, select
+from sqlalchemy import create_engine, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Session
 
 from async_factory_boy import AsyncFactory, SessionTypeError
 from async_factory_boy.persistence import (
@@ -19,41 +19,24 @@ from async_factory_boy.persistence import (
     MongoPersistence,
     SQLAlchemyPersistence,
 )
+from tests.contract.models import Base, SQLChild, SQLParent
 
 pytestmark = pytest.mark.asyncio
 
 
-class Base(DeclarativeBase):
-    pass
-
-
-class Team(Base):
-    __tablename__ = "persistence_team"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(50), unique=True)
-
-
-class Player(Base):
-    __tablename__ = "persistence_player"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(50))
-    team_id: Mapped[int] = mapped_column(ForeignKey("persistence_team.id"))
-    team: Mapped[Team] = relationship()
-
-
-class TeamFactory(AsyncFactory[Team]):
+class ParentFactory(AsyncFactory[SQLParent]):
     class Meta:
-        model = Team
+        model = SQLParent
 
-    name = factory.Sequence(lambda n: f"team-{n}")
+    name = factory.Sequence(lambda n: f"parent-{n}")
 
 
-class PlayerFactory(AsyncFactory[Player]):
+class ChildFactory(AsyncFactory[SQLChild]):
     class Meta:
-        model = Player
+        model = SQLChild
 
-    name = factory.Sequence(lambda n: f"player-{n}")
-    team = factory.SubFactory(TeamFactory)
+    label = factory.Sequence(lambda n: f"child-{n}")
+    parent = factory.SubFactory(ParentFactory)
 
 
 @pytest_asyncio.fixture
@@ -75,12 +58,12 @@ async def test_sqlalchemy_adapter_flushes_and_sets_generated_keys(session: Async
     handler = SQLAlchemyPersistence(session)
     assert isinstance(handler, AsyncPersistence)
 
-    player = await PlayerFactory.create_async(persistence=handler)
+    child = await ChildFactory.create_async(persistence=handler)
 
-    assert player.id is not None
-    assert player.team.id is not None
-    found = await session.scalar(select(Player.name).where(Player.id == player.id))
-    assert found == player.name
+    assert child.id is not None
+    assert child.parent.id is not None
+    found = await session.scalar(select(SQLChild.label).where(SQLChild.id == child.id))
+    assert found == child.label
 
 
 async def test_sqlalchemy_adapter_refuses_a_sync_session() -> None:
