@@ -52,6 +52,20 @@ DOCUMENTED: dict[str, list[str]] = {
         "SyncCallError",
     ],
     "async_factory_boy.factory": ["AsyncFactory"],
+    "async_factory_boy.backends": [
+        "Backend",
+        "BatchRecord",
+        "BatchWrite",
+        "CallScope",
+        "ContractOptions",
+        "SeedError",
+        "SeedTarget",
+        "SeedWriter",
+        "backend_named",
+        "reached_from",
+        "register",
+        "take_lookup",
+    ],
     "async_factory_boy.factory.sqlalchemy": [
         "AsyncSQLAlchemyFactory",  # async-factory-boy 1.0.1's class, deprecated
         "AsyncSQLAlchemyModelFactory",

@@ -99,7 +99,7 @@ CORE = {
     name
     for name in MODULES
     if name.count(".") == 1 and name.split(".")[1].startswith("_") and name != f"{ROOT}.__main__"
-} | {ROOT, f"{ROOT}.errors", f"{ROOT}.factory"}
+} | {ROOT, f"{ROOT}.errors", f"{ROOT}.factory", f"{ROOT}.backends"}
 
 LAYERS = {
     "core": CORE,
@@ -186,6 +186,7 @@ PUBLIC_CORE = {
     f"{ROOT}.factory",
     f"{ROOT}._scope",
     f"{ROOT}._backends",
+    f"{ROOT}.backends",
     f"{ROOT}._handlers",
     f"{ROOT}._capture",
     f"{ROOT}._seeding",

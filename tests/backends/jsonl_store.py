@@ -1,8 +1,9 @@
 """A backend in one module: documents in JSON-lines files, written in transactions.
 
-The proof of the backend contract (``docs/writing-a-backend.md`` walks through it). This
-module registers itself in the backend registry and, with no line of the package changed,
-its factories work through the core (``create_async``, batches, SubFactory, get_or_create,
+The proof of the backend contract (``docs/writing-a-backend.md`` walks through it),
+written with the public ``async_factory_boy.backends`` only. This module registers itself
+in the backend registry and, with no line of the package changed, its factories work
+through the core (``create_async``, batches, SubFactory, get_or_create,
 errors naming the factory), pass the contract suite (``tests/contract``), are seeded by the
 seed command (``--url jsonl:///path``, ``--resume`` included) and get their connection from
 the pytest plugin's default fixture (``jsonl_store``).
@@ -28,12 +29,21 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any, ClassVar, TypeVar
 
-from async_factory_boy import AsyncFactory, CallScope, FactoryCall
-from async_factory_boy._backends import Backend, register
-from async_factory_boy._compat import OptionDefault
-from async_factory_boy._factory import ContractOptions
-from async_factory_boy._scope import method_name, reached_from
-from async_factory_boy._seeding import PROGRESS_TABLE, BatchWrite, SeedError, SeedTarget
+from factory.base import OptionDefault
+
+from async_factory_boy import AsyncFactory, FactoryCall
+from async_factory_boy.backends import (
+    PROGRESS_TABLE,
+    Backend,
+    BatchWrite,
+    CallScope,
+    ContractOptions,
+    SeedError,
+    SeedTarget,
+    method_name,
+    reached_from,
+    register,
+)
 from async_factory_boy.errors import AsyncFactoryError, MissingSessionError, SessionTypeError
 
 __all__ = ["AsyncJsonlFactory", "JsonlIntegrityError", "JsonlStore", "Transaction"]
