@@ -17,7 +17,15 @@ from ._errors import SeedError, one_line
 from ._progress import BatchRecord
 from ._url import DEFAULT_URL, Redactor, Target, parse_target
 
-__all__ = ["Plan", "Writer", "make_plan", "open_writer", "parse_url", "writer_for"]
+__all__ = [
+    "Plan",
+    "Writer",
+    "make_plan",
+    "open_writer",
+    "parse_url",
+    "registered_target",
+    "writer_for",
+]
 
 #: What the run needs of a writer: the backends' seed writers (SQL, Mongo, Tortoise, ...).
 Writer = SeedWriter
@@ -42,7 +50,8 @@ class RegisteredTarget:
     hint: str = ""
 
 
-def _registered_target(url: str, database: str | None, redact: Redactor) -> Target | None:
+def registered_target(url: str, database: str | None, redact: Redactor) -> Target | None:
+    """The target of ``url`` if a registered backend claims its scheme, else ``None``."""
     scheme, separator, rest = url.partition("://")
     if not separator:
         return None
@@ -69,7 +78,7 @@ def parse_url(url: str, database: str | None, redact: Redactor) -> Target:
     A SQL URL is read with SQLAlchemy: without it (a MongoDB-only install) the default URL
     or any SQL URL cannot even be parsed, so the command asks for a ``mongodb://`` one.
     """
-    registered = _registered_target(url, database, redact)
+    registered = registered_target(url, database, redact)
     if registered is not None:
         return registered
     try:

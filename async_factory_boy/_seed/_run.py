@@ -24,7 +24,15 @@ from ._cli import SeedOptions
 from ._determinism import batch_seed, reseed
 from ._errors import SeedError, one_line
 from ._output import Output, report_error
-from ._plan import Plan, Writer, make_plan, open_writer, parse_url, writer_for
+from ._plan import (
+    Plan,
+    Writer,
+    make_plan,
+    open_writer,
+    parse_url,
+    registered_target,
+    writer_for,
+)
 from ._progress import BatchWrite
 from ._specs import load_factory
 from ._url import Redactor, Target
@@ -58,14 +66,33 @@ def _confirm(target: Target, jobs: list[Job], yes: bool, output: Output) -> None
         raise SeedError("not confirmed. Nothing was written.")
 
 
-def _prepare(options: SeedOptions, redact: Redactor) -> tuple[Target, Writer, list[Job]]:
-    # The factories first: importing them registers the backends they are built on, and
-    # a backend outside the package may take URLs of its own (see ``parse_url``).
+def _load_jobs(options: SeedOptions) -> list[Job]:
     jobs = []
     for spec in options.factories:
         count = options.count if spec.count is None else spec.count
         jobs.append(Job(spec.path, load_factory(spec), count))
-    target = parse_url(options.url, options.database, redact)
+    return jobs
+
+
+def _prepare(options: SeedOptions, redact: Redactor) -> tuple[Target, Writer, list[Job]]:
+    url_error: SeedError | None = None
+    try:
+        target = parse_url(options.url, options.database, redact)
+    except SeedError as exc:
+        url_error = exc
+    try:
+        jobs = _load_jobs(options)
+    except SeedError:
+        if url_error is not None:  # the URL's error is the first thing to fix
+            raise url_error from None
+        raise
+    # Importing the factories registered the backends they are built on: one of them may
+    # take URLs of its own (``Backend.seed_urls``), which wins over a SQL reading of it.
+    claimed = registered_target(options.url, options.database, redact)
+    if claimed is not None:
+        target = claimed
+    elif url_error is not None:
+        raise url_error
     writer = writer_for(target, [job.factory for job in jobs], options.copy)
     for job in jobs:
         writer.check_factory(job.path, job.factory)
