@@ -23,6 +23,10 @@ written as ``Document.insert`` writes them, Beanie's ``Insert`` event actions in
 
 from __future__ import annotations
 
+# First, so that a missing driver names the extra to install (MissingDependencyError).
+from . import _requires  # noqa: F401
+
+# isort: split
 from typing import Any, ClassVar, TypeVar
 
 from beanie import Document

@@ -23,6 +23,10 @@ Models are validated as they are built and carry their primary key at once, so a
 
 from __future__ import annotations
 
+# First, so that a missing driver names the extra to install (MissingDependencyError).
+from . import _requires  # noqa: F401
+
+# isort: split
 from typing import Any, ClassVar, TypeVar
 
 from odmantic import Model
