@@ -32,7 +32,7 @@ def test_a_password_in_the_url_never_appears(url: str) -> None:
     factory = "tests.seed.factories:MongoPostFactory" if url.startswith("mongodb") else POSTS
     result = run_seed(factory, "--url", url)
 
-    assert result.returncode == 2
+    assert result.returncode in (1, 2)  # usage or connection: pinned in test_bad_input
     assert SECRET not in result.stdout + result.stderr
     assert "***" in result.stderr
 
@@ -95,7 +95,7 @@ def test_a_password_in_the_query_string_stays_out_of_the_summary(
 def test_a_socket_first_or_a_sock_name_does_not_make_a_database_local(url: str) -> None:
     result = run_seed(POSTS, "--url", url)
 
-    assert result.returncode == 2
+    assert result.returncode == 1
     [line] = result.stderr.splitlines()
     assert "is not a local database" in line
     assert "Nothing was written" in line
@@ -104,7 +104,7 @@ def test_a_socket_first_or_a_sock_name_does_not_make_a_database_local(url: str) 
 def test_a_remote_database_is_refused_without_yes() -> None:
     result = run_seed(POSTS, "--url", f"postgresql+asyncpg://seeder:{SECRET}@db.example.com/app")
 
-    assert result.returncode == 2
+    assert result.returncode == 1
     [line] = result.stderr.splitlines()
     assert "is not a local database" in line
     assert "--yes" in line
@@ -117,5 +117,5 @@ def test_yes_goes_ahead_with_a_remote_database() -> None:
     # command goes as far as connecting.
     result = run_seed(POSTS, "--yes", "--url", "postgresql+asyncpg://seeder@0.0.0.0:1/app")
 
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "cannot connect to postgresql+asyncpg://seeder@0.0.0.0:1/app" in result.stderr

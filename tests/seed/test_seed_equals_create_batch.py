@@ -117,7 +117,7 @@ def test_a_factory_that_cannot_be_seeded_is_refused_before_writing(sqlite_url: s
         sqlite_url,
     )
 
-    assert result.returncode == 2
+    assert result.returncode == 1
     [line] = result.stderr.splitlines()
     assert line.startswith("error: tests.seed.documented:CrossBackendFactory cannot be seeded")
     assert "MongoCompanyFactory" in line

@@ -57,7 +57,7 @@ def test_tortoise_and_sqlalchemy_factories_are_not_mixed_in_one_run(sqlite_url: 
         USERS, "tests.seed.factories:AuthorFactory", "--create-tables", "--url", sqlite_url
     )
 
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert result.stderr.startswith("error: tests.seed.factories:AuthorFactory is not a Tortoise")
     assert len(result.stderr.splitlines()) == 1
 

@@ -112,7 +112,7 @@ def test_a_batch_that_outgrows_its_sequence_window_is_rolled_back(sqlite_url: st
         "--url", sqlite_url,
     )  # fmt: skip
 
-    assert result.returncode == 2
+    assert result.returncode == 1
     [error] = result.stderr.splitlines()
     assert error.startswith("error: batch 1 of PostFactory failed and was rolled back: ")
     assert "AuthorFactory sequence numbers reached" in error
