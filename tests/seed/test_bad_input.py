@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.seed.conftest import run_seed
+from tests.seed.conftest import messages, run_seed
 
 POSTS = "tests.seed.factories:PostFactory"
 
@@ -84,6 +84,6 @@ def test_bad_input_is_one_line_and_its_status(args: list[str], expected: str, st
 
     assert result.returncode == status
     assert "Traceback" not in result.stdout + result.stderr
-    [line] = result.stderr.splitlines()
+    [line] = messages(result.stderr)
     assert line.startswith("error: ")
     assert expected in line

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import textwrap
 
-from tests.seed.conftest import ROOT, run_seed, run_seed_without, seed_env
+from tests.seed.conftest import ROOT, messages, run_seed, run_seed_without, seed_env
 
 POSTS = "tests.seed.factories:PostFactory"
 
@@ -16,7 +16,7 @@ POSTS = "tests.seed.factories:PostFactory"
 def _one_error_line(result: subprocess.CompletedProcess[str], status: int = 1) -> str:
     assert result.returncode == status, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
-    [line] = result.stderr.splitlines()
+    [line] = messages(result.stderr)
     assert line.startswith("error: ")
     return line
 
@@ -67,7 +67,7 @@ def test_no_command_prints_the_usage() -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("usage: async-factory-boy")
     assert "seed" in result.stderr
-    [error] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    [error] = [line for line in messages(result.stderr) if line.startswith("error:")]
     assert "seed --help" in error
 
 
@@ -126,7 +126,7 @@ def test_traceback_prints_the_whole_traceback(tmp_path: pathlib.Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("Traceback (most recent call last):")
     assert 'broken_factories.py", line 8, in <module>' in result.stderr
-    assert result.stderr.splitlines()[-1].startswith("error: importing 'broken_factories'")
+    assert messages(result.stderr)[-1].startswith("error: importing 'broken_factories'")
 
 
 def test_a_syntax_error_in_the_factories_module_shows_file_and_line(

@@ -13,7 +13,7 @@ import pytest
 
 from tests.seed._db import count, query
 from tests.seed._reference import create_like_seed
-from tests.seed.conftest import ROOT, run_seed, seed_env
+from tests.seed.conftest import ROOT, messages, run_seed, seed_env
 
 pytestmark = pytest.mark.sqlite
 
@@ -132,7 +132,7 @@ def test_missing_tables_suggest_create_tables(sqlite_url: str) -> None:
 
     assert result.returncode == 1
     assert "--create-tables" in result.stderr
-    assert len(result.stderr.splitlines()) == 1
+    assert len(messages(result.stderr)) == 1
 
 
 def test_a_failing_batch_is_rolled_back_and_committed_ones_kept(sqlite_url: str) -> None:
@@ -148,7 +148,7 @@ def test_a_failing_batch_is_rolled_back_and_committed_ones_kept(sqlite_url: str)
     )
 
     assert result.returncode == 1
-    [error] = result.stderr.splitlines()
+    [error] = messages(result.stderr)
     assert error.startswith("error: batch 3 of CollidingPostFactory failed and was rolled back")
     assert "40 rows were written before it and are kept" in error
     assert "Traceback" not in result.stdout + result.stderr
@@ -178,8 +178,8 @@ def test_ctrl_c_stops_between_batches_with_the_report(sqlite_url: str) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert process.stdout is not None
-    first = process.stdout.readline()  # the first progress line: the run is under way
+    assert process.stderr is not None
+    first = process.stderr.readline()  # the first progress line: the run is under way
     assert first.startswith("PostFactory: 0/1,000,000")
     time.sleep(0.5)
     process.send_signal(signal.SIGINT)
@@ -187,7 +187,7 @@ def test_ctrl_c_stops_between_batches_with_the_report(sqlite_url: str) -> None:
 
     assert process.returncode == 130
     assert "Traceback" not in stdout + stderr
-    [error] = stderr.splitlines()
+    [error] = messages(stderr)
     assert error.startswith("error: interrupted by Ctrl-C")
     written = count(sqlite_url, "posts") + count(sqlite_url, "authors")
     assert f"{written:,} rows were written" in error
