@@ -25,6 +25,7 @@ lint: install
 
 typecheck: install
 	$(VENV)/bin/mypy --strict async_factory_boy
+	$(VENV)/bin/pyright --pythonpath $(PY)
 
 docs: install
 	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html

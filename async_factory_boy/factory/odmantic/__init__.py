@@ -27,7 +27,7 @@ from __future__ import annotations
 from . import _requires  # noqa: F401
 
 # isort: split
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from odmantic import Model
 
@@ -80,8 +80,10 @@ class AsyncODManticFactory(AsyncMongoFactory[M]):
     _get_or_create_option: ClassVar[str] = "odmantic_get_or_create"
     _scope_class: ClassVar[type[MongoScope]] = ODManticScope
 
-    class Meta:
-        abstract = True
+    if not TYPE_CHECKING:  # type checkers see AsyncFactory.Meta: any class
+
+        class Meta:
+            abstract = True
 
     @classmethod
     def _document_codec(cls) -> DocumentCodec:
