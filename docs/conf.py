@@ -46,7 +46,9 @@ _OPTIONAL_DRIVERS = [
     "sqlalchemy",
     "tortoise",
 ]
-autodoc_mock_imports = [name for name in _OPTIONAL_DRIVERS if importlib.util.find_spec(name) is None]
+autodoc_mock_imports = [
+    name for name in _OPTIONAL_DRIVERS if importlib.util.find_spec(name) is None
+]
 autodoc_typehints = "description"
 # Cross-references into third-party packages are not resolved offline.
 nitpicky = False
