@@ -7,6 +7,7 @@ neither stdout nor stderr, whatever a driver put in its error message.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import time
@@ -102,7 +103,7 @@ class Output:
         finished = done >= total
         eta = _eta(total - done, done - done_then, now - since)
         if self._tty:
-            width = shutil.get_terminal_size((80, 24)).columns
+            width = self._width()
             text = _bar_line(name, done, total, rate, eta, width - 1)
             self._err.write("\r" + self._redact(text).ljust(width - 1))
             self._err.flush()
@@ -116,6 +117,17 @@ class Output:
             line = f"{name}: {done:,}/{total:,} ({percent}%), {rate:,.0f} rows/s, ETA {eta}"
             self._end_bar()
             print(self._redact(line), file=self._err, flush=True)
+
+    def _width(self) -> int:
+        """The terminal's width: ``$COLUMNS`` if set, else the width of the terminal
+        stderr is on (stdout may be redirected to a file), else 80."""
+        columns = os.environ.get("COLUMNS", "")
+        if columns.isdigit() and int(columns) > 0:
+            return int(columns)
+        try:
+            return os.get_terminal_size(self._err.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            return shutil.get_terminal_size((80, 24)).columns
 
     def summary(self, display: str, counts: Counter[str], elapsed: float, headline: str) -> None:
         """Rows per table or collection, the total, elapsed time and rows per second."""
