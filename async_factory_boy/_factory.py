@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, ClassVar, Final, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 
 from ._auto_fields import AutoFieldsMode, AutoFieldsOptions, describe
 from ._backends import HANDLER_ARGUMENT, Backend, backend_named
@@ -221,8 +221,16 @@ class AsyncFactory(Factory[T]):
     #: scope is what the core's create path drives.
     _backend: ClassVar[Backend] = backend_named(HANDLER_ARGUMENT)
 
-    class Meta:
-        abstract = True
+    if TYPE_CHECKING:
+        #: What type checkers see: any class. Every factory declares its own ``class Meta``,
+        #: which pyright would report as an incompatible override of the base's ("Meta
+        #: overrides symbol of same name"); the bases' own ``Meta`` classes are hidden from
+        #: type checkers (``if not TYPE_CHECKING``), so the subclass overrides this.
+        Meta: type[Any]
+    else:
+
+        class Meta:
+            abstract = True
 
     #: Keyword arguments that carry a connection for this factory's backend. A call takes
     #: them, and every registered backend's ones (``BUILTIN_CONNECTION_ARGUMENTS`` and the

@@ -42,7 +42,8 @@ PROGRESS_TABLE = "async_factory_boy_seed_progress"
 
 
 class SeedError(AsyncFactoryError):
-    """Bad input or a failed run: the command prints ``error: <message>`` and exits with 2.
+    """Bad input or a failed run: the command prints ``error: <message>`` and exits with 2
+    when the command line was wrong (its subclass ``UsageError``), else 1.
 
     The message is one line that says what was wrong and what to do; it never carries a
     traceback, and it is redacted (no password) before it is printed. ``cause`` is the

@@ -13,7 +13,7 @@ from ..factory import AsyncFactory
 from ._batches import Batch, Job, Shard, batch_count, default_run_id, plan_batches
 from ._cli import SeedOptions
 from ._determinism import SequenceLayout
-from ._errors import SeedError, one_line
+from ._errors import SeedError, UsageError, one_line
 from ._progress import BatchRecord
 from ._url import DEFAULT_URL, Redactor, Target, parse_target
 
@@ -83,11 +83,13 @@ def parse_url(url: str, database: str | None, redact: Redactor) -> Target:
         return registered
     try:
         return parse_target(url, database, redact)
-    except ImportError as exc:
-        given = "no --url was given, and the default" if url == DEFAULT_URL else "the --url"
-        raise SeedError(
-            f"{given} is a SQL URL, which needs SQLAlchemy (not installed: {exc}); to seed "
-            "MongoDB pass its URL, e.g. --url mongodb://localhost:27017 --database app."
+    except ImportError:
+        if url != DEFAULT_URL:
+            raise  # a SQL URL given without SQLAlchemy: the missing extra is named
+        raise UsageError(
+            f"no --url was given, and the default ({DEFAULT_URL}) needs SQLAlchemy, which is "
+            "not installed: to seed MongoDB pass its URL, e.g. --url "
+            "mongodb://localhost:27017 --database app."
         ) from None
 
 

@@ -7,19 +7,17 @@ import contextlib
 
 from ._cli import StatusOptions
 from ._errors import SeedError, one_line
-from ._output import Output, report_error
+from ._output import EXIT_OK, Output, report_error
 from ._plan import parse_url, writer_for
 from ._progress import TABLE, summarize
 from ._url import Redactor, Target
 
 __all__ = ["status"]
 
-EXIT_OK = 0
-
 
 def status(options: StatusOptions, output: Output, redact: Redactor) -> int:
     """Print per factory of each run (or of ``--run-id``): batches done of all, rows,
-    complete or not. Exit status 0, 2 when the database cannot be read."""
+    complete or not. Exit status 0, 1 when the database cannot be read."""
     try:
         target = parse_url(options.url, options.database, redact)
         return asyncio.run(_status(options, target, output))

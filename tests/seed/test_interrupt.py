@@ -8,7 +8,7 @@ import time
 import pytest
 
 from tests.seed._db import count
-from tests.seed.conftest import start_seed
+from tests.seed.conftest import messages, start_seed
 
 pytestmark = pytest.mark.sqlite
 
@@ -35,8 +35,8 @@ def test_ctrl_c_while_the_command_starts_is_one_line_and_130(sqlite_url: str) ->
 
 def test_a_second_ctrl_c_stops_a_large_batch_promptly(sqlite_url: str) -> None:
     process = start_seed(POSTS, "-n", "1000000", *LARGE, sqlite_url)
-    assert process.stdout is not None
-    assert process.stdout.readline().startswith("PostFactory: 0/1,000,000")
+    assert process.stderr is not None
+    assert process.stderr.readline().startswith("PostFactory: 0/1,000,000")
     time.sleep(0.5)
     process.send_signal(signal.SIGINT)
     time.sleep(0.5)
@@ -46,6 +46,6 @@ def test_a_second_ctrl_c_stops_a_large_batch_promptly(sqlite_url: str) -> None:
 
     assert process.returncode == 130
     assert "Traceback" not in stdout + stderr
-    [error] = stderr.splitlines()
+    [error] = messages(stderr)
     assert error.startswith("error: interrupted by Ctrl-C; the running batch was rolled back")
     assert count(sqlite_url, "posts") == 0

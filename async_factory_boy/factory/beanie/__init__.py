@@ -23,7 +23,11 @@ written as ``Document.insert`` writes them, Beanie's ``Insert`` event actions in
 
 from __future__ import annotations
 
-from typing import ClassVar, TypeVar
+# First, so that a missing driver names the extra to install (MissingDependencyError).
+from . import _requires  # noqa: F401
+
+# isort: split
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from ..._backends import backend_named
 from ..mongo import AsyncMongoFactory, ODMFactoryOptions
@@ -68,5 +72,7 @@ class AsyncBeanieFactory(AsyncMongoFactory[Doc]):
     _backend = backend_named("beanie")
     _connection_arguments: ClassVar[tuple[str, ...]] = (SESSION_ARGUMENT,)
 
-    class Meta:
-        abstract = True
+    if not TYPE_CHECKING:  # type checkers see AsyncFactory.Meta: any class
+
+        class Meta:
+            abstract = True

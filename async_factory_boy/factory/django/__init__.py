@@ -27,7 +27,7 @@ from __future__ import annotations
 from . import _requires  # noqa: F401
 
 # isort: split
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from ..._backends import backend_named
 from ..._compat import FileField, ImageField, Password
@@ -78,5 +78,7 @@ class AsyncDjangoModelFactory(AsyncFactory[T]):
     _backend = backend_named("django")
     _connection_arguments: ClassVar[tuple[str, ...]] = (DATABASE_ARGUMENT,)
 
-    class Meta:
-        abstract = True
+    if not TYPE_CHECKING:  # type checkers see AsyncFactory.Meta: any class
+
+        class Meta:
+            abstract = True

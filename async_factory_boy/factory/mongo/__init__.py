@@ -2,7 +2,7 @@
 
 .. code-block:: python
 
-    class AuthorFactory(AsyncMongoFactory[dict]):
+    class AuthorFactory(AsyncMongoFactory[dict[str, Any]]):
         class Meta:
             collection = "authors"
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 from . import _requires  # noqa: F401
 
 # isort: split
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ..._auto_fields import AutoFieldsOptions
 from ..._backends import backend_named
@@ -162,5 +162,7 @@ class AsyncMongoFactory(AsyncFactory[T]):
     _backend = backend_named("mongo")
     _connection_arguments: ClassVar[tuple[str, ...]] = (DATABASE_ARGUMENT, SESSION_ARGUMENT)
 
-    class Meta:
-        abstract = True
+    if not TYPE_CHECKING:  # type checkers see AsyncFactory.Meta: any class
+
+        class Meta:
+            abstract = True

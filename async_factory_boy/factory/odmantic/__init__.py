@@ -23,7 +23,11 @@ Models are validated as they are built and carry their primary key at once, so a
 
 from __future__ import annotations
 
-from typing import ClassVar, TypeVar
+# First, so that a missing driver names the extra to install (MissingDependencyError).
+from . import _requires  # noqa: F401
+
+# isort: split
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from ..._backends import backend_named
 from ..mongo import AsyncMongoFactory, ODMFactoryOptions
@@ -70,5 +74,7 @@ class AsyncODManticFactory(AsyncMongoFactory[M]):
     _backend = backend_named("odmantic")
     _connection_arguments: ClassVar[tuple[str, ...]] = (ENGINE_ARGUMENT, SESSION_ARGUMENT)
 
-    class Meta:
-        abstract = True
+    if not TYPE_CHECKING:  # type checkers see AsyncFactory.Meta: any class
+
+        class Meta:
+            abstract = True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Final, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypeVar
 
 from ..._auto_fields import AutoFieldsOptions
 from ..._backends import backend_named
@@ -143,5 +143,7 @@ class AsyncSQLAlchemyModelFactory(AsyncFactory[T]):
     _backend = backend_named("sqlalchemy")
     _connection_arguments: ClassVar[tuple[str, ...]] = (SESSION_ARGUMENT,)
 
-    class Meta:
-        abstract = True
+    if not TYPE_CHECKING:  # type checkers see AsyncFactory.Meta: any class
+
+        class Meta:
+            abstract = True

@@ -29,7 +29,7 @@ class statement: it is the line to change (see ``docs/migration.md``).
 
 from __future__ import annotations
 
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
 from sqlalchemy.orm import scoped_session
@@ -87,9 +87,11 @@ class AsyncSQLAlchemyFactory(AwaitableSteps, AsyncSQLAlchemyModelFactory[T]):  #
         "`create_batch_async(n, sqlalchemy_session=session)`."
     )
 
-    class Meta:
-        abstract = True
-        sqlalchemy_session_persistence = None  # unset: a commit, as in 1.0.1
+    if not TYPE_CHECKING:  # type checkers see AsyncFactory.Meta: any class
+
+        class Meta:
+            abstract = True
+            sqlalchemy_session_persistence = None  # unset: a commit, as in 1.0.1
 
     # -- the Meta session becomes the call's session ------------------------------------------
 

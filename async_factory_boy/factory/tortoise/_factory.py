@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ..._backends import backend_named
 from ..._call import current_call
@@ -71,8 +71,10 @@ class AsyncTortoiseModelFactory(AsyncFactory[T]):
     _backend = backend_named("tortoise")
     _connection_arguments: ClassVar[tuple[str, ...]] = (CONNECTION_ARGUMENT,)
 
-    class Meta:
-        abstract = True
+    if not TYPE_CHECKING:  # type checkers see AsyncFactory.Meta: any class
+
+        class Meta:
+            abstract = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

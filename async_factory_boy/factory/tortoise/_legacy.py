@@ -26,7 +26,7 @@ class statement: it is the line to change (see ``docs/migration.md``).
 from __future__ import annotations
 
 from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..._legacy import AwaitableSteps
 from ._factory import AsyncTortoiseModelFactory
@@ -51,8 +51,10 @@ class AsyncTortoiseFactory(AwaitableSteps, AsyncTortoiseModelFactory[T]):  # typ
         "`create_batch_async(n)`, `build_async()`."
     )
 
-    class Meta:
-        abstract = True
+    if not TYPE_CHECKING:  # type checkers see AsyncFactory.Meta: any class
+
+        class Meta:
+            abstract = True
 
     @classmethod
     def build(cls, **kwargs: Any) -> Coroutine[Any, Any, T]:  # type: ignore[override]
