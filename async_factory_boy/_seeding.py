@@ -75,22 +75,27 @@ class SeedTarget(Protocol):
     @property
     def kind(self) -> str:
         """``"sql"`` or ``"mongo"``: the kind of URL, matched against ``Backend.seed_urls``."""
+        ...
 
     @property
     def url(self) -> str:
         """The URL as given, password included: hand it to the driver only."""
+        ...
 
     @property
     def display(self) -> str:
         """The URL with its password hidden: the only form to print."""
+        ...
 
     @property
     def database(self) -> str | None:
         """The Mongo database name (``None`` for SQL)."""
+        ...
 
     @property
     def hint(self) -> str:
         """Advice to add when the driver cannot be loaded, or ``""``."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -123,24 +128,32 @@ class SeedWriter(Protocol):
 
     def check_factory(self, path: str, factory: type[AsyncFactory[Any]]) -> None:
         """Refuse, before anything is written, a factory this writer cannot store."""
+        ...
 
     async def connect(self) -> None:
         """Connect to the target."""
+        ...
 
     async def create_tables(self, factories: list[type[AsyncFactory[Any]]]) -> None:
         """Create what the factories' models need (``--create-tables``)."""
+        ...
 
     async def prepare_progress(self) -> None:
         """Create the progress records' table or collection if it is missing."""
+        ...
 
     async def finished_batches(self, run_id: str) -> set[tuple[str, int]]:
         """``(factory, batch)`` of the batches of ``run_id`` already committed."""
+        ...
 
     async def read_progress(self, run_id: str | None) -> list[tuple[str, str, int, int]] | None:
         """Every progress record (of ``run_id``): ``(run, factory, batches, rows)``."""
+        ...
 
     async def write_batch(self, batch: BatchWrite) -> Counter[str]:
         """Write one batch and its record in one transaction; the rows written per table."""
+        ...
 
     async def close(self) -> None:
         """Release the connection (also after a failure)."""
+        ...

@@ -72,6 +72,7 @@ def _load_jobs(options: SeedOptions) -> list[Job]:
 
 def _prepare(options: SeedOptions, redact: Redactor) -> tuple[Target, Writer, list[Job]]:
     url_error: SeedError | None = None
+    target: Target | None = None
     try:
         target = parse_url(options.url, options.database, redact)
     except SeedError as exc:
@@ -87,8 +88,8 @@ def _prepare(options: SeedOptions, redact: Redactor) -> tuple[Target, Writer, li
     claimed = registered_target(options.url, options.database, redact)
     if claimed is not None:
         target = claimed
-    elif url_error is not None:
-        raise url_error
+    elif url_error is not None or target is None:
+        raise url_error or SeedError(f"no backend takes the URL {redact(options.url)}.")
     writer = writer_for(target, [job.factory for job in jobs], options.copy)
     for job in jobs:
         writer.check_factory(job.path, job.factory)
