@@ -57,14 +57,19 @@ from ._compat import (
     Transformer,
     adjusts_kwargs,
     builds_plainly,
+    declaration_defaults,
+    declaration_function,
     deepgetattr,
     enums,
     factory_errors,
-    factory_getter,
     get_builder_phase,
+    maybe_parts,
     parse_declarations,
     plans_of,
     prepares_arguments_plainly,
+    self_attribute_parts,
+    sub_factory_parts,
+    transformer_default,
 )
 
 __all__ = ["ENABLED", "FastResolver", "Plan", "build", "finish_build", "plan_for"]
@@ -237,9 +242,9 @@ def _is_own_kind(declaration: Any) -> bool:
     if type(declaration).__module__.partition(".")[0] != "factory":
         return False
     if isinstance(declaration, Maybe):
-        return all(map(_is_own_kind, (declaration.decider, declaration.yes, declaration.no)))
+        return all(map(_is_own_kind, maybe_parts(declaration)))
     if isinstance(declaration, Transformer):
-        return _is_own_kind(declaration.default)
+        return _is_own_kind(transformer_default(declaration))
     return True
 
 
@@ -257,9 +262,9 @@ def _kind(declaration: Any, context: dict[str, Any]) -> int:
     kind = _INLINE.get(type(declaration), _GENERIC)
     if kind == _SUB_FACTORY:
         return kind  # SubFactory passes its context on unevaluated: nothing to unroll
-    if context or declaration._defaults:
+    if context or declaration_defaults(declaration):
         return _GENERIC  # a context to unroll: factory_boy's evaluate_pre does it
-    if type(declaration) is SelfAttribute and declaration.depth <= 1:
+    if type(declaration) is SelfAttribute and self_attribute_parts(declaration)[0] <= 1:
         kind = _SELF_ATTRIBUTE
     return kind
 
@@ -269,12 +274,11 @@ def _payload(kind: int, declaration: Any) -> Any:
     if kind == _OVERRIDE:
         return declaration.key
     if kind in (_SEQUENCE, _LAZY_FUNCTION, _LAZY_ATTRIBUTE):
-        return declaration.function
+        return declaration_function(declaration)
     if kind == _SELF_ATTRIBUTE:
-        return (declaration.attribute_name, declaration.default)
+        return self_attribute_parts(declaration)[1:]
     if kind == _SUB_FACTORY:
-        force_sequence = bool(declaration.FORCE_SEQUENCE)
-        return (factory_getter(declaration), dict(declaration._defaults), force_sequence)
+        return sub_factory_parts(declaration)
     return declaration
 
 
