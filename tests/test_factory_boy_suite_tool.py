@@ -6,23 +6,19 @@ these tests check that it would fail on each kind of new difference.
 
 from __future__ import annotations
 
-import importlib.util
 import pathlib
 from types import ModuleType
 
 import pytest
+
+from ._script import load_script
 
 TOOL = pathlib.Path(__file__).parents[1] / "tools" / "port_factory_boy_suite.py"
 
 
 @pytest.fixture(scope="module")
 def tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("port_factory_boy_suite", TOOL)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(TOOL, "port_factory_boy_suite")
 
 
 def _expected_run(tool: ModuleType) -> dict[str, str]:
