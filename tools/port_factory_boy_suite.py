@@ -34,7 +34,7 @@ today). Django's sync ORM runs inside the call's event loop, so the run sets
 ``DJANGO_ALLOW_ASYNC_UNSAFE`` and the conftest hands the test's own connections to the call
 (Django keeps connections per thread, but separately for code under a running loop: the call
 would otherwise open a second connection, which the in-memory SQLite test database reports as
-"table is locked").
+"table is locked"), with a fast password hasher (the default one is slow on purpose).
 
 The two runs (``ASYNC_FACTORY_BOY_FAST_PATH=0``: factory_boy's resolver; ``=1``: the plans) go
 in parallel. The script prints each run's counts, the tests that are not passed with the
@@ -205,6 +205,16 @@ def _counted_build(self, *args, **kwargs):
 
 _plan.build = _counted_plan_build
 AsyncStepBuilder.build = _counted_build
+
+
+def pytest_runtest_setup(item):
+    # Django's default password hasher costs ~1 s of CPU per hash, by design; the suite's
+    # password tests need a hash, not a slow one.
+    if "django.conf" in sys.modules:
+        from django.conf import settings
+
+        if settings.configured:
+            settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_sessionfinish(session):
