@@ -235,8 +235,9 @@ class _FactoryWrapperLike(Protocol):
 class SubFactoryLike(DeclarationLike, Protocol):
     """``factory.SubFactory`` (and ``Dict`` / ``List``, which subclass it)."""
 
-    #: ``Dict`` and ``List`` build their item "factory" with the parent's sequence number.
-    FORCE_SEQUENCE: bool
+    # ``Dict`` and ``List`` build their item "factory" with the parent's sequence number.
+    @property
+    def FORCE_SEQUENCE(self) -> bool: ...
 
     @property
     def factory_wrapper(self) -> _FactoryWrapperLike: ...
