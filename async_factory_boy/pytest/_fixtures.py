@@ -44,6 +44,10 @@ class _NotProvided:
 #: overrides the fixture.
 NOT_PROVIDED: Any = _NotProvided()
 
+#: Whether ``register()`` has defined a model fixture in this process: async tests taking
+#: ``request`` then run in a portal (``_portal``), where ``getfixturevalue`` reaches them.
+model_fixtures_defined = False
+
 
 @dataclass(frozen=True)
 class Registration:
@@ -148,6 +152,8 @@ def define_fixtures(
         _inject(namespace, registration.factory_name, _factory_fixture(registration))
     _inject(namespace, model_name, _model_fixture(spec))
     _model_defined(namespace, model_name)
+    global model_fixtures_defined
+    model_fixtures_defined = True
 
 
 def _declarations(factory_class: type[Any]) -> Iterable[tuple[str, Any]]:
@@ -353,6 +359,7 @@ def _make_fixture(name: str, function: Callable[..., Any], argnames: Iterable[st
     """
     _set_signature(function, argnames)
     function.__name__ = function.__qualname__ = name
+    function._async_factory_boy_fixture = True  # type: ignore[attr-defined]
     return function
 
 

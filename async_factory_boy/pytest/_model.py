@@ -29,6 +29,9 @@ from ._fixtures import NOT_PROVIDED, ModelSpec, RelatedLink, optional_fixture
 from ._lazy import LazyFixture
 from ._request import Deferred, FactoryboyRequest
 
+#: The plugin's own name for the ``factoryboy_request`` fixture (see ``_request``).
+REQUEST_FIXTURE = "_async_factory_boy_request"
+
 __all__ = ["follows", "link_related", "prepare", "related_fixture_names", "spec_of"]
 
 Create = Callable[..., Coroutine[Any, Any, Any]]
@@ -44,7 +47,7 @@ def spec_of(function: object) -> ModelSpec | None:
 
 def prepare(spec: ModelSpec, request: pytest.FixtureRequest) -> tuple[Create, list[RelatedLink]]:
     """The coroutine function creating the object, and the related links to follow."""
-    factoryboy_request: FactoryboyRequest = request.getfixturevalue("factoryboy_request")
+    factoryboy_request: FactoryboyRequest = request.getfixturevalue(REQUEST_FIXTURE)
     factoryboy_request.evaluate(request)
     registration = spec.registration
     factory_class = request.getfixturevalue(registration.factory_name)
@@ -88,7 +91,7 @@ def link_related(
             deferred.append(Deferred(link.argname, model, _blocked_for(link.model)))
         else:
             request.getfixturevalue(link.argname)
-    factoryboy_request: FactoryboyRequest = request.getfixturevalue("factoryboy_request")
+    factoryboy_request: FactoryboyRequest = request.getfixturevalue(REQUEST_FIXTURE)
     factoryboy_request.defer(deferred)
     factoryboy_request.evaluate(request)  # what waited for this object, if anything
 

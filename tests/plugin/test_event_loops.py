@@ -1,4 +1,5 @@
-"""Model fixtures run on the test's event loop, whichever async plugin and loop scope."""
+"""Model fixtures run on the test's event loop, whichever async plugin and loop scope, also
+when an async test asks for one with ``request.getfixturevalue()``."""
 
 from __future__ import annotations
 
@@ -19,13 +20,21 @@ register(UserFactory)
 async def test_user(user, store):
     assert store.loop is asyncio.get_running_loop()
     assert store.saved == [user.company, user]
+
+
+{marks}
+async def test_user_by_getfixturevalue(request, store):
+    user = request.getfixturevalue("user")
+    assert store.loop is asyncio.get_running_loop()
+    assert store.saved[-2:] == [user.company, user]
+    assert request.getfixturevalue("user") is user
 """
 
 
 def test_pytest_asyncio_strict_mode(pytester: pytest.Pytester) -> None:
     make_project(pytester)
     pytester.makepyfile(TEST_MODULE.format(marks="@pytest.mark.asyncio"))
-    run(pytester, "-W", "error::pytest.PytestDeprecationWarning").assert_outcomes(passed=1)
+    run(pytester, "-W", "error::pytest.PytestDeprecationWarning").assert_outcomes(passed=2)
 
 
 def test_pytest_asyncio_auto_mode(pytester: pytest.Pytester) -> None:
@@ -34,7 +43,7 @@ def test_pytest_asyncio_auto_mode(pytester: pytest.Pytester) -> None:
         "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
     )
     pytester.makepyfile(TEST_MODULE.format(marks=""))
-    run(pytester).assert_outcomes(passed=1)
+    run(pytester).assert_outcomes(passed=2)
 
 
 def test_pytest_asyncio_session_scoped_loop(pytester: pytest.Pytester) -> None:
@@ -87,7 +96,7 @@ async def store():
         "asyncio_default_test_loop_scope = session\n"
     )
     pytester.makepyfile(TEST_MODULE.format(marks="@pytest.mark.asyncio"))
-    run(pytester).assert_outcomes(passed=1)
+    run(pytester).assert_outcomes(passed=2)
 
 
 ANYIO_CONFTEST = """
@@ -107,11 +116,49 @@ async def store(anyio_backend):
 def test_anyio_plugin_alongside_strict_pytest_asyncio(pytester: pytest.Pytester) -> None:
     make_project(pytester, conftest=ANYIO_CONFTEST)
     pytester.makepyfile(TEST_MODULE.format(marks="@pytest.mark.anyio"))
-    run(pytester).assert_outcomes(passed=1)
+    run(pytester).assert_outcomes(passed=2)
 
 
 def test_anyio_plugin_without_pytest_asyncio(pytester: pytest.Pytester) -> None:
     make_project(pytester, conftest=ANYIO_CONFTEST)
     pytester.makeini("[pytest]\n")
     pytester.makepyfile(TEST_MODULE.format(marks="@pytest.mark.anyio"))
-    run(pytester, "-p", "no:asyncio").assert_outcomes(passed=1)
+    run(pytester, "-p", "no:asyncio").assert_outcomes(passed=2)
+
+
+def test_getfixturevalue_where_it_cannot_work_says_what_to_do(pytester: pytest.Pytester) -> None:
+    make_project(pytester)
+    pytester.makepyfile(
+        """
+        import pytest
+        import pytest_asyncio
+        from async_factory_boy.pytest import register
+        from models import UserFactory
+
+        register(UserFactory)
+
+        @pytest_asyncio.fixture
+        async def admin(request, store):
+            return request.getfixturevalue("user")
+
+        @pytest.mark.asyncio
+        async def test_from_an_async_fixture(admin):
+            pass
+
+        @pytest.mark.asyncio
+        async def test_session_fixture_not_set_up(request):
+            request.getfixturevalue("user")
+        """
+    )
+    result = run(pytester)
+    result.assert_outcomes(failed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*fixture 'user' <- 'admin' was asked for with request.getfixturevalue() while an "
+            "event loop runs*Name it in the arguments of that fixture instead*",
+            "*getfixturevalue() in async test 'test_session_fixture_not_set_up' reaches the "
+            "async fixture 'store' <- 'user_factory' <- 'user'*Ask for 'store' in the test's "
+            "arguments*",
+        ],
+        consecutive=False,
+    )

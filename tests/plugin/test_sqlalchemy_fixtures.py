@@ -1,7 +1,7 @@
 """Registered SQLAlchemy factories on real databases: the bound factory fixture, linked
 RelatedFactory objects, fixtures that make the rows ``create_async`` makes (RelatedFactory
-keywords, RelatedFactoryList sizes, named registrations), sync tests and the isolation of
-test data from the application.
+keywords, RelatedFactoryList sizes, named registrations), ``getfixturevalue`` in async
+tests, sync tests and the isolation of test data from the application.
 
 One project per database (SQLite, PostgreSQL), run in pytest-asyncio's strict and auto
 modes; each test function in it is one behaviour, and the run must pass them all.
@@ -223,6 +223,12 @@ async def test_related_object_is_linked_when_its_fixture_does_not_point_back(tic
     assert (audit.ticket_id, audit.organization_id) == (ticket.id, ticket.organization_id)
     made, by_create_async = await rows_made_by(db_session, TicketFactory)
     assert made == by_create_async
+
+
+@pytest.mark.asyncio
+async def test_async_test_asks_for_a_model_fixture_with_getfixturevalue(request, db_session):
+    employee = request.getfixturevalue("employee")
+    assert await db_session.scalar(select(Employee.company_id)) == employee.company.id
 
 
 @pytest.mark.asyncio
