@@ -4,8 +4,11 @@
 fixture), ``user`` (awaited ``create_async`` with the session fixture) and ``user__<attr>``
 fixtures, with pytest-factoryboy's names, override rules and public API (``register``,
 ``LazyFixture``, ``named_model``, ``get_model_name``, the ``factoryboy_request`` fixture and
-the ``pytest_factoryboy_done`` hook). The plugin also reseeds factory_boy and Faker before
-each test (``--factory-seed``) and prints the seed in the report header.
+the ``pytest_factoryboy_done`` hook). Model fixtures make the rows ``create_async`` makes,
+and async tests may ask for them with ``request.getfixturevalue()`` (``_portal``). Tests
+that use these fixtures (every test, once a seed is given) are reseeded from one seed
+printed in the header, sequences included, so a test alone gets its full-run data
+(``_factory_seed``); a suite that uses none runs as without the plugin.
 
 This module is imported at every pytest start (``pytest11`` entry point), so it imports no
 backend and no factory_boy itself; ``register`` loads what it needs when it is first used.

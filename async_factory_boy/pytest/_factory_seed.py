@@ -3,9 +3,10 @@
 Which tests are reseeded (``--factory-reseed`` / ini ``factory_reseed``):
 
 * ``auto`` (default): the tests that use this plugin's fixtures (``register()``'s model,
-  factory and attribute fixtures, ``factoryboy_request``); every test once a seed is given
-  (``--factory-seed N`` or the ini option ``factory_seed``). A suite that uses none of them
-  and gives no seed runs exactly as without the plugin.
+  factory and attribute fixtures, ``factoryboy_request``, and ``request`` once ``register()``
+  made model fixtures: it may ask for one); every test once a seed is given (``--factory-seed
+  N`` or the ini option ``factory_seed``). A suite that uses none of them and gives no seed
+  runs exactly as without the plugin.
 * ``all``: every test. ``off``: none (factory_boy's and Faker's own randomness, counters
   running through the run).
 
@@ -18,7 +19,8 @@ node id and its name, with counters of its own, and the test's state is put back
 
 With pytest-randomly active (and resetting seeds), it reseeds factory_boy and Faker before
 every test from its own seed: the plugin then leaves the randoms to it, seeds wider-scoped
-fixtures from that seed, and the header says to replay with ``-p randomly --randomly-seed``.
+fixtures from that seed, and the header says to replay with ``-p randomly --randomly-seed``
+(a ``--factory-seed`` given to a run where pytest-randomly got none becomes its seed).
 Under pytest-xdist the workers use the seed the controller chose and printed.
 """
 

@@ -12,8 +12,9 @@ fixture draws from counters of its own: those of its scope's node (the module, t
 ...), which start far from the tests' (:data:`SCOPE_BASES`) and continue from one fixture
 of that node to the next; the tests' counters are put back when it is set up.
 
-Counters are found by walking factory_boy's factory classes; nothing is imported here, and
-nothing is done before factory_boy has been imported by someone else.
+Counters are found by walking factory_boy's factory classes and set through ``_compat``'s
+sequence helpers (those the seed command uses); nothing is done before factory_boy has
+been imported by someone else.
 """
 
 from __future__ import annotations
@@ -34,43 +35,45 @@ SCOPE_BASES = {
     "session": 4_000_000,
 }
 
-#: The next number of each counter (keyed by the factory options owning it).
-Counters = dict[Any, int]
+#: The next number of each counter, keyed by the factory owning it.
+Counters = dict[type[Any], int]
 
 # Each counter's start (``_setup_next_sequence()``), asked once: a factory may compute it.
-_starts: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+_starts: weakref.WeakKeyDictionary[type[Any], int] = weakref.WeakKeyDictionary()
 
 
-def _roots() -> list[Any]:
-    """The options (``_meta``) of every factory that owns a counter, as factory_boy shares them."""
-    factory_base = sys.modules.get("factory.base")
-    if factory_base is None:
-        return []
-    roots: dict[int, Any] = {}
-    seen: set[type] = set()
-    todo: list[type] = [factory_base.BaseFactory]
+def _owners() -> list[type[Any]]:
+    """Every factory class that owns a counter (factory_boy shares one down a model's line)."""
+    if "factory.base" not in sys.modules:
+        return []  # nobody imported factory_boy: there are no counters
+    from .._compat import BaseFactory, sequence_counter
+
+    owners: dict[type[Any], None] = {}
+    seen: set[type[Any]] = set()
+    todo: list[type[Any]] = [BaseFactory]
     while todo:
         cls = todo.pop()
         if cls in seen:
             continue
         seen.add(cls)
         todo.extend(cls.__subclasses__())
-        root = getattr(cls.__dict__.get("_meta"), "counter_reference", None)
-        if root is not None:
-            roots.setdefault(id(root), root)
-    return list(roots.values())
+        if getattr(cls._meta, "counter_reference", None) is not None:
+            owners[sequence_counter(cls)] = None
+    return list(owners)
 
 
-def _start(root: Any) -> int:
-    start = _starts.get(root)
+def _start(owner: type[Any]) -> int:
+    start = _starts.get(owner)
     if start is None:
-        start = _starts[root] = int(root.factory._setup_next_sequence())
+        start = _starts[owner] = int(owner._setup_next_sequence())
     return start
 
 
 def save() -> Counters:
-    """The next number of every counter in use."""
-    return {root: root._counter.seq for root in _roots() if root._counter is not None}
+    """The next number of every counter."""
+    from .._compat import sequence_next
+
+    return {owner: sequence_next(owner) for owner in _owners()}
 
 
 def restart(base: int = 0) -> None:
@@ -79,14 +82,11 @@ def restart(base: int = 0) -> None:
 
 
 def load(counters: Counters, base: int = 0) -> None:
-    """Set every counter to its number in ``counters``, the others to start plus ``base``.
+    """Set every counter to its number in ``counters``, the others to start plus ``base``."""
+    owners = _owners()
+    if not owners:
+        return
+    from .._compat import set_sequence_next
 
-    With ``base`` 0, counters nobody used yet are left alone: they start there anyway.
-    """
-    for root in _roots():
-        if root in counters:
-            root._initialize_counter()
-            root._counter.seq = counters[root]
-        elif base or root._counter is not None:
-            root._initialize_counter()
-            root._counter.seq = base + _start(root)
+    for owner in owners:
+        set_sequence_next(owner, counters.get(owner, base + _start(owner)))
