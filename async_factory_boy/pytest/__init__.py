@@ -284,7 +284,10 @@ def _set_up(fixturedef: Any, request: pytest.FixtureRequest) -> Generator[None, 
     """Set one fixture up: a model fixture through ``_setup_function``, others as they are."""
     function = fixturedef.func
     portal = _portal.in_portal()
-    if not _is_model_fixture(function) and not portal:
+    if not _is_model_fixture(function) and not (
+        _portal.is_async(function)
+        and (portal or (_portal.loop_running() and _factory_seed.model_fixtures_defined()))
+    ):
         return (yield)
     links: list[Any] = []
     try:
@@ -309,10 +312,14 @@ def _setup_function(
 
     A model fixture creates its object on the test's loop (``_loop``) or, asked for with
     ``getfixturevalue()`` inside an async test, through the test's portal (``_portal``).
-    Other fixtures are left alone, except that an async one cannot be set up in a portal.
+    Other fixtures are left alone, except an async one set up in a portal, which is awaited
+    there too, or while an event loop runs (``getfixturevalue`` in an async fixture), which
+    fails with what to do instead.
     """
-    if not _is_model_fixture(function):
-        _portal.check_not_async(function, request)
+    if not _is_model_fixture(function):  # an async fixture, in a portal or a running loop
+        if portal:
+            return _portal.async_fixture(function, request)
+        _portal.check_no_running_loop(request)
         return function
     from ._model import prepare, spec_of
 

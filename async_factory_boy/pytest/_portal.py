@@ -10,7 +10,8 @@ step of the coroutine (``send``/``throw``) runs in the portal, and what the coro
 yields travels, unchanged, to the task that runs the test. When synchronous code in the
 test (``getfixturevalue``) needs a model fixture, the creation is handed out of the portal
 to that task (:func:`await_in_portal`), which awaits it on the running loop, the test's
-own, and switches back with the object. Nothing else changes for the test: it runs in its
+own, and switches back with the object; so is a function-scoped async fixture it needs
+(:func:`async_fixture`), whose teardown runs when the test's coroutine ends. Nothing else changes for the test: it runs in its
 own task, on its loop, in its ``contextvars`` context, and the library's factory calls do
 not see the portal (:func:`async_factory_boy.in_bridge` stays false in it).
 
@@ -22,19 +23,33 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Awaitable, Callable, Coroutine, Generator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Generator
 from typing import Any, TypeVar
 
 import greenlet
 import pytest
 
-__all__ = ["await_in_portal", "in_portal", "run_in_portal", "through_portal", "wants_portal"]
+__all__ = [
+    "async_fixture",
+    "await_in_portal",
+    "in_portal",
+    "is_async",
+    "loop_running",
+    "run_in_portal",
+    "through_portal",
+    "wants_portal",
+]
 
 T = TypeVar("T")
 
 
 class _Portal(greenlet.greenlet):  # type: ignore[misc]
     """The greenlet an async test's coroutine steps run in; its parent is the test's task."""
+
+    def __init__(self, run: Callable[..., Any]) -> None:
+        super().__init__(run)
+        #: Async generator fixtures set up from the portal, finished when the test ends.
+        self.to_finish: list[tuple[str, AsyncGenerator[Any, None]]] = []
 
 
 class _Await:
@@ -121,11 +136,34 @@ async def run_in_portal(coroutine: Coroutine[Any, Any, T]) -> T:
             message = portal.throw(exc)
         else:
             message = portal.switch(value)
+    teardown_error = await _finish(portal.to_finish)
     if message.error is not None:
         error, message.error = message.error, None
         raise error
+    if teardown_error is not None:
+        raise teardown_error
     result: T = message.value
     return result
+
+
+async def _finish(generators: list[tuple[str, AsyncGenerator[Any, None]]]) -> BaseException | None:
+    """Run the teardown of the async generator fixtures set up from the portal, newest first.
+
+    On the test's task, while its loop still runs: after the test pytest-asyncio and anyio
+    may have closed it. The first failure is returned, to be raised if the test passed.
+    """
+    error: BaseException | None = None
+    for name, generator in reversed(generators):
+        try:
+            await generator.__anext__()
+        except StopAsyncIteration:
+            continue
+        except BaseException as exc:
+            error = error or exc
+            continue
+        error = error or RuntimeError(f"fixture {name!r} yielded more than once")
+    generators.clear()
+    return error
 
 
 def through_portal(function: Callable[..., Coroutine[Any, Any, T]]) -> Callable[..., Any]:
@@ -157,33 +195,55 @@ def made_in_portal(create: Callable[..., Coroutine[Any, Any, T]]) -> Callable[..
     return made
 
 
-def check_not_async(function: object, request: pytest.FixtureRequest) -> None:
-    """Fail clearly if the portal would have to set up an async fixture of another plugin.
+def async_fixture(function: Any, request: pytest.FixtureRequest) -> Callable[..., Any]:
+    """What pytest calls for async fixture ``function`` when the portal sets it up.
 
-    In the portal only model fixtures can be set up: pytest-asyncio and anyio set other
-    async fixtures up with their runner, which cannot start while the test runs.
+    pytest-asyncio and anyio set async fixtures up with their runner, which cannot start
+    while the test runs; a function-scoped one is awaited on the test's task instead (an
+    async generator's teardown runs when the test's coroutine ends). A fixture of a wider
+    scope must live on a loop that outlives the test: that fails with what to do.
     """
-    if not _is_async(function):
-        return
+    if request.scope != "function":
+        _fail_wider_scope(request)
+    if inspect.isasyncgenfunction(function):
+
+        def set_up_generator(**kwargs: Any) -> Any:
+            generator = function(**kwargs)
+            value = await_in_portal(generator.__anext__())
+            portal = greenlet.getcurrent()
+            assert isinstance(portal, _Portal)
+            portal.to_finish.append((request.fixturename or "", generator))
+            return value
+
+        return set_up_generator
+
+    def set_up(**kwargs: Any) -> Any:
+        return await_in_portal(function(**kwargs))
+
+    return set_up
+
+
+def _fail_wider_scope(request: pytest.FixtureRequest) -> None:
     # The async fixture nearest the test: asking for it sets up the ones it needs too.
     nearest = request.fixturename
     current: Any = request
     while getattr(current, "fixturename", None):
         fixture = getattr(getattr(current, "_fixturedef", None), "func", None)
-        if _is_async(fixture) and not hasattr(fixture, "_async_factory_boy_spec"):
+        if is_async(fixture) and not hasattr(fixture, "_async_factory_boy_spec"):
             nearest = current.fixturename
         current = getattr(current, "_parent_request", None)
     test = request._pyfuncitem.name
     pytest.fail(
         f"async_factory_boy: request.getfixturevalue() in async test {test!r} reaches the "
-        f"async fixture {_chain(request)}, which is not set up yet and cannot be while the "
-        f"test's event loop runs. Ask for {nearest!r} in the test's arguments "
-        f"(async def {test}(request, {nearest}, ...)).",
+        f"{request.scope}-scoped async fixture {_chain(request)}, which is not set up yet and "
+        "cannot be from inside the test (it must live on a loop that outlives the test). Ask "
+        f"for {nearest!r} in the test's arguments (async def {test}(request, {nearest}, ...)).",
         pytrace=False,
     )
 
 
-def _is_async(function: object) -> bool:
+def is_async(function: object) -> bool:
+    """Whether fixture function ``function`` is async (or marked for pytest-asyncio)."""
     return (
         inspect.iscoroutinefunction(function)
         or inspect.isasyncgenfunction(function)
@@ -201,21 +261,43 @@ def _chain(request: pytest.FixtureRequest) -> str:
     return " <- ".join(chain)
 
 
-def check_no_running_loop(request: pytest.FixtureRequest) -> None:
-    """Fail clearly when a model fixture is asked for where no event loop can run it.
-
-    That is ``getfixturevalue()`` in an async fixture (or in an async test that does not
-    take ``request`` itself): the loop that would create the object is running already.
-    """
+def loop_running() -> bool:
+    """Whether an asyncio event loop runs in this thread (a fixture set up from inside it)."""
     import asyncio
 
-    if asyncio._get_running_loop() is None:
+    return asyncio._get_running_loop() is not None
+
+
+def check_no_running_loop(request: pytest.FixtureRequest) -> None:
+    """Fail clearly when a fixture is set up where no event loop can run it.
+
+    That is ``getfixturevalue()`` in an async fixture (or in an async test that does not
+    take ``request`` itself): the loop that would set the fixture up is running already.
+    """
+    if not loop_running():
         return
+    asked, asker = _asked(request)
+    where = f"fixture {asker!r}" if asker else "a fixture or test without `request`"
     pytest.fail(
-        f"async_factory_boy: fixture {_chain(request)} was asked for with "
-        "request.getfixturevalue() while an event loop runs (in an async fixture?), where "
-        "pytest cannot set up an async fixture. Name it in the arguments of that fixture "
-        "instead, or call request.getfixturevalue() from the test function, with `request` "
-        "among the test's arguments.",
+        f"async_factory_boy: fixture {asked!r} was asked for with request.getfixturevalue() "
+        f"in {where} while the event loop runs ({_chain(request)}), where pytest cannot set "
+        f"up an async fixture. Name {asked!r} in the arguments of {where} instead, or ask "
+        "for it from the test function, with `request` among the test's arguments.",
         pytrace=False,
     )
+
+
+def _asked(request: pytest.FixtureRequest) -> tuple[str, str | None]:
+    """The fixture asked for with ``getfixturevalue()`` on the way to ``request``, and by whom.
+
+    Walking up from ``request``: the first fixture its parent does not take as an argument.
+    """
+    current: Any = request
+    while True:
+        parent = getattr(current, "_parent_request", None)
+        name = current.fixturename
+        parent_name = getattr(parent, "fixturename", None)
+        parent_def = getattr(parent, "_fixturedef", None)
+        if parent_name is None or name not in getattr(parent_def, "argnames", (name,)):
+            return name, parent_name
+        current = parent

@@ -28,13 +28,21 @@ async def test_user_by_getfixturevalue(request, store):
     assert store.loop is asyncio.get_running_loop()
     assert store.saved[-2:] == [user.company, user]
     assert request.getfixturevalue("user") is user
+
+
+{marks}
+async def test_user_and_its_async_session_fixture_by_getfixturevalue(request):
+    user = request.getfixturevalue("user")
+    store = request.getfixturevalue("store")
+    assert store.loop is asyncio.get_running_loop()
+    assert store.saved[-2:] == [user.company, user]
 """
 
 
 def test_pytest_asyncio_strict_mode(pytester: pytest.Pytester) -> None:
     make_project(pytester)
     pytester.makepyfile(TEST_MODULE.format(marks="@pytest.mark.asyncio"))
-    run(pytester, "-W", "error::pytest.PytestDeprecationWarning").assert_outcomes(passed=2)
+    run(pytester, "-W", "error::pytest.PytestDeprecationWarning").assert_outcomes(passed=3)
 
 
 def test_pytest_asyncio_auto_mode(pytester: pytest.Pytester) -> None:
@@ -43,7 +51,7 @@ def test_pytest_asyncio_auto_mode(pytester: pytest.Pytester) -> None:
         "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
     )
     pytester.makepyfile(TEST_MODULE.format(marks=""))
-    run(pytester).assert_outcomes(passed=2)
+    run(pytester).assert_outcomes(passed=3)
 
 
 def test_pytest_asyncio_session_scoped_loop(pytester: pytest.Pytester) -> None:
@@ -96,7 +104,7 @@ async def store():
         "asyncio_default_test_loop_scope = session\n"
     )
     pytester.makepyfile(TEST_MODULE.format(marks="@pytest.mark.asyncio"))
-    run(pytester).assert_outcomes(passed=2)
+    run(pytester).assert_outcomes(passed=3)
 
 
 ANYIO_CONFTEST = """
@@ -116,14 +124,14 @@ async def store(anyio_backend):
 def test_anyio_plugin_alongside_strict_pytest_asyncio(pytester: pytest.Pytester) -> None:
     make_project(pytester, conftest=ANYIO_CONFTEST)
     pytester.makepyfile(TEST_MODULE.format(marks="@pytest.mark.anyio"))
-    run(pytester).assert_outcomes(passed=2)
+    run(pytester).assert_outcomes(passed=3)
 
 
 def test_anyio_plugin_without_pytest_asyncio(pytester: pytest.Pytester) -> None:
     make_project(pytester, conftest=ANYIO_CONFTEST)
     pytester.makeini("[pytest]\n")
     pytester.makepyfile(TEST_MODULE.format(marks="@pytest.mark.anyio"))
-    run(pytester, "-p", "no:asyncio").assert_outcomes(passed=2)
+    run(pytester, "-p", "no:asyncio").assert_outcomes(passed=3)
 
 
 def test_getfixturevalue_where_it_cannot_work_says_what_to_do(pytester: pytest.Pytester) -> None:
@@ -133,12 +141,17 @@ def test_getfixturevalue_where_it_cannot_work_says_what_to_do(pytester: pytest.P
         import pytest
         import pytest_asyncio
         from async_factory_boy.pytest import register
-        from models import UserFactory
+        from models import CompanyFactory, Store, UserFactory
 
         register(UserFactory)
+        register(CompanyFactory, session_fixture="module_store")
+
+        @pytest_asyncio.fixture(scope="module", loop_scope="module")
+        async def module_store():
+            return Store()
 
         @pytest_asyncio.fixture
-        async def admin(request, store):
+        async def admin(request):
             return request.getfixturevalue("user")
 
         @pytest.mark.asyncio
@@ -146,19 +159,19 @@ def test_getfixturevalue_where_it_cannot_work_says_what_to_do(pytester: pytest.P
             pass
 
         @pytest.mark.asyncio
-        async def test_session_fixture_not_set_up(request):
-            request.getfixturevalue("user")
+        async def test_module_fixture_not_set_up(request):
+            request.getfixturevalue("company")
         """
     )
     result = run(pytester)
     result.assert_outcomes(failed=1, errors=1)
     result.stdout.fnmatch_lines(
         [
-            "*fixture 'user' <- 'admin' was asked for with request.getfixturevalue() while an "
-            "event loop runs*Name it in the arguments of that fixture instead*",
-            "*getfixturevalue() in async test 'test_session_fixture_not_set_up' reaches the "
-            "async fixture 'store' <- 'user_factory' <- 'user'*Ask for 'store' in the test's "
-            "arguments*",
+            "*fixture 'user' was asked for with request.getfixturevalue() in fixture 'admin' "
+            "while the event loop runs*Name 'user' in the arguments of fixture 'admin' instead*",
+            "*getfixturevalue() in async test 'test_module_fixture_not_set_up' reaches the "
+            "module-scoped async fixture 'module_store' <- 'company_factory' <- 'company'*Ask for "
+            "'module_store' in the test's arguments*",
         ],
         consecutive=False,
     )
