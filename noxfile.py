@@ -13,7 +13,7 @@ the main environment (.venv) and then the subset of these sessions listed in the
 runs one on chosen paths. With no paths a session runs the whole suite and the Django tests.
 
 The venvs live in ``.nox/`` and are reused (``-r``). uv creates and fills them when it is
-installed (the test extra installs it from PyPI), otherwise virtualenv + pip.
+installed (the dev dependency group installs it from PyPI), otherwise virtualenv + pip.
 """
 
 from __future__ import annotations
@@ -82,7 +82,10 @@ def _requirements(python: str, dependency_set: str) -> list[str]:
 def tests(session: nox.Session, deps: str) -> None:
     """The test suite (or the paths given after ``--``) on one Python and dependency set."""
     python = str(session.python)
-    session.install("-e", ".[test]", *_requirements(python, deps))
+    # The suite's dependencies are the `test` dependency group (pyproject.toml), read here
+    # because uv's and pip's `--group` differ in which versions have it.
+    test_group = nox.project.dependency_groups(nox.project.load_toml("pyproject.toml"), "test")
+    session.install("-e", ".", *test_group, *_requirements(python, deps))
     paths = list(session.posargs) or ["tests", DJANGO_TESTS]
     others = [path for path in paths if not path.rstrip("/").startswith(DJANGO_TESTS)]
     options = ["-p", "no:cacheprovider", "-q"]

@@ -1,8 +1,10 @@
 """``python -m async_factory_boy`` and the ``async-factory-boy`` console script.
 
     async-factory-boy seed myapp.factories:PostFactory --count 1000 --create-tables
+    async-factory-boy --version
 
-The implementation lives in :mod:`async_factory_boy._seed`.
+The implementation lives in :mod:`async_factory_boy._seed`. Exit status: 0 done, 1 a run
+that failed, 2 a command line that was wrong (nothing ran), 130 Ctrl-C.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
-EXIT_ERROR = 2
+# Here as well as in _seed._output: Ctrl-C may come before that module is imported.
 EXIT_INTERRUPTED = 130
 
 
@@ -39,9 +41,9 @@ def main(argv: list[str] | None = None, output: Output | None = None) -> int:
 def _main(argv: list[str] | None, given: Output | None) -> int:
     from ._seed._cli import URL_VARIABLE, StatusOptions, parse_args
     from ._seed._errors import SeedError
-    from ._seed._output import Output
-    from ._seed._run import run
+    from ._seed._output import EXIT_FAILED, EXIT_USAGE, Output
     from ._seed._url import Redactor
+    from .errors import MissingDependencyError
 
     # Factories are named like ``myapp.factories:PostFactory``, relative to the project the
     # command runs in, as ``python -m`` would find them; a console script needs this.
@@ -57,13 +59,21 @@ def _main(argv: list[str] | None, given: Output | None) -> int:
         if exc.usage:
             output.text(exc.usage + "\n")
         output.error(str(exc))
-        return EXIT_ERROR
+        return EXIT_USAGE
     output.quiet = options.quiet
-    if isinstance(options, StatusOptions):
-        from ._seed._status import status
+    try:
+        if isinstance(options, StatusOptions):
+            from ._seed._status import status
 
-        return status(options, output, redact)
-    return run(options, output, redact)
+            return status(options, output, redact)
+        from ._seed._run import run
+
+        return run(options, output, redact)
+    except MissingDependencyError as exc:
+        # A driver the run needs (SQLAlchemy for a SQL URL, say) is not installed: one line
+        # naming the extra, not a traceback.
+        output.error(str(exc))
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ._auto_fields import AutoFieldsMode, AutoFieldsOptions, describe
 from ._bridge import await_, cooperate, in_bridge, run_in_bridge
@@ -73,8 +73,16 @@ class AsyncFactory(Factory[T]):
 
     _options_class: ClassVar[type[FactoryOptions]] = AsyncFactoryOptions
 
-    class Meta:
-        abstract = True
+    if TYPE_CHECKING:
+        #: What type checkers see: any class. Every factory declares its own ``class Meta``,
+        #: which pyright would report as an incompatible override of the base's ("Meta
+        #: overrides symbol of same name"); the bases' own ``Meta`` classes are hidden from
+        #: type checkers (``if not TYPE_CHECKING``), so the subclass overrides this.
+        Meta: type[Any]
+    else:
+
+        class Meta:
+            abstract = True
 
     #: Keyword arguments that carry a connection for this factory's backend. A call takes
     #: them, and the built-in backends' ones (``BUILTIN_CONNECTION_ARGUMENTS``), out of its

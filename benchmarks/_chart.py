@@ -22,9 +22,14 @@ from ._record import Bar, Record
 
 __all__ = ["render"]
 
-WIDTH = 840
+WIDTH = 840  # the chart's width, unless its labels need more
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
-CHAR_WIDTH = 7.0  # average advance of the 12px font, to size the label column
+# Advances of the 12px sans-serif font, in pixels, to size the label column from its labels
+# (generous: a label is never clipped, it may only have some room to spare).
+_NARROW = frozenset("iljftrI!.,:;'|()[] ")
+_WIDE = frozenset("mwMWQGODHNU@%")
+CHAR_WIDTH = 7.0  # any other character
+MIN_PLOT_WIDTH = 320  # the bars' room when the labels are long
 BAR_HEIGHT = 16
 BAR_GAP = 6
 HEADING_HEIGHT = 22
@@ -90,10 +95,10 @@ def _ratio_label(value: float) -> str:
 
 def render(record: Record) -> str:
     """The SVG document for ``record`` (deterministic: same record, same bytes)."""
-    longest = max(len(_label(bar)) for bar in record.bars)
-    label_width = min(340, max(160, CHAR_WIDTH * longest + 16))
+    label_width = max(160, max(_text_width(_label(bar)) for bar in record.bars) + 16)
     plot_left = MARGIN + label_width
-    plot_width = WIDTH - plot_left - VALUE_LABEL_WIDTH - MARGIN
+    chart_width = max(WIDTH, round(plot_left + MIN_PLOT_WIDTH + VALUE_LABEL_WIDTH + MARGIN))
+    plot_width = chart_width - plot_left - VALUE_LABEL_WIDTH - MARGIN
     top_value = _axis_top(record.bars)
 
     def x(value: float) -> float:
@@ -159,8 +164,8 @@ def render(record: Record) -> str:
         "the first contender of each group."
     )
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{_number(height)}" '
-        f'viewBox="0 0 {WIDTH} {_number(height)}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{chart_width}" '
+        f'height="{_number(height)}" viewBox="0 0 {chart_width} {_number(height)}" role="img" '
         'aria-labelledby="chart-title chart-desc">',
         f'<title id="chart-title">{escape(record.title)}</title>',
         f'<desc id="chart-desc">{escape(description)}</desc>',
@@ -179,6 +184,14 @@ def render(record: Record) -> str:
         "</svg>",
     ]
     return "\n".join(parts) + "\n"
+
+
+def _text_width(text: str) -> float:
+    """About how wide ``text`` is drawn in the 12px font: narrow letters take half the
+    average advance, wide ones a third more."""
+    return sum(
+        CHAR_WIDTH * (0.5 if char in _NARROW else 1.35 if char in _WIDE else 1.0) for char in text
+    )
 
 
 def _label(bar: Bar) -> str:

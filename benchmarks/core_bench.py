@@ -295,7 +295,7 @@ def report(results: list[Result], n: int, repetitions: int, calls: dict[int, int
         for name in ("ours build_batch_async", "ours create_batch_async")
     }
     explanation = (
-        "\nTargets (issue 14):\n\n" + "\n".join(targets) + "\n\n"
+        "\nTargets:\n\n" + "\n".join(targets) + "\n\n"
         "Where the time goes: `calls/user` counts the Python and C function calls one run "
         "makes per user (cProfile, independent of the machine's load). Hand-built objects "
         f"take {work['hand-built objects']:.0f}; the fast path takes "

@@ -107,42 +107,6 @@ def _run_without(hidden: set[str], code: str) -> subprocess.CompletedProcess[str
     )
 
 
-_EXPECT_MISSING = """
-try:
-    {statement}
-except ImportError as exc:
-    from async_factory_boy.errors import MissingDependencyError
-
-    assert isinstance(exc, MissingDependencyError), repr(exc)
-    assert isinstance(exc, ModuleNotFoundError)
-    print(exc.extra, "|", exc)
-else:
-    raise SystemExit("no error")
-"""
-
-
-@pytest.mark.parametrize(
-    ("hidden", "statement", "extra"),
-    [
-        ({"sqlalchemy"}, "import async_factory_boy.factory.sqlalchemy", "sqlalchemy"),
-        ({"pymongo", "bson"}, "import async_factory_boy.factory.mongo", "mongo"),
-        ({"django"}, "import async_factory_boy.factory.django", "django"),
-        (
-            {"sqlalchemy"},
-            "from async_factory_boy.persistence import SQLAlchemyPersistence; "
-            "SQLAlchemyPersistence(object())",
-            "sqlalchemy",
-        ),
-    ],
-    ids=["sqlalchemy", "mongo", "django", "SQLAlchemyPersistence"],
-)
-def test_missing_driver_names_the_extra(hidden: set[str], statement: str, extra: str) -> None:
-    result = _run_without(hidden, _EXPECT_MISSING.format(statement=statement))
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"{extra} |"), result.stdout
-    assert f'pip install "async-factory-boy[{extra}]"' in result.stdout
-
-
 def test_the_core_needs_no_driver() -> None:
     """A persistence-only (or Mongo-only) user needs neither SQLAlchemy nor Django."""
     result = _run_without(

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from .. import __version__
 from ._batches import Shard, parse_shard
 from ._determinism import DEFAULT_STRIDE
 from ._errors import SeedError
@@ -21,6 +22,7 @@ from ._url import DEFAULT_URL
 __all__ = ["URL_VARIABLE", "SeedOptions", "StatusOptions", "parse_args"]
 
 URL_VARIABLE = "ASYNC_FACTORY_BOY_URL"
+_STATUS_COMMAND = "seed status"
 DEFAULT_COUNT = 100
 DEFAULT_BATCH_SIZE = 1000
 
@@ -84,6 +86,19 @@ class _Parser(argparse.ArgumentParser):
             super()._print_message(self.redact(message), file)
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's, but a command's help stays on its line: argparse measures the commands'
+    names without the indentation it then prints them with, so the longest ('seed status')
+    would push its help onto a line of its own."""
+
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS:
+            for subaction in self._iter_indented_subactions(action):
+                length = len(self._format_action_invocation(subaction)) + self._current_indent
+                self._action_max_length = max(self._action_max_length, length)
+
+
 def _parser_class(redact: Callable[[str], str]) -> type[_Parser]:
     return type("Parser", (_Parser,), {"redact": staticmethod(redact)})
 
@@ -103,7 +118,9 @@ def _parser(redact: Callable[[str], str]) -> _Parser:
     parser = parser_class(
         prog="async-factory-boy",
         description="Tools for async_factory_boy factories.",
+        formatter_class=_HelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
     seed = commands.add_parser(
         "seed",
@@ -114,6 +131,9 @@ def _parser(redact: Callable[[str], str]) -> _Parser:
             "(package.module:PostFactory=500)."
         ),
     )
+    # Listed in the main help only: ``seed status`` is two words, so parse_args hands it to
+    # its own parser before this one sees it.
+    commands.add_parser(_STATUS_COMMAND, help="show the progress records of seed runs")
     seed.add_argument("factories", nargs="+", metavar="FACTORY")
     seed.add_argument(
         "-n",
@@ -216,8 +236,9 @@ def parse_args(argv: list[str], redact: Callable[[str], str] = str) -> SeedOptio
 
     Without a command, the error carries the usage, to be printed before it.
     """
-    if argv[:2] == ["seed", "status"]:
-        status: Any = _status_parser(redact).parse_args(argv[2:])
+    if argv[:2] == _STATUS_COMMAND.split() or argv[:1] == [_STATUS_COMMAND]:
+        rest = argv[1:] if argv[:1] == [_STATUS_COMMAND] else argv[2:]
+        status: Any = _status_parser(redact).parse_args(rest)
         return StatusOptions(
             url=_url(status.url),
             database=status.database,

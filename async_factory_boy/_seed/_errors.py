@@ -1,14 +1,15 @@
-"""The one error type of the seed command: a message for the user, exit status 2."""
+"""The one error type of the seed command: a message for the user."""
 
 from __future__ import annotations
 
 from ..errors import AsyncFactoryError
 
-__all__ = ["SeedError", "one_line"]
+__all__ = ["SeedError", "UsageError", "one_line"]
 
 
 class SeedError(AsyncFactoryError):
-    """Bad input or a failed run: the command prints ``error: <message>`` and exits with 2.
+    """Bad input or a failed run: the command prints ``error: <message>``
+    and exits with 2 when the command line was wrong (raised while parsing it), else 1.
 
     The message is one line that says what was wrong and what to do; it never carries a
     traceback, and it is redacted (no password) before it is printed. ``cause`` is the
@@ -22,6 +23,11 @@ class SeedError(AsyncFactoryError):
         super().__init__(message)
         self.cause = cause
         self.usage = usage
+
+
+class UsageError(SeedError):
+    """What was typed cannot work, found before anything ran (a URL no driver can parse,
+    ``--database`` with a SQL URL): exit status 2, like argparse's own usage errors."""
 
 
 def one_line(exc: BaseException, limit: int = 300) -> str:

@@ -25,18 +25,14 @@ from ._batches import Job
 from ._cli import SeedOptions
 from ._determinism import batch_seed, reseed
 from ._errors import SeedError, one_line
-from ._output import Output, report_error
+from ._output import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, Output, report_error
 from ._plan import Plan, Writer, make_plan, open_writer
 from ._progress import BatchWrite
 from ._specs import load_factory
 from ._tortoise import is_tortoise_factory
 from ._url import Redactor, Target, parse_target
 
-__all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "report", "run"]
-
-EXIT_OK = 0
-EXIT_ERROR = 2
-EXIT_INTERRUPTED = 130
+__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "report", "run"]
 
 _MISSING_TABLE_HINTS = ("no such table", "does not exist", "doesn't exist")
 
@@ -98,7 +94,7 @@ def report(exc: SeedError, options: SeedOptions, output: Output) -> int:
 
 
 def run(options: SeedOptions, output: Output, redact: Redactor) -> int:
-    """Run the seed command; the exit status (0, 2 on any error, 130 on Ctrl-C)."""
+    """Run the seed command; the exit status (0, 1 on any error, 130 on Ctrl-C)."""
     try:
         target, writer, jobs = _prepare(options, redact)
         _confirm(target, jobs, options.yes, output)

@@ -8,18 +8,16 @@ from typing import Protocol
 
 from ._cli import StatusOptions
 from ._errors import SeedError, one_line
-from ._output import Output, report_error
+from ._output import EXIT_OK, Output, report_error
 from ._progress import TABLE, summarize
 from ._url import Redactor, Target, parse_target
 
 __all__ = ["status"]
 
-EXIT_OK = 0
-
 
 def status(options: StatusOptions, output: Output, redact: Redactor) -> int:
     """Print per factory of each run (or of ``--run-id``): batches done of all, rows,
-    complete or not. Exit status 0, 2 when the database cannot be read."""
+    complete or not. Exit status 0, 1 when the database cannot be read."""
     try:
         target = parse_target(options.url, options.database, redact)
         return asyncio.run(_status(options, target, output))

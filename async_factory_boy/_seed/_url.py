@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote, quote_plus, unquote
 
-from ._errors import SeedError
+from .._dependencies import require
+from ._errors import SeedError, UsageError
 
 __all__ = ["DEFAULT_URL", "Redactor", "Target", "parse_target"]
 
@@ -155,20 +156,20 @@ def parse_target(url: str, database: str | None, redact: Redactor) -> Target:
     """
     redact.learn([url])
     if not url.strip():
-        raise SeedError(
+        raise UsageError(
             "--url is empty: pass a SQLAlchemy async URL (e.g. sqlite+aiosqlite:///./seed.db) "
             "or a mongodb:// URI."
         )
     for match in _USERINFO.finditer(url):
         if "@" in match["pw"]:
-            raise SeedError(
+            raise UsageError(
                 f"the password in the URL {redact(url)!r} contains an unescaped '@': "
                 "percent-encode it as %40."
             )
     if url.startswith(_MONGO_SCHEMES):
         return _parse_mongo(url, database, redact)
     if database is not None:
-        raise SeedError(
+        raise UsageError(
             "--database applies to mongodb:// URLs only; a SQL URL names its database itself."
         )
     return _parse_sql(url, redact)
@@ -186,6 +187,7 @@ _ASYNC_DRIVERS = {
 
 
 def _parse_sql(url: str, redact: Redactor) -> Target:
+    require("sqlalchemy", extra="sqlalchemy", needed_by="the seed command with a SQL --url")
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
@@ -193,7 +195,7 @@ def _parse_sql(url: str, redact: Redactor) -> Target:
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError) as exc:
-        raise SeedError(
+        raise UsageError(
             f"invalid database URL {display!r}: {exc}; expected a SQLAlchemy async URL such "
             "as sqlite+aiosqlite:///./seed.db or postgresql+asyncpg://user@host/db"
         ) from None
@@ -214,7 +216,7 @@ def _parse_sql(url: str, redact: Redactor) -> Target:
     except NoSuchModuleError:
         dialect = None  # an unknown dialect: the engine says so when connecting
     if dialect is not None and not getattr(dialect, "is_async", False):
-        raise SeedError(
+        raise UsageError(
             f"invalid database URL {display!r}: {parsed.drivername}:// uses {dialect.driver}, "
             f"which is not an async driver; name one, e.g. {example}"
         )
@@ -250,12 +252,12 @@ def _parse_mongo(url: str, database: str | None, redact: Redactor) -> Target:
         # Resolving an SRV record needs DNS; it is never a local server anyway.
         name = database or _mongo_path_database(url)
         if not name:
-            raise SeedError(f"{display} names no database: pass --database NAME.")
+            raise UsageError(f"{display} names no database: pass --database NAME.")
         return Target("mongo", url, display, False, name)
     try:
         parsed = parse_uri(url)
     except (InvalidURI, ConfigurationError, ValueError) as exc:
-        raise SeedError(
+        raise UsageError(
             redact(
                 f"invalid MongoDB URI {display!r}: {exc}; expected mongodb://host:27017 "
                 "with --database NAME"
@@ -265,7 +267,7 @@ def _parse_mongo(url: str, database: str | None, redact: Redactor) -> Target:
     display = redact(url)
     name = database or parsed.get("database")
     if not name:
-        raise SeedError(f"{display} names no database: pass --database NAME.")
+        raise UsageError(f"{display} names no database: pass --database NAME.")
     nodes = parsed.get("nodelist") or []
     local = bool(nodes) and all(_is_local_host(host) for host, _ in nodes)
     return Target("mongo", url, display, local, name)

@@ -34,15 +34,12 @@ from typing import Any
 from ._batches import Job, Shard
 from ._cli import SeedOptions
 from ._errors import SeedError, one_line
-from ._output import Output, report_error
+from ._output import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Output, report_error
 from ._plan import make_plan, open_writer
 from ._url import Redactor, Target
 
 __all__ = ["run_workers", "worker_shard"]
 
-EXIT_OK = 0
-EXIT_ERROR = 2
-EXIT_INTERRUPTED = 130
 _POLL = 0.5  # seconds between checks that every worker is still alive
 
 
@@ -108,7 +105,7 @@ def _worker(run: RunOne, options: SeedOptions, worker: int, events: Any, parent:
         code = EXIT_INTERRUPTED
     except BaseException as exc:  # a crash must still reach the parent as one line
         output.error(one_line(exc))
-        code = EXIT_ERROR
+        code = EXIT_FAILED
     events.put(("exit", worker, code))
 
 
@@ -153,7 +150,7 @@ def run_workers(
             "workers would only wait for each other's locks; drop --workers (shards of "
             "one SQLite file run one after another with --shard I/N)."
         )
-        return EXIT_ERROR
+        return EXIT_USAGE
 
     async def prepare() -> None:
         try:
@@ -230,7 +227,7 @@ def _step(
                 progress.errors.setdefault(
                     worker, f"the process ended with exit code {process.exitcode}"
                 )
-                progress.exited(worker, EXIT_ERROR)
+                progress.exited(worker, EXIT_FAILED)
     if progress.failed is not None and not stopping:
         for worker, process in enumerate(processes):
             if process.is_alive():
@@ -277,7 +274,7 @@ def _finish(
             f"; the other workers were stopped; {rows:,} rows in committed batches are kept "
             "(--resume writes the rest)."
         )
-        return EXIT_ERROR
+        return EXIT_FAILED
     if interrupted or any(code == EXIT_INTERRUPTED for code in progress.exits.values()):
         output.summary(target.display, progress.counts, elapsed, "Interrupted:")
         output.error(

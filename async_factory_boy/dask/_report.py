@@ -31,7 +31,7 @@ class ShardProgress:
 class ShardResult:
     """How one shard's seed run ended, as its worker saw it.
 
-    ``status`` is the command's exit status (0 done, 2 failed, 130 stopped); ``rows`` the
+    ``status`` is the command's exit status (0 done, 1 failed, 130 stopped); ``rows`` the
     rows per table it wrote in committed batches; ``errors`` its ``error:`` lines (already
     redacted: no password leaves the worker).
     """

@@ -99,7 +99,7 @@ class _ForwardingOutput(Output):
 def run_shard(argv: list[str], shard: int, shards: int, channel: Channel) -> ShardResult:
     """Run ``async-factory-boy ARGV`` (one shard of the run) here; how it ended.
 
-    Runs in a Dask worker. Every failure the command reports is returned (status 2 and its
+    Runs in a Dask worker. Every failure the command reports is returned (status 1 or 2 and its
     ``error:`` line), not raised, so the submitter can name the shard; a worker that dies is
     reported by Dask itself.
     """

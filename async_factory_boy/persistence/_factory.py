@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .._factory import AsyncFactory
 
@@ -20,6 +20,8 @@ class PersistenceFactory(AsyncFactory[T]):
     the same as setting ``persistence_required = True`` in ``class Meta``.
     """
 
-    class Meta:
-        abstract = True
-        persistence_required = True
+    if not TYPE_CHECKING:  # type checkers see AsyncFactory.Meta: any class
+
+        class Meta:
+            abstract = True
+            persistence_required = True

@@ -86,3 +86,23 @@ def test_publish_writes_the_page_with_its_chart_and_data_and_chart_redraws_it(
     page.with_suffix(".svg").unlink()
     assert benchmarks_main(["chart", "demo", "--directory", str(tmp_path)]) == 0
     assert page.with_suffix(".svg").read_bytes() == svg  # deterministic, from the JSON alone
+
+
+def test_a_long_label_widens_its_column_instead_of_being_clipped() -> None:
+    long_name = "ours create_batch_async, bulk write, PostgreSQL with psycopg 3 and COPY (Meta)"
+    contender = _harness.Contender(long_name, run=lambda: None, group="batch")
+    baseline = _harness.Contender("hand-written", run=lambda: None, group="batch")
+    results = {
+        "": [
+            _harness.Result(baseline, items=1_000, seconds=[0.1]),
+            _harness.Result(contender, items=1_000, seconds=[0.1]),
+        ]
+    }
+    root = ET.fromstring(_chart.render(_record_of(results)))
+
+    [label] = [text for text in root.iter(f"{SVG}text") if text.text == long_name]
+    # Right-aligned at its x: the text starts _text_width to the left, inside the picture.
+    assert float(label.get("x", "0")) - _chart._text_width(long_name) >= 0
+    bars = [rect for rect in root.iter(f"{SVG}rect") if rect.get("class") == "bar"]
+    assert float(bars[0].get("x", "0")) > float(label.get("x", "0"))
+    assert int(root.get("width", "0")) > _chart.WIDTH  # the bars keep their room

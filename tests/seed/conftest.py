@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -22,6 +23,15 @@ def seed_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "ASYNC_FACTORY_BOY_URL"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env
+
+
+# A plain progress line on stderr: ``PostFactory: 20/20 (100%), 2,412 rows/s, ETA 0:00``.
+_PROGRESS_LINE = re.compile(r"^\w+: [\d,]+/[\d,]+ \(\d+%\), ")
+
+
+def messages(stderr: str) -> list[str]:
+    """The lines of ``stderr`` that are not progress: errors, tracebacks, usage."""
+    return [line for line in stderr.splitlines() if not _PROGRESS_LINE.match(line)]
 
 
 def run_seed(

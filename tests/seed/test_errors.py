@@ -1,4 +1,5 @@
-"""Errors of the seed command (issue 13, item 5): one ``error:`` line, exit status 2."""
+"""Errors of the seed command: one ``error:`` line, exit status 1 for a failed run and 2 for
+a command line that cannot work."""
 
 from __future__ import annotations
 
@@ -7,15 +8,15 @@ import subprocess
 import sys
 import textwrap
 
-from tests.seed.conftest import ROOT, run_seed, run_seed_without, seed_env
+from tests.seed.conftest import ROOT, messages, run_seed, run_seed_without, seed_env
 
 POSTS = "tests.seed.factories:PostFactory"
 
 
-def _one_error_line(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 2, result.stderr
+def _one_error_line(result: subprocess.CompletedProcess[str], status: int = 1) -> str:
+    assert result.returncode == status, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
-    [line] = result.stderr.splitlines()
+    [line] = messages(result.stderr)
     assert line.startswith("error: ")
     return line
 
@@ -49,7 +50,7 @@ def test_an_empty_url_is_an_error_not_the_default(tmp_path: pathlib.Path) -> Non
         timeout=60,
     )
 
-    assert "--url is empty" in _one_error_line(result)
+    assert "--url is empty" in _one_error_line(result, status=2)
     assert not (tmp_path / "seed.db").exists()
 
 
@@ -66,7 +67,7 @@ def test_no_command_prints_the_usage() -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("usage: async-factory-boy")
     assert "seed" in result.stderr
-    [error] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    [error] = [line for line in messages(result.stderr) if line.startswith("error:")]
     assert "seed --help" in error
 
 
@@ -122,10 +123,10 @@ def test_traceback_prints_the_whole_traceback(tmp_path: pathlib.Path) -> None:
         timeout=60,
     )
 
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert result.stderr.startswith("Traceback (most recent call last):")
     assert 'broken_factories.py", line 8, in <module>' in result.stderr
-    assert result.stderr.splitlines()[-1].startswith("error: importing 'broken_factories'")
+    assert messages(result.stderr)[-1].startswith("error: importing 'broken_factories'")
 
 
 def test_a_syntax_error_in_the_factories_module_shows_file_and_line(

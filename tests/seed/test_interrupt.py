@@ -10,7 +10,7 @@ import time
 import pytest
 
 from tests.seed._db import count
-from tests.seed.conftest import ROOT, seed_env
+from tests.seed.conftest import ROOT, messages, seed_env
 
 pytestmark = pytest.mark.sqlite
 
@@ -61,8 +61,8 @@ def test_a_second_ctrl_c_stops_a_large_batch_promptly(sqlite_url: str) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert process.stdout is not None
-    assert process.stdout.readline().startswith("PostFactory: 0/1,000,000")
+    assert process.stderr is not None
+    assert process.stderr.readline().startswith("PostFactory: 0/1,000,000")
     time.sleep(0.5)
     process.send_signal(signal.SIGINT)
     time.sleep(0.5)
@@ -72,6 +72,6 @@ def test_a_second_ctrl_c_stops_a_large_batch_promptly(sqlite_url: str) -> None:
 
     assert process.returncode == 130
     assert "Traceback" not in stdout + stderr
-    [error] = stderr.splitlines()
+    [error] = messages(stderr)
     assert error.startswith("error: interrupted by Ctrl-C; the running batch was rolled back")
     assert count(sqlite_url, "posts") == 0

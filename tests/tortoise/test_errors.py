@@ -84,14 +84,3 @@ async def test_get_or_create_field_without_value(tortoise_db: TortoiseDatabase) 
 
     with pytest.raises(factory.errors.FactoryError, match="NoValueFactory"):
         await NoValueFactory.create_async()
-
-
-def test_missing_tortoise_names_the_extra() -> None:
-    """Without tortoise-orm installed, importing the backend says which extra to install."""
-    from tests.test_errors import _EXPECT_MISSING, _run_without
-
-    statement = "import async_factory_boy.factory.tortoise"
-    result = _run_without({"tortoise"}, _EXPECT_MISSING.format(statement=statement))
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("tortoise |"), result.stdout
-    assert 'pip install "async-factory-boy[tortoise]"' in result.stdout

@@ -23,7 +23,11 @@ written as ``Document.insert`` writes them, Beanie's ``Insert`` event actions in
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+# First, so that a missing driver names the extra to install (MissingDependencyError).
+from . import _requires  # noqa: F401
+
+# isort: split
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from beanie import Document
 
@@ -74,8 +78,10 @@ class AsyncBeanieFactory(AsyncMongoFactory[Doc]):
     _get_or_create_option: ClassVar[str] = "beanie_get_or_create"
     _scope_class: ClassVar[type[MongoScope]] = BeanieScope
 
-    class Meta:
-        abstract = True
+    if not TYPE_CHECKING:  # type checkers see AsyncFactory.Meta: any class
+
+        class Meta:
+            abstract = True
 
     @classmethod
     def _document_codec(cls) -> DocumentCodec:

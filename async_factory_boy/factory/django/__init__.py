@@ -28,7 +28,7 @@ from . import _requires  # noqa: F401
 
 # isort: split
 import copy
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError  # type: ignore[import-untyped]
 from django.db.models.fields.files import FieldFile  # type: ignore[import-untyped]
@@ -88,8 +88,10 @@ class AsyncDjangoModelFactory(AsyncFactory[T]):
     # back itself; ``_defers_batch_writes`` below keeps the core from deferring the rest.
     _writes_batches: ClassVar[bool] = True
 
-    class Meta:
-        abstract = True
+    if not TYPE_CHECKING:  # type checkers see AsyncFactory.Meta: any class
+
+        class Meta:
+            abstract = True
 
     # -- fields derived from the model (``Meta.auto_fields``) ------------------------------------
 

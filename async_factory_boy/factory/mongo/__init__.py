@@ -2,7 +2,7 @@
 
 .. code-block:: python
 
-    class AuthorFactory(AsyncMongoFactory[dict]):
+    class AuthorFactory(AsyncMongoFactory[dict[str, Any]]):
         class Meta:
             collection = "authors"
 
@@ -24,7 +24,7 @@ from . import _requires  # noqa: F401
 
 # isort: split
 from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from bson import ObjectId
 
@@ -175,8 +175,10 @@ class AsyncMongoFactory(AsyncFactory[T]):
     _connection_arguments: ClassVar[tuple[str, ...]] = (DATABASE_ARGUMENT, SESSION_ARGUMENT)
     _saves_through_handlers: ClassVar[bool] = False
 
-    class Meta:
-        abstract = True
+    if not TYPE_CHECKING:  # type checkers see AsyncFactory.Meta: any class
+
+        class Meta:
+            abstract = True
 
     # -- extension points for other document kinds (ODMs) ------------------------------------
 

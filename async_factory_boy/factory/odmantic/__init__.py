@@ -23,7 +23,11 @@ Models are validated as they are built and carry their primary key at once, so a
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+# First, so that a missing driver names the extra to install (MissingDependencyError).
+from . import _requires  # noqa: F401
+
+# isort: split
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from odmantic import Model
 
@@ -76,8 +80,10 @@ class AsyncODManticFactory(AsyncMongoFactory[M]):
     _get_or_create_option: ClassVar[str] = "odmantic_get_or_create"
     _scope_class: ClassVar[type[MongoScope]] = ODManticScope
 
-    class Meta:
-        abstract = True
+    if not TYPE_CHECKING:  # type checkers see AsyncFactory.Meta: any class
+
+        class Meta:
+            abstract = True
 
     @classmethod
     def _document_codec(cls) -> DocumentCodec:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import weakref
-from typing import Any, ClassVar, Final, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypeVar
 
 from ..._auto_fields import AutoFieldsMode, AutoFieldsOptions
 from ..._bridge import await_, run_in_bridge
@@ -172,8 +172,10 @@ class AsyncSQLAlchemyModelFactory(AsyncFactory[T]):
     _saves_through_handlers: ClassVar[bool] = False
     _default_create_async: ClassVar[bool] = True  # _create_async below is how it persists
 
-    class Meta:
-        abstract = True
+    if not TYPE_CHECKING:  # type checkers see AsyncFactory.Meta: any class
+
+        class Meta:
+            abstract = True
 
     @classmethod
     def _prepare_call(cls, call: FactoryCall) -> None:

@@ -30,7 +30,7 @@ class statement: it is the line to change (see ``docs/migration.md``).
 from __future__ import annotations
 
 from collections.abc import Coroutine
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
 from sqlalchemy.orm import scoped_session
@@ -78,9 +78,11 @@ class AsyncSQLAlchemyFactory(AsyncSQLAlchemyModelFactory[T]):
 
     _options_class = _LegacyOptions
 
-    class Meta:
-        abstract = True
-        sqlalchemy_session_persistence = None  # unset: a commit, as in 1.0.1
+    if not TYPE_CHECKING:  # type checkers see AsyncFactory.Meta: any class
+
+        class Meta:
+            abstract = True
+            sqlalchemy_session_persistence = None  # unset: a commit, as in 1.0.1
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ..._bridge import await_, run_in_bridge
 from ..._call import FactoryCall, current_call
@@ -90,8 +90,10 @@ class AsyncTortoiseModelFactory(AsyncFactory[T]):
     _saves_through_handlers: ClassVar[bool] = False
     _default_create_async: ClassVar[bool] = True  # _create_async below is how it persists
 
-    class Meta:
-        abstract = True
+    if not TYPE_CHECKING:  # type checkers see AsyncFactory.Meta: any class
+
+        class Meta:
+            abstract = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

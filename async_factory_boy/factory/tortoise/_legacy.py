@@ -26,7 +26,7 @@ class statement: it is the line to change (see ``docs/migration.md``).
 from __future__ import annotations
 
 from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..._deprecation import warn_deprecated
 from ._factory import AsyncTortoiseModelFactory
@@ -44,8 +44,10 @@ class AsyncTortoiseFactory(AsyncTortoiseModelFactory[T]):
     ``await UserFactory.create_batch_async(n)``, ``await UserFactory.build_async()``.
     """
 
-    class Meta:
-        abstract = True
+    if not TYPE_CHECKING:  # type checkers see AsyncFactory.Meta: any class
+
+        class Meta:
+            abstract = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
