@@ -11,9 +11,10 @@ yields travels, unchanged, to the task that runs the test. When synchronous code
 test (``getfixturevalue``) needs a model fixture, the creation is handed out of the portal
 to that task (:func:`await_in_portal`), which awaits it on the running loop, the test's
 own, and switches back with the object; so is a function-scoped async fixture it needs
-(:func:`async_fixture`), whose teardown runs when the test's coroutine ends. Nothing else changes for the test: it runs in its
-own task, on its loop, in its ``contextvars`` context, and the library's factory calls do
-not see the portal (:func:`async_factory_boy.in_bridge` stays false in it).
+(:func:`async_fixture`), whose teardown runs when the test's coroutine ends. Nothing else
+changes for the test: it runs in its own task, on its loop, in its ``contextvars``
+context, and the library's factory calls do not see the portal
+(:func:`async_factory_boy.in_bridge` stays false in it).
 
 Only async tests that take ``request`` run in a portal, and only in a session where
 ``register()`` made model fixtures (:func:`wants_portal`).
@@ -46,8 +47,10 @@ T = TypeVar("T")
 class _Portal(greenlet.greenlet):  # type: ignore[misc]
     """The greenlet an async test's coroutine steps run in; its parent is the test's task."""
 
-    def __init__(self, run: Callable[..., Any]) -> None:
-        super().__init__(run)
+    def __init__(self, run: Callable[..., Any], driver: greenlet.greenlet) -> None:
+        super().__init__(run, driver)
+        #: The greenlet of the test's task, which awaits on the portal's behalf.
+        self.driver = driver
         #: Async generator fixtures set up from the portal, finished when the test ends.
         self.to_finish: list[tuple[str, AsyncGenerator[Any, None]]] = []
 
@@ -92,13 +95,15 @@ def await_in_portal(awaitable: Awaitable[T]) -> T:
     """Await ``awaitable`` on the test's task, from synchronous code in the portal."""
     current = greenlet.getcurrent()
     assert isinstance(current, _Portal), "await_in_portal() runs in a portal only"
-    result: T = current.parent.switch(_Await(awaitable))
+    result: T = current.driver.switch(_Await(awaitable))
     return result
 
 
 def _step(coroutine: Coroutine[Any, Any, Any]) -> _Done:
     """The portal's body: drive ``coroutine``, handing each suspension to the task."""
-    driver = greenlet.getcurrent().parent
+    portal = greenlet.getcurrent()
+    assert isinstance(portal, _Portal)
+    driver = portal.driver
     send: Any = None
     error: BaseException | None = None
     while True:
@@ -122,7 +127,7 @@ async def run_in_portal(coroutine: Coroutine[Any, Any, T]) -> T:
     """Await ``coroutine`` with its steps run in a portal (see the module docstring)."""
     __tracebackhide__ = True
     driver = greenlet.getcurrent()
-    portal = _Portal(_step)
+    portal = _Portal(_step, driver)
     # The task's own context, as SQLAlchemy's bridge does: what the test sets is the task's.
     portal.gr_context = driver.gr_context
     message = portal.switch(coroutine)
