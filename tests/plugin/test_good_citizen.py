@@ -130,24 +130,19 @@ def with_peers(peer_plugins: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
 
 
-def test_a_plain_suite_runs_as_without_the_plugin(pytester: pytest.Pytester) -> None:
-    pytester.makeconftest(CONFTEST)
-    pytester.makepyfile(test_plain=PLAIN)
-    with_plugin = run(pytester, "-s")
-    with_plugin.assert_outcomes(passed=2)
-    without = run(pytester, "-s", "-p", "no:async_factory_boy")
-    without.assert_outcomes(passed=2)
-    assert draws(with_plugin) == draws(without)
-
-
-def test_reseeding_switched_off(pytester: pytest.Pytester) -> None:
+def test_a_plain_suite_runs_as_without_the_plugin_and_reseeding_switches_off(
+    pytester: pytest.Pytester,
+) -> None:
     pytester.makeconftest(CONFTEST)
     pytester.makepyfile(test_plain=PLAIN, test_registered=REGISTERED)
+    with_plugin = run(pytester, "-s", "test_plain.py")
+    with_plugin.assert_outcomes(passed=2)
+    without = run(pytester, "-s", "-p", "no:async_factory_boy", "test_plain.py")
+    without.assert_outcomes(passed=2)
     off = run(pytester, "-s", "--factory-seed=3", "--factory-reseed=off", "test_plain.py")
     off.assert_outcomes(passed=2)
     off.stdout.fnmatch_lines(["async_factory_boy: no reseeding (--factory-reseed=off)"])
-    without = run(pytester, "-s", "-p", "no:async_factory_boy", "test_plain.py")
-    assert draws(off) == draws(without)
+    assert draws(with_plugin) == draws(without) == draws(off)
     # Registered fixtures, reseeding off: sequences run through the run, as factory_boy's.
     pytester.makeini("[pytest]\nfactory_reseed = off\n")
     result = run(pytester, "-s", "test_registered.py")
