@@ -2,15 +2,19 @@
 
 Each session is one Python (3.10 - 3.13) with one dependency set:
 
-- ``oldest``: the lowest supported releases: SQLAlchemy 2.0, factory-boy 3.3.0,
+- ``oldest``: the lowest supported releases: SQLAlchemy 2.0, factory-boy 3.3.1,
   pytest-asyncio 0.24 (pyproject's floor), Django 4.2;
 - ``newest``: the newest releases: SQLAlchemy 2.1, factory-boy 3.3.3, the newest
   pytest-asyncio, Django 6.x on Python >= 3.12 (Django 6 needs it), Django 5.2 before.
 
-So every supported value of every axis runs somewhere. ``make test`` runs the whole suite on
-the main environment (.venv) and then the subset of these sessions listed in the Makefile
-(``NOX_SESSIONS``); ``nox -l`` lists them all, ``nox -s "tests-3.12(newest)" -- tests/core``
-runs one on chosen paths. With no paths a session runs the whole suite and the Django tests.
+So every supported value of every axis runs somewhere. ``factory_boy_suite`` runs factory_boy's
+own test suite on ``AsyncFactory`` (``tools/port_factory_boy_suite.py``, the oracle of the fast
+resolution path) on both dependency sets, with the fast path on and off.
+
+``make test`` runs the whole suite on the main environment (.venv) and then the subset of these
+sessions listed in the Makefile (``make nox``); ``nox -l`` lists them all,
+``nox -s "tests-3.12(newest)" -- tests/core`` runs one on chosen paths. With no paths a
+session runs the whole suite and the Django tests.
 
 The venvs live in ``.nox/`` and are reused (``-r``). uv creates and fills them when it is
 installed (the dev dependency group installs it from PyPI), otherwise virtualenv + pip.
@@ -70,11 +74,15 @@ _add_pyenv_pythons_to_path()
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
 
 
-def _requirements(python: str, dependency_set: str) -> list[str]:
+def _pins(python: str, dependency_set: str) -> dict[str, str]:
     pins = dict(DEPENDENCY_SETS[dependency_set])
     if dependency_set == "newest" and tuple(map(int, python.split("."))) < (3, 12):
         pins["django"] = DJANGO_BEFORE_PY312
-    return list(pins.values())
+    return pins
+
+
+def _requirements(python: str, dependency_set: str) -> list[str]:
+    return list(_pins(python, dependency_set).values())
 
 
 @nox.session(python=PYTHONS)
@@ -100,3 +108,24 @@ def tests(session: nox.Session, deps: str) -> None:
                 "--ds=tests.django.settings",
                 env={"AFB_DJANGO_DB": database},
             )
+
+
+#: What factory_boy's own suite needs besides factory-boy, Django and SQLAlchemy (pinned by the
+#: dependency set): its test extras (tox.ini of the sdist), and pip, which downloads the sdist.
+FACTORY_BOY_SUITE_NEEDS = ["pytest>=8.2", "pillow>=10.0", "mongoengine", "mongomock", "pip"]
+#: The Python each dependency set's factory_boy suite runs on (as ``make nox``'s sessions).
+FACTORY_BOY_SUITE_PYTHONS = {"oldest": "3.10", "newest": "3.13"}
+
+
+@nox.session
+@nox.parametrize(
+    "python,deps",
+    [(python, deps) for deps, python in FACTORY_BOY_SUITE_PYTHONS.items()],
+    ids=list(FACTORY_BOY_SUITE_PYTHONS),
+)
+def factory_boy_suite(session: nox.Session, deps: str) -> None:
+    """factory_boy's own tests on AsyncFactory, fast path on and off: no new difference."""
+    pins = _pins(str(session.python), deps)
+    del pins["pytest-asyncio"]  # the suite is sync: factory_boy's tests are unittest cases
+    session.install("-e", ".", *pins.values(), *FACTORY_BOY_SUITE_NEEDS)
+    session.run("python", "tools/port_factory_boy_suite.py", *session.posargs)

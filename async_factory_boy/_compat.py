@@ -12,7 +12,10 @@ ends run by ``noxfile.py``) is tested against exactly this surface.
 The Protocols below name the attributes the package reads on factory_boy's untyped objects
 (factory_boy ships ``py.typed`` but leaves them unannotated), so code that reaches them can be
 typed against the Protocol instead of ``Any``; ``tests/test_compat.py`` checks that
-factory_boy's real classes still have them.
+factory_boy's real classes still have them. The attributes of declarations that factory_boy
+keeps for its own evaluation (a declaration's ``_defaults``, a SelfAttribute's ``depth`` and
+``attribute_name``, a SubFactory's ``FORCE_SEQUENCE``, ...) are read through the small
+functions of the second part, never directly (``tests/test_compat.py`` checks that too).
 
 ``factory.django`` imports Django, so its names are loaded on first access (PEP 562): the core
 must import without Django.
@@ -20,7 +23,7 @@ must import without Django.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from factory import builder, declarations, enums
@@ -29,6 +32,7 @@ from factory.base import BaseFactory, Factory, FactoryOptions, OptionDefault
 from factory.builder import BuildStep, DeclarationSet, Resolver, StepBuilder
 from factory.declarations import (
     SKIP,
+    BaseDeclaration,
     Dict,
     LazyAttribute,
     LazyFunction,
@@ -36,9 +40,11 @@ from factory.declarations import (
     Maybe,
     PostGeneration,
     PostGenerationDeclaration,
+    RelatedFactory,
     SelfAttribute,
     Sequence,
     SubFactory,
+    Trait,
     Transformer,
     deepgetattr,
 )
@@ -54,9 +60,11 @@ if TYPE_CHECKING:
 __all__ = [
     "SKIP",
     "AssociatedClassError",
+    "BaseDeclaration",
     "BaseFactory",
     "BuildStep",
     "BuildStepLike",
+    "DeclarationLike",
     "DeclarationSet",
     "DeclarationSetLike",
     "DeclarationWithContextLike",
@@ -68,32 +76,44 @@ __all__ = [
     "FactoryOptionsLike",
     "Faker",
     "FileField",
+    "FunctionDeclarationLike",
     "ImageField",
     "LazyAttribute",
     "LazyFunction",
     "List",
     "Maybe",
+    "MaybeLike",
     "OptionDefault",
     "Password",
     "PostGeneration",
     "PostGenerationDeclaration",
+    "RelatedFactory",
+    "RelatedFactoryLike",
     "Resolver",
     "SelfAttribute",
+    "SelfAttributeLike",
     "Sequence",
     "StepBuilder",
     "StepBuilderLike",
     "SubFactory",
+    "SubFactoryLike",
+    "Trait",
+    "TraitLike",
     "Transformer",
+    "TransformerLike",
     "adjusts_kwargs",
     "builder",
     "builds_plainly",
+    "declaration_defaults",
+    "declaration_function",
     "declarations",
+    "declared_values",
     "deepgetattr",
     "enums",
     "factory_django",
     "factory_errors",
-    "factory_getter",
     "get_builder_phase",
+    "maybe_parts",
     "parse_declarations",
     "plans_of",
     "prepares_arguments_plainly",
@@ -102,9 +122,13 @@ __all__ = [
     "reseed_random",
     "resolver_step",
     "resolver_values",
+    "self_attribute_parts",
     "sequence_counter",
     "sequence_next",
     "set_sequence_next",
+    "sub_factory_parts",
+    "trait_overrides",
+    "transformer_default",
 ]
 
 # -- the shapes of factory_boy's untyped objects that the package reads -------------------------
@@ -182,7 +206,143 @@ class BuildStepLike(Protocol):
     ) -> Any: ...
 
 
+class DeclarationLike(Protocol):
+    """``factory.declarations.BaseDeclaration``: any declaration of factory_boy's."""
+
+    #: The keyword arguments it was made with: the context its evaluation receives (a
+    #: SubFactory's: the field values it passes to its factory).
+    _defaults: dict[str, Any]
+
+
+class FunctionDeclarationLike(Protocol):
+    """``Sequence``, ``LazyFunction``, ``LazyAttribute``: a declaration around one function."""
+
+    function: Callable[..., Any]
+
+
+class SelfAttributeLike(Protocol):
+    """``factory.SelfAttribute("..name", default)``, parsed by its constructor."""
+
+    depth: int  # how many leading dots: 1 reads the object itself, 2 its parent, ...
+    attribute_name: str  # the dotted path without the leading dots
+    default: Any
+
+
+class _FactoryWrapperLike(Protocol):
+    def get(self) -> Any: ...
+
+
+class SubFactoryLike(DeclarationLike, Protocol):
+    """``factory.SubFactory`` (and ``Dict`` / ``List``, which subclass it)."""
+
+    # ``Dict`` and ``List`` build their item "factory" with the parent's sequence number.
+    @property
+    def FORCE_SEQUENCE(self) -> bool: ...
+
+    @property
+    def factory_wrapper(self) -> _FactoryWrapperLike: ...
+
+
+class RelatedFactoryLike(Protocol):
+    """``factory.RelatedFactory`` (and ``RelatedFactoryList``)."""
+
+    defaults: dict[str, Any]  # the field values passed to the related factory
+
+    def get_factory(self) -> Any: ...
+
+
+class MaybeLike(Protocol):
+    """``factory.Maybe(decider, yes, no)``."""
+
+    decider: Any
+    yes: Any
+    no: Any
+
+
+class TransformerLike(Protocol):
+    """``factory.Transformer(default, transform=...)``."""
+
+    default: Any
+
+
+class TraitLike(Protocol):
+    """``factory.Trait(**overrides)``."""
+
+    overrides: dict[str, Any]
+
+
 # -- typed access to the internals ------------------------------------------------------------
+
+
+def declaration_defaults(declaration: BaseDeclaration) -> dict[str, Any]:
+    """The keyword arguments ``declaration`` was made with (not a copy: do not change it).
+
+    A SubFactory's or RelatedFactory's are the field values it passes to its factory (the
+    RelatedFactory keeps them apart, as ``defaults``); any other declaration's are the context
+    its evaluation receives.
+    """
+    if isinstance(declaration, RelatedFactory):
+        related: RelatedFactoryLike = declaration
+        return related.defaults
+    base: DeclarationLike = declaration
+    return base._defaults
+
+
+def declaration_function(
+    declaration: Sequence | LazyFunction | LazyAttribute,
+) -> Callable[..., Any]:
+    """The function a ``Sequence`` / ``LazyFunction`` / ``LazyAttribute`` calls."""
+    wrapped: FunctionDeclarationLike = declaration
+    return wrapped.function
+
+
+def self_attribute_parts(declaration: SelfAttribute) -> tuple[int, str, Any]:
+    """``(depth, attribute_name, default)`` of a SelfAttribute: ``"..a.b"`` is ``(2, "a.b")``."""
+    parsed: SelfAttributeLike = declaration
+    return parsed.depth, parsed.attribute_name, parsed.default
+
+
+def sub_factory_parts(
+    declaration: SubFactory,
+) -> tuple[Callable[[], Any], dict[str, Any], bool]:
+    """What building a SubFactory's object needs, read once.
+
+    ``(get_factory, defaults, force_sequence)``: the function ``get_factory`` calls (the
+    wrapper's ``get``: one call, not two), a copy of the field values it passes, and whether
+    the object takes its parent's sequence number (``Dict`` / ``List``).
+    """
+    sub: SubFactoryLike = declaration
+    return sub.factory_wrapper.get, dict(sub._defaults), bool(sub.FORCE_SEQUENCE)
+
+
+def maybe_parts(declaration: Maybe) -> tuple[Any, Any, Any]:
+    """``(decider, yes, no)`` of a ``Maybe`` (each a declaration or a plain value)."""
+    maybe: MaybeLike = declaration
+    return maybe.decider, maybe.yes, maybe.no
+
+
+def transformer_default(declaration: Transformer) -> Any:
+    """The value (or declaration) a ``Transformer`` transforms when not overridden."""
+    transformer: TransformerLike = declaration
+    return transformer.default
+
+
+def trait_overrides(trait: Trait) -> dict[str, Any]:
+    """The field values a ``Trait`` sets when it is on (not a copy: do not change it)."""
+    parsed: TraitLike = trait
+    return parsed.overrides
+
+
+def declared_values(factory: type[Any]) -> list[Any]:
+    """The declarations and parameters ``factory`` declares (with its bases'), as values.
+
+    An object that is not a factory declares nothing.
+    """
+    meta = getattr(factory, "_meta", None)
+    return [
+        *getattr(meta, "base_declarations", {}).values(),
+        *getattr(meta, "parameters", {}).values(),
+    ]
 
 
 def parse_declarations(
@@ -213,11 +373,6 @@ def plans_of(declarations: DeclarationSetLike) -> dict[Any, Any]:
 def adjusts_kwargs(factory: Any) -> bool:
     """Whether ``factory`` overrides factory_boy's ``_adjust_kwargs`` extension point."""
     return getattr(factory._adjust_kwargs, "__func__", None) is not _BASE_ADJUST_KWARGS
-
-
-def factory_getter(sub_factory: SubFactory) -> Any:
-    """What ``sub_factory.get_factory`` calls: the wrapper's ``get`` (one call, not two)."""
-    return sub_factory.factory_wrapper.get
 
 
 def builds_plainly(factory: Any) -> bool:

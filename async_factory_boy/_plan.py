@@ -35,6 +35,7 @@ own suite both ways: ``tools/port_factory_boy_suite.py``).
 
 from __future__ import annotations
 
+import enum
 import os
 from collections.abc import Iterable
 from typing import Any
@@ -57,32 +58,74 @@ from ._compat import (
     Transformer,
     adjusts_kwargs,
     builds_plainly,
+    declaration_defaults,
+    declaration_function,
     deepgetattr,
     enums,
     factory_errors,
-    factory_getter,
     get_builder_phase,
+    maybe_parts,
     parse_declarations,
     plans_of,
     prepares_arguments_plainly,
+    self_attribute_parts,
+    sub_factory_parts,
+    transformer_default,
 )
 
-__all__ = ["ENABLED", "FastResolver", "Plan", "build", "finish_build", "plan_for"]
+__all__ = [
+    "ENABLED",
+    "FastResolver",
+    "Field",
+    "Kind",
+    "Plan",
+    "PostField",
+    "build",
+    "finish_build",
+    "plan_for",
+]
 
 #: Whether factories get a plan at all. ``ASYNC_FACTORY_BOY_FAST_PATH=0`` turns the fast path
 #: off for the whole process; tests and the oracle flip this flag instead.
 ENABLED: bool = os.environ.get("ASYNC_FACTORY_BOY_FAST_PATH", "1") != "0"
 
-# How a field is evaluated (the first item of a field's tuple).
-_VALUE = 0  # a plain value from the factory: no evaluation
-_OVERRIDE = 1  # a plain value passed to the call: taken from the builder's extras
-_SEQUENCE = 2
-_LAZY_FUNCTION = 3
-_LAZY_ATTRIBUTE = 4
-_SELF_ATTRIBUTE = 5  # on the object itself (one dot or none)
-_SUB_FACTORY = 6
-_GENERIC = 7  # anything else of factory_boy's: its own evaluate_pre
-_AWAITABLE_VALUE = 8  # a plain value from the factory that must be awaited
+
+class Kind(enum.Enum):
+    """How a field is evaluated; each member says what its :attr:`Field.payload` is."""
+
+    #: A plain value from the factory, used as it is (payload: the value).
+    VALUE = enum.auto()
+    #: A plain value from the factory that must be awaited, once (payload: the value).
+    AWAITABLE_VALUE = enum.auto()
+    #: A plain value passed to the call (payload: its key in the builder's extras).
+    OVERRIDE = enum.auto()
+    #: ``factory.Sequence`` (payload: its function, called with the sequence number).
+    SEQUENCE = enum.auto()
+    #: ``factory.LazyFunction`` (payload: its function, called without arguments).
+    LAZY_FUNCTION = enum.auto()
+    #: ``factory.LazyAttribute`` (payload: its function, called with the resolver).
+    LAZY_ATTRIBUTE = enum.auto()
+    #: ``factory.SelfAttribute`` on the object itself, one dot or none (payload:
+    #: ``(attribute_name, default)``, the arguments of ``deepgetattr`` after the resolver).
+    SELF_ATTRIBUTE = enum.auto()
+    #: ``factory.SubFactory`` (payload: ``(get_factory, defaults, force_sequence)``, see
+    #: :func:`._compat.sub_factory_parts`).
+    SUB_FACTORY = enum.auto()
+    #: Any other declaration of factory_boy's, or one of the above with a ``__`` context to
+    #: unroll (payload: the declaration, evaluated by its own ``evaluate_pre``).
+    GENERIC = enum.auto()
+
+
+# The kinds as module globals: the resolver compares them by identity in its loop.
+_VALUE = Kind.VALUE
+_AWAITABLE_VALUE = Kind.AWAITABLE_VALUE
+_OVERRIDE = Kind.OVERRIDE
+_SEQUENCE = Kind.SEQUENCE
+_LAZY_FUNCTION = Kind.LAZY_FUNCTION
+_LAZY_ATTRIBUTE = Kind.LAZY_ATTRIBUTE
+_SELF_ATTRIBUTE = Kind.SELF_ATTRIBUTE
+_SUB_FACTORY = Kind.SUB_FACTORY
+_GENERIC = Kind.GENERIC
 
 # The declarations factory_boy's ``evaluate`` of which is inlined, only for exactly these
 # classes (a subclass may override ``evaluate``).
@@ -106,13 +149,54 @@ class _Slot:
         return f"<override {self.key!r}>"
 
 
-# One field: (kind, name, payload, context, slots). ``payload`` is what evaluating the kind
-# needs (see ``_payload``: the value, the extras key, the declaration's function, ...);
-# ``context`` is the field's ``__`` context with placeholders; ``slots`` lists (subkey,
-# extras key) pairs to fill in, or is empty.
-_Field = tuple[int, str, Any, dict[str, Any], tuple[tuple[str, str], ...]]
-# One post-generation declaration: (name, declaration, context, slots).
-_PostField = tuple[str, Any, dict[str, Any], tuple[tuple[str, str], ...]]
+#: Where a call's override values go in a field's context: (context key, extras key) pairs.
+_Slots = tuple[tuple[str, str], ...]
+
+
+class Field:
+    """One pre-declaration of a plan, in the order factory_boy resolves them.
+
+    A small class with ``__slots__`` rather than a tuple or ``NamedTuple``: the build loop
+    reads ``kind``, ``name`` and ``payload`` of every field of every object, and a slot read
+    is as fast as indexing a tuple (a NamedTuple's named read is slower, and so is unpacking
+    one), without slicing a new tuple per field.
+    """
+
+    __slots__ = ("context", "kind", "name", "payload", "slots")
+
+    def __init__(
+        self, kind: Kind, name: str, payload: Any, context: dict[str, Any], slots: _Slots
+    ) -> None:
+        #: How the field is evaluated.
+        self.kind = kind
+        #: The field's name (a model argument, a parameter or an excluded helper).
+        self.name = name
+        #: What evaluating ``kind`` needs, read off the declaration once (see :class:`Kind`).
+        self.payload = payload
+        #: The field's ``__`` context (``company__name=...``), placeholders for overrides.
+        self.context = context
+        #: Where this call's override values go in ``context`` (often empty).
+        self.slots = slots
+
+    def __repr__(self) -> str:
+        return f"<Field {self.name!r}: {self.kind.name}>"
+
+
+class PostField:
+    """One post-generation declaration of a plan, in factory_boy's order."""
+
+    __slots__ = ("context", "declaration", "name", "slots")
+
+    def __init__(self, name: str, declaration: Any, context: dict[str, Any], slots: _Slots) -> None:
+        self.name = name
+        #: factory_boy's declaration: evaluated by its own ``evaluate_post``.
+        self.declaration = declaration
+        #: As :attr:`Field.context` and :attr:`Field.slots`.
+        self.context = context
+        self.slots = slots
+
+    def __repr__(self) -> str:
+        return f"<PostField {self.name!r}: {type(self.declaration).__name__}>"
 
 
 class Plan:
@@ -126,13 +210,13 @@ class Plan:
 
     def __init__(
         self,
-        fields: tuple[_Field, ...],
-        post: tuple[_PostField, ...],
+        fields: tuple[Field, ...],
+        post: tuple[PostField, ...],
         keyword_names: tuple[str, ...] | None,
         builds_plainly: bool,
     ) -> None:
         self.fields = fields
-        self.by_name = {field[1]: field for field in fields}
+        self.by_name = {field.name: field for field in fields}
         self.post = post
         #: The fields passed to the model, when factory_boy's ``prepare_arguments`` would
         #: only drop parameters and ``Meta.exclude`` (no ``rename``, ``inline_args`` or
@@ -203,13 +287,13 @@ def _make_plan(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
             return None
         context, slots = _template(pre.contexts[name])
         kind = _kind(declaration, context)
-        fields.append((kind, name, _payload(kind, declaration), context, slots))
+        fields.append(Field(kind, name, _payload(kind, declaration), context, slots))
     post_fields = []
     for name in post.sorted():
         declaration = post.declarations[name]
         if not _is_own_kind(declaration):
             return None
-        post_fields.append((name, declaration, *_template(post.contexts[name])))
+        post_fields.append(PostField(name, declaration, *_template(post.contexts[name])))
     return Plan(
         tuple(fields),
         tuple(post_fields),
@@ -237,50 +321,47 @@ def _is_own_kind(declaration: Any) -> bool:
     if type(declaration).__module__.partition(".")[0] != "factory":
         return False
     if isinstance(declaration, Maybe):
-        return all(map(_is_own_kind, (declaration.decider, declaration.yes, declaration.no)))
+        return all(map(_is_own_kind, maybe_parts(declaration)))
     if isinstance(declaration, Transformer):
-        return _is_own_kind(declaration.default)
+        return _is_own_kind(transformer_default(declaration))
     return True
 
 
-def _template(context: dict[str, Any]) -> tuple[dict[str, Any], tuple[tuple[str, str], ...]]:
+def _template(context: dict[str, Any]) -> tuple[dict[str, Any], _Slots]:
     slots = tuple((sub, value.key) for sub, value in context.items() if isinstance(value, _Slot))
     return dict(context), slots
 
 
-def _kind(declaration: Any, context: dict[str, Any]) -> int:
+def _kind(declaration: Any, context: dict[str, Any]) -> Kind:
     if isinstance(declaration, _Slot):
         return _OVERRIDE
     if get_builder_phase(declaration) is None:
         # An awaitable class attribute is awaited (once) like any value: not inlined.
         return _AWAITABLE_VALUE if is_awaitable(declaration) else _VALUE
     kind = _INLINE.get(type(declaration), _GENERIC)
-    if kind == _SUB_FACTORY:
+    if kind is _SUB_FACTORY:
         return kind  # SubFactory passes its context on unevaluated: nothing to unroll
-    if context or declaration._defaults:
+    if context or declaration_defaults(declaration):
         return _GENERIC  # a context to unroll: factory_boy's evaluate_pre does it
-    if type(declaration) is SelfAttribute and declaration.depth <= 1:
+    if type(declaration) is SelfAttribute and self_attribute_parts(declaration)[0] <= 1:
         kind = _SELF_ATTRIBUTE
     return kind
 
 
-def _payload(kind: int, declaration: Any) -> Any:
+def _payload(kind: Kind, declaration: Any) -> Any:
     """What evaluating a field of ``kind`` needs, read off the declaration once."""
-    if kind == _OVERRIDE:
+    if kind is _OVERRIDE:
         return declaration.key
     if kind in (_SEQUENCE, _LAZY_FUNCTION, _LAZY_ATTRIBUTE):
-        return declaration.function
-    if kind == _SELF_ATTRIBUTE:
-        return (declaration.attribute_name, declaration.default)
-    if kind == _SUB_FACTORY:
-        force_sequence = bool(declaration.FORCE_SEQUENCE)
-        return (factory_getter(declaration), dict(declaration._defaults), force_sequence)
+        return declaration_function(declaration)
+    if kind is _SELF_ATTRIBUTE:
+        return self_attribute_parts(declaration)[1:]
+    if kind is _SUB_FACTORY:
+        return sub_factory_parts(declaration)
     return declaration
 
 
-def _context(
-    template: dict[str, Any], slots: tuple[tuple[str, str], ...], extras: dict[str, Any]
-) -> dict[str, Any]:
+def _context(template: dict[str, Any], slots: _Slots, extras: dict[str, Any]) -> dict[str, Any]:
     """A fresh context (declarations may consume it) with this call's override values."""
     context = dict(template)
     for sub, key in slots:
@@ -334,7 +415,7 @@ class FastResolver:
 def _resolve(
     resolver: FastResolver,
     resolved: dict[str, Any],
-    field: _Field,
+    field: Field,
     step: BuildStepLike,
     extras: dict[str, Any],
     pending: list[str],
@@ -344,23 +425,25 @@ def _resolve(
     Only the kinds that can read the resolver (and so reach back into a field under
     resolution) are marked pending: a Sequence or LazyFunction never sees it.
     """
-    kind, name, payload, template, slots = field
+    kind = field.kind
+    payload = field.payload
+    name = field.name
     try:
-        if kind == _SEQUENCE:
+        if kind is _SEQUENCE:
             value = payload(int(step.sequence))
-        elif kind == _LAZY_FUNCTION:
+        elif kind is _LAZY_FUNCTION:
             value = payload()
-        elif kind == _OVERRIDE:
+        elif kind is _OVERRIDE:
             value = extras[payload]
-        elif kind in (_VALUE, _AWAITABLE_VALUE):
+        elif kind is _VALUE or kind is _AWAITABLE_VALUE:
             value = payload
         else:
             pending.append(name)
             try:
-                if kind == _LAZY_ATTRIBUTE:
+                if kind is _LAZY_ATTRIBUTE:
                     value = payload(resolver)
                 else:
-                    value = _evaluate(kind, payload, template, slots, resolver, step, extras)
+                    value = _evaluate(field, resolver, step, extras)
             finally:
                 pending.pop()
     except StopIteration as exc:
@@ -373,21 +456,17 @@ def _resolve(
 
 
 def _evaluate(
-    kind: int,
-    payload: Any,
-    template: dict[str, Any],
-    slots: tuple[tuple[str, str], ...],
-    resolver: FastResolver,
-    step: BuildStepLike,
-    extras: dict[str, Any],
+    field: Field, resolver: FastResolver, step: BuildStepLike, extras: dict[str, Any]
 ) -> Any:
     """Evaluate a declaration that may read ``resolver`` (its field is marked pending)."""
-    if kind == _SELF_ATTRIBUTE:
+    kind = field.kind
+    payload = field.payload
+    if kind is _SELF_ATTRIBUTE:
         return deepgetattr(resolver, *payload)
-    if kind == _SUB_FACTORY:
+    if kind is _SUB_FACTORY:
         get_factory, defaults, force_sequence = payload
-        extra = {**defaults, **template}
-        for sub, key in slots:
+        extra = {**defaults, **field.context}
+        for sub, key in field.slots:
             extra[sub] = extras[key]
         factory = get_factory()
         sequence = step.sequence if force_sequence else None
@@ -398,7 +477,7 @@ def _evaluate(
             parent_step=step, force_sequence=sequence
         )
     return payload.evaluate_pre(
-        instance=resolver, step=step, overrides=_context(template, slots, extras)
+        instance=resolver, step=step, overrides=_context(field.context, field.slots, extras)
     )
 
 
@@ -437,9 +516,9 @@ def build(
     resolved = resolver.__dict__
     attributes = step.attributes
     for field in plan.fields:
-        kind, name, payload = field[:3]
-        if kind == _VALUE:  # the commonest kind, without a call
-            resolved[name] = attributes[name] = payload
+        name = field.name
+        if field.kind is _VALUE:  # the commonest kind, without a call
+            resolved[name] = attributes[name] = field.payload
             continue
         if name in resolved:  # read, so resolved, by an earlier field
             attributes[name] = resolved[name]
@@ -453,8 +532,8 @@ def build(
         kwargs = {name: attributes[name] for name in names if attributes[name] is not SKIP}
     post = (
         [
-            (name, declaration, _context(template, slots, extras))
-            for name, declaration, template, slots in plan.post
+            (field.name, field.declaration, _context(field.context, field.slots, extras))
+            for field in plan.post
         ]
         if plan.post
         else ()

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._compat import declarations
+from ._compat import (
+    declaration_defaults,
+    declarations,
+    declared_values,
+    maybe_parts,
+    trait_overrides,
+)
 
 __all__ = ["reached_factories", "reached_from"]
 
@@ -18,36 +24,26 @@ def reached_from(factory: type[Any]) -> list[type[Any]]:
     """
     seen: list[type[Any]] = []
     factories: list[type[Any]] = []
-    values: list[Any] = _declared(factory)
+    values: list[Any] = declared_values(factory)
     while factories or values:
         if values:
             value = values.pop()
             if isinstance(value, (declarations.SubFactory, declarations.RelatedFactory)):
                 factories.append(value.get_factory())  # type: ignore[no-untyped-call]
-                # factory_boy 3.3 keeps a SubFactory's keyword arguments in ``_defaults``.
-                defaults = getattr(value, "defaults", None) or getattr(value, "_defaults", {})
-                values.extend(defaults.values())
+                values.extend(declaration_defaults(value).values())
             elif isinstance(value, declarations.Maybe):
-                values.extend((value.yes, value.no))
+                values.extend(maybe_parts(value)[1:])
             elif isinstance(value, declarations.Trait):
-                values.extend(value.overrides.values())
+                values.extend(trait_overrides(value).values())
             continue
         current = factories.pop()
         if current in seen or not isinstance(current, type):
             continue
         seen.append(current)
-        values.extend(_declared(current))
+        values.extend(declared_values(current))
     return seen
 
 
 def reached_factories(factory: type[Any]) -> list[type[Any]]:
     """``factory`` and every factory it reaches, each once, ``factory`` first."""
     return [factory, *(reached for reached in reached_from(factory) if reached is not factory)]
-
-
-def _declared(factory: type[Any]) -> list[Any]:
-    meta = getattr(factory, "_meta", None)
-    return [
-        *getattr(meta, "base_declarations", {}).values(),
-        *getattr(meta, "parameters", {}).values(),
-    ]

@@ -4,8 +4,11 @@
 fixture), ``user`` (awaited ``create_async`` with the session fixture) and ``user__<attr>``
 fixtures, with pytest-factoryboy's names, override rules and public API (``register``,
 ``LazyFixture``, ``named_model``, ``get_model_name``, the ``factoryboy_request`` fixture and
-the ``pytest_factoryboy_done`` hook). The plugin also reseeds factory_boy and Faker before
-each test (``--factory-seed``) and prints the seed in the report header.
+the ``pytest_factoryboy_done`` hook). Model fixtures make the rows ``create_async`` makes,
+and async tests may ask for them with ``request.getfixturevalue()`` (``_portal``). Tests
+that use these fixtures (every test, once a seed is given) are reseeded from one seed
+printed in the header, sequences included, so a test alone gets its full-run data
+(``_factory_seed``); a suite that uses none runs as without the plugin.
 
 This module is imported at every pytest start (``pytest11`` entry point), so it imports no
 backend and no factory_boy itself; ``register`` loads what it needs when it is first used.
@@ -13,17 +16,19 @@ backend and no factory_boy itself; ``register`` loads what it needs when it is f
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Generator, MutableMapping
 from typing import Any, TypeVar, overload
 
 import pytest
 
-from . import _factory_seed, _loop, _session
+from . import _factory_seed, _loop, _portal, _session
 from ._bound import FactoryFixture
 from ._isolation import isolated_session
 from ._lazy import LazyFixture
 from ._naming import factory_fixture_name, get_model_name, named_model
-from ._request import FactoryboyRequest, factoryboy_request
+from ._request import PENDING, FactoryboyRequest, factoryboy_request
+from ._request import async_factory_boy_request as async_factory_boy_request  # the fixture
 
 #: pytest-factoryboy's name for the ``factoryboy_request`` fixture's type.
 Request = FactoryboyRequest
@@ -133,8 +138,6 @@ def register(
 
 
 def _caller_namespace() -> MutableMapping[str, Any]:
-    import sys
-
     namespace: MutableMapping[str, Any] = sys._getframe(2).f_locals
     return namespace
 
@@ -159,28 +162,8 @@ def _check_registrable(factory_class: type[Any]) -> None:
 # -- hooks ------------------------------------------------------------------------------------
 
 
-def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
-    from . import _hooks
-
-    if not hasattr(pluginmanager.hook, "pytest_factoryboy_done"):  # pytest-factoryboy's
-        pluginmanager.add_hookspecs(_hooks)
-
-
 def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
-    group = parser.getgroup("async_factory_boy", "async_factory_boy")
-    group.addoption(
-        _factory_seed.OPTION,
-        dest="factory_seed",
-        default=None,
-        metavar="N",
-        help="seed factory_boy's random and Faker with N before each test "
-        "(default: a random seed, printed in the header).",
-    )
-    parser.addini(
-        _factory_seed.INI_OPTION,
-        "seed for factory_boy's random and Faker (like --factory-seed).",
-        default="",
-    )
+    _factory_seed.add_options(parser)
     parser.addini(
         _session.INI_OPTION,
         "session fixture per connection argument, one 'argument = fixture' per line "
@@ -192,13 +175,28 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
     _session.use_pluginmanager(pluginmanager)
 
 
+_pytest_factoryboy_key = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-randomly's: see _factory_seed.configure
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[_factory_seed.seed_key] = _factory_seed.chosen_seed(config)
+    _factory_seed.configure(config)
+    # pytest-factoryboy declares the same hook, and pluggy refuses a second declaration:
+    # declare it here, once every plugin is loaded, only if pytest-factoryboy has not.
+    manager = config.pluginmanager
+    config.stash[_pytest_factoryboy_key] = any(
+        getattr(plugin, "__name__", None) == "pytest_factoryboy.plugin"
+        for plugin in manager.get_plugins()
+    )
+    caller = getattr(manager.hook, "pytest_factoryboy_done", None)
+    if caller is None or caller.spec is None:
+        from . import _hooks
+
+        manager.add_hookspecs(_hooks)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    seed = config.stash[_factory_seed.seed_key]
-    return f"async_factory_boy: factory seed {seed} (replay with --factory-seed={seed})"
+    return _factory_seed.header(config)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -208,12 +206,31 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     _session.check_session_fixtures(item)
-    _factory_seed.reseed(item.config.stash[_factory_seed.seed_key])
+    _factory_seed.setup_test(item, _uses_plugin_fixtures(item))
 
 
 def _is_model_fixture(function: object) -> bool:
     """Whether ``function`` is a model fixture made by ``register()`` (imports nothing)."""
     return hasattr(function, "_async_factory_boy_spec")
+
+
+def _uses_plugin_fixtures(item: pytest.Item) -> bool:
+    """Whether the test sets up fixtures of this plugin (``register()``'s, the request's).
+
+    A test taking ``request`` may ask for model fixtures with ``getfixturevalue()``: it
+    counts too, once ``register()`` has made some.
+    """
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    if "request" in info.argnames and _factory_seed.model_fixtures_defined():
+        return True
+    definitions = info.name2fixturedefs
+    return any(
+        hasattr(defs[-1].func, "_async_factory_boy_fixture")
+        for name in info.names_closure
+        if (defs := definitions.get(name))
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -226,33 +243,105 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.fixturenames.extend(related_fixture_names(metafunc))
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_call(item: pytest.Item) -> None:
-    """Finish the deferred model-fixture work, then call ``pytest_factoryboy_done``."""
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
+    """Finish the deferred model-fixture work, call ``pytest_factoryboy_done``, run the test.
+
+    The hook is left to pytest-factoryboy when it is installed too (it calls it for every
+    test), so that it runs once. An async test that may ask for model fixtures with
+    ``getfixturevalue`` runs in a portal (``_portal``).
+    """
     request: pytest.FixtureRequest | None = getattr(item, "_request", None)
     if request is None:
-        return
-    pending: FactoryboyRequest = request.getfixturevalue("factoryboy_request")
-    pending.evaluate(request)
-    item.config.hook.pytest_factoryboy_done(request=request)
+        return (yield)
+    pending = item.stash.get(PENDING, None)
+    if pending is not None:
+        pending.evaluate(request)
+    if not item.config.stash[_pytest_factoryboy_key]:
+        item.config.hook.pytest_factoryboy_done(request=request)
+    if not _portal.wants_portal(item, _factory_seed.model_fixtures_defined):
+        return (yield)
+    assert isinstance(item, pytest.Function)
+    function = item.obj
+    item.obj = _portal.through_portal(function)
+    try:
+        return (yield)
+    finally:
+        item.obj = function
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_fixture_setup(
     fixturedef: Any, request: pytest.FixtureRequest
 ) -> Generator[None, Any, Any]:
-    function = fixturedef.func
-    if not _is_model_fixture(function):
-        return (yield)
-    from ._model import link_related, prepare, spec_of
+    if fixturedef.scope == "function":
+        return (yield from _set_up(fixturedef, request))
+    with _factory_seed.around_fixture(fixturedef, request):
+        return (yield from _set_up(fixturedef, request))
 
-    spec = spec_of(function)
-    assert spec is not None
-    create, links = prepare(spec, request)
-    fixturedef.func = _loop.route(function, create, request)
+
+def _set_up(fixturedef: Any, request: pytest.FixtureRequest) -> Generator[None, Any, Any]:
+    """Set one fixture up: a model fixture through ``_setup_function``, others as they are."""
+    function = fixturedef.func
+    portal = _portal.in_portal()
+    if not _is_model_fixture(function) and not (
+        _portal.is_async(function)
+        and (portal or (_portal.loop_running() and _factory_seed.model_fixtures_defined()))
+    ):
+        return (yield)
+    links: list[Any] = []
+    try:
+        fixturedef.func = _setup_function(function, portal, request, links)
+    except BaseException as exc:  # raised by pytest's setup itself, which caches it
+        fixturedef.func = _raiser(exc)
     try:
         result = yield
     finally:
         fixturedef.func = function
-    link_related(request, fixturedef, links)
+    if links:
+        from ._model import link_related
+
+        link_related(request, fixturedef, links)
     return result
+
+
+def _setup_function(
+    function: Any, portal: bool, request: pytest.FixtureRequest, links: list[Any]
+) -> Any:
+    """What pytest calls in place of fixture ``function`` for this request.
+
+    A model fixture creates its object on the test's loop (``_loop``) or, asked for with
+    ``getfixturevalue()`` inside an async test, through the test's portal (``_portal``).
+    Other fixtures are left alone, except an async one set up in a portal, which is awaited
+    there too, or while an event loop runs (``getfixturevalue`` in an async fixture), which
+    fails with what to do instead.
+    """
+    if not _is_model_fixture(function):  # an async fixture, in a portal or a running loop
+        if portal:
+            return _portal.async_fixture(function, request)
+        _portal.check_no_running_loop(request)
+        return function
+    from ._model import prepare, spec_of
+
+    spec = spec_of(function)
+    assert spec is not None
+    if not portal:
+        _portal.check_no_running_loop(request)
+    create, related = prepare(spec, request)
+    links.extend(related)
+    if portal:  # asked for with getfixturevalue() in an async test: its task awaits it
+        return _portal.made_in_portal(create)
+    return _loop.route(function, create, request)
+
+
+def _raiser(error: BaseException) -> Callable[..., Any]:
+    """A fixture function raising ``error``: pytest then caches the failure as its own.
+
+    Raising from this hook before pytest's own ``pytest_fixture_setup`` ran would leave the
+    fixture half set up (finalizers registered, nothing cached).
+    """
+
+    def fail(**kwargs: Any) -> Any:
+        raise error
+
+    return fail

@@ -44,6 +44,10 @@ class _NotProvided:
 #: overrides the fixture.
 NOT_PROVIDED: Any = _NotProvided()
 
+#: Whether ``register()`` has defined a model fixture in this process: async tests taking
+#: ``request`` then run in a portal (``_portal``), where ``getfixturevalue`` reaches them.
+model_fixtures_defined = False
+
 
 @dataclass(frozen=True)
 class Registration:
@@ -62,11 +66,13 @@ class Registration:
 
 @dataclass(frozen=True)
 class RelatedLink:
-    """A RelatedFactory declaration made through the related model's fixture.
+    """A RelatedFactory declaration that may be made through the related model's fixture.
 
-    ``book_edition = RelatedFactory(EditionFactory, "book")`` on ``BookFactory``: the
-    ``book`` fixture creates no edition itself; ``book__book_edition`` is the ``edition``
-    fixture, whose ``book`` is this book.
+    ``book_edition = RelatedFactory(EditionFactory, "book")`` on ``BookFactory``: when the
+    ``edition`` fixture is ``register(EditionFactory)``'s and its ``book`` is the ``book``
+    fixture, the ``book`` fixture creates no edition itself; ``book__book_edition`` is the
+    ``edition`` fixture, whose ``book`` is this book: the same rows as ``create_async``
+    makes. Whether that holds is known only when a test runs (``_model.follows``).
     """
 
     attr: str
@@ -77,6 +83,10 @@ class RelatedLink:
     #: Attribute fixtures of the related model, so a test asking only for ``book`` can
     #: parametrize ``edition__year``.
     model_attributes: tuple[str, ...]
+    #: The RelatedFactory's factory, ``EditionFactory``.
+    factory: type[Any]
+    #: Its ``factory_related_name``, ``"book"``: the attribute that must point back.
+    related_name: str
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,8 @@ class ModelSpec:
     #: ``register()`` keywords that name no declaration, passed to every call.
     constants: Mapping[str, Any]
     related: tuple[RelatedLink, ...] = field(default=())
+    #: Every ``register()`` keyword (attribute values given at registration).
+    registered: frozenset[str] = field(default=frozenset())
 
 
 def define_fixtures(
@@ -112,7 +124,7 @@ def define_fixtures(
             _inject(namespace, argname, _value_fixture(argname, overrides[attr]))
             continue
         if isinstance(declaration, declarations.RelatedFactory):
-            link = _related_link(attr, argname, declaration, model_name)
+            link = _related_link(factory_class, attr, argname, declaration, model_name, overrides)
             if link is not None:
                 related.append(link)
                 defaults[attr] = declaration
@@ -133,11 +145,15 @@ def define_fixtures(
         _inject(namespace, argname, fixture)
 
     constants = {key: value for key, value in overrides.items() if key not in attribute_fixtures}
-    spec = ModelSpec(registration, attribute_fixtures, defaults, constants, tuple(related))
+    spec = ModelSpec(
+        registration, attribute_fixtures, defaults, constants, tuple(related), frozenset(overrides)
+    )
     if registration.factory_name not in namespace:
         _inject(namespace, registration.factory_name, _factory_fixture(registration))
     _inject(namespace, model_name, _model_fixture(spec))
     _model_defined(namespace, model_name)
+    global model_fixtures_defined
+    model_fixtures_defined = True
 
 
 def _declarations(factory_class: type[Any]) -> Iterable[tuple[str, Any]]:
@@ -186,8 +202,28 @@ def _registrable_sub_model(declaration: Any, model_name: str) -> str | None:
     return None if name == model_name else name
 
 
-def _related_link(attr: str, argname: str, declaration: Any, model_name: str) -> RelatedLink | None:
-    """How ``attr`` (a RelatedFactory) links to its model fixture, if it can."""
+def _related_link(
+    factory_class: type[Any],
+    attr: str,
+    argname: str,
+    declaration: Any,
+    model_name: str,
+    overrides: Mapping[str, Any],
+) -> RelatedLink | None:
+    """How ``attr`` (a RelatedFactory) may link to its model fixture, if it ever can.
+
+    One registered object stands for one plain ``RelatedFactory(F, "parent")`` call, so
+    these are always left to the factory (``create_async`` makes them): a
+    ``RelatedFactoryList`` (``size`` objects), a RelatedFactory with keywords of its own
+    (``owner=True``) or extra values given for it (``owner__name=`` on the factory or in
+    ``register()``), and one without ``factory_related_name`` (nothing points back).
+    """
+    if isinstance(declaration, declarations.RelatedFactoryList) or declaration.defaults:
+        return None
+    if not declaration.name or factory_class._meta.post_declarations.contexts.get(attr):
+        return None
+    if any(key.startswith(f"{attr}{SEPARATOR}") for key in overrides):
+        return None
     related_factory = declaration.get_factory()
     if related_factory._meta.model is None:
         return None
@@ -197,7 +233,7 @@ def _related_link(attr: str, argname: str, declaration: Any, model_name: str) ->
     attributes = tuple(
         f"{related_model}{SEPARATOR}{name}" for name in related_factory._meta.declarations
     )
-    return RelatedLink(attr, argname, related_model, attributes)
+    return RelatedLink(attr, argname, related_model, attributes, related_factory, declaration.name)
 
 
 def _value_fixture(argname: str, value: Any) -> Any:
@@ -233,6 +269,7 @@ def _linked_fixture(
             return fallback
 
     static = required or model in namespace or model in _conftest_models
+    linked_value._async_factory_boy_links_to = model  # type: ignore[attr-defined]
     fixture = _make_fixture(argname, linked_value, (model,) if static else ("request",))
     if not static:
         _waiting.setdefault(id(namespace), {}).setdefault(model, []).append(linked_value)
@@ -322,6 +359,7 @@ def _make_fixture(name: str, function: Callable[..., Any], argnames: Iterable[st
     """
     _set_signature(function, argnames)
     function.__name__ = function.__qualname__ = name
+    function._async_factory_boy_fixture = True  # type: ignore[attr-defined]
     return function
 
 

@@ -9,7 +9,9 @@ loop is running). So all the pytest-side work happens here, in the plugin's
   ``register()``, the factory's declarations or ``parametrize``), find the session
   fixture (the ``persistence`` handler fixture only if one is defined);
 * the awaited part: ``create_async`` with those values; RelatedFactory declarations that
-  link to a model fixture are passed a value, which tells factory_boy not to create them;
+  link to a model fixture (:func:`follows`) are passed a value, which tells factory_boy not
+  to create them; every other RelatedFactory (and RelatedFactoryList) is made by
+  ``create_async`` itself, so the fixture's rows are the rows ``create_async`` makes;
 * after (the object is cached by then): ask for the linked related fixtures, whose
   SubFactory back to this model gets this very object; if one of them is already being set
   up further up the chain, that is a cycle, and the lookup is deferred to
@@ -27,9 +29,14 @@ from ._fixtures import NOT_PROVIDED, ModelSpec, RelatedLink, optional_fixture
 from ._lazy import LazyFixture
 from ._request import Deferred, FactoryboyRequest
 
-__all__ = ["link_related", "prepare", "related_fixture_names", "spec_of"]
+#: The plugin's own name for the ``factoryboy_request`` fixture (see ``_request``).
+REQUEST_FIXTURE = "_async_factory_boy_request"
+
+__all__ = ["follows", "link_related", "prepare", "related_fixture_names", "spec_of"]
 
 Create = Callable[..., Coroutine[Any, Any, Any]]
+#: The definition of a fixture in effect for a test, or ``None`` (pytest's ``FixtureDef``).
+Lookup = Callable[[str], Any]
 
 
 def spec_of(function: object) -> ModelSpec | None:
@@ -40,7 +47,7 @@ def spec_of(function: object) -> ModelSpec | None:
 
 def prepare(spec: ModelSpec, request: pytest.FixtureRequest) -> tuple[Create, list[RelatedLink]]:
     """The coroutine function creating the object, and the related links to follow."""
-    factoryboy_request: FactoryboyRequest = request.getfixturevalue("factoryboy_request")
+    factoryboy_request: FactoryboyRequest = request.getfixturevalue(REQUEST_FIXTURE)
     factoryboy_request.evaluate(request)
     registration = spec.registration
     factory_class = request.getfixturevalue(registration.factory_name)
@@ -52,7 +59,7 @@ def prepare(spec: ModelSpec, request: pytest.FixtureRequest) -> tuple[Create, li
             kwargs[attr] = value.evaluate(request)
         elif value is not NOT_PROVIDED and value is not spec.defaults.get(attr, NOT_PROVIDED):
             kwargs[attr] = value
-    linked = [link for link in spec.related if _is_defined(request, link.model)]
+    linked = [link for link in spec.related if follows(spec, link, _lookup(request))]
     for link in linked:
         kwargs[link.attr] = None  # made by the related fixture, after this object
     fixture, argument = registration.session_fixture, registration.connection_argument
@@ -84,7 +91,7 @@ def link_related(
             deferred.append(Deferred(link.argname, model, _blocked_for(link.model)))
         else:
             request.getfixturevalue(link.argname)
-    factoryboy_request: FactoryboyRequest = request.getfixturevalue("factoryboy_request")
+    factoryboy_request: FactoryboyRequest = request.getfixturevalue(REQUEST_FIXTURE)
     factoryboy_request.defer(deferred)
     factoryboy_request.evaluate(request)  # what waited for this object, if anything
 
@@ -134,8 +141,33 @@ def _fixturedefs(request: pytest.FixtureRequest, name: str) -> list[Any]:
     return list(manager.getfixturedefs(name, item) or ())
 
 
-def _is_defined(request: pytest.FixtureRequest, name: str) -> bool:
-    return bool(_fixturedefs(request, name))
+def _lookup(request: pytest.FixtureRequest) -> Lookup:
+    def definition(name: str) -> Any:
+        defs = _fixturedefs(request, name)
+        return defs[-1] if defs else None
+
+    return definition
+
+
+def follows(spec: ModelSpec, link: RelatedLink, lookup: Lookup) -> bool:
+    """Whether the related model fixture makes the object ``link``'s RelatedFactory would.
+
+    That is when ``link.model`` is ``register(F)``'s model fixture for the RelatedFactory's
+    own factory ``F``, registered without attribute values, and its attribute named by
+    ``factory_related_name`` is a SubFactory taken from this very model fixture (a model
+    registered under another name, ``register(OrgFactory, "staffed_org")``, is not what
+    ``member__organization`` gives). Otherwise the factory makes the related object.
+    """
+    related = lookup(link.model)
+    related_spec = None if related is None else spec_of(related.func)
+    if related_spec is None or related_spec.registered:
+        return False
+    if related_spec.registration.factory_class is not link.factory:
+        return False
+    argname = related_spec.attribute_fixtures.get(link.related_name)
+    back = None if argname is None else lookup(argname)
+    links_to = getattr(getattr(back, "func", None), "_async_factory_boy_links_to", None)
+    return links_to == spec.registration.model_name
 
 
 def _resolve(request: pytest.FixtureRequest, value: Any) -> Any:
@@ -151,6 +183,11 @@ def related_fixture_names(metafunc: pytest.Metafunc) -> list[str]:
     """
     definition = metafunc.definition
     manager = definition.session._fixturemanager
+
+    def lookup(name: str) -> Any:
+        defs = manager.getfixturedefs(name, definition)
+        return defs[-1] if defs else None
+
     names = set(metafunc.fixturenames)
     added: list[str] = []
     todo = [defs[-1] for defs in metafunc._arg2fixturedefs.values() if defs]
@@ -159,8 +196,7 @@ def related_fixture_names(metafunc: pytest.Metafunc) -> list[str]:
         if spec is None:
             continue
         for link in spec.related:
-            model_defs = manager.getfixturedefs(link.model, definition)
-            if not model_defs:
+            if not follows(spec, link, lookup):
                 continue
             for name in (link.model, link.argname, *link.model_attributes):
                 defs = manager.getfixturedefs(name, definition)

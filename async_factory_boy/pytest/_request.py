@@ -6,6 +6,10 @@ related fixture is already being set up further up the chain (``test(book)``: ``
 ``author``, whose RelatedFactory is ``book``), asking for it now would be a cycle, so the
 lookup is deferred here and done at the latest just before the test runs, when the whole
 chain is cached. The shape (``deferred``, a list of lists) is pytest-factoryboy's.
+
+The plugin itself uses the fixture under a name of its own, ``_async_factory_boy_request``
+(``factoryboy_request`` is the same object): with pytest-factoryboy installed too, its
+``factoryboy_request`` may be the one a test sees, and each plugin keeps its own work.
 """
 
 from __future__ import annotations
@@ -15,7 +19,13 @@ from dataclasses import dataclass, field
 
 import pytest
 
-__all__ = ["Deferred", "FactoryboyRequest", "factoryboy_request"]
+__all__ = [
+    "PENDING",
+    "Deferred",
+    "FactoryboyRequest",
+    "async_factory_boy_request",
+    "factoryboy_request",
+]
 
 
 @dataclass(eq=False)
@@ -54,7 +64,24 @@ class FactoryboyRequest:
             self.deferred.remove(batch)
 
 
-@pytest.fixture
-def factoryboy_request() -> FactoryboyRequest:
+#: The test's :class:`FactoryboyRequest`, once a model fixture has asked for it.
+PENDING = pytest.StashKey[FactoryboyRequest]()
+
+
+def _pending(request: pytest.FixtureRequest) -> FactoryboyRequest:
     """The deferred model-fixture work of this test (see :class:`FactoryboyRequest`)."""
-    return FactoryboyRequest()
+    pending = FactoryboyRequest()
+    request.node.stash[PENDING] = pending
+    return pending
+
+
+def _factoryboy_request(_async_factory_boy_request: FactoryboyRequest) -> FactoryboyRequest:
+    """The deferred model-fixture work of this test (see :class:`FactoryboyRequest`)."""
+    return _async_factory_boy_request
+
+
+# The plugin's own fixtures: a test using them is reseeded (``_factory_seed``).
+_pending._async_factory_boy_fixture = True  # type: ignore[attr-defined]
+_factoryboy_request._async_factory_boy_fixture = True  # type: ignore[attr-defined]
+async_factory_boy_request = pytest.fixture(name="_async_factory_boy_request")(_pending)
+factoryboy_request = pytest.fixture(name="factoryboy_request")(_factoryboy_request)

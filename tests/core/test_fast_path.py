@@ -149,6 +149,33 @@ async def test_a_factory_of_factory_boys_kinds_builds_along_its_plan() -> None:
     assert _plan.plan_for(EverythingFactory._meta, {"company__name": "x"}) is not None
 
 
+async def test_a_plan_names_how_each_field_is_evaluated() -> None:
+    class F(UserFactory):
+        email = factory.LazyAttribute(lambda o: f"{o.name}@example.com")
+        label = factory.SelfAttribute("email", default="-")
+        status = "active"
+
+        class Params:
+            unused = factory.Faker("word")
+
+    plan = _plan.plan_for(F._meta, {"name": "ada", "company__name": "acme"})
+    assert plan is not None
+    kinds = {field.name: field.kind for field in plan.fields}
+    Kind = _plan.Kind
+    assert kinds == {
+        "name": Kind.OVERRIDE,
+        "company": Kind.SUB_FACTORY,
+        "email": Kind.LAZY_ATTRIBUTE,
+        "label": Kind.SELF_ATTRIBUTE,
+        "status": Kind.VALUE,
+        "unused": Kind.GENERIC,
+    }
+    company = plan.by_name["company"]
+    assert (company.payload[0](), company.slots) == (CompanyFactory, (("name", "company__name"),))
+    assert plan.by_name["label"].payload == ("email", "-")
+    assert repr(plan.by_name["email"]) == "<Field 'email': LAZY_ATTRIBUTE>"
+
+
 class Shouting(factory.LazyFunction):
     """A user's declaration class: factory_boy's resolver evaluates it, not the plan."""
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -12,18 +10,14 @@ import pytest
 
 from async_factory_boy.persistence import SyncPersistence
 
+from .._script import load_script
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "jsonl_persistence.py"
 
 
 @pytest.fixture(scope="module")
 def example() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("jsonl_persistence_example", EXAMPLE)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being built
-    spec.loader.exec_module(module)
-    return module
+    return load_script(EXAMPLE, "jsonl_persistence_example")
 
 
 @pytest.mark.asyncio

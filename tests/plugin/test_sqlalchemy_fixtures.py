@@ -1,5 +1,7 @@
 """Registered SQLAlchemy factories on real databases: the bound factory fixture, linked
-RelatedFactory objects, sync tests and the isolation of test data from the application.
+RelatedFactory objects, fixtures that make the rows ``create_async`` makes (RelatedFactory
+keywords, RelatedFactoryList sizes, named registrations), ``getfixturevalue`` in async
+tests, sync tests and the isolation of test data from the application.
 
 One project per database (SQLite, PostgreSQL), run in pytest-asyncio's strict and auto
 modes; each test function in it is one behaviour, and the run must pass them all.
@@ -55,6 +57,79 @@ class EmployeeFactory(AsyncSQLAlchemyModelFactory[Employee]):
 
     name = factory.Sequence(lambda n: f"employee {n}")
     company = factory.SubFactory(CompanyFactory, staff=None)
+
+
+class Organization(Base):
+    __tablename__ = "plugin_organization"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class Member(Base):
+    __tablename__ = "plugin_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner: Mapped[bool] = mapped_column(default=False)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("plugin_organization.id"))
+    organization: Mapped[Organization] = relationship()
+
+
+class Ticket(Base):
+    __tablename__ = "plugin_ticket"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("plugin_organization.id"))
+    organization: Mapped[Organization] = relationship()
+
+
+class AuditEntry(Base):
+    __tablename__ = "plugin_audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("plugin_ticket.id"))
+    ticket: Mapped[Ticket | None] = relationship()
+    organization_id: Mapped[int] = mapped_column(ForeignKey("plugin_organization.id"))
+    organization: Mapped[Organization] = relationship()
+
+
+class OrganizationFactory(AsyncSQLAlchemyModelFactory[Organization]):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"organization {n}")
+
+
+class MemberFactory(AsyncSQLAlchemyModelFactory[Member]):
+    class Meta:
+        model = Member
+
+    organization = factory.SubFactory(OrganizationFactory)
+
+
+class OrganizationWithStaffFactory(OrganizationFactory):
+    owner = factory.RelatedFactory(MemberFactory, factory_related_name="organization", owner=True)
+    staff = factory.RelatedFactoryList(MemberFactory, factory_related_name="organization", size=2)
+
+
+class AuditEntryFactory(AsyncSQLAlchemyModelFactory[AuditEntry]):
+    class Meta:
+        model = AuditEntry
+
+    ticket = None
+    organization = factory.Maybe(
+        "ticket",
+        yes_declaration=factory.SelfAttribute("ticket.organization"),
+        no_declaration=factory.SubFactory(OrganizationFactory),
+    )
+
+
+class TicketFactory(AsyncSQLAlchemyModelFactory[Ticket]):
+    class Meta:
+        model = Ticket
+
+    organization = factory.SubFactory(OrganizationFactory)
+    created_audit = factory.RelatedFactory(AuditEntryFactory, factory_related_name="ticket")
 """
 
 CONFTEST = """
@@ -62,10 +137,18 @@ import pytest_asyncio
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from async_factory_boy.pytest import isolated_session, register
-from models import Base, CompanyFactory, EmployeeFactory
+from models import (
+    AuditEntryFactory, Base, CompanyFactory, EmployeeFactory, MemberFactory,
+    OrganizationFactory, OrganizationWithStaffFactory, TicketFactory,
+)
 
 register(CompanyFactory)
 register(EmployeeFactory)
+register(OrganizationFactory)
+register(MemberFactory)
+register(OrganizationWithStaffFactory, "staffed_org")
+register(TicketFactory)
+register(AuditEntryFactory)
 
 
 @pytest_asyncio.fixture
@@ -88,11 +171,70 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Company, Employee, EmployeeFactory
+from async_factory_boy.pytest import register
+from models import (
+    AuditEntry, Company, CompanyFactory, Employee, EmployeeFactory, Member, Organization,
+    OrganizationWithStaffFactory, Ticket, TicketFactory,
+)
+
+register(CompanyFactory, "partner")
 
 
 async def count(session, model):
     return await session.scalar(select(func.count()).select_from(model))
+
+
+async def rows_made_by(session, factory):
+    # Rows per table before one create_async (what the fixture made), and what it added.
+    tables = (Company, Employee, Organization, Member, Ticket, AuditEntry)
+    before = [await count(session, model) for model in tables]
+    await factory.create_async(sqlalchemy_session=session)
+    after = [await count(session, model) for model in tables]
+    return before, [a - b for a, b in zip(after, before)]
+
+
+async def members_of(session):
+    members = await session.scalars(select(Member).order_by(Member.id))
+    return [(member.organization_id, member.owner) for member in members]
+
+
+@pytest.mark.asyncio
+async def test_named_fixture_makes_related_factory_keywords_and_list_sizes(staffed_org, db_session):
+    expected = [(staffed_org.id, True), (staffed_org.id, False), (staffed_org.id, False)]
+    assert await members_of(db_session) == expected
+    made, by_create_async = await rows_made_by(db_session, OrganizationWithStaffFactory)
+    assert made == by_create_async
+
+
+class TestDefaultName:
+    register(OrganizationWithStaffFactory)
+
+    @pytest.mark.asyncio
+    async def test_default_fixture_makes_the_same_rows(self, organization, db_session):
+        expected = [(organization.id, True), (organization.id, False), (organization.id, False)]
+        assert await members_of(db_session) == expected
+        made, by_create_async = await rows_made_by(db_session, OrganizationWithStaffFactory)
+        assert made == by_create_async
+
+
+@pytest.mark.asyncio
+async def test_related_object_is_linked_when_its_fixture_does_not_point_back(ticket, db_session):
+    audit = await db_session.scalar(select(AuditEntry))
+    assert (audit.ticket_id, audit.organization_id) == (ticket.id, ticket.organization_id)
+    made, by_create_async = await rows_made_by(db_session, TicketFactory)
+    assert made == by_create_async
+
+
+@pytest.mark.asyncio
+async def test_async_test_asks_for_a_model_fixture_with_getfixturevalue(request, db_session):
+    employee = request.getfixturevalue("employee")
+    assert await db_session.scalar(select(Employee.company_id)) == employee.company.id
+
+
+@pytest.mark.asyncio
+async def test_named_fixture_makes_its_own_related_object(partner, db_session):
+    staff = await db_session.scalars(select(Employee.company_id))
+    assert list(staff) == [partner.id]
 
 
 def test_sync_test_gets_objects_written_through_the_session_fixture(employee):
