@@ -17,18 +17,26 @@ SubFactory, and the error for a field that cannot be derived.
 
 from __future__ import annotations
 
-import datetime
 import weakref
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from ._compat import FactoryOptions, Faker, OptionDefault, builder, declarations
+from ._compat import FactoryOptions, OptionDefault, builder, declarations
+from ._field_values import (
+    LATEST_DERIVED_MOMENT,
+    Readable,
+    derived_date,
+    derived_datetime,
+    derived_time,
+)
 from .errors import FactoryConfigurationError
 
 __all__ = [
+    "LATEST_DERIVED_MOMENT",
     "AutoFieldsMode",
     "AutoFieldsOptions",
     "ModelSubFactory",
+    "Underivable",
     "cannot_derive",
     "check_auto_fields",
     "derived_date",
@@ -142,9 +150,19 @@ class ModelSubFactory(declarations.SubFactory):
     stored on their own).
     """
 
-    def __init__(self, model: type, family: type, registered: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        model: type,
+        family: type,
+        registered: bool = True,
+        covers: tuple[str, ...] = (),
+        **kwargs: Any,
+    ) -> None:
         declarations.BaseDeclaration.__init__(self, **kwargs)
         self.model = model
+        #: The fields whose value this SubFactory provides (a relationship's foreign-key
+        #: columns): a factory declaring one of them gets no such SubFactory.
+        self.covers = covers
         self.factory_wrapper = _ModelFactoryWrapper(model, family, registered)
 
     def __repr__(self) -> str:
@@ -164,37 +182,30 @@ def _auto_factory(model: type, family: type) -> type:
     return factory
 
 
-#: The latest moment a derived date, time or datetime takes. Faker's default end is "now",
-#: so one seed gave other values a second (or a day) later; with a fixed end, reseeding
-#: replays the same values (a test that reseeds, the seed command's ``--seed``).
-LATEST_DERIVED_MOMENT = datetime.datetime(2025, 1, 1)
-
-
-def derived_datetime(aware: bool) -> Any:
-    """The declaration of a datetime field: between 1970 and :data:`LATEST_DERIVED_MOMENT`,
-    in UTC when the field is timezone-aware."""
-    zone = datetime.timezone.utc if aware else None
-    return Faker("date_time", tzinfo=zone, end_datetime=LATEST_DERIVED_MOMENT)
-
-
-def derived_date() -> Any:
-    """The declaration of a date field (up to :data:`LATEST_DERIVED_MOMENT`)."""
-    return Faker("date_object", end_datetime=LATEST_DERIVED_MOMENT)
-
-
-def derived_time() -> Any:
-    """The declaration of a time-of-day field (drawn like the datetimes)."""
-    return Faker("time_object", end_datetime=LATEST_DERIVED_MOMENT)
-
-
 def cannot_derive(factory: str, model: type, field: str, kind: object) -> FactoryConfigurationError:
     """The error for a required field whose type has no generator: declare it by hand."""
     return FactoryConfigurationError(
         f"{factory}: Meta.auto_fields cannot derive a value for {model.__name__}.{field} "
         f"({kind}): declare it on the factory, e.g. `{field} = factory.Faker(...)` or "
-        f"`{field} = factory.LazyFunction(...)`, or leave it out with "
-        f"`auto_fields_exclude = ({field!r},)`."
+        f"`{field} = factory.LazyFunction(...)`, leave it out with "
+        f"`auto_fields_exclude = ({field!r},)`, or teach auto_fields the type once for "
+        f"every factory: `FIELD_PROVIDERS[<the type>] = factory.Faker(...)` "
+        f"(from async_factory_boy import FIELD_PROVIDERS)."
     )
+
+
+class Underivable:
+    """What a deriver puts in place of a field it has no value for.
+
+    The error is raised only if nobody declared or excluded the field: the declared and
+    excluded names are removed before the derived ones are used, so a field the table cannot
+    fill never stops a factory that declares it.
+    """
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: FactoryConfigurationError) -> None:
+        self.error = error
 
 
 def describe(derived: Mapping[str, Any]) -> dict[str, str]:
@@ -205,6 +216,9 @@ def describe(derived: Mapping[str, Any]) -> dict[str, str]:
 def _describe(value: Any) -> str:
     if isinstance(value, ModelSubFactory):
         return repr(value)
+    function = getattr(value, "function", None)
+    if isinstance(function, Readable):
+        return f"Faker({function.kind!r})"
     if isinstance(value, declarations.SubFactory):
         return f"SubFactory({value.get_factory().__name__})"
     name = type(value).__name__
@@ -274,9 +288,14 @@ class AutoFieldsOptions(FactoryOptions):
         mode: AutoFieldsMode = "all" if self.auto_fields == "all" else True
         derived, hidden = factory._derive_declarations(model, mode)
         skip = set(self.base_declarations) | set(self.parameters) | set(self.auto_fields_exclude)
-        self.auto_declarations = {
-            name: value for name, value in derived.items() if name not in skip
+        self.auto_declarations = kept = {
+            name: value
+            for name, value in derived.items()
+            if name not in skip and skip.isdisjoint(getattr(value, "covers", ()))
         }
+        for value in kept.values():
+            if isinstance(value, Underivable):
+                raise value.error
         self.exclude = (*self.exclude, *(name for name in hidden if name in self.auto_declarations))
         self.pre_declarations, self.post_declarations = builder.parse_declarations(
             self.declarations

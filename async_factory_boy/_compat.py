@@ -109,6 +109,7 @@ __all__ = [
     "declarations",
     "declared_values",
     "deepgetattr",
+    "default_faker",
     "enums",
     "factory_django",
     "factory_errors",
@@ -419,6 +420,12 @@ def sequence_next(factory: type[Any]) -> int:
 def set_sequence_next(factory: type[Any], value: int) -> None:
     """Make ``value`` the next sequence number of ``factory``'s (shared) counter."""
     factory._meta.counter_reference.reset_sequence(value, force=True)
+
+
+def default_faker() -> Any:
+    """The Faker generator ``factory.Faker("...")`` uses (the default locale's), so a value
+    drawn from it replays under ``reseed_random`` like a ``factory.Faker`` declaration's."""
+    return Faker._get_faker()
 
 
 def reseed_fakers(seed: int) -> None:

@@ -12,25 +12,14 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import decimal
-import enum
-import functools
-import re
 import types
 import typing
-import uuid
 from collections.abc import Callable
 from typing import Any
 
-from ._auto_fields import (
-    AutoFieldsMode,
-    ModelSubFactory,
-    cannot_derive,
-    derived_date,
-    derived_datetime,
-    derived_time,
-)
-from ._compat import Dict, Faker, LazyFunction, List, Transformer, randgen
-from ._regex_values import UnsupportedPattern, matching_string
+from ._auto_fields import AutoFieldsMode, ModelSubFactory, Underivable, cannot_derive
+from ._compat import Dict, Faker, List, Transformer
+from ._field_values import FieldFacts, value_for
 
 __all__ = ["FieldSpec", "built_by", "derive_from_type_hints", "model_fields"]
 
@@ -123,11 +112,6 @@ def _init_fields(model: type) -> list[FieldSpec]:
     ]
 
 
-def _random_timedelta() -> datetime.timedelta:
-    # factory_boy's own random, so ``reseed_random`` / ``--factory-seed`` replay it.
-    return datetime.timedelta(seconds=randgen.randint(0, 30 * 86400))
-
-
 def _strip_optional(annotation: Any) -> Any:
     origin = typing.get_origin(annotation)
     if origin is typing.Union or origin is types.UnionType:
@@ -139,33 +123,73 @@ def _strip_optional(annotation: Any) -> Any:
     return annotation
 
 
-def _number_bounds(constraints: dict[str, Any], low: Any, high: Any, step: Any) -> tuple[Any, Any]:
-    if "ge" in constraints:
-        low = constraints["ge"]
-    elif "gt" in constraints:
+#: Types of pydantic (and the like) that hold a string of a known kind, by class name (so
+#: pydantic is not imported for it), and the datetimes that say whether they are aware.
+_STRING_KINDS = {
+    "EmailStr": "email",
+    "NameEmail": "email",
+    "AnyUrl": "url",
+    "AnyHttpUrl": "url",
+    "HttpUrl": "url",
+    "IPvAnyAddress": "ipv4",
+    "IPv4Address": "ipv4",
+}
+_AWARE = {"AwareDatetime": True, "NaiveDatetime": False}
+
+
+def hint_facts(name: str, kind: type, constraints: dict[str, Any]) -> FieldFacts:
+    """What the type-to-value table needs to know of a field annotated ``kind``."""
+    low = constraints.get("ge")
+    high = constraints.get("le")
+    step: Any = 1
+    if issubclass(kind, float):
+        step = 1e-6
+    elif issubclass(kind, decimal.Decimal):
+        step = decimal.Decimal("0.01")
+    if low is None and "gt" in constraints:
         low = constraints["gt"] + step
-    if "le" in constraints:
-        high = constraints["le"]
-    elif "lt" in constraints:
+    if high is None and "lt" in constraints:
         high = constraints["lt"] - step
-    if "ge" in constraints or "gt" in constraints:
-        high = max(high, low)
-    return low, high
+    pattern = constraints.get("pattern")
+    facts = FieldFacts(
+        name,
+        kind,
+        source=kind,
+        max_length=constraints.get("max_length"),
+        min_length=constraints.get("min_length"),
+        low=low,
+        high=high,
+        pattern=None if pattern is None else str(pattern),
+        aware=True,  # a plain ``datetime`` hint: aware, in UTC
+    )
+    for klass in kind.__mro__:
+        if klass.__name__ in _STRING_KINDS:
+            return dataclasses.replace(facts, python_type=str, kind=_STRING_KINDS[klass.__name__])
+        if klass.__name__ in _AWARE:
+            return dataclasses.replace(
+                facts, python_type=datetime.datetime, aware=_AWARE[klass.__name__]
+            )
+    return facts
 
 
 def declaration_for(
     annotation: Any,
     constraints: dict[str, Any],
     nested: Callable[[type], Any],
+    name: str = "",
 ) -> Any:
-    """A declaration making a valid value of ``annotation``; ``None`` if there is none."""
+    """A declaration making a valid value of ``annotation``; ``None`` if there is none.
+
+    Containers, ``Literal`` and nested models are read here; a value of any other type
+    comes from the type-to-value table (readable by the field's ``name``).
+    """
     kind = _strip_optional(annotation)
     origin = typing.get_origin(kind)
     if origin is typing.Literal:
         return Faker("random_element", elements=list(typing.get_args(kind)))
     if origin in (list, set, frozenset, tuple):
         args = typing.get_args(kind)
-        item = declaration_for(args[0], {}, nested) if args else None
+        item = declaration_for(args[0], {}, nested, name) if args else None
         if item is None:
             return None
         size = max(int(constraints.get("min_length", 1)), 1)
@@ -177,42 +201,9 @@ def declaration_for(
         return Dict({})
     if not isinstance(kind, type):
         return None
-    if issubclass(kind, enum.Enum):
-        return Faker("random_element", elements=list(kind))
-    if issubclass(kind, bool):
-        return Faker("pybool")
-    if issubclass(kind, int):
-        low, high = _number_bounds(constraints, 0, 9999, 1)
-        return Faker("pyint", min_value=low, max_value=high)
-    if issubclass(kind, float):
-        low, high = _number_bounds(constraints, 0.0, 9999.0, 1e-6)
-        return Faker("pyfloat", min_value=low, max_value=high)
-    if issubclass(kind, decimal.Decimal):
-        low, high = _number_bounds(constraints, 0, 9999, decimal.Decimal("0.01"))
-        return Faker("pydecimal", right_digits=2, min_value=low, max_value=high)
-    if issubclass(kind, str):
-        if "pattern" in constraints:
-            pattern = str(constraints["pattern"])
-            try:
-                matching_string(pattern)  # refuse a pattern it cannot satisfy, now
-            except (UnsupportedPattern, re.error):
-                return None
-            return LazyFunction(functools.partial(matching_string, pattern))
-        low = int(constraints.get("min_length", 1))
-        high = int(constraints.get("max_length", max(low, 20)))
-        return Faker("pystr", min_chars=max(low, 1), max_chars=max(high, 1))
-    if issubclass(kind, bytes):
-        return Faker("binary", length=int(constraints.get("max_length", 16)))
-    if issubclass(kind, datetime.datetime):
-        return derived_datetime(aware=True)
-    if issubclass(kind, datetime.date):
-        return derived_date()
-    if issubclass(kind, datetime.time):
-        return derived_time()
-    if issubclass(kind, datetime.timedelta):
-        return LazyFunction(_random_timedelta)
-    if issubclass(kind, uuid.UUID):
-        return Faker("uuid4", cast_to=None)
+    value = value_for(hint_facts(name, kind, constraints))
+    if value is not None:
+        return value
     if model_fields(kind) and kind.__module__ != "builtins":
         return nested(kind)
     return None
@@ -238,10 +229,11 @@ def derive_from_type_hints(
         annotation = annotation_of(spec.annotation)
         if annotation is None:
             continue
-        value = declaration_for(annotation, spec.constraints, nested)
+        value = declaration_for(annotation, spec.constraints, nested, spec.name)
         if value is None:
             if spec.required:
-                raise cannot_derive(factory_class.__name__, model, spec.name, spec.annotation)
+                error = cannot_derive(factory_class.__name__, model, spec.name, spec.annotation)
+                derived[spec.name] = Underivable(error)
             continue
         derived[spec.name] = value
     return derived, ()

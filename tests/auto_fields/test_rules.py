@@ -113,7 +113,7 @@ async def test_a_foreign_key_without_relationship_gets_its_parents_key(
 async def test_auto_declarations_show_what_was_derived() -> None:
     derived = auto_factory(Everything).auto_declarations()
 
-    assert derived["name"] == "Faker('pystr')"
+    assert derived["name"] == "Faker('name')"  # readable, by the field's name
     assert derived["city"] == "SubFactory(<factory of City>)"
     assert derived["color"] == "Faker('random_element')"
     assert "id" not in derived

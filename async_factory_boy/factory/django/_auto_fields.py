@@ -1,8 +1,10 @@
 """``Meta.auto_fields`` for Django models: declarations derived from the model's fields.
 
 A field is required when the database needs a value and Django would not supply one: not
-``null``, no ``default``, not an auto field or ``auto_now`` / ``auto_now_add``. Values follow
-the field: ``max_length``, ``choices``, ``max_digits`` / ``decimal_places``; ``unique``
+``null``, no ``default``, not an auto field or ``auto_now`` / ``auto_now_add``. Values come
+from the core's type-to-value table (``_field_values``), by :func:`field_facts`: they follow
+the field (``max_length``, ``choices``, ``max_digits`` / ``decimal_places``, an
+``EmailField`` holds emails), its name (readable values) and ``USE_TZ``; ``unique``
 fields get Sequence-based values; a required ``ForeignKey`` / ``OneToOneField`` becomes a
 SubFactory of the factory defined for the related model (else an auto factory).
 """
@@ -10,23 +12,14 @@ SubFactory of the factory defined for the related model (else an auto factory).
 from __future__ import annotations
 
 import datetime
+import decimal
+import uuid
 from typing import Any
 
-from ..._auto_fields import (
-    AutoFieldsMode,
-    ModelSubFactory,
-    cannot_derive,
-    derived_date,
-    derived_datetime,
-    derived_time,
-)
-from ..._compat import Faker, LazyFunction, Sequence, randgen
+from ..._auto_fields import AutoFieldsMode, ModelSubFactory, Underivable, cannot_derive
+from ..._field_values import FieldFacts, value_for
 
-__all__ = ["derive_from_django_model"]
-
-
-def _random_duration() -> datetime.timedelta:
-    return datetime.timedelta(seconds=randgen.randint(0, 30 * 86400))
+__all__ = ["derive_from_django_model", "field_facts"]
 
 
 def _aware() -> bool:
@@ -35,71 +28,61 @@ def _aware() -> bool:
     return bool(getattr(settings, "USE_TZ", False))
 
 
-def _unique(field: Any) -> Any:
+#: What a string field holds when its class says so, whatever its name.
+_STRING_KINDS = {
+    "EmailField": "email",
+    "URLField": "url",
+    "SlugField": "slug",
+    "GenericIPAddressField": "ipv4",
+    "IPAddressField": "ipv4",
+}
+
+
+def field_facts(field: Any) -> FieldFacts:
+    """What the type-to-value table needs to know of the Django model field ``field``."""
     from django.db import models  # type: ignore[import-untyped]
 
     name = field.attname
-    if isinstance(field, (models.IntegerField, models.DecimalField, models.FloatField)):
-        return Sequence(lambda n: n + 1)
-    if isinstance(field, models.UUIDField):
-        return Faker("uuid4", cast_to=None)
-    if isinstance(field, models.EmailField):
-        return Sequence(lambda n: f"{name}{n}@example.com")
-    if isinstance(field, models.DateTimeField):
-        zone = datetime.timezone.utc if _aware() else None
-        start = datetime.datetime(2020, 1, 1, tzinfo=zone)
-        return Sequence(lambda n: start + datetime.timedelta(seconds=n))
-    if isinstance(field, models.DateField):
-        return Sequence(lambda n: datetime.date(2020, 1, 1) + datetime.timedelta(days=n))
-    if isinstance(field, (models.CharField, models.TextField)):
-        length = field.max_length
-        prefix = name if length is None else name[: max(length - 7, 0)]
-        return Sequence(lambda n: f"{prefix}{n}"[: length or None])
-    return None
-
-
-def _value(field: Any) -> Any:
-    from django.db import models
-
+    unique = bool(field.unique or field.primary_key)
     if field.choices:
-        return Faker("random_element", elements=[value for value, _ in field.flatchoices])
+        choices = tuple(value for value, _ in field.flatchoices)
+        return FieldFacts(name, str, source=field, choices=choices)
+    python_type: type | None = None
+    extra: dict[str, Any] = {}
     if isinstance(field, models.BooleanField):
-        return Faker("pybool")
-    if isinstance(field, models.DecimalField):
-        left = max(min(field.max_digits - field.decimal_places, 6), 1)
-        return Faker(
-            "pydecimal", left_digits=left, right_digits=field.decimal_places, positive=True
-        )
-    if isinstance(field, models.FloatField):
-        return Faker("pyfloat", min_value=0, max_value=9999, right_digits=3)
-    if isinstance(field, models.IntegerField):
-        return Faker("pyint", min_value=0, max_value=9999)
-    if isinstance(field, models.UUIDField):
-        return Faker("uuid4", cast_to=None)
-    if isinstance(field, models.EmailField):
-        return Faker("email")
-    if isinstance(field, models.URLField):
-        return Faker("url")
-    if isinstance(field, models.SlugField):
-        return Faker("slug")
-    if isinstance(field, models.GenericIPAddressField):
-        return Faker("ipv4")
-    if isinstance(field, models.DateTimeField):
-        return derived_datetime(_aware())
-    if isinstance(field, models.DateField):
-        return derived_date()
-    if isinstance(field, models.TimeField):
-        return derived_time()
-    if isinstance(field, models.DurationField):
-        return LazyFunction(_random_duration)
-    if isinstance(field, models.JSONField):
-        return Faker("pydict", nb_elements=3, value_types=[str, int])
-    if isinstance(field, models.BinaryField):
-        return Faker("binary", length=min(field.max_length or 16, 16))
-    if isinstance(field, (models.CharField, models.TextField)):
-        length = field.max_length or 20
-        return Faker("pystr", min_chars=1, max_chars=min(length, 20))
-    return None
+        python_type = bool
+    elif isinstance(field, models.DecimalField):
+        python_type = decimal.Decimal
+        extra = {"precision": field.max_digits, "scale": field.decimal_places}
+    elif isinstance(field, models.FloatField):
+        python_type = float
+    elif isinstance(field, models.IntegerField):
+        python_type = int
+    elif isinstance(field, models.UUIDField):
+        python_type = uuid.UUID
+    elif isinstance(field, models.DateTimeField):
+        python_type = datetime.datetime
+        extra = {"aware": _aware()}
+    elif isinstance(field, models.DateField):
+        python_type = datetime.date
+    elif isinstance(field, models.TimeField):
+        python_type = datetime.time
+    elif isinstance(field, models.DurationField):
+        python_type = datetime.timedelta
+    elif isinstance(field, models.JSONField):
+        python_type = dict
+    elif isinstance(field, models.BinaryField):
+        python_type = bytes
+        extra = {"max_length": field.max_length}
+    elif isinstance(field, (models.CharField, models.TextField, models.GenericIPAddressField)):
+        python_type = str
+        extra = {"max_length": field.max_length}
+        for klass in type(field).__mro__:
+            kind = _STRING_KINDS.get(klass.__name__)
+            if kind is not None:
+                extra["kind"] = kind
+                break
+    return FieldFacts(name, python_type, source=field, unique=unique, **extra)
 
 
 def _is_optional(field: Any) -> bool:
@@ -122,15 +105,20 @@ def derive_from_django_model(
             if field.many_to_one or field.one_to_one:
                 target = field.related_model
                 if not field.null and target is not model:
-                    derived[field.name] = ModelSubFactory(target, family)
+                    covers = (field.attname,)
+                    derived[field.name] = ModelSubFactory(target, family, covers=covers)
             continue
         optional = _is_optional(field)
         if optional and (mode != "all" or getattr(field, "auto_now", False)):
             continue
-        value = _unique(field) if field.unique or field.primary_key else _value(field)
+        value = value_for(field_facts(field))
         if value is None:
             if optional:
                 continue
-            raise cannot_derive(factory_class.__name__, model, field.name, type(field).__name__)
+            kind = type(field).__name__
+            derived[field.name] = Underivable(
+                cannot_derive(factory_class.__name__, model, field.name, kind)
+            )
+            continue
         derived[field.name] = value
     return derived, ()

@@ -10,7 +10,11 @@ Rules (the docs' "Derived fields" page lists them with examples):
   relationship gets a hidden SubFactory and reads its key (flushed on demand);
 - columns that must be unique (``unique=True``, a unique constraint or index, a single
   non-integer primary key) get Sequence-based values, which cannot collide within a run;
-- the value comes from the column type: Faker providers, or factory_boy's own random, so
+- the value comes from the core's type-to-value table (``_field_values``): a column is
+  described by :func:`column_facts` (a ``TypeDecorator`` such as SQLModel's ``AutoString``
+  by its ``impl``, unless it names a Python type of its own), looked up by its type's
+  class first (a project's registered ``TypeDecorator``), then by its Python type;
+  readable by the column's name; Faker providers, or factory_boy's own random, so
   ``factory.random.reseed_random`` (and the plugin's ``--factory-seed``) replays them.
 """
 
@@ -18,25 +22,20 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import enum
+import uuid
 from typing import Any
 
 from sqlalchemy import Column, Table, inspect, types
 from sqlalchemy.orm import Mapper, RelationshipDirection
 from sqlalchemy.schema import UniqueConstraint
 
-from ..._auto_fields import (
-    AutoFieldsMode,
-    ModelSubFactory,
-    cannot_derive,
-    derived_date,
-    derived_datetime,
-    derived_time,
-)
-from ..._compat import Faker, LazyFunction, List, SelfAttribute, Sequence, randgen
+from ..._auto_fields import AutoFieldsMode, ModelSubFactory, Underivable, cannot_derive
+from ..._compat import SelfAttribute
+from ..._field_values import FieldFacts, value_for
 
-__all__ = ["derive_from_mapper"]
+__all__ = ["column_facts", "derive_from_mapper"]
 
-_EPOCH = datetime.datetime(2020, 1, 1)
 _INT_LIMITS = {
     types.SmallInteger: 2**15 - 1,
     types.BigInteger: 2**63 - 1,
@@ -51,74 +50,88 @@ def _int_limit(kind: types.TypeEngine[Any]) -> int:
     return 2**31 - 1
 
 
-def _random_interval() -> datetime.timedelta:
-    return datetime.timedelta(seconds=randgen.randint(0, 30 * 86400))
+def _underlying(kind: types.TypeEngine[Any]) -> types.TypeEngine[Any]:
+    """The type a ``TypeDecorator`` (SQLModel's ``AutoString``, a project's own) stores
+    through: its ``impl``, unwrapped as far as it goes."""
+    seen = 0
+    while isinstance(kind, types.TypeDecorator) and seen < 10:
+        kind = kind.impl_instance
+        seen += 1
+    return kind
 
 
-def _unique_value(column: Column[Any]) -> Any:
-    """A Sequence giving values of the column's type that never repeat within a run."""
-    kind = column.type
-    key = column.key or column.name
-    if isinstance(kind, types.Integer):
-        return Sequence(lambda n: n + 1)
-    if isinstance(kind, types.Numeric):
-        return Sequence(lambda n: decimal.Decimal(n + 1))
-    if isinstance(kind, types.DateTime):
-        aware = bool(getattr(kind, "timezone", False))
-        zone = datetime.timezone.utc if aware else None
-        return Sequence(lambda n: (_EPOCH + datetime.timedelta(seconds=n)).replace(tzinfo=zone))
-    if isinstance(kind, types.Date):
-        return Sequence(lambda n: _EPOCH.date() + datetime.timedelta(days=n))
-    if isinstance(kind, types.Uuid):
-        return Faker("uuid4", cast_to=None if kind.as_uuid else str)
-    if isinstance(kind, types.LargeBinary):
-        return Sequence(lambda n: f"{key}-{n}".encode())
-    if isinstance(kind, types.String):
-        length = kind.length
-        prefix = key if length is None else key[: max(length - 7, 0)]
-        return Sequence(lambda n: f"{prefix}{n}"[: length or None])
-    return None
+def _declared_python_type(kind: types.TypeEngine[Any]) -> type | None:
+    """The Python type a ``TypeDecorator`` says it takes, when it says one of its own
+    (its ``process_bind_param`` then expects that, not the ``impl``'s type)."""
+    if not isinstance(kind, types.TypeDecorator):
+        return None
+    if type(kind).python_type is types.TypeDecorator.python_type:
+        return None
+    try:
+        declared = kind.python_type
+    except NotImplementedError:
+        return None
+    return declared if isinstance(declared, type) and declared is not object else None
 
 
-def _value(column: Column[Any]) -> Any:
-    """A declaration for a value of the column's type; ``None`` if there is no generator."""
-    kind = column.type
-    if isinstance(kind, types.ARRAY):
-        item = _value(Column(column.key or column.name, kind.item_type))
-        return None if item is None else List([item, item])
-    if isinstance(kind, types.Enum):
-        elements = list(kind.enum_class) if kind.enum_class is not None else list(kind.enums)
-        return Faker("random_element", elements=elements)
-    if isinstance(kind, types.Boolean):
-        return Faker("pybool")
-    if isinstance(kind, types.Integer):
-        return Faker("pyint", min_value=0, max_value=min(_int_limit(kind), 9999))
-    if isinstance(kind, types.Float):
-        return Faker("pyfloat", min_value=0, max_value=9999, right_digits=3)
-    if isinstance(kind, types.Numeric):
-        scale = kind.scale or 0
-        precision = kind.precision or 10
-        left = max(min(precision - scale, 6), 1)
-        return Faker("pydecimal", left_digits=left, right_digits=scale, positive=True)
-    if isinstance(kind, types.DateTime):
-        aware = bool(getattr(kind, "timezone", False))
-        return derived_datetime(aware)
-    if isinstance(kind, types.Date):
-        return derived_date()
-    if isinstance(kind, types.Time):
-        return derived_time()
-    if isinstance(kind, types.Interval):
-        return LazyFunction(_random_interval)
-    if isinstance(kind, types.Uuid):
-        return Faker("uuid4", cast_to=None if kind.as_uuid else str)
-    if isinstance(kind, types.LargeBinary):
-        return Faker("binary", length=min(kind.length or 16, 16))
-    if isinstance(kind, types.JSON):
-        return Faker("pydict", nb_elements=3, value_types=[str, int])
-    if isinstance(kind, types.String):
-        length = kind.length or 20
-        return Faker("pystr", min_chars=1, max_chars=min(length, 20))
-    return None
+def column_facts(name: str, kind: types.TypeEngine[Any], unique: bool = False) -> FieldFacts:
+    """What the type-to-value table needs to know of a column of type ``kind``."""
+    source = kind
+    declared = _declared_python_type(kind)
+    inner = _underlying(kind)
+    base = FieldFacts(name, declared, source=source, unique=unique)
+    if declared is not None:
+        return base
+    python_type: type | None
+    extra: dict[str, Any] = {}
+    if isinstance(inner, types.ARRAY):
+        python_type = list
+        extra["item"] = column_facts(name, inner.item_type)
+    elif isinstance(inner, types.Enum):
+        if inner.enum_class is not None and issubclass(inner.enum_class, enum.Enum):
+            python_type = inner.enum_class
+        else:
+            python_type = str
+            extra["choices"] = tuple(inner.enums)
+    elif isinstance(inner, types.Boolean):
+        python_type = bool
+    elif isinstance(inner, types.Integer):
+        python_type = int
+        extra["high"] = min(_int_limit(inner), 9999) if not unique else None
+    elif isinstance(inner, types.Float):
+        python_type = float
+    elif isinstance(inner, types.Numeric):
+        python_type = decimal.Decimal if inner.asdecimal else float
+        extra["precision"] = inner.precision
+        extra["scale"] = inner.scale or 0
+    elif isinstance(inner, types.DateTime):
+        python_type = datetime.datetime
+        extra["aware"] = bool(getattr(inner, "timezone", False))
+    elif isinstance(inner, types.Date):
+        python_type = datetime.date
+    elif isinstance(inner, types.Time):
+        python_type = datetime.time
+    elif isinstance(inner, types.Interval):
+        python_type = datetime.timedelta
+    elif isinstance(inner, types.Uuid):
+        python_type = uuid.UUID if inner.as_uuid else str
+        if not inner.as_uuid:
+            extra["kind"] = "uuid"
+    elif isinstance(inner, types.LargeBinary):
+        python_type = bytes
+        extra["max_length"] = inner.length
+    elif isinstance(inner, types.JSON):
+        python_type = dict
+    elif isinstance(inner, types.String):
+        python_type = str
+        extra["max_length"] = inner.length
+    else:
+        try:
+            found = inner.python_type
+        except NotImplementedError:
+            found = None
+        python_type = found if isinstance(found, type) and found is not object else None
+    return FieldFacts(name, python_type, source=source, unique=unique, **extra)
 
 
 def _is_generated(column: Column[Any], table: Table) -> bool:
@@ -167,7 +180,8 @@ def derive_from_mapper(
         covered.update(local)
         required = any(not column.nullable for column in local)
         if required and rel.mapper.class_ is not model:
-            derived[rel.key] = ModelSubFactory(rel.mapper.class_, family)
+            covers = tuple(attribute_of_column(mapper, column) for column in local)
+            derived[rel.key] = ModelSubFactory(rel.mapper.class_, family, covers=covers)
     attribute_of: dict[Column[Any], str] = {}
     for prop in mapper.column_attrs:
         for column in prop.columns:
@@ -188,18 +202,22 @@ def derive_from_mapper(
             if target is None or target is model:
                 if optional:
                     continue
-                raise cannot_derive(factory_class.__name__, model, key, "a foreign key")
+                error = cannot_derive(factory_class.__name__, model, key, "a foreign key")
+                derived[key] = Underivable(error)
+                continue
             helper = f"_{key}_parent"
             target_key = _attribute(target, foreign.column)
-            derived[helper] = ModelSubFactory(target, family)
+            derived[helper] = ModelSubFactory(target, family, covers=(key,))
             derived[key] = SelfAttribute(f"{helper}.{target_key}")
             hidden.append(helper)
             continue
-        value = _unique_value(column) if column.key in unique else _value(column)
+        value = value_for(column_facts(key, column.type, unique=column.key in unique))
         if value is None:
             if optional:
                 continue
-            raise cannot_derive(factory_class.__name__, model, key, repr(column.type))
+            error = cannot_derive(factory_class.__name__, model, key, repr(column.type))
+            derived[key] = Underivable(error)
+            continue
         derived[key] = value
     return derived, tuple(hidden)
 
@@ -209,6 +227,14 @@ def _mapped_class(mapper: Mapper[Any], table: Any) -> type | None:
         if other.local_table is table and other.inherits is None:
             return other.class_
     return None
+
+
+def attribute_of_column(mapper: Mapper[Any], column: Any) -> str:
+    """The attribute name of ``column`` on ``mapper`` (its column name if not mapped)."""
+    try:
+        return mapper.get_property_by_column(column).key
+    except Exception:  # not mapped to an attribute of its own
+        return str(getattr(column, "key", column))
 
 
 def _attribute(model: type, column: Any) -> str:

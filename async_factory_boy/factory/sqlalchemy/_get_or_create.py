@@ -49,12 +49,17 @@ async def find(
 
     Several matches raise ``MultipleResultsFound``: the get_or_create fields do not
     identify a row, which is a mistake in the factory to fix, not a row to pick.
+
+    SQLAlchemy's own ``AsyncSession.execute`` is called, not the session's method: a
+    subclass may deprecate it (SQLModel's session warns "use session.exec()" on
+    ``execute``, which ``session.scalars`` calls), and the caller's
+    ``filterwarnings = error`` must not fail a factory over a call it never wrote.
     """
     statement: Select[Any] = select(model_class).filter_by(**lookup)
     if lock:
         statement = statement.with_for_update(read=True)
-    result = await session.scalars(statement)
-    return result.one_or_none()
+    result = await AsyncSession.execute(session, statement)
+    return result.scalars().one_or_none()
 
 
 def get_or_create(
