@@ -22,15 +22,18 @@ from .errors import (
     PartialBatchError,
     SessionTypeError,
     SyncCallError,
+    UnknownKeywordError,
 )
 
 if TYPE_CHECKING:
+    from ._field_values import FIELD_PROVIDERS, FieldFacts
     from .factory import AsyncFactory
 
 __version__ = "2.0.0.dev0"
 
 __all__ = [
     "BUILTIN_CONNECTION_ARGUMENTS",
+    "FIELD_PROVIDERS",
     "AsyncFactory",
     "AsyncFactoryError",
     "AwaitOutsideFactoryError",
@@ -38,12 +41,14 @@ __all__ = [
     "DeclarationExhaustedError",
     "FactoryCall",
     "FactoryConfigurationError",
+    "FieldFacts",
     "MissingDependencyError",
     "MissingPersistenceError",
     "MissingSessionError",
     "PartialBatchError",
     "SessionTypeError",
     "SyncCallError",
+    "UnknownKeywordError",
     "__version__",
     "await_",
     "current_call",
@@ -60,4 +65,8 @@ def __getattr__(name: str) -> Any:
         from .factory import AsyncFactory
 
         return AsyncFactory
+    if name in ("FIELD_PROVIDERS", "FieldFacts"):  # auto_fields' type-to-value table
+        from . import _field_values
+
+        return getattr(_field_values, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

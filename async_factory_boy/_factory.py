@@ -23,6 +23,7 @@ from ._compat import (
 )
 from ._handler_scope import HandlerScope
 from ._handlers import save_many_with
+from ._keywords import KnownKeywords, check_keywords, keywords_of
 from ._locks import hold_exclusively
 from ._scope import BUILTIN_CONNECTION_ARGUMENTS, CallScope, reached_from
 from ._type_fields import built_by, derive_from_type_hints
@@ -145,6 +146,8 @@ class ContractOptions(FactoryOptions):
 
     #: The factory's :class:`Steps`, found at its first object.
     steps: Steps | None = None
+    #: The keywords the factory's calls accept, found at its first call.
+    keywords: KnownKeywords | None = None
 
     def factory_steps(self) -> Steps:
         """The factory's :class:`Steps` (found now if not yet)."""
@@ -396,6 +399,8 @@ class AsyncFactory(Factory[T]):
                 f"{cls.__name__}.Meta.model is set and {cls.__name__}.Meta.abstract is "
                 "either not set or False."
             )
+        if _current_call() is None:  # a sync build(): an async call checked already
+            cls._check_keywords(params)
         return AsyncStepBuilder(cls._meta, params, strategy).build()
 
     @classmethod
@@ -628,6 +633,21 @@ class AsyncFactory(Factory[T]):
         return connection, overrides
 
     @classmethod
+    def _check_keywords(cls, overrides: dict[str, Any]) -> None:
+        """Refuse a keyword the factory and its model do not accept (a typo), naming the
+        nearest valid one (:mod:`async_factory_boy._keywords`). What is accepted is found
+        at the first call and kept; a call then costs one subset test."""
+        options = cls._meta
+        known = getattr(options, "keywords", None)
+        if known is None:
+            connection = cls._accepted_connection_arguments | registered_connection_arguments()
+            known = keywords_of(cls, connection)
+            if isinstance(options, ContractOptions):
+                options.keywords = known
+        if known.checked and not overrides.keys() <= known.names:
+            check_keywords(cls, known, overrides)
+
+    @classmethod
     def _connection_defaults(cls) -> dict[str, Any]:
         """Connection arguments a call gets when it passes none of that name (the 1.0.1
         layer's ``Meta.sqlalchemy_session``); none by default."""
@@ -656,6 +676,7 @@ class AsyncFactory(Factory[T]):
             defaults = cls._connection_defaults()
             params = {**{k: v for k, v in defaults.items() if k not in params}, **params}
         connection, overrides = cls._split_connection(params)
+        cls._check_keywords(overrides)
         outer = current_call()
         if outer is not None:  # a call made from an async hook inherits its connection
             connection = {**outer.connection, **connection}

@@ -19,6 +19,7 @@ __all__ = [
     "SeedShardError",
     "SessionTypeError",
     "SyncCallError",
+    "UnknownKeywordError",
 ]
 
 
@@ -50,6 +51,26 @@ class SyncCallError(AsyncFactoryError, TypeError):
 
 class AwaitOutsideFactoryError(AsyncFactoryError, RuntimeError):
     """``await_()`` was called outside a factory call, where there is no event loop to await on."""
+
+
+class UnknownKeywordError(AsyncFactoryError, TypeError):
+    """A call passed a keyword that is neither a field of the model, a declaration or
+    parameter of the factory, nor a connection argument (``create_async(admn=True)``,
+    ``sqlalchemy_sesion=session``).
+
+    Raised before anything is built, whatever the model's constructor would have done with
+    the keyword (SQLModel and pydantic drop it silently). A ``TypeError``, as the
+    constructor's own error was. ``factory_name``, ``keyword`` and ``suggestion`` (the
+    nearest valid name, or ``None``) say what was wrong.
+    """
+
+    def __init__(
+        self, message: str, *, factory_name: str, keyword: str, suggestion: str | None
+    ) -> None:
+        super().__init__(message)
+        self.factory_name = factory_name
+        self.keyword = keyword
+        self.suggestion = suggestion
 
 
 class FactoryConfigurationError(AsyncFactoryError, TypeError):
