@@ -109,7 +109,7 @@ __all__ = [
     "declarations",
     "declared_values",
     "deepgetattr",
-    "default_faker",
+    "default_faker_locale",
     "enums",
     "factory_django",
     "factory_errors",
@@ -422,10 +422,10 @@ def set_sequence_next(factory: type[Any], value: int) -> None:
     factory._meta.counter_reference.reset_sequence(value, force=True)
 
 
-def default_faker() -> Any:
-    """The Faker generator ``factory.Faker("...")`` uses (the default locale's), so a value
-    drawn from it replays under ``reseed_random`` like a ``factory.Faker`` declaration's."""
-    return Faker._get_faker()
+def default_faker_locale() -> str:
+    """The locale ``factory.Faker("...")`` uses when none is given."""
+    locale: str = Faker._DEFAULT_LOCALE
+    return locale
 
 
 def reseed_fakers(seed: int) -> None:

@@ -40,7 +40,7 @@ from ._compat import (
     LazyFunction,
     List,
     Sequence,
-    default_faker,
+    default_faker_locale,
     randgen,
 )
 from ._regex_values import UnsupportedPattern, matching_string
@@ -186,9 +186,12 @@ def readable_kind(name: str) -> str | None:
     return None
 
 
-def _draw(kind: str) -> str:
-    """A readable value of ``kind`` from factory_boy's own Faker (replayed by reseeding)."""
-    faker = default_faker()
+#: How many readable values of each kind (and locale) are made, once per process.
+POOL_SIZE = 512
+_pools: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def _make(faker: Any, kind: str) -> str:
     if kind == "title":
         return str(faker.sentence(nb_words=4)).rstrip(".")
     if kind == "text":
@@ -196,6 +199,27 @@ def _draw(kind: str) -> str:
     if kind == "phone":
         return str(faker.phone_number())
     return str(getattr(faker, kind)())
+
+
+def _pool(kind: str) -> tuple[str, ...]:
+    """:data:`POOL_SIZE` readable values of ``kind``, made once by a Faker of the default
+    locale with a fixed seed (Faker's ``name()`` takes about a millisecond, too slow for a
+    batch of thousands): the same pool in every process and run, so that a draw from it
+    with factory_boy's random replays under ``reseed_random``."""
+    locale = default_faker_locale()
+    pool = _pools.get((kind, locale))
+    if pool is None:
+        import faker
+
+        maker = faker.Faker(locale)
+        maker.seed_instance(20250101)
+        pool = _pools[kind, locale] = tuple(_make(maker, kind) for _ in range(POOL_SIZE))
+    return pool
+
+
+def _draw(kind: str) -> str:
+    """A readable value of ``kind``, drawn with factory_boy's random (replayed by reseeding)."""
+    return randgen.choice(_pool(kind))
 
 
 @dataclasses.dataclass(frozen=True)

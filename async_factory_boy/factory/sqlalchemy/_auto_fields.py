@@ -4,7 +4,8 @@ Rules (the docs' "Derived fields" page lists them with examples):
 
 - a column is *required* when it is NOT NULL, has no client or server default, and is not
   generated (computed, identity, an autoincrement integer primary key); composite primary
-  keys are left to the caller; optional columns are filled only with ``auto_fields = "all"``;
+  keys are left to the caller, but for their foreign-key columns (link tables); optional
+  columns are filled only with ``auto_fields = "all"``;
 - a required many-to-one relationship becomes a SubFactory of the factory defined for the
   target model (the project's own, else an auto factory); a required foreign key without a
   relationship gets a hidden SubFactory and reads its key (flushed on demand);
@@ -23,6 +24,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import enum
+import functools
 import uuid
 from typing import Any
 
@@ -31,8 +33,9 @@ from sqlalchemy.orm import Mapper, RelationshipDirection
 from sqlalchemy.schema import UniqueConstraint
 
 from ..._auto_fields import AutoFieldsMode, ModelSubFactory, Underivable, cannot_derive
-from ..._compat import SelfAttribute
+from ..._compat import LazyAttribute
 from ..._field_values import FieldFacts, value_for
+from ._flush import read_generated
 
 __all__ = ["column_facts", "derive_from_mapper"]
 
@@ -140,7 +143,9 @@ def _is_generated(column: Column[Any], table: Table) -> bool:
         return True
     if column.primary_key:
         if len(table.primary_key.columns) > 1:
-            return True  # composite keys are the caller's to give
+            # Composite keys are the caller's to give, but for foreign keys (a link table of
+            # a many-to-many relation): each row then gets parents of its own.
+            return not column.foreign_keys
         return column is table.autoincrement_column
     return False
 
@@ -208,7 +213,7 @@ def derive_from_mapper(
             helper = f"_{key}_parent"
             target_key = _attribute(target, foreign.column)
             derived[helper] = ModelSubFactory(target, family, covers=(key,))
-            derived[key] = SelfAttribute(f"{helper}.{target_key}")
+            derived[key] = LazyAttribute(functools.partial(_parent_key, helper, target_key))
             hidden.append(helper)
             continue
         value = value_for(column_facts(key, column.type, unique=column.key in unique))
@@ -220,6 +225,11 @@ def derive_from_mapper(
             continue
         derived[key] = value
     return derived, tuple(hidden)
+
+
+def _parent_key(helper: str, key: str, obj: Any) -> Any:
+    """The hidden parent's key (flushed for, if the database generates it)."""
+    return read_generated(getattr(obj, helper), key)
 
 
 def _mapped_class(mapper: Mapper[Any], table: Any) -> type | None:

@@ -25,7 +25,7 @@ from ..._bridge import await_, in_bridge
 from ..._call import current_call
 from ._bulk_plan import is_generated
 
-__all__ = ["ModelInfo", "model_info"]
+__all__ = ["ModelInfo", "model_info", "read_generated"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,22 @@ def _inspect_model(model_class: type) -> ModelInfo:
     return ModelInfo(server_keys=frozenset(server_keys))
 
 
+def read_generated(target: Any, key: str) -> Any:
+    """``target.key``, flushed for if it is still ``None`` on a pending object of the call.
+
+    The ``init_scalar`` listener does not fire for an attribute the constructor set to
+    ``None`` explicitly, as SQLModel's does for ``id: int | None = Field(default=None,
+    primary_key=True)``; a derived foreign key reads its parent's key through this instead.
+    """
+    value = getattr(target, key)
+    if value is not None or not in_bridge():
+        return value
+    state = inspect(target, raiseerr=False)
+    if state is None or not state.pending:
+        return value
+    return _flush_on_read(key, target, value, {})
+
+
 def _flush_on_read(key: str, target: Any, value: Any, dict_: dict[str, Any]) -> Any:
     """``init_scalar`` listener: flush the call's session if ``target`` is pending in it."""
     if key in dict_:  # another listener (a base class's) flushed already
@@ -87,4 +103,4 @@ def _flush_on_read(key: str, target: Any, value: Any, dict_: dict[str, Any]) -> 
     await_(scope.flush_now())
     if key not in dict_ and state.persistent and key in state.unloaded:
         await_(scope.session.refresh(target, attribute_names=[key]))
-    return dict_.get(key, value)
+    return dict_.get(key, state.dict.get(key, value))
