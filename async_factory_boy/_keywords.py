@@ -91,9 +91,9 @@ def _mapped_names(model: type) -> tuple[set[str], bool] | None:
         return None
     names = {key for key in attrs.keys() if not key.startswith("__")}  # noqa: SIM118  # a view
     names.update(prop.key for prop in mapper.attrs)
-    init = getattr(
-        model.__dict__.get("__init__") or getattr(model, "__init__", None), "__name__", ""
-    )
+    # The mapper wraps ``__init__``; the constructor it wraps is the class manager's.
+    original = getattr(getattr(mapper, "class_manager", None), "original_init", None)
+    init = getattr(original, "__qualname__", "")  # its __name__ is "__init__"
     return names, init == "_declarative_constructor"
 
 
