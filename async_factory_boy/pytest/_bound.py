@@ -36,10 +36,15 @@ def _calling_creates(metaclass: type) -> type:
 
 
 def bind(factory_class: F, argument: str, connection: Any) -> F:
-    """A subclass of ``factory_class`` whose calls pass ``argument=connection`` by default."""
+    """A subclass of ``factory_class`` whose calls pass ``argument=connection`` by default.
+
+    A ``None`` connection (a session fixture with nothing to hand over, as Beanie's
+    ``mongo_session`` outside a transaction) passes nothing: the subclass is still callable.
+    """
 
     def with_connection(kwargs: dict[str, Any]) -> dict[str, Any]:
-        kwargs.setdefault(argument, connection)
+        if connection is not None:
+            kwargs.setdefault(argument, connection)
         return kwargs
 
     async def create_async(cls: Any, /, **kwargs: Any) -> Any:

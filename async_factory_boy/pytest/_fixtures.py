@@ -301,9 +301,10 @@ def _factory_fixture(registration: Registration) -> Any:
         if fixture is None or argument is None:
             return factory_class
         if fixture in kwargs:
-            connection = kwargs[fixture]
-        else:
-            connection = optional_fixture(kwargs["request"], fixture)
+            # A session fixture yielding None (Beanie's ``mongo_session`` outside a
+            # transaction) still gives a callable factory: it passes no connection.
+            return bind(factory_class, argument, kwargs[fixture])
+        connection = optional_fixture(kwargs["request"], fixture)
         return factory_class if connection is None else bind(factory_class, argument, connection)
 
     factory_value.__doc__ = f"{factory_class.__name__}, bound to the test's session fixture."

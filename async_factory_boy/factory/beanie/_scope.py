@@ -72,6 +72,10 @@ class BeanieScope(MongoScope):
     __slots__ = ("_stored",)
 
     get_or_create_option = "beanie_get_or_create"
+    unique_index_hint = (
+        ", or declare it on the document (`name: Indexed(str, unique=True)`, created by "
+        "init_beanie)"
+    )
 
     def __init__(self, call: FactoryCall, target: MongoTarget) -> None:
         super().__init__(call, target)

@@ -35,6 +35,8 @@ class MongoScope(CallScope):
     holds = True
     #: The ``Meta`` option that lists the get-or-create fields (named in errors).
     get_or_create_option: ClassVar[str] = "mongo_get_or_create"
+    #: How a user of this backend declares a unique index (the get-or-create warning's end).
+    unique_index_hint: ClassVar[str] = ""
 
     def __init__(self, call: FactoryCall, target: MongoTarget) -> None:
         super().__init__(call)
@@ -145,6 +147,7 @@ class MongoScope(CallScope):
                 self._document(factory, instance),
                 factory.__name__,
                 fields_from=f"{factory.__name__}.Meta.{self.get_or_create_option}",
+                index_hint=self.unique_index_hint,
             )
         )
         return instance if found is None else self.from_document(factory, found)

@@ -22,6 +22,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from ...errors import FactoryConfigurationError, PartialBatchError
 from ._connection import MongoTarget
+from ._lookups import one_lookup_at_a_time, warn_without_unique_index
 
 __all__ = ["BatchBuffer", "get_or_create"]
 
@@ -87,32 +88,39 @@ async def get_or_create(
     factory: str,
     *,
     fields_from: str | None = None,
+    index_hint: str = "",
 ) -> dict[str, Any] | None:
     """The stored document that matches ``document`` on ``fields``, or ``None`` once
     ``document`` has been inserted.
 
-    A concurrent insert of the same key surfaces as ``DuplicateKeyError``: the document is
-    read again. A duplicate on another unique key finds nothing and raises unchanged.
-    ``fields_from`` names where ``fields`` came from in the error for a missing field
-    (default: ``<factory>.Meta.mongo_get_or_create``).
+    Lookups of one key in one collection run one at a time in this process, so gathered
+    calls never insert twice, unique index or not; without such an index the first call
+    warns (once per factory) that other processes can still race (``_lookups``). With the
+    index, a concurrent insert of the same key from elsewhere surfaces as
+    ``DuplicateKeyError``: the document is read again. A duplicate on another unique key
+    finds nothing and raises unchanged. ``fields_from`` names where ``fields`` came from in
+    the error for a missing field (default: ``<factory>.Meta.mongo_get_or_create``);
+    ``index_hint`` how the backend declares a unique index, for the warning.
     """
+    option = fields_from or factory + ".Meta.mongo_get_or_create"
     missing = [name for name in fields if name not in document]
     if missing:
         raise FactoryConfigurationError(
-            f"{fields_from or factory + '.Meta.mongo_get_or_create'} names {missing!r}, but "
-            f"the document has no "
+            f"{option} names {missing!r}, but the document has no "
             f"such field (it has {sorted(document)!r}); list document field names."
         )
     query = {name: document[name] for name in fields}
     handle = target.collection(collection)
-    found: dict[str, Any] | None = await handle.find_one(query, session=target.session)
-    if found is not None:
-        return found
-    try:
-        await handle.insert_one(document, session=target.session)
-    except DuplicateKeyError:
-        found = await handle.find_one(query, session=target.session)
-        if found is None:
-            raise
-        return found
+    await warn_without_unique_index(handle, fields, factory, option, index_hint)
+    async with one_lookup_at_a_time(handle, query):
+        found: dict[str, Any] | None = await handle.find_one(query, session=target.session)
+        if found is not None:
+            return found
+        try:
+            await handle.insert_one(document, session=target.session)
+        except DuplicateKeyError:
+            found = await handle.find_one(query, session=target.session)
+            if found is None:
+                raise
+            return found
     return None

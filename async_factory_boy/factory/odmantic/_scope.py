@@ -85,6 +85,10 @@ class ODManticScope(MongoScope):
     __slots__ = ()
 
     get_or_create_option = "odmantic_get_or_create"
+    unique_index_hint = (
+        ", or declare it on the model (`name: str = Field(unique=True)`, created by "
+        "`await engine.configure_database([Model])`)"
+    )
 
     @classmethod
     def open(cls, factory: type, call: FactoryCall) -> ODManticScope:
