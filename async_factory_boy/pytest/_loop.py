@@ -16,9 +16,10 @@ or anyio sets the fixture up, by handing them a copy of the fixture function:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import inspect
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -29,14 +30,16 @@ _ASYNCIO_MARKS = ("_force_asyncio_fixture", "_loop_scope")
 
 
 def route(
-    function: Callable[..., Coroutine[Any, Any, Any]],
-    create: Callable[..., Coroutine[Any, Any, Any]],
+    function: Callable[..., Any],
+    create: Callable[..., Any],
     request: pytest.FixtureRequest,
 ) -> Callable[..., Any]:
     """What to hand to the async plugin that runs this request's test in place of ``function``.
 
     The result looks like the model fixture ``function`` (name, signature) and awaits
-    ``create`` (the creation prepared for this request) on that plugin's loop.
+    ``create`` (the creation prepared for this request) on that plugin's loop. ``create``
+    may be an async generator function (a fixture with a teardown, as the Mongo isolation
+    fixtures are): its setup and teardown then run on that loop.
     """
     config = request.config
     marker = request.node.get_closest_marker("asyncio")
@@ -61,10 +64,13 @@ def route(
 
 
 def _on_own_loop(
-    function: Callable[..., Coroutine[Any, Any, Any]],
-    create: Callable[..., Coroutine[Any, Any, Any]],
+    function: Callable[..., Any],
+    create: Callable[..., Any],
 ) -> Callable[..., Any]:
     """A sync fixture function running ``create`` on an event loop of its own."""
+
+    if inspect.isasyncgenfunction(create):
+        return _generator_on_own_loop(function, create)
 
     @functools.wraps(function)
     def run(**kwargs: Any) -> Any:
@@ -75,14 +81,46 @@ def _on_own_loop(
     return run
 
 
-def _copy(
-    function: Callable[..., Coroutine[Any, Any, Any]],
-    create: Callable[..., Coroutine[Any, Any, Any]],
-    asyncio_loop_scope: str | None,
-) -> Callable[..., Coroutine[Any, Any, Any]]:
+def _generator_on_own_loop(
+    function: Callable[..., Any], create: Callable[..., AsyncGenerator[Any, None]]
+) -> Callable[..., Any]:
+    """A sync generator fixture running async generator ``create`` on a loop of its own,
+    the same loop for its setup and its teardown."""
+
     @functools.wraps(function)
-    async def routed(**kwargs: Any) -> Any:
-        return await create(**kwargs)
+    def run(**kwargs: Any) -> Iterator[Any]:
+        loop = asyncio.new_event_loop()
+        try:
+            generator = create(**kwargs)
+            yield loop.run_until_complete(generator.__anext__())
+            with contextlib.suppress(StopAsyncIteration):
+                loop.run_until_complete(generator.__anext__())
+        finally:
+            loop.close()
+
+    for attr in _ASYNCIO_MARKS:
+        run.__dict__.pop(attr, None)
+    return run
+
+
+def _copy(
+    function: Callable[..., Any],
+    create: Callable[..., Any],
+    asyncio_loop_scope: str | None,
+) -> Callable[..., Any]:
+    routed: Callable[..., Any]
+    if inspect.isasyncgenfunction(create):  # a yield fixture: setup, then teardown
+
+        @functools.wraps(function)
+        async def routed(**kwargs: Any) -> AsyncIterator[Any]:
+            async for value in create(**kwargs):
+                yield value
+
+    else:
+
+        @functools.wraps(function)
+        async def routed(**kwargs: Any) -> Any:
+            return await create(**kwargs)
 
     for attr in _ASYNCIO_MARKS:
         routed.__dict__.pop(attr, None)
