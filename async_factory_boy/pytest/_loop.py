@@ -108,19 +108,19 @@ def _copy(
     create: Callable[..., Any],
     asyncio_loop_scope: str | None,
 ) -> Callable[..., Any]:
-    routed: Callable[..., Any]
-    if inspect.isasyncgenfunction(create):  # a yield fixture: setup, then teardown
+    @functools.wraps(function)
+    async def routed_generator(**kwargs: Any) -> AsyncIterator[Any]:
+        async for value in create(**kwargs):
+            yield value
 
-        @functools.wraps(function)
-        async def routed(**kwargs: Any) -> AsyncIterator[Any]:
-            async for value in create(**kwargs):
-                yield value
+    @functools.wraps(function)
+    async def routed_coroutine(**kwargs: Any) -> Any:
+        return await create(**kwargs)
 
-    else:
-
-        @functools.wraps(function)
-        async def routed(**kwargs: Any) -> Any:
-            return await create(**kwargs)
+    # A yield fixture (setup, then teardown) stays one.
+    routed: Callable[..., Any] = (
+        routed_generator if inspect.isasyncgenfunction(create) else routed_coroutine
+    )
 
     for attr in _ASYNCIO_MARKS:
         routed.__dict__.pop(attr, None)
