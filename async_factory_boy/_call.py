@@ -17,6 +17,7 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, contextmanag
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from ._logging import DEBUG, LOGGER, elapsed_ms, perf_counter
 from ._scope import CallScope
 
 __all__ = ["FactoryCall", "activate", "current_call"]
@@ -50,6 +51,8 @@ class FactoryCall:
             sets it around each object's create step), or ``None``.
         capture: see :meth:`AsyncFactory._call_async
             <async_factory_boy.AsyncFactory._call_async>`; ``None`` for ordinary calls.
+        written: the objects the call handed to a backend to store (its debug log line
+            reports them as rows written).
     """
 
     factory: type
@@ -61,6 +64,7 @@ class FactoryCall:
     overrides: Mapping[str, Any] = field(default_factory=dict)
     step: Any = None
     capture: Callable[..., Any] | None = None
+    written: int = 0
     # Created on first use: most calls never enter a context or defer a write, and a
     # factory call is a hot path (one per object in a loop of ``create_async``).
     _exit_stack: AsyncExitStack | None = None
@@ -126,8 +130,12 @@ class FactoryCall:
         """
         if failure is None:
             try:
-                for scope in list(self._scopes.values()) if self._scopes else ():
-                    await scope.finish()
+                if self._scopes:
+                    if LOGGER.isEnabledFor(DEBUG):
+                        await self._finish_logged()
+                    else:
+                        for scope in list(self._scopes.values()):
+                            await scope.finish()
                 for callback in self._on_success or ():
                     await callback()
             except BaseException as exc:
@@ -136,6 +144,18 @@ class FactoryCall:
             await self._close(None)
         else:
             await self._undo(failure)
+
+    async def _finish_logged(self) -> None:
+        """Finish the scopes, one debug line each: the end-of-call (bulk) writes."""
+        for scope in list(self._scopes.values()) if self._scopes else ():
+            started = perf_counter()
+            await scope.finish()
+            LOGGER.debug(
+                "%s: %s finished (end-of-call writes) in %.2f ms",
+                self.factory.__name__,
+                type(scope).__name__,
+                elapsed_ms(started),
+            )
 
     async def _undo(self, failure: BaseException) -> None:
         try:

@@ -24,7 +24,9 @@ from ._compat import (
 from ._handler_scope import HandlerScope
 from ._handlers import save_many_with
 from ._locks import hold_exclusively
-from ._scope import BUILTIN_CONNECTION_ARGUMENTS, CallScope, reached_from
+from ._logging import DEBUG, LOGGER, connection_kinds, elapsed_ms, perf_counter
+from ._plan import refresh_logged
+from ._scope import BUILTIN_CONNECTION_ARGUMENTS, CallScope, method_name, reached_from
 from ._type_fields import built_by, derive_from_type_hints
 from .errors import (
     FactoryConfigurationError,
@@ -369,6 +371,7 @@ class AsyncFactory(Factory[T]):
         ``UserFactory()`` works as in factory_boy (e.g. inside a post-generation hook).
         """
         if cls._creates_without_persisting(kwargs):
+            refresh_logged()
             result: T = cls._generate(enums.CREATE_STRATEGY, kwargs)
             return result
         raise SyncCallError(
@@ -376,6 +379,13 @@ class AsyncFactory(Factory[T]):
             f"{cls.__name__}.create() cannot persist; use "
             f"`await {cls.__name__}.create_async(...)` instead."
         )
+
+    @classmethod
+    def build(cls, **kwargs: Any) -> T:
+        """factory_boy's sync build (``factory.debug()`` around it is honoured, as
+        around an awaited call)."""
+        refresh_logged()
+        return super().build(**kwargs)
 
     @classmethod
     def create_batch(cls, size: int, **kwargs: Any) -> list[T]:
@@ -413,9 +423,12 @@ class AsyncFactory(Factory[T]):
         if overridden:
             if call is not None and call.is_batch and "_create_many_async" in overridden:
                 instance = cls._backend.scope.make(cls, model_class, args, kwargs)
+                call.written += 1
                 return call.scope(HandlerScope, cls).add(cls, instance, hold=True)
             if "_create_async" in overridden:
                 cls._require_bridge()
+                if call is not None:
+                    call.written += 1
                 result = cls._create_async(model_class, *args, **kwargs)
                 return await_(result) if is_awaitable(result) else result
         if (
@@ -443,6 +456,7 @@ class AsyncFactory(Factory[T]):
             return scope_class.make(cls, model_class, args, kwargs)
         scope = call.scope(scope_class, cls)
         scope.admit(cls)
+        call.written += 1
         fields = scope_class.lookup_fields(cls)
         if fields:
             step = call.step
@@ -670,21 +684,63 @@ class AsyncFactory(Factory[T]):
         )
         if before_finish is not None:
             call.scope(_BeforeFinish, cls).callback = before_finish
+        refresh_logged()  # ``factory.debug()`` around the call: see ``_plan.LOGGED``
+        if LOGGER.isEnabledFor(DEBUG):
+            return await cls._run_call_logged(call, overrides)
+        return await cls._run_call(call, overrides)
+
+    @classmethod
+    async def _run_call(cls, call: FactoryCall, overrides: dict[str, Any]) -> Any:
+        """Run ``call``: its checks, its lock, the build in the bridge, its end."""
         cls._check_persistence_argument(call)
         cls._prepare_call(call)
         async with hold_exclusively(cls._exclusive_resources(call)):
             with activate(call):
                 try:
-                    if size is None:
-                        result = await run_in_bridge(cls._generate, strategy, overrides)
+                    if call.size is None:
+                        result = await run_in_bridge(cls._generate, call.strategy, overrides)
                     else:
-                        result = await run_in_bridge(cls._generate_many, strategy, size, overrides)
+                        result = await run_in_bridge(
+                            cls._generate_many, call.strategy, call.size, overrides
+                        )
                 except BaseException as exc:
                     await call.finish(exc)
                     raise
                 await call.finish(None)
         held = call.find_scope(HandlerScope)
         return result if held is None else held.replace_in(result)
+
+    @classmethod
+    async def _run_call_logged(cls, call: FactoryCall, overrides: dict[str, Any]) -> Any:
+        """:meth:`_run_call` with its debug line (the logger is enabled for DEBUG)."""
+        started = perf_counter()
+        try:
+            result = await cls._run_call(call, overrides)
+        except BaseException as exc:
+            LOGGER.debug(
+                "%s %s failed after %.2f ms with %s: strategy=%s, size=%s, connection: %s, "
+                "rows written before the failure: %d",
+                method_name(call),
+                cls.__qualname__,
+                elapsed_ms(started),
+                type(exc).__name__,
+                call.strategy,
+                call.size,
+                connection_kinds(call.connection),
+                call.written,
+            )
+            raise
+        LOGGER.debug(
+            "%s %s: strategy=%s, size=%s, connection: %s, rows written: %d, %.2f ms",
+            method_name(call),
+            cls.__qualname__,
+            call.strategy,
+            call.size,
+            connection_kinds(call.connection),
+            call.written,
+            elapsed_ms(started),
+        )
+        return result
 
     @classmethod
     def _generate_many(cls, strategy: str, size: int, overrides: dict[str, Any]) -> list[Any]:

@@ -72,9 +72,11 @@ from ._compat import (
     sub_factory_parts,
     transformer_default,
 )
+from ._logging import DEBUG, FACTORY_LOGGER, LOGGER
 
 __all__ = [
     "ENABLED",
+    "LOGGED",
     "FastResolver",
     "Field",
     "Kind",
@@ -83,6 +85,7 @@ __all__ = [
     "build",
     "finish_build",
     "plan_for",
+    "refresh_logged",
 ]
 
 #: Whether factories get a plan at all. ``ASYNC_FACTORY_BOY_FAST_PATH=0`` turns the fast path
@@ -126,6 +129,9 @@ _LAZY_ATTRIBUTE = Kind.LAZY_ATTRIBUTE
 _SELF_ATTRIBUTE = Kind.SELF_ATTRIBUTE
 _SUB_FACTORY = Kind.SUB_FACTORY
 _GENERIC = Kind.GENERIC
+
+# The kinds that are values, not declarations: nothing of factory_boy's evaluates them.
+_PLAIN_KINDS = (_VALUE, _AWAITABLE_VALUE, _OVERRIDE)
 
 # The declarations factory_boy's ``evaluate`` of which is inlined, only for exactly these
 # classes (a subclass may override ``evaluate``).
@@ -239,6 +245,9 @@ def plan_for(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
     if not ENABLED:
         return None
     key: tuple[Any, ...] = tuple(extras)
+    logged = LOGGED
+    if logged:
+        key = (_LOGGED, key)
     declared: tuple[Any, ...] | None = None
     if extras:
         for value in extras.values():
@@ -258,17 +267,49 @@ def plan_for(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
         return plan
     if declared is not None and len(plans) >= _MAX_DECLARED_PLANS:
         return None
-    plan = plans[key] = _make_plan(factory_meta, extras)
+    plan = plans[key] = _make_plan(factory_meta, extras, inline=not logged)
+    if LOGGER.isEnabledFor(DEBUG):
+        LOGGER.debug(
+            "%s: %s for override keys %s",
+            factory_meta.factory.__name__,
+            "no plan (factory_boy's resolver builds it)"
+            if plan is None
+            else f"resolved along a plan of {len(plan.fields)} fields "
+            f"({'every declaration evaluated by factory_boy' if logged else 'fast path'})",
+            sorted(extras),
+        )
     return plan
 
 
 _IDENTITY_HASH: Any = object.__hash__
 
+#: Whether factory_boy's declarations log their evaluations (``factory.debug()`` turns the
+#: ``factory`` logger to DEBUG), as :func:`refresh_logged` last found. Plans made then
+#: evaluate every declaration through factory_boy's own ``evaluate_pre``, so the fast path
+#: shows the lines factory_boy's resolver shows; they are kept apart from the other plans
+#: by the first element of their key.
+LOGGED = False
+_LOGGED = object()
+
+
+def refresh_logged() -> None:
+    """Read :data:`LOGGED` off the ``factory.generate`` logger again.
+
+    Called once per factory call (and per sync ``build()`` / ``create()``), not per object:
+    a logger check costs ~0.1 us, which per object (SubFactories included) would show in
+    the benchmarks. Concurrent calls all read the same process-wide logging state.
+    """
+    global LOGGED
+    LOGGED = FACTORY_LOGGER.isEnabledFor(DEBUG)
+
+
 #: How many plans a factory keeps (for calls whose extras hold declarations, see plan_for).
 _MAX_DECLARED_PLANS = 256
 
 
-def _make_plan(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
+def _make_plan(factory_meta: Any, extras: dict[str, Any], inline: bool = True) -> Plan | None:
+    """The plan; with ``inline`` false, every declaration is a ``GENERIC`` field (its
+    own ``evaluate_pre`` runs, and logs as factory_boy's resolver would have it)."""
     try:
         pre, post = parse_declarations(
             {
@@ -287,6 +328,8 @@ def _make_plan(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
             return None
         context, slots = _template(pre.contexts[name])
         kind = _kind(declaration, context)
+        if not inline and kind not in _PLAIN_KINDS:
+            kind = _GENERIC
         fields.append(Field(kind, name, _payload(kind, declaration), context, slots))
     post_fields = []
     for name in post.sorted():
