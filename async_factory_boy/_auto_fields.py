@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import datetime
 import weakref
-from collections.abc import Mapping
 from typing import Any, Literal
 
 from ._compat import FactoryOptions, Faker, OptionDefault, builder, declarations
+from ._types import Kwargs, ReadKwargs
 from .errors import FactoryConfigurationError
 
 __all__ = [
@@ -197,7 +197,7 @@ def cannot_derive(factory: str, model: type, field: str, kind: object) -> Factor
     )
 
 
-def describe(derived: Mapping[str, Any]) -> dict[str, str]:
+def describe(derived: ReadKwargs) -> dict[str, str]:
     """A readable view of derived declarations, for docs and debugging."""
     return {name: _describe(value) for name, value in derived.items()}
 
@@ -227,7 +227,7 @@ class AutoFieldsOptions(FactoryOptions):
     auto_fields_exclude: tuple[str, ...]
     exclude: tuple[str, ...]
     #: The declarations derived for this factory (empty without ``auto_fields``).
-    auto_declarations: dict[str, Any]
+    auto_declarations: Kwargs
 
     def _build_default_options(self) -> list[OptionDefault]:
         return [
@@ -237,7 +237,7 @@ class AutoFieldsOptions(FactoryOptions):
         ]
 
     @property
-    def declarations(self) -> dict[str, Any]:
+    def declarations(self) -> Kwargs:
         """factory_boy's declarations, with the derived ones under the declared ones.
 
         Everything that reads a factory's declarations (factory_boy's parsing, the pytest

@@ -16,6 +16,7 @@ from typing import Any
 from . import _plan
 from ._awaiting import exhausted, is_awaitable, resolve_awaitable, treat_as_value
 from ._compat import builder, resolver_step, resolver_values
+from ._types import Kwargs
 
 __all__ = ["AsyncStepBuilder", "is_awaitable", "treat_as_value"]
 
@@ -28,7 +29,7 @@ _parsed_without_overrides: weakref.WeakKeyDictionary[Any, tuple[Any, Any]] = (
 )
 
 
-def parse_declarations(factory_meta: Any, extras: dict[str, Any]) -> tuple[Any, Any]:
+def parse_declarations(factory_meta: Any, extras: Kwargs) -> tuple[Any, Any]:
     """The (pre, post) declaration sets of ``factory_meta`` with ``extras`` applied."""
     base_pre = factory_meta.pre_declarations
     base_post = factory_meta.post_declarations
@@ -82,7 +83,7 @@ class AsyncBuildStep(builder.BuildStep):
 class AsyncStepBuilder(builder.StepBuilder):
     """factory_boy's StepBuilder, with awaitable attribute and post-generation values."""
 
-    def __init__(self, factory_meta: Any, extras: dict[str, Any], strategy: str) -> None:
+    def __init__(self, factory_meta: Any, extras: Kwargs, strategy: str) -> None:
         # factory_boy's __init__, without a second call per object.
         self.factory_meta = factory_meta
         self.strategy = strategy

@@ -12,13 +12,14 @@ call of their own.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ._logging import DEBUG, LOGGER, elapsed_ms, perf_counter
 from ._scope import CallScope
+from ._types import Function, ReadKwargs
 
 __all__ = ["FactoryCall", "activate", "current_call"]
 
@@ -57,13 +58,13 @@ class FactoryCall:
 
     factory: type
     strategy: str
-    connection: Mapping[str, Any]
+    connection: ReadKwargs
     size: int | None = None
     state: dict[Any, Any] = field(default_factory=dict)
     parent: FactoryCall | None = None
-    overrides: Mapping[str, Any] = field(default_factory=dict)
+    overrides: ReadKwargs = field(default_factory=dict)
     step: Any = None
-    capture: Callable[..., Any] | None = None
+    capture: Function | None = None
     written: int = 0
     # Created on first use: most calls never enter a context or defer a write, and a
     # factory call is a hot path (one per object in a loop of ``create_async``).

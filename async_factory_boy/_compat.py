@@ -53,6 +53,8 @@ from factory.errors import AssociatedClassError, FactoryError
 from factory.faker import Faker
 from factory.random import randgen, reseed_random
 
+from ._types import Args, Function, Kwargs
+
 if TYPE_CHECKING:
     from factory import django as factory_django
     from factory.django import DjangoOptions, FileField, ImageField, Password
@@ -142,17 +144,17 @@ class DeclarationWithContextLike(Protocol):
     @property
     def declaration(self) -> Any: ...
     @property
-    def context(self) -> dict[str, Any]: ...
+    def context(self) -> Kwargs: ...
 
 
 class DeclarationSetLike(Protocol):
     """``factory.builder.DeclarationSet``: a factory's pre- or post-declarations."""
 
-    declarations: dict[str, Any]
-    contexts: Mapping[str, dict[str, Any]]
+    declarations: Kwargs
+    contexts: Mapping[str, Kwargs]
 
     def sorted(self) -> list[str]: ...
-    def as_dict(self) -> dict[str, Any]: ...
+    def as_dict(self) -> Kwargs: ...
     def __getitem__(self, key: str) -> DeclarationWithContextLike: ...
     def __iter__(self) -> Iterator[str]: ...
     def __contains__(self, key: object) -> bool: ...
@@ -164,31 +166,27 @@ class FactoryOptionsLike(Protocol):
     factory: Any
     model: Any
     abstract: bool
-    parameters: dict[str, Any]
+    parameters: Kwargs
     pre_declarations: DeclarationSetLike
     post_declarations: DeclarationSetLike
     counter_reference: Any
 
     def get_model_class(self) -> Any: ...
     def next_sequence(self) -> int: ...
-    def prepare_arguments(
-        self, attributes: dict[str, Any]
-    ) -> tuple[tuple[Any, ...], dict[str, Any]]: ...
-    def instantiate(self, step: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any: ...
-    def use_postgeneration_results(
-        self, step: Any, instance: Any, results: dict[str, Any]
-    ) -> None: ...
+    def prepare_arguments(self, attributes: Kwargs) -> tuple[Args, Kwargs]: ...
+    def instantiate(self, step: Any, args: Args, kwargs: Kwargs) -> Any: ...
+    def use_postgeneration_results(self, step: Any, instance: Any, results: Kwargs) -> None: ...
 
 
 class StepBuilderLike(Protocol):
     """``factory.builder.StepBuilder``: one factory's build within a call."""
 
     factory_meta: FactoryOptionsLike
-    extras: dict[str, Any]
+    extras: Kwargs
     strategy: str
     force_init_sequence: int | None
 
-    def recurse(self, factory_meta: Any, extras: dict[str, Any]) -> StepBuilderLike: ...
+    def recurse(self, factory_meta: Any, extras: Kwargs) -> StepBuilderLike: ...
     def build(self, parent_step: Any = None, force_sequence: int | None = None) -> Any: ...
 
 
@@ -197,12 +195,12 @@ class BuildStepLike(Protocol):
 
     builder: StepBuilderLike
     sequence: int
-    attributes: dict[str, Any]
+    attributes: Kwargs
     parent_step: BuildStepLike | None
     stub: Any
 
     def recurse(
-        self, factory: Any, declarations: dict[str, Any], force_sequence: int | None = None
+        self, factory: Any, declarations: Kwargs, force_sequence: int | None = None
     ) -> Any: ...
 
 
@@ -211,13 +209,13 @@ class DeclarationLike(Protocol):
 
     #: The keyword arguments it was made with: the context its evaluation receives (a
     #: SubFactory's: the field values it passes to its factory).
-    _defaults: dict[str, Any]
+    _defaults: Kwargs
 
 
 class FunctionDeclarationLike(Protocol):
     """``Sequence``, ``LazyFunction``, ``LazyAttribute``: a declaration around one function."""
 
-    function: Callable[..., Any]
+    function: Function
 
 
 class SelfAttributeLike(Protocol):
@@ -246,7 +244,7 @@ class SubFactoryLike(DeclarationLike, Protocol):
 class RelatedFactoryLike(Protocol):
     """``factory.RelatedFactory`` (and ``RelatedFactoryList``)."""
 
-    defaults: dict[str, Any]  # the field values passed to the related factory
+    defaults: Kwargs  # the field values passed to the related factory
 
     def get_factory(self) -> Any: ...
 
@@ -268,13 +266,13 @@ class TransformerLike(Protocol):
 class TraitLike(Protocol):
     """``factory.Trait(**overrides)``."""
 
-    overrides: dict[str, Any]
+    overrides: Kwargs
 
 
 # -- typed access to the internals ------------------------------------------------------------
 
 
-def declaration_defaults(declaration: BaseDeclaration) -> dict[str, Any]:
+def declaration_defaults(declaration: BaseDeclaration) -> Kwargs:
     """The keyword arguments ``declaration`` was made with (not a copy: do not change it).
 
     A SubFactory's or RelatedFactory's are the field values it passes to its factory (the
@@ -290,7 +288,7 @@ def declaration_defaults(declaration: BaseDeclaration) -> dict[str, Any]:
 
 def declaration_function(
     declaration: Sequence | LazyFunction | LazyAttribute,
-) -> Callable[..., Any]:
+) -> Function:
     """The function a ``Sequence`` / ``LazyFunction`` / ``LazyAttribute`` calls."""
     wrapped: FunctionDeclarationLike = declaration
     return wrapped.function
@@ -304,7 +302,7 @@ def self_attribute_parts(declaration: SelfAttribute) -> tuple[int, str, Any]:
 
 def sub_factory_parts(
     declaration: SubFactory,
-) -> tuple[Callable[[], Any], dict[str, Any], bool]:
+) -> tuple[Callable[[], Any], Kwargs, bool]:
     """What building a SubFactory's object needs, read once.
 
     ``(get_factory, defaults, force_sequence)``: the function ``get_factory`` calls (the
@@ -327,7 +325,7 @@ def transformer_default(declaration: Transformer) -> Any:
     return transformer.default
 
 
-def trait_overrides(trait: Trait) -> dict[str, Any]:
+def trait_overrides(trait: Trait) -> Kwargs:
     """The field values a ``Trait`` sets when it is on (not a copy: do not change it)."""
     parsed: TraitLike = trait
     return parsed.overrides
@@ -346,7 +344,7 @@ def declared_values(factory: type[Any]) -> list[Any]:
 
 
 def parse_declarations(
-    extras: dict[str, Any],
+    extras: Kwargs,
     *,
     base_pre: DeclarationSetLike | None = None,
     base_post: DeclarationSetLike | None = None,
@@ -395,9 +393,9 @@ def resolver_step(resolver: Resolver) -> BuildStepLike:
     return step
 
 
-def resolver_values(resolver: Resolver) -> dict[str, Any]:
+def resolver_values(resolver: Resolver) -> Kwargs:
     """A Resolver's cache of resolved values (name-mangled), to store an awaited result."""
-    values: dict[str, Any] = resolver._Resolver__values
+    values: Kwargs = resolver._Resolver__values
     return values
 
 

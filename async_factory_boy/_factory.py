@@ -28,6 +28,7 @@ from ._logging import DEBUG, LOGGER, connection_kinds, elapsed_ms, perf_counter
 from ._plan import refresh_logged
 from ._scope import BUILTIN_CONNECTION_ARGUMENTS, CallScope, method_name, reached_from
 from ._type_fields import built_by, derive_from_type_hints
+from ._types import Args, Kwargs, ModelClass
 from .errors import (
     FactoryConfigurationError,
     MissingPersistenceError,
@@ -92,7 +93,7 @@ DECLINED: Final = _Declined()
 
 #: ``capture(factory, model_class, args, kwargs)``: the object, built and taken over by a
 #: tool (not persisted), or :data:`DECLINED`. Runs inside the call's greenlet.
-Capture = Callable[[type["AsyncFactory[Any]"], type[Any], tuple[Any, ...], dict[str, Any]], Any]
+Capture = Callable[[type["AsyncFactory[Any]"], type[Any], Args, Kwargs], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,7 +292,7 @@ class AsyncFactory(Factory[T]):
     @classmethod
     def _derive_declarations(
         cls, model: type, mode: AutoFieldsMode
-    ) -> tuple[dict[str, Any], tuple[str, ...]]:
+    ) -> tuple[Kwargs, tuple[str, ...]]:
         """Declarations for the model's fields that ``auto_fields`` should fill.
 
         Returns the declarations by field name, and the names among them that are helpers to
@@ -302,15 +303,13 @@ class AsyncFactory(Factory[T]):
         mapper = cls._backend.field_mapper
         if mapper is None:
             return derive_from_type_hints(cls, model, mode, built_by(AsyncFactory))
-        derived: tuple[dict[str, Any], tuple[str, ...]] = mapper(
-            cls, model, mode, cls._backend.factory
-        )
+        derived: tuple[Kwargs, tuple[str, ...]] = mapper(cls, model, mode, cls._backend.factory)
         return derived
 
     # -- extension points for backends and users ------------------------------------------
 
     @classmethod
-    async def _create_async(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
+    async def _create_async(cls, model_class: ModelClass, *args: Any, **kwargs: Any) -> Any:
         """Persist one object and return it.
 
         The default persists it through the backend's scope, as a factory that does not
@@ -325,7 +324,7 @@ class AsyncFactory(Factory[T]):
         return await run_in_bridge(cls._create_in_scope, call, model_class, args, kwargs, False)
 
     @classmethod
-    async def _create_many_async(cls, model_class: type[Any], instances: list[Any]) -> list[Any]:
+    async def _create_many_async(cls, model_class: ModelClass, instances: list[Any]) -> list[Any]:
         """Persist objects built by a ``create_batch_async`` call, in one bulk write.
 
         Overriding it opts the factory into deferred batch writes: inside a batch, objects
@@ -341,7 +340,7 @@ class AsyncFactory(Factory[T]):
 
     @classmethod
     async def _after_postgeneration_async(
-        cls, instance: Any, create: bool, results: dict[str, Any] | None = None
+        cls, instance: Any, create: bool, results: Kwargs | None = None
     ) -> None:
         """Awaitable counterpart of factory_boy's ``_after_postgeneration`` hook."""
 
@@ -399,7 +398,7 @@ class AsyncFactory(Factory[T]):
     # -- factory_boy's internals, routed through the async builder -------------------------
 
     @classmethod
-    def _generate(cls, strategy: str, params: dict[str, Any]) -> Any:
+    def _generate(cls, strategy: str, params: Kwargs) -> Any:
         if cls._meta.abstract:
             raise factory_errors.FactoryError(
                 f"Cannot generate instances of abstract factory {cls.__name__}; ensure "
@@ -409,7 +408,7 @@ class AsyncFactory(Factory[T]):
         return AsyncStepBuilder(cls._meta, params, strategy).build()
 
     @classmethod
-    def _create(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
+    def _create(cls, model_class: ModelClass, *args: Any, **kwargs: Any) -> Any:
         """factory_boy's create step: persist one object through the backend's scope.
 
         A user's ``_create_async`` / ``_create_many_async`` override is honoured; otherwise
@@ -445,9 +444,9 @@ class AsyncFactory(Factory[T]):
     def _create_in_scope(
         cls,
         call: FactoryCall,
-        model_class: type[Any],
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
+        model_class: ModelClass,
+        args: Args,
+        kwargs: Kwargs,
         may_hold: bool,
     ) -> Any:
         """The backend contract's create path (inside the call's bridge)."""
@@ -473,7 +472,7 @@ class AsyncFactory(Factory[T]):
 
     @classmethod
     def _after_postgeneration(
-        cls, instance: Any, create: bool, results: dict[str, Any] | None = None
+        cls, instance: Any, create: bool, results: Kwargs | None = None
     ) -> None:
         if create:
             call = current_call()
@@ -516,7 +515,7 @@ class AsyncFactory(Factory[T]):
         )
 
     @classmethod
-    def _creates_without_persisting(cls, kwargs: dict[str, Any]) -> bool:
+    def _creates_without_persisting(cls, kwargs: Kwargs) -> bool:
         """Whether a create of ``cls`` with ``kwargs`` has nothing to persist or await.
 
         That is a factory of no backend (a backend declares connection arguments of its
@@ -618,7 +617,7 @@ class AsyncFactory(Factory[T]):
         return size
 
     @classmethod
-    def _split_connection(cls, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _split_connection(cls, params: Kwargs) -> tuple[Kwargs, Kwargs]:
         """Take the connection arguments out of ``params``; the rest are overrides.
 
         A name the factory declares as a field stays an override, so a model may have a
@@ -628,8 +627,8 @@ class AsyncFactory(Factory[T]):
         parameters = cls._meta.parameters
         accepted = cls._accepted_connection_arguments
         registered = registered_connection_arguments()  # backends registered since
-        connection: dict[str, Any] = {}
-        overrides: dict[str, Any] = {}
+        connection: Kwargs = {}
+        overrides: Kwargs = {}
         for key, value in params.items():
             if (
                 (key in accepted or key in registered)
@@ -642,7 +641,7 @@ class AsyncFactory(Factory[T]):
         return connection, overrides
 
     @classmethod
-    def _connection_defaults(cls) -> dict[str, Any]:
+    def _connection_defaults(cls) -> Kwargs:
         """Connection arguments a call gets when it passes none of that name (the 1.0.1
         layer's ``Meta.sqlalchemy_session``); none by default."""
         return {}
@@ -651,7 +650,7 @@ class AsyncFactory(Factory[T]):
     async def _call_async(
         cls,
         strategy: str,
-        params: dict[str, Any],
+        params: Kwargs,
         size: int | None,
         *,
         capture: Capture | None = None,
@@ -690,7 +689,7 @@ class AsyncFactory(Factory[T]):
         return await cls._run_call(call, overrides)
 
     @classmethod
-    async def _run_call(cls, call: FactoryCall, overrides: dict[str, Any]) -> Any:
+    async def _run_call(cls, call: FactoryCall, overrides: Kwargs) -> Any:
         """Run ``call``: its checks, its lock, the build in the bridge, its end."""
         cls._check_persistence_argument(call)
         cls._prepare_call(call)
@@ -711,7 +710,7 @@ class AsyncFactory(Factory[T]):
         return result if held is None else held.replace_in(result)
 
     @classmethod
-    async def _run_call_logged(cls, call: FactoryCall, overrides: dict[str, Any]) -> Any:
+    async def _run_call_logged(cls, call: FactoryCall, overrides: Kwargs) -> Any:
         """:meth:`_run_call` with its debug line (the logger is enabled for DEBUG)."""
         started = perf_counter()
         try:
@@ -743,7 +742,7 @@ class AsyncFactory(Factory[T]):
         return result
 
     @classmethod
-    def _generate_many(cls, strategy: str, size: int, overrides: dict[str, Any]) -> list[Any]:
+    def _generate_many(cls, strategy: str, size: int, overrides: Kwargs) -> list[Any]:
         objects = []
         for index in range(size):
             objects.append(cls._generate(strategy, dict(overrides)))

@@ -11,13 +11,13 @@ whose default is the handler's ``save_many``. A factory of any backend that over
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._bridge import await_
 from ._call import FactoryCall
 from ._handlers import get_or_create_with, save_with
 from ._scope import CallScope
+from ._types import Args, Kwargs, ReadKwargs
 from .errors import FactoryConfigurationError
 
 if TYPE_CHECKING:
@@ -80,10 +80,10 @@ class HandlerScope(CallScope):
         self,
         factory: Any,
         model_class: type,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
+        args: Args,
+        kwargs: Kwargs,
         fields: tuple[str, ...],
-        passed: Mapping[str, Any],
+        passed: ReadKwargs,
     ) -> Any:
         """``Meta.persistence_get_or_create``: the handler's ``get_or_create``."""
         instance = self.make(factory, model_class, args, kwargs)

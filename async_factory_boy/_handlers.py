@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
+
+from ._types import Function
 
 __all__ = ["call_method", "describe", "get_or_create_with", "save_many_with", "save_with"]
 
 
-async def call_method(method: Callable[..., Any], *args: Any) -> Any:
+async def call_method(method: Function, *args: Any) -> Any:
     """Await ``method(*args)`` if it is a coroutine function, else run it in a worker thread.
 
     A sync callable that hands back an awaitable (a lambda around a coroutine function, say)

@@ -73,6 +73,7 @@ from ._compat import (
     transformer_default,
 )
 from ._logging import DEBUG, FACTORY_LOGGER, LOGGER
+from ._types import Args, Kwargs
 
 __all__ = [
     "ENABLED",
@@ -170,9 +171,7 @@ class Field:
 
     __slots__ = ("context", "kind", "name", "payload", "slots")
 
-    def __init__(
-        self, kind: Kind, name: str, payload: Any, context: dict[str, Any], slots: _Slots
-    ) -> None:
+    def __init__(self, kind: Kind, name: str, payload: Any, context: Kwargs, slots: _Slots) -> None:
         #: How the field is evaluated.
         self.kind = kind
         #: The field's name (a model argument, a parameter or an excluded helper).
@@ -193,7 +192,7 @@ class PostField:
 
     __slots__ = ("context", "declaration", "name", "slots")
 
-    def __init__(self, name: str, declaration: Any, context: dict[str, Any], slots: _Slots) -> None:
+    def __init__(self, name: str, declaration: Any, context: Kwargs, slots: _Slots) -> None:
         self.name = name
         #: factory_boy's declaration: evaluated by its own ``evaluate_post``.
         self.declaration = declaration
@@ -233,7 +232,7 @@ class Plan:
         self.builds_plainly = builds_plainly
 
 
-def plan_for(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
+def plan_for(factory_meta: Any, extras: Kwargs) -> Plan | None:
     """The plan of ``factory_meta`` for a call with ``extras``, or ``None`` for the slow path.
 
     Plain override values are placeholders in the plan. Declarations among the extras (a
@@ -244,11 +243,11 @@ def plan_for(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
     """
     if not ENABLED:
         return None
-    key: tuple[Any, ...] = tuple(extras)
+    key: Args = tuple(extras)
     logged = LOGGED
     if logged:
         key = (_LOGGED, key)
-    declared: tuple[Any, ...] | None = None
+    declared: Args | None = None
     if extras:
         for value in extras.values():
             if get_builder_phase(value) is not None:
@@ -307,7 +306,7 @@ def refresh_logged() -> None:
 _MAX_DECLARED_PLANS = 256
 
 
-def _make_plan(factory_meta: Any, extras: dict[str, Any], inline: bool = True) -> Plan | None:
+def _make_plan(factory_meta: Any, extras: Kwargs, inline: bool = True) -> Plan | None:
     """The plan; with ``inline`` false, every declaration is a ``GENERIC`` field (its
     own ``evaluate_pre`` runs, and logs as factory_boy's resolver would have it)."""
     try:
@@ -370,12 +369,12 @@ def _is_own_kind(declaration: Any) -> bool:
     return True
 
 
-def _template(context: dict[str, Any]) -> tuple[dict[str, Any], _Slots]:
+def _template(context: Kwargs) -> tuple[Kwargs, _Slots]:
     slots = tuple((sub, value.key) for sub, value in context.items() if isinstance(value, _Slot))
     return dict(context), slots
 
 
-def _kind(declaration: Any, context: dict[str, Any]) -> Kind:
+def _kind(declaration: Any, context: Kwargs) -> Kind:
     if isinstance(declaration, _Slot):
         return _OVERRIDE
     if get_builder_phase(declaration) is None:
@@ -404,7 +403,7 @@ def _payload(kind: Kind, declaration: Any) -> Any:
     return declaration
 
 
-def _context(template: dict[str, Any], slots: _Slots, extras: dict[str, Any]) -> dict[str, Any]:
+def _context(template: Kwargs, slots: _Slots, extras: Kwargs) -> Kwargs:
     """A fresh context (declarations may consume it) with this call's override values."""
     context = dict(template)
     for sub, key in slots:
@@ -423,9 +422,7 @@ class FastResolver:
 
     __slots__ = ("_FastResolver__state", "__dict__")
 
-    def __init__(
-        self, plan: Plan, step: BuildStepLike, extras: dict[str, Any], pending: list[str]
-    ) -> None:
+    def __init__(self, plan: Plan, step: BuildStepLike, extras: Kwargs, pending: list[str]) -> None:
         object.__setattr__(self, "_FastResolver__state", (plan, step, extras, pending))
 
     @property
@@ -457,10 +454,10 @@ class FastResolver:
 
 def _resolve(
     resolver: FastResolver,
-    resolved: dict[str, Any],
+    resolved: Kwargs,
     field: Field,
     step: BuildStepLike,
-    extras: dict[str, Any],
+    extras: Kwargs,
     pending: list[str],
 ) -> Any:
     """Evaluate ``field`` as factory_boy would, await its value, keep it on ``resolver``.
@@ -498,9 +495,7 @@ def _resolve(
     return value
 
 
-def _evaluate(
-    field: Field, resolver: FastResolver, step: BuildStepLike, extras: dict[str, Any]
-) -> Any:
+def _evaluate(field: Field, resolver: FastResolver, step: BuildStepLike, extras: Kwargs) -> Any:
     """Evaluate a declaration that may read ``resolver`` (its field is marked pending)."""
     kind = field.kind
     payload = field.payload
@@ -592,9 +587,9 @@ def build(
 
 def finish_build(
     step: BuildStepLike,
-    args: tuple[Any, ...],
-    kwargs: dict[str, Any],
-    post: Iterable[tuple[str, Any, dict[str, Any]]],
+    args: Args,
+    kwargs: Kwargs,
+    post: Iterable[tuple[str, Any, Kwargs]],
     plain_build: bool = False,
 ) -> Any:
     """Instantiate the model of ``step`` and run its post-generation declarations.

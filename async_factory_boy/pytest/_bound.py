@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Coroutine
 from typing import Any, Protocol, TypeVar, cast
 
+from .._types import Kwargs
+
 __all__ = ["FactoryFixture", "bind"]
 
 F = TypeVar("F", bound=type[Any])
@@ -38,7 +40,7 @@ def _calling_creates(metaclass: type) -> type:
 def bind(factory_class: F, argument: str, connection: Any) -> F:
     """A subclass of ``factory_class`` whose calls pass ``argument=connection`` by default."""
 
-    def with_connection(kwargs: dict[str, Any]) -> dict[str, Any]:
+    def with_connection(kwargs: Kwargs) -> Kwargs:
         kwargs.setdefault(argument, connection)
         return kwargs
 

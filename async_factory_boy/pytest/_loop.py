@@ -23,6 +23,8 @@ from typing import Any
 
 import pytest
 
+from .._types import Function
+
 __all__ = ["route"]
 
 _ASYNCIO_MARKS = ("_force_asyncio_fixture", "_loop_scope")
@@ -32,7 +34,7 @@ def route(
     function: Callable[..., Coroutine[Any, Any, Any]],
     create: Callable[..., Coroutine[Any, Any, Any]],
     request: pytest.FixtureRequest,
-) -> Callable[..., Any]:
+) -> Function:
     """What to hand to the async plugin that runs this request's test in place of ``function``.
 
     The result looks like the model fixture ``function`` (name, signature) and awaits
@@ -63,7 +65,7 @@ def route(
 def _on_own_loop(
     function: Callable[..., Coroutine[Any, Any, Any]],
     create: Callable[..., Coroutine[Any, Any, Any]],
-) -> Callable[..., Any]:
+) -> Function:
     """A sync fixture function running ``create`` on an event loop of its own."""
 
     @functools.wraps(function)

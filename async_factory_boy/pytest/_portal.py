@@ -30,6 +30,8 @@ from typing import Any, TypeVar
 import greenlet
 import pytest
 
+from .._types import Function
+
 __all__ = [
     "async_fixture",
     "await_in_portal",
@@ -47,7 +49,7 @@ T = TypeVar("T")
 class _Portal(greenlet.greenlet):  # type: ignore[misc]
     """The greenlet an async test's coroutine steps run in; its parent is the test's task."""
 
-    def __init__(self, run: Callable[..., Any], driver: greenlet.greenlet) -> None:
+    def __init__(self, run: Function, driver: greenlet.greenlet) -> None:
         super().__init__(run, driver)
         #: The greenlet of the test's task, which awaits on the portal's behalf.
         self.driver = driver
@@ -171,7 +173,7 @@ async def _finish(generators: list[tuple[str, AsyncGenerator[Any, None]]]) -> Ba
     return error
 
 
-def through_portal(function: Callable[..., Coroutine[Any, Any, T]]) -> Callable[..., Any]:
+def through_portal(function: Callable[..., Coroutine[Any, Any, T]]) -> Function:
     """An ``async def`` like test function ``function`` whose coroutine runs in a portal."""
 
     @functools.wraps(function)
@@ -200,7 +202,7 @@ def made_in_portal(create: Callable[..., Coroutine[Any, Any, T]]) -> Callable[..
     return made
 
 
-def async_fixture(function: Any, request: pytest.FixtureRequest) -> Callable[..., Any]:
+def async_fixture(function: Any, request: pytest.FixtureRequest) -> Function:
     """What pytest calls for async fixture ``function`` when the portal sets it up.
 
     pytest-asyncio and anyio set async fixtures up with their runner, which cannot start

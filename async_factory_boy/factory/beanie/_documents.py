@@ -20,6 +20,7 @@ from beanie.odm.fields import LinkTypes
 from beanie.odm.utils.dump import get_dict
 from beanie.odm.utils.parsing import parse_obj
 
+from ..._types import Kwargs
 from ...errors import FactoryConfigurationError
 
 __all__ = ["BeanieCodec", "after_insert", "before_insert", "check_back_links"]
@@ -37,8 +38,8 @@ _BACK_LINKS = frozenset(
 class BeanieCodec:
     """Beanie ``Document`` classes, encoded and parsed by Beanie itself."""
 
-    def to_document(self, instance: Any) -> dict[str, Any]:
-        document: dict[str, Any] = get_dict(
+    def to_document(self, instance: Any) -> Kwargs:
+        document: Kwargs = get_dict(
             instance, to_db=True, keep_nulls=instance.get_settings().keep_nulls
         )
         return document
@@ -49,7 +50,7 @@ class BeanieCodec:
     def set_id(self, instance: Any, document_id: Any) -> None:
         instance.id = PydanticObjectId(document_id)
 
-    def from_document(self, model: Any, document: dict[str, Any]) -> Any:
+    def from_document(self, model: Any, document: Kwargs) -> Any:
         instance: Any = parse_obj(model, document)
         instance._save_state()
         return instance

@@ -19,6 +19,7 @@ from beanie.exceptions import CollectionWasNotInitialized
 from ..._bridge import await_
 from ..._call import FactoryCall
 from ..._scope import method_name, reached_from
+from ..._types import Args, Kwargs, ModelClass
 from ...errors import MissingSessionError, SessionTypeError
 from ..mongo._connection import DATABASE_ARGUMENT, SESSION_ARGUMENT, MongoTarget, session_problem
 from ..mongo._documents import DocumentCodec
@@ -37,7 +38,7 @@ class BeanieTarget(MongoTarget):
     def collection(self, name: str) -> Any:
         return self._collections[name]  # bound by :meth:`bind` before any write
 
-    def bind(self, factory: type, call: FactoryCall, document: type[Any]) -> str:
+    def bind(self, factory: type, call: FactoryCall, document: ModelClass) -> str:
         """Check that ``document`` (a Document class) can be written in this call; return
         its collection name."""
         if document not in self._checked:
@@ -53,7 +54,7 @@ class BeanieTarget(MongoTarget):
         return name
 
 
-def _collection_of(factory: type, call: FactoryCall, document: type[Any]) -> Any:
+def _collection_of(factory: type, call: FactoryCall, document: ModelClass) -> Any:
     try:
         return document.get_pymongo_collection()
     except CollectionWasNotInitialized:
@@ -114,9 +115,7 @@ class BeanieScope(MongoScope):
         return tuple((fields[name].alias or name) if name in fields else name for name in names)
 
     @classmethod
-    def make(
-        cls, factory: Any, model_class: type, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> Any:
+    def make(cls, factory: Any, model_class: type, args: Args, kwargs: Kwargs) -> Any:
         instance = super().make(factory, model_class, args, kwargs)
         if isinstance(instance, Document):
             check_back_links(factory, instance)

@@ -21,6 +21,7 @@ from ..._auto_fields import (
     derived_time,
 )
 from ..._compat import Faker, LazyFunction, Sequence, randgen
+from ..._types import Kwargs
 
 __all__ = ["derive_from_django_model"]
 
@@ -110,11 +111,11 @@ def _is_optional(field: Any) -> bool:
 
 def derive_from_django_model(
     factory_class: Any, model: type, mode: AutoFieldsMode, family: type
-) -> tuple[dict[str, Any], tuple[str, ...]]:
+) -> tuple[Kwargs, tuple[str, ...]]:
     """Declarations for the Django ``model`` (see the module docstring)."""
     from django.db import models
 
-    derived: dict[str, Any] = {}
+    derived: Kwargs = {}
     for field in model._meta.concrete_fields:  # type: ignore[attr-defined]
         if isinstance(field, models.AutoField) or (field.primary_key and field.has_default()):
             continue

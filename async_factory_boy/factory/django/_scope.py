@@ -13,7 +13,7 @@ transaction usable.
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Final
 
@@ -24,6 +24,7 @@ from ..._bridge import await_
 from ..._call import FactoryCall
 from ..._compat import declarations, factory_errors
 from ..._scope import CallScope, take_lookup
+from ..._types import Args, Kwargs, ReadKwargs
 from ...errors import SessionTypeError
 from ._bulk import bulk_insert_is_equivalent
 from ._errors import DjangoDatabaseNotFoundError, check_django_ready
@@ -85,7 +86,7 @@ class DjangoScope(CallScope):
         #: A batch's top-level objects waiting for ``abulk_create``, per factory.
         self.held: dict[Any, list[Any]] = {}
         #: Field values right after an object was written, by ``id`` of the object.
-        self.snapshots: dict[int, dict[str, Any]] = {}
+        self.snapshots: dict[int, Kwargs] = {}
 
     @classmethod
     def open(cls, factory: Any, call: FactoryCall) -> DjangoScope:
@@ -151,10 +152,10 @@ class DjangoScope(CallScope):
         self,
         factory: Any,
         model_class: type,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
+        args: Args,
+        kwargs: Kwargs,
         fields: tuple[str, ...],
-        passed: Mapping[str, Any],
+        passed: ReadKwargs,
     ) -> Any:
         """factory_boy's get-or-create rules, with ``aget_or_create``.
 
@@ -175,7 +176,7 @@ class DjangoScope(CallScope):
         self.snapshots[id(instance)] = snapshot(instance)
         return instance
 
-    def after_postgeneration(self, factory: Any, instance: Any, results: dict[str, Any]) -> None:
+    def after_postgeneration(self, factory: Any, instance: Any, results: Kwargs) -> None:
         """Save the object once more if a post-generation hook changed one of its fields."""
         before = self.snapshots.pop(id(instance), None)
         if not results or factory._meta.skip_postgeneration_save or before is None:
@@ -193,11 +194,11 @@ class DjangoScope(CallScope):
 
 async def _get_or_create(
     manager: Any,
-    args: tuple[Any, ...],
-    defaults: dict[str, Any],
-    lookup: dict[str, Any],
+    args: Args,
+    defaults: Kwargs,
+    lookup: Kwargs,
     fields: tuple[str, ...],
-    passed: Mapping[str, Any],
+    passed: ReadKwargs,
 ) -> Any:
     try:
         instance, _created = await manager.aget_or_create(*args, defaults=defaults, **lookup)
@@ -261,9 +262,9 @@ def write_alias(manager: Any) -> str:
     return alias
 
 
-def snapshot(instance: Any) -> dict[str, Any]:
+def snapshot(instance: Any) -> Kwargs:
     """The object's field values, compared after post-generation to detect changes."""
-    values: dict[str, Any] = {}
+    values: Kwargs = {}
     for field in instance._meta.concrete_fields:
         value = instance.__dict__.get(field.attname)
         if isinstance(value, FieldFile):

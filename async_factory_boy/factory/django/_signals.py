@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar
 
 from ..._compat import factory_django
+from ..._types import Function
 
 __all__ = ["mute_signals"]
 
-_F = TypeVar("_F", bound=Callable[..., Any])
+_F = TypeVar("_F", bound=Function)
 
 
 class mute_signals(factory_django.mute_signals):

@@ -10,7 +10,6 @@ scopes, and no factory overrides anything.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from bson import ObjectId
@@ -18,6 +17,7 @@ from bson import ObjectId
 from ..._bridge import await_
 from ..._call import FactoryCall
 from ..._scope import CallScope
+from ..._types import Args, Kwargs, ReadKwargs
 from ...errors import FactoryConfigurationError
 from ._connection import SESSION_ARGUMENT, MongoTarget, check_target
 from ._documents import ID, DocumentCodec, codec_for
@@ -73,9 +73,7 @@ class MongoScope(CallScope):
         return fields
 
     @classmethod
-    def make(
-        cls, factory: Any, model_class: type, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> Any:
+    def make(cls, factory: Any, model_class: type, args: Args, kwargs: Kwargs) -> Any:
         """Build the object and, unless embedded, give it an ``_id`` (an ObjectId).
 
         Drivers generate ``_id`` on the client anyway; doing it as the object is built lets
@@ -89,11 +87,11 @@ class MongoScope(CallScope):
                 codec.set_id(instance, ObjectId())
         return instance
 
-    def from_document(self, factory: Any, document: dict[str, Any]) -> Any:
+    def from_document(self, factory: Any, document: Kwargs) -> Any:
         """An instance of the model rebuilt from a stored document (get-or-create)."""
         return self.codec(factory).from_document(factory._meta.get_model_class(), document)
 
-    def _document(self, factory: Any, instance: Any) -> dict[str, Any]:
+    def _document(self, factory: Any, instance: Any) -> Kwargs:
         codec = self.codec(factory)
         document = codec.to_document(instance)
         if document.get(ID) is None:  # a class without an ``_id`` field carries it aside
@@ -125,10 +123,10 @@ class MongoScope(CallScope):
         self,
         factory: Any,
         model_class: type,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
+        args: Args,
+        kwargs: Kwargs,
         fields: tuple[str, ...],
-        passed: Mapping[str, Any],
+        passed: ReadKwargs,
     ) -> Any:
         """The stored document equal to the object on ``fields`` (as a model instance), or
         the object once its document is inserted; race-safe, and written at once even in a

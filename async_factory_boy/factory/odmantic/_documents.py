@@ -15,6 +15,7 @@ from typing import Any
 from bson import ObjectId
 from odmantic import Model
 
+from ..._types import Kwargs
 from ..mongo._connection import MongoTarget
 
 __all__ = ["CODEC", "ODManticCodec", "document_keys", "load_references", "mark_saved"]
@@ -30,8 +31,8 @@ def _primary_field(instance: Any) -> str:
 class ODManticCodec:
     """ODMantic ``Model`` classes, encoded and parsed by ODMantic itself."""
 
-    def to_document(self, instance: Any) -> dict[str, Any]:
-        document: dict[str, Any] = instance.model_dump_doc()
+    def to_document(self, instance: Any) -> Kwargs:
+        document: Kwargs = instance.model_dump_doc()
         return document
 
     def get_id(self, instance: Any) -> Any:
@@ -41,7 +42,7 @@ class ODManticCodec:
         # ODMantic refuses to reassign a primary key; this only fills a missing one.
         object.__setattr__(instance, _primary_field(instance), ObjectId(document_id))
 
-    def from_document(self, model: Any, document: dict[str, Any]) -> Any:
+    def from_document(self, model: Any, document: Kwargs) -> Any:
         instance = model.model_validate_doc(document)
         mark_saved(instance)
         return instance
@@ -71,9 +72,7 @@ def document_keys(model: type[Model], names: tuple[str, ...]) -> tuple[str, ...]
     return tuple(keys)
 
 
-async def load_references(
-    target: MongoTarget, model: type[Model], document: dict[str, Any]
-) -> dict[str, Any]:
+async def load_references(target: MongoTarget, model: type[Model], document: Kwargs) -> Kwargs:
     """``document`` with each referenced document fetched by ``_id`` and put inline,
     recursively, as ``model_validate_doc`` wants it."""
     for name in model.__references__:

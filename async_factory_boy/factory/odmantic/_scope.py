@@ -17,6 +17,7 @@ from odmantic.session import AIOSessionBase, SyncSessionBase
 from ..._bridge import await_
 from ..._call import FactoryCall
 from ..._scope import method_name, reached_from
+from ..._types import Kwargs
 from ...errors import MissingSessionError, SessionTypeError
 from ..mongo._connection import SESSION_ARGUMENT, MongoTarget, database_problem, session_problem
 from ..mongo._documents import DocumentCodec
@@ -109,7 +110,7 @@ class ODManticScope(MongoScope):
         names = factory._meta.odmantic_get_or_create or factory._meta.mongo_get_or_create
         return document_keys(factory._meta.get_model_class(), names) if names else ()
 
-    def from_document(self, factory: Any, document: dict[str, Any]) -> Any:
+    def from_document(self, factory: Any, document: Kwargs) -> Any:
         """The stored document as a model, its references fetched by id (no ``$lookup``)."""
         model = factory._meta.get_model_class()
         document = await_(load_references(self.target, model, document))

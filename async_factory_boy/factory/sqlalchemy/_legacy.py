@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
 from sqlalchemy.orm import scoped_session
 
 from ..._legacy import AwaitableSteps
+from ..._types import Kwargs
 from ...errors import SessionTypeError
 from ._factory import (
     SESSION_PERSISTENCE_COMMIT,
@@ -96,7 +97,7 @@ class AsyncSQLAlchemyFactory(AwaitableSteps, AsyncSQLAlchemyModelFactory[T]):  #
     # -- the Meta session becomes the call's session ------------------------------------------
 
     @classmethod
-    def _connection_defaults(cls) -> dict[str, Any]:
+    def _connection_defaults(cls) -> Kwargs:
         session = cls._meta_session()
         return {} if session is None else {_SESSION_ARGUMENT: session}
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import inspect as pyinspect
 import weakref
-from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Final
 
@@ -25,6 +24,7 @@ from ..._bridge import await_
 from ..._call import FactoryCall
 from ..._compat import PostGeneration
 from ..._scope import CallScope, method_name, reached_from, take_lookup
+from ..._types import Args, Kwargs, ReadKwargs
 from ...errors import MissingSessionError, SessionTypeError
 from ._bulk_session import write_pending
 from ._flush import model_info
@@ -158,10 +158,10 @@ class SessionScope(CallScope):
         self,
         factory: Any,
         model_class: type,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
+        args: Args,
+        kwargs: Kwargs,
         fields: tuple[str, ...],
-        passed: Mapping[str, Any],
+        passed: ReadKwargs,
     ) -> Any:
         """``Meta.sqlalchemy_get_or_create``: the row with these values, else the object
         inserted in its own SAVEPOINT (race-safe, see ``_get_or_create``)."""

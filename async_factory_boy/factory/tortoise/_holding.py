@@ -9,10 +9,10 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
 from typing import Any
 
 from ..._compat import Faker, declarations
+from ..._types import ReadKwargs
 
 __all__ = ["has_post_declarations", "writes_one_object"]
 
@@ -43,7 +43,7 @@ _PLAIN_DECLARATIONS: tuple[type, ...] = (
 _single_writers: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDictionary()
 
 
-def writes_one_object(factory_class: Any, params: Mapping[str, Any]) -> bool:
+def writes_one_object(factory_class: Any, params: ReadKwargs) -> bool:
     """Whether creating one object of ``factory_class`` with ``params`` writes only it.
 
     True when the factory declares no SubFactory, RelatedFactory, Trait, Maybe or

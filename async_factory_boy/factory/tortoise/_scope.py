@@ -15,7 +15,6 @@ INSERT (:mod:`._bulk`) when the call finishes, inside the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from tortoise.backends.base.client import (
@@ -29,6 +28,7 @@ from ..._bridge import await_
 from ..._call import FactoryCall
 from ..._compat import declarations
 from ..._scope import CallScope, take_lookup
+from ..._types import Args, Kwargs, ReadKwargs
 from ...errors import FactoryConfigurationError
 from ._bulk import bulk_insert, instance_allows_bulk_insert, model_allows_bulk_insert, returns_keys
 from ._connection import CONNECTION_ARGUMENT, resolve_client
@@ -99,9 +99,7 @@ class TortoiseScope(CallScope):
         return tuple(factory._meta.tortoise_get_or_create)
 
     @classmethod
-    def make(
-        cls, factory: Any, model_class: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> Any:
+    def make(cls, factory: Any, model_class: Any, args: Args, kwargs: Kwargs) -> Any:
         """Build without saving, sub-objects included.
 
         Tortoise refuses an unsaved object as a ForeignKey / OneToOne value in the model's
@@ -178,10 +176,10 @@ class TortoiseScope(CallScope):
         self,
         factory: Any,
         model_class: type,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
+        args: Args,
+        kwargs: Kwargs,
         fields: tuple[str, ...],
-        passed: Mapping[str, Any],
+        passed: ReadKwargs,
     ) -> Any:
         """``Meta.tortoise_get_or_create``: race-safe (see ``_get_or_create``)."""
         if args:
