@@ -22,7 +22,7 @@ import weakref
 from typing import Any, Literal
 
 from ._compat import FactoryOptions, Faker, OptionDefault, builder, declarations
-from ._types import Kwargs, ReadKwargs
+from ._types import FactoryClass, Kwargs, ReadKwargs
 from .errors import FactoryConfigurationError
 
 __all__ = [
@@ -142,7 +142,9 @@ class ModelSubFactory(declarations.SubFactory):
     stored on their own).
     """
 
-    def __init__(self, model: type, family: type, registered: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, model: type, family: type, registered: bool = True, **kwargs: object
+    ) -> None:
         declarations.BaseDeclaration.__init__(self, **kwargs)
         self.model = model
         self.factory_wrapper = _ModelFactoryWrapper(model, family, registered)
@@ -251,10 +253,10 @@ class AutoFieldsOptions(FactoryOptions):
 
     def contribute_to_class(
         self,
-        factory: Any,
+        factory: FactoryClass,
         meta: Any = None,
         base_meta: Any = None,
-        base_factory: Any = None,
+        base_factory: FactoryClass | None = None,
         params: Any = None,
     ) -> None:
         self.auto_declarations = {}

@@ -53,7 +53,7 @@ from factory.errors import AssociatedClassError, FactoryError
 from factory.faker import Faker
 from factory.random import randgen, reseed_random
 
-from ._types import Args, Function, Kwargs
+from ._types import Args, FactoryClass, Function, Instance, Kwargs
 
 if TYPE_CHECKING:
     from factory import django as factory_django
@@ -163,7 +163,7 @@ class DeclarationSetLike(Protocol):
 class FactoryOptionsLike(Protocol):
     """``factory.base.FactoryOptions`` (a factory's ``_meta``), as far as the package reads it."""
 
-    factory: Any
+    factory: FactoryClass
     model: Any
     abstract: bool
     parameters: Kwargs
@@ -175,7 +175,9 @@ class FactoryOptionsLike(Protocol):
     def next_sequence(self) -> int: ...
     def prepare_arguments(self, attributes: Kwargs) -> tuple[Args, Kwargs]: ...
     def instantiate(self, step: Any, args: Args, kwargs: Kwargs) -> Any: ...
-    def use_postgeneration_results(self, step: Any, instance: Any, results: Kwargs) -> None: ...
+    def use_postgeneration_results(
+        self, step: Any, instance: Instance, results: Kwargs
+    ) -> None: ...
 
 
 class StepBuilderLike(Protocol):
@@ -200,7 +202,7 @@ class BuildStepLike(Protocol):
     stub: Any
 
     def recurse(
-        self, factory: Any, declarations: Kwargs, force_sequence: int | None = None
+        self, factory: FactoryClass, declarations: Kwargs, force_sequence: int | None = None
     ) -> Any: ...
 
 
@@ -368,12 +370,12 @@ def plans_of(declarations: DeclarationSetLike) -> dict[Any, Any]:
     return plans
 
 
-def adjusts_kwargs(factory: Any) -> bool:
+def adjusts_kwargs(factory: FactoryClass) -> bool:
     """Whether ``factory`` overrides factory_boy's ``_adjust_kwargs`` extension point."""
     return getattr(factory._adjust_kwargs, "__func__", None) is not _BASE_ADJUST_KWARGS
 
 
-def builds_plainly(factory: Any) -> bool:
+def builds_plainly(factory: FactoryClass) -> bool:
     """Whether ``factory._build`` is factory_boy's own (``model_class(*args, **kwargs)``)."""
     return getattr(factory._build, "__func__", None) is _BASE_BUILD
 

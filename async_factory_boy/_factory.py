@@ -28,7 +28,7 @@ from ._logging import DEBUG, LOGGER, connection_kinds, elapsed_ms, perf_counter
 from ._plan import refresh_logged
 from ._scope import BUILTIN_CONNECTION_ARGUMENTS, CallScope, method_name, reached_from
 from ._type_fields import built_by, derive_from_type_hints
-from ._types import Args, Kwargs, ModelClass
+from ._types import Args, FactoryClass, Instance, Kwargs, ModelClass
 from .errors import (
     FactoryConfigurationError,
     MissingPersistenceError,
@@ -116,7 +116,7 @@ class Steps:
     saves_through_handlers: bool
 
     @classmethod
-    def of(cls, factory: Any) -> Steps:
+    def of(cls, factory: FactoryClass) -> Steps:
         scope = factory._backend.scope
         return cls(
             overridden=frozenset(
@@ -153,11 +153,12 @@ class ContractOptions(FactoryOptions):
         """The factory's :class:`Steps` (found now if not yet)."""
         steps = self.steps
         if steps is None:
-            steps = self.steps = Steps.of(self.factory)
+            factory: Any = self.factory  # FactoryOptions.factory: untyped in factory_boy
+            steps = self.steps = Steps.of(factory)
         return steps
 
     def instantiate(self, step: Any, args: Any, kwargs: Any) -> Any:
-        factory: Any = self.factory
+        factory: Any = self.factory  # FactoryOptions.factory: untyped in factory_boy
         model = self.get_model_class()  # type: ignore[no-untyped-call]
         strategy = step.builder.strategy
         if strategy == enums.BUILD_STRATEGY:
@@ -179,13 +180,13 @@ class ContractOptions(FactoryOptions):
         finally:
             call.step = previous
 
-    def use_postgeneration_results(self, step: Any, instance: Any, results: Any) -> None:
+    def use_postgeneration_results(self, step: Any, instance: Instance, results: Any) -> None:
         """factory_boy's hook, called only where there is something to do after the
         post-generation declarations (a scope's step, a user's override)."""
         steps = self.steps or self.factory_steps()
         create = step.builder.strategy == enums.CREATE_STRATEGY
         if (create and steps.scope_after) or steps.overridden:
-            factory: Any = self.factory
+            factory: Any = self.factory  # FactoryOptions.factory: untyped in factory_boy
             factory._after_postgeneration(instance, create=create, results=results)
 
 
@@ -245,7 +246,7 @@ class AsyncFactory(Factory[T]):
     #: (computed when the class is made).
     _accepted_connection_arguments: ClassVar[frozenset[str]] = BUILTIN_CONNECTION_ARGUMENTS
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         accepted = set(BUILTIN_CONNECTION_ARGUMENTS)
         for klass in cls.__mro__:
@@ -255,13 +256,13 @@ class AsyncFactory(Factory[T]):
     # -- the awaitable steps -------------------------------------------------------------
 
     @classmethod
-    async def create_async(cls, **kwargs: Any) -> T:
+    async def create_async(cls, **kwargs: object) -> T:
         """Create and persist one object; nested objects are created with the same call."""
         result: T = await cls._call_async(enums.CREATE_STRATEGY, kwargs, size=None)
         return result
 
     @classmethod
-    async def create_batch_async(cls, size: int, **kwargs: Any) -> list[T]:
+    async def create_batch_async(cls, size: int, **kwargs: object) -> list[T]:
         """Create ``size`` objects in one call, so backends can write them in bulk."""
         result: list[T] = await cls._call_async(
             enums.CREATE_STRATEGY, kwargs, size=cls._check_size(size)
@@ -269,13 +270,13 @@ class AsyncFactory(Factory[T]):
         return result
 
     @classmethod
-    async def build_async(cls, **kwargs: Any) -> T:
+    async def build_async(cls, **kwargs: object) -> T:
         """Build one object without persisting it, awaiting any awaitable values."""
         result: T = await cls._call_async(enums.BUILD_STRATEGY, kwargs, size=None)
         return result
 
     @classmethod
-    async def build_batch_async(cls, size: int, **kwargs: Any) -> list[T]:
+    async def build_batch_async(cls, size: int, **kwargs: object) -> list[T]:
         """Build ``size`` objects without persisting them, awaiting any awaitable values."""
         result: list[T] = await cls._call_async(
             enums.BUILD_STRATEGY, kwargs, size=cls._check_size(size)
@@ -309,7 +310,7 @@ class AsyncFactory(Factory[T]):
     # -- extension points for backends and users ------------------------------------------
 
     @classmethod
-    async def _create_async(cls, model_class: ModelClass, *args: Any, **kwargs: Any) -> Any:
+    async def _create_async(cls, model_class: ModelClass, *args: object, **kwargs: object) -> Any:
         """Persist one object and return it.
 
         The default persists it through the backend's scope, as a factory that does not
@@ -340,7 +341,7 @@ class AsyncFactory(Factory[T]):
 
     @classmethod
     async def _after_postgeneration_async(
-        cls, instance: Any, create: bool, results: Kwargs | None = None
+        cls, instance: Instance, create: bool, results: Kwargs | None = None
     ) -> None:
         """Awaitable counterpart of factory_boy's ``_after_postgeneration`` hook."""
 
@@ -363,7 +364,7 @@ class AsyncFactory(Factory[T]):
     # -- factory_boy's sync steps ----------------------------------------------------------
 
     @classmethod
-    def create(cls, **kwargs: Any) -> T:
+    def create(cls, **kwargs: object) -> T:
         """Sync create: only for a factory with nothing to persist, else ``create_async``.
 
         A factory with no backend and no handler just instantiates its model, so
@@ -380,14 +381,14 @@ class AsyncFactory(Factory[T]):
         )
 
     @classmethod
-    def build(cls, **kwargs: Any) -> T:
+    def build(cls, **kwargs: object) -> T:
         """factory_boy's sync build (``factory.debug()`` around it is honoured, as
         around an awaited call)."""
         refresh_logged()
         return super().build(**kwargs)
 
     @classmethod
-    def create_batch(cls, size: int, **kwargs: Any) -> list[T]:
+    def create_batch(cls, size: int, **kwargs: object) -> list[T]:
         """Sync batch create cannot persist: point to ``create_batch_async``."""
         raise SyncCallError(
             f"{cls.__name__} is an async factory: {cls.__name__}.create_batch() cannot "
@@ -408,7 +409,7 @@ class AsyncFactory(Factory[T]):
         return AsyncStepBuilder(cls._meta, params, strategy).build()
 
     @classmethod
-    def _create(cls, model_class: ModelClass, *args: Any, **kwargs: Any) -> Any:
+    def _create(cls, model_class: ModelClass, *args: object, **kwargs: object) -> Any:
         """factory_boy's create step: persist one object through the backend's scope.
 
         A user's ``_create_async`` / ``_create_many_async`` override is honoured; otherwise
@@ -472,7 +473,7 @@ class AsyncFactory(Factory[T]):
 
     @classmethod
     def _after_postgeneration(
-        cls, instance: Any, create: bool, results: Kwargs | None = None
+        cls, instance: Instance, create: bool, results: Kwargs | None = None
     ) -> None:
         if create:
             call = current_call()
@@ -751,7 +752,7 @@ class AsyncFactory(Factory[T]):
         return objects
 
 
-def _run_to_end(step: Coroutine[Any, Any, None], factory: type) -> None:
+def _run_to_end(step: Coroutine[object, object, None], factory: type) -> None:
     """Run ``step`` (a coroutine) outside any event loop, if it never has to wait.
 
     A sync ``build()`` runs post-generation hooks with no bridge to await through; a step

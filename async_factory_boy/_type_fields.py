@@ -31,7 +31,7 @@ from ._auto_fields import (
 )
 from ._compat import Dict, Faker, LazyFunction, List, Transformer, randgen
 from ._regex_values import UnsupportedPattern, matching_string
-from ._types import Kwargs
+from ._types import FactoryClass, Kwargs
 
 __all__ = ["FieldSpec", "built_by", "derive_from_type_hints", "model_fields"]
 
@@ -220,7 +220,7 @@ def declaration_for(
 
 
 def derive_from_type_hints(
-    factory_class: Any,
+    factory_class: FactoryClass,
     model: type,
     mode: AutoFieldsMode,
     nested: Callable[[type], Any],

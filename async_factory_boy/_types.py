@@ -17,6 +17,7 @@ from typing import Any, TypeAlias
 
 __all__ = [
     "Args",
+    "FactoryClass",
     "Function",
     "Instance",
     "Kwargs",
@@ -37,6 +38,11 @@ Args: TypeAlias = tuple[Any, ...]
 
 #: A model class: any class of any library (an ORM model, a dataclass, a document, a dict).
 ModelClass: TypeAlias = type[Any]
+
+#: A factory class, as the core and the backends hand it around: factory_boy sets each
+#: factory's ``_meta`` (options, among them each backend's own) at class creation, so the
+#: options a backend reads are not known to type checkers.
+FactoryClass: TypeAlias = type[Any]
 
 #: One object a factory built: an instance of its model class, whose attributes the
 #: backends read and set by the model's field names.

@@ -18,7 +18,7 @@ from collections.abc import Generator, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
-from .._types import Args, ReadKwargs
+from .._types import Args, Instance, ReadKwargs
 from ._errors import PersistenceError, UniqueViolationError
 from ._fields import read_field, write_field
 
@@ -58,7 +58,7 @@ class _Table:
     indexes: dict[tuple[str, ...], dict[Args, Hashable]] = field(default_factory=dict)
     counter: int = 0
 
-    def key_of(self, obj: Any) -> Hashable | None:
+    def key_of(self, obj: Instance) -> Hashable | None:
         return None if self.id_attribute is None else read_field(obj, self.id_attribute)
 
     def next_key(self, taken: set[Hashable], after: int) -> Hashable:

@@ -342,7 +342,7 @@ def _raiser(error: BaseException) -> Function:
     fixture half set up (finalizers registered, nothing cached).
     """
 
-    def fail(**kwargs: Any) -> Any:
+    def fail(**kwargs: object) -> Any:
         raise error
 
     return fail

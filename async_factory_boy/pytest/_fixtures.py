@@ -336,7 +336,7 @@ def _model_fixture(spec: ModelSpec) -> Any:
         argnames.append(registration.session_fixture)
     argnames.extend(name for name in spec.attribute_fixtures.values() if name not in argnames)
 
-    async def create_model(**kwargs: Any) -> Any:
+    async def create_model(**kwargs: object) -> Any:
         raise RuntimeError(  # pragma: no cover - replaced by the plugin's setup hook
             f"{registration.model_name}: model fixtures are set up by async_factory_boy's "
             "pytest plugin; is it disabled (-p no:async_factory_boy)?"

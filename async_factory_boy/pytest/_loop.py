@@ -31,8 +31,8 @@ _ASYNCIO_MARKS = ("_force_asyncio_fixture", "_loop_scope")
 
 
 def route(
-    function: Callable[..., Coroutine[Any, Any, Any]],
-    create: Callable[..., Coroutine[Any, Any, Any]],
+    function: Callable[..., Coroutine[object, object, Any]],
+    create: Callable[..., Coroutine[object, object, Any]],
     request: pytest.FixtureRequest,
 ) -> Function:
     """What to hand to the async plugin that runs this request's test in place of ``function``.
@@ -63,13 +63,13 @@ def route(
 
 
 def _on_own_loop(
-    function: Callable[..., Coroutine[Any, Any, Any]],
-    create: Callable[..., Coroutine[Any, Any, Any]],
+    function: Callable[..., Coroutine[object, object, Any]],
+    create: Callable[..., Coroutine[object, object, Any]],
 ) -> Function:
     """A sync fixture function running ``create`` on an event loop of its own."""
 
     @functools.wraps(function)
-    def run(**kwargs: Any) -> Any:
+    def run(**kwargs: object) -> Any:
         return asyncio.run(create(**kwargs))
 
     for attr in _ASYNCIO_MARKS:
@@ -78,12 +78,12 @@ def _on_own_loop(
 
 
 def _copy(
-    function: Callable[..., Coroutine[Any, Any, Any]],
-    create: Callable[..., Coroutine[Any, Any, Any]],
+    function: Callable[..., Coroutine[object, object, Any]],
+    create: Callable[..., Coroutine[object, object, Any]],
     asyncio_loop_scope: str | None,
-) -> Callable[..., Coroutine[Any, Any, Any]]:
+) -> Callable[..., Coroutine[object, object, Any]]:
     @functools.wraps(function)
-    async def routed(**kwargs: Any) -> Any:
+    async def routed(**kwargs: object) -> Any:
         return await create(**kwargs)
 
     for attr in _ASYNCIO_MARKS:

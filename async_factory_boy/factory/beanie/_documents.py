@@ -20,7 +20,7 @@ from beanie.odm.fields import LinkTypes
 from beanie.odm.utils.dump import get_dict
 from beanie.odm.utils.parsing import parse_obj
 
-from ..._types import Kwargs
+from ..._types import Instance, Kwargs
 from ...errors import FactoryConfigurationError
 
 __all__ = ["BeanieCodec", "after_insert", "before_insert", "check_back_links"]
@@ -38,20 +38,20 @@ _BACK_LINKS = frozenset(
 class BeanieCodec:
     """Beanie ``Document`` classes, encoded and parsed by Beanie itself."""
 
-    def to_document(self, instance: Any) -> Kwargs:
+    def to_document(self, instance: Instance) -> Kwargs:
         document: Kwargs = get_dict(
             instance, to_db=True, keep_nulls=instance.get_settings().keep_nulls
         )
         return document
 
-    def get_id(self, instance: Any) -> Any:
+    def get_id(self, instance: Instance) -> Any:
         return instance.id
 
-    def set_id(self, instance: Any, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: Any) -> None:
         instance.id = PydanticObjectId(document_id)
 
     def from_document(self, model: Any, document: Kwargs) -> Any:
-        instance: Any = parse_obj(model, document)
+        instance: Instance = parse_obj(model, document)
         instance._save_state()
         return instance
 

@@ -21,7 +21,7 @@ from ..._auto_fields import (
     derived_time,
 )
 from ..._compat import Faker, LazyFunction, Sequence, randgen
-from ..._types import Kwargs
+from ..._types import FactoryClass, Kwargs
 
 __all__ = ["derive_from_django_model"]
 
@@ -110,7 +110,7 @@ def _is_optional(field: Any) -> bool:
 
 
 def derive_from_django_model(
-    factory_class: Any, model: type, mode: AutoFieldsMode, family: type
+    factory_class: FactoryClass, model: type, mode: AutoFieldsMode, family: type
 ) -> tuple[Kwargs, tuple[str, ...]]:
     """Declarations for the Django ``model`` (see the module docstring)."""
     from django.db import models

@@ -24,7 +24,7 @@ from ..._bridge import await_
 from ..._call import FactoryCall
 from ..._compat import declarations, factory_errors
 from ..._scope import CallScope, take_lookup
-from ..._types import Args, Kwargs, ReadKwargs
+from ..._types import Args, FactoryClass, Instance, Kwargs, ReadKwargs
 from ...errors import SessionTypeError
 from ._bulk import bulk_insert_is_equivalent
 from ._errors import DjangoDatabaseNotFoundError, check_django_ready
@@ -89,12 +89,12 @@ class DjangoScope(CallScope):
         self.snapshots: dict[int, Kwargs] = {}
 
     @classmethod
-    def open(cls, factory: Any, call: FactoryCall) -> DjangoScope:
+    def open(cls, factory: FactoryClass, call: FactoryCall) -> DjangoScope:
         cls.check(factory, call)
         return cls(call)
 
     @classmethod
-    def check(cls, factory: Any, call: FactoryCall) -> None:
+    def check(cls, factory: FactoryClass, call: FactoryCall) -> None:
         """Django is set up, the model resolves and the database alias exists (each error
         names the factory)."""
         check_django_ready(factory.__name__)
@@ -102,7 +102,7 @@ class DjangoScope(CallScope):
         database_alias(factory, call)
 
     @classmethod
-    def lookup_fields(cls, factory: Any) -> tuple[str, ...]:
+    def lookup_fields(cls, factory: FactoryClass) -> tuple[str, ...]:
         fields = tuple(factory._meta.django_get_or_create)
         if "defaults" in fields:
             raise factory_errors.FactoryError(
@@ -111,7 +111,7 @@ class DjangoScope(CallScope):
             )
         return fields
 
-    def admit(self, factory: Any) -> None:
+    def admit(self, factory: FactoryClass) -> None:
         """Enter the batch's atomic block on the factory's alias before its first write
         there; it is left when the call ends (after the bulk write), rolled back if the
         call failed."""
@@ -120,7 +120,7 @@ class DjangoScope(CallScope):
             self.atomic_aliases.add(alias)
             await_(self.call.enter_async_context(_atomic(alias)))
 
-    def may_hold(self, factory: Any, instance: Any, step: Any) -> bool:
+    def may_hold(self, factory: FactoryClass, instance: Instance, step: Any) -> bool:
         """Whether this object may wait for the batch's ``abulk_create``.
 
         Only a top-level object of a ``create_batch_async`` call qualifies: nothing else
@@ -138,7 +138,7 @@ class DjangoScope(CallScope):
             return False
         return bulk_insert_is_equivalent(type(instance), database_alias(factory, self.call))
 
-    def add(self, factory: Any, instance: Any, *, hold: bool = False) -> Any:
+    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Any:
         if hold:
             self.held.setdefault(factory, []).append(instance)
             return instance
@@ -150,7 +150,7 @@ class DjangoScope(CallScope):
 
     def get_or_create(
         self,
-        factory: Any,
+        factory: FactoryClass,
         model_class: type,
         args: Args,
         kwargs: Kwargs,
@@ -176,7 +176,9 @@ class DjangoScope(CallScope):
         self.snapshots[id(instance)] = snapshot(instance)
         return instance
 
-    def after_postgeneration(self, factory: Any, instance: Any, results: Kwargs) -> None:
+    def after_postgeneration(
+        self, factory: FactoryClass, instance: Instance, results: Kwargs
+    ) -> None:
         """Save the object once more if a post-generation hook changed one of its fields."""
         before = self.snapshots.pop(id(instance), None)
         if not results or factory._meta.skip_postgeneration_save or before is None:
@@ -213,7 +215,7 @@ async def _get_or_create(
     return instance
 
 
-def database_alias(factory: Any, call: FactoryCall | None) -> str:
+def database_alias(factory: FactoryClass, call: FactoryCall | None) -> str:
     """The alias ``factory`` writes to in ``call``: the call's, else ``Meta.database``."""
     requested = None if call is None else call.get(DATABASE_ARGUMENT)
     alias = factory._meta.database if requested is None else requested
@@ -234,7 +236,7 @@ def database_alias(factory: Any, call: FactoryCall | None) -> str:
     return alias
 
 
-def writing_manager(factory: Any, model_class: Any, call: FactoryCall | None) -> Any:
+def writing_manager(factory: FactoryClass, model_class: Any, call: FactoryCall | None) -> Any:
     """The model's default manager, routed to the call's database alias, for writing.
 
     As in factory_boy, the ``'default'`` alias from ``Meta`` leaves Django's database
@@ -262,7 +264,7 @@ def write_alias(manager: Any) -> str:
     return alias
 
 
-def snapshot(instance: Any) -> Kwargs:
+def snapshot(instance: Instance) -> Kwargs:
     """The object's field values, compared after post-generation to detect changes."""
     values: Kwargs = {}
     for field in instance._meta.concrete_fields:

@@ -41,7 +41,7 @@ class mute_signals(factory_django.mute_signals):
             return super().__call__(callable_obj)  # type: ignore[no-any-return,no-untyped-call]
 
         @functools.wraps(callable_obj)
-        async def muted(*args: Any, **kwargs: Any) -> Any:
+        async def muted(*args: object, **kwargs: object) -> Any:
             with self.copy():  # not reentrant: a fresh copy per call
                 return await callable_obj(*args, **kwargs)
 

@@ -29,6 +29,7 @@ from ..._auto_fields import AutoFieldsOptions
 from ..._backends import backend_named
 from ..._compat import OptionDefault
 from ..._factory import AsyncFactory, ContractOptions, field_names_checker
+from ..._types import FactoryClass
 from ...errors import FactoryConfigurationError, PartialBatchError
 from ._connection import DATABASE_ARGUMENT, SESSION_ARGUMENT
 from ._naming import resolve_collection
@@ -88,10 +89,10 @@ class MongoFactoryOptions(ContractOptions, AutoFieldsOptions):
 
     def contribute_to_class(
         self,
-        factory: Any,
+        factory: FactoryClass,
         meta: Any = None,
         base_meta: Any = None,
-        base_factory: Any = None,
+        base_factory: FactoryClass | None = None,
         params: Any = None,
     ) -> None:
         super().contribute_to_class(
@@ -126,10 +127,10 @@ class ODMFactoryOptions(MongoFactoryOptions):
 
     def contribute_to_class(
         self,
-        factory: Any,
+        factory: FactoryClass,
         meta: Any = None,
         base_meta: Any = None,
-        base_factory: Any = None,
+        base_factory: FactoryClass | None = None,
         params: Any = None,
     ) -> None:
         if meta is not None and "collection" in vars(meta):

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..._types import Kwargs, ModelClass
+from ..._types import Instance, Kwargs, ModelClass
 from ._connection import MongoTarget
 from ._documents import codec_for
 from ._naming import derive_collection_name
@@ -47,7 +47,7 @@ def collection_name_for(model: ModelClass) -> str:
     return derive_collection_name(model, model)
 
 
-def to_document(obj: Any) -> Kwargs:
+def to_document(obj: Instance) -> Kwargs:
     """The BSON document stored for ``obj`` (a dict is returned as it is when it needs no
     encoding, so the driver sets its ``_id`` in place).
 

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 from bson import ObjectId
 
-from ..._types import Kwargs, ModelClass, ReadKwargs
+from ..._types import Instance, Kwargs, ModelClass, ReadKwargs
 from ...errors import FactoryConfigurationError
 
 __all__ = ["DocumentCodec", "codec_for", "encode_value"]
@@ -54,13 +54,13 @@ _PLAIN_TYPES: frozenset[type] = frozenset(
 class DocumentCodec(Protocol):
     """How one kind of model maps to and from BSON documents."""
 
-    def to_document(self, instance: Any) -> Kwargs:
+    def to_document(self, instance: Instance) -> Kwargs:
         """A document for ``instance``; it may be ``instance`` itself (dict models)."""
 
-    def get_id(self, instance: Any) -> Any:
+    def get_id(self, instance: Instance) -> Any:
         """The ``_id`` ``instance`` carries, or ``None``."""
 
-    def set_id(self, instance: Any, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: Any) -> None:
         """Give ``instance`` the ``_id`` its document is stored with."""
 
     def from_document(self, model: Any, document: Kwargs) -> Any:
@@ -96,7 +96,7 @@ def encode_mapping(mapping: ReadKwargs) -> Kwargs:
     return encoded if changed else typing.cast(Kwargs, mapping)
 
 
-def _cannot_carry_id(instance: Any, exc: Exception) -> FactoryConfigurationError:
+def _cannot_carry_id(instance: Instance, exc: Exception) -> FactoryConfigurationError:
     name = type(instance).__name__
     return FactoryConfigurationError(
         f"{name} instances cannot carry the `_id` their document was stored with ({exc}); "
@@ -109,13 +109,13 @@ def _cannot_carry_id(instance: Any, exc: Exception) -> FactoryConfigurationError
 class MappingCodec:
     """``dict`` and ``TypedDict`` models: the instance is the document."""
 
-    def to_document(self, instance: Any) -> Kwargs:
+    def to_document(self, instance: Instance) -> Kwargs:
         return encode_mapping(instance)
 
-    def get_id(self, instance: Any) -> Any:
+    def get_id(self, instance: Instance) -> Any:
         return instance.get(ID)
 
-    def set_id(self, instance: Any, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: Any) -> None:
         instance[ID] = document_id
 
     def from_document(self, model: Any, document: Kwargs) -> Any:
@@ -128,16 +128,16 @@ class DataclassCodec:
     """Dataclasses: one document key per field; ``_id`` from a field named ``_id`` or set on
     the instance as an attribute."""
 
-    def to_document(self, instance: Any) -> Kwargs:
+    def to_document(self, instance: Instance) -> Kwargs:
         return {
             field.name: encode_value(getattr(instance, field.name))
             for field in dataclasses.fields(instance)
         }
 
-    def get_id(self, instance: Any) -> Any:
+    def get_id(self, instance: Instance) -> Any:
         return getattr(instance, ID, None)
 
-    def set_id(self, instance: Any, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: Any) -> None:
         try:  # object.__setattr__, as a dataclass __init__ does, so frozen ones work too
             object.__setattr__(instance, ID, document_id)
         except AttributeError as exc:
@@ -164,13 +164,13 @@ class PydanticCodec:
             None,
         )
 
-    def to_document(self, instance: Any) -> Kwargs:
+    def to_document(self, instance: Instance) -> Kwargs:
         return encode_mapping(instance.model_dump(by_alias=True))
 
-    def get_id(self, instance: Any) -> Any:
+    def get_id(self, instance: Instance) -> Any:
         return getattr(instance, self.id_field or ID, None)
 
-    def set_id(self, instance: Any, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: Any) -> None:
         try:
             setattr(instance, self.id_field or ID, document_id)
         except (AttributeError, TypeError, ValueError) as exc:
@@ -187,7 +187,7 @@ class AttrsCodec:
     """attrs classes: one document key per attribute (an attribute ``_id`` is the key
     ``_id``; attrs names its ``__init__`` argument ``id``)."""
 
-    def to_document(self, instance: Any) -> Kwargs:
+    def to_document(self, instance: Instance) -> Kwargs:
         import attrs
 
         return {
@@ -195,10 +195,10 @@ class AttrsCodec:
             for field in attrs.fields(type(instance))
         }
 
-    def get_id(self, instance: Any) -> Any:
+    def get_id(self, instance: Instance) -> Any:
         return getattr(instance, ID, None)
 
-    def set_id(self, instance: Any, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: Any) -> None:
         try:
             object.__setattr__(instance, ID, document_id)
         except AttributeError as exc:
@@ -221,17 +221,17 @@ class AttrsCodec:
 class AttributesCodec:
     """Any other class: its instance attributes (``vars()``) that do not start with ``_``."""
 
-    def to_document(self, instance: Any) -> Kwargs:
+    def to_document(self, instance: Instance) -> Kwargs:
         return {
             name: encode_value(value)
             for name, value in vars(instance).items()
             if not name.startswith("_") or name == ID
         }
 
-    def get_id(self, instance: Any) -> Any:
+    def get_id(self, instance: Instance) -> Any:
         return getattr(instance, ID, None)
 
-    def set_id(self, instance: Any, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: Any) -> None:
         try:
             setattr(instance, ID, document_id)
         except AttributeError as exc:

@@ -17,7 +17,7 @@ from bson import ObjectId
 from ..._bridge import await_
 from ..._call import FactoryCall
 from ..._scope import CallScope
-from ..._types import Args, Kwargs, ReadKwargs
+from ..._types import Args, FactoryClass, Instance, Kwargs, ReadKwargs
 from ...errors import FactoryConfigurationError
 from ._connection import SESSION_ARGUMENT, MongoTarget, check_target
 from ._documents import ID, DocumentCodec, codec_for
@@ -48,17 +48,17 @@ class MongoScope(CallScope):
     # -- what a factory's objects are, as documents ------------------------------------------
 
     @classmethod
-    def stores(cls, factory: Any) -> bool:
+    def stores(cls, factory: FactoryClass) -> bool:
         """Embedded factories (``Meta.embedded = True``) build sub-documents, never stored."""
         return not factory._meta.embedded
 
     @classmethod
-    def codec(cls, factory: Any) -> DocumentCodec:
+    def codec(cls, factory: FactoryClass) -> DocumentCodec:
         """How ``factory``'s model maps to documents."""
         return codec_for(factory._meta.get_model_class())
 
     @classmethod
-    def collection_name(cls, factory: Any) -> str:
+    def collection_name(cls, factory: FactoryClass) -> str:
         name: str | None = factory._meta.collection
         if name is None:  # only abstract factories have none, and they never create
             raise FactoryConfigurationError(
@@ -67,13 +67,13 @@ class MongoScope(CallScope):
         return name
 
     @classmethod
-    def lookup_fields(cls, factory: Any) -> tuple[str, ...]:
+    def lookup_fields(cls, factory: FactoryClass) -> tuple[str, ...]:
         """The document keys ``create_async`` looks an existing document up by."""
         fields: tuple[str, ...] = factory._meta.mongo_get_or_create
         return fields
 
     @classmethod
-    def make(cls, factory: Any, model_class: type, args: Args, kwargs: Kwargs) -> Any:
+    def make(cls, factory: FactoryClass, model_class: type, args: Args, kwargs: Kwargs) -> Any:
         """Build the object and, unless embedded, give it an ``_id`` (an ObjectId).
 
         Drivers generate ``_id`` on the client anyway; doing it as the object is built lets
@@ -87,11 +87,11 @@ class MongoScope(CallScope):
                 codec.set_id(instance, ObjectId())
         return instance
 
-    def from_document(self, factory: Any, document: Kwargs) -> Any:
+    def from_document(self, factory: FactoryClass, document: Kwargs) -> Any:
         """An instance of the model rebuilt from a stored document (get-or-create)."""
         return self.codec(factory).from_document(factory._meta.get_model_class(), document)
 
-    def _document(self, factory: Any, instance: Any) -> Kwargs:
+    def _document(self, factory: FactoryClass, instance: Instance) -> Kwargs:
         codec = self.codec(factory)
         document = codec.to_document(instance)
         if document.get(ID) is None:  # a class without an ``_id`` field carries it aside
@@ -105,10 +105,10 @@ class MongoScope(CallScope):
         session = self.call.get(SESSION_ARGUMENT)
         return () if session is None else (session,)
 
-    def may_hold(self, factory: Any, instance: Any, step: Any) -> bool:
+    def may_hold(self, factory: FactoryClass, instance: Instance, step: Any) -> bool:
         return True
 
-    def add(self, factory: Any, instance: Any, *, hold: bool = False) -> Any:
+    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Any:
         """Insert ``instance``'s document now, or hold it for the batch's ``insert_many``."""
         document = self._document(factory, instance)
         collection = self.collection_name(factory)
@@ -121,7 +121,7 @@ class MongoScope(CallScope):
 
     def get_or_create(
         self,
-        factory: Any,
+        factory: FactoryClass,
         model_class: type,
         args: Args,
         kwargs: Kwargs,
@@ -133,7 +133,9 @@ class MongoScope(CallScope):
         batch, so a batch that repeats a key gets the same document back."""
         return self.find_or_insert(factory, self.make(factory, model_class, args, kwargs), fields)
 
-    def find_or_insert(self, factory: Any, instance: Any, fields: tuple[str, ...]) -> Any:
+    def find_or_insert(
+        self, factory: FactoryClass, instance: Instance, fields: tuple[str, ...]
+    ) -> Any:
         """:meth:`get_or_create` for an object made already."""
         found = await_(
             get_or_create(

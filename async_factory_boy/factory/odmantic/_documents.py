@@ -15,7 +15,7 @@ from typing import Any
 from bson import ObjectId
 from odmantic import Model
 
-from ..._types import Kwargs
+from ..._types import Instance, Kwargs
 from ..mongo._connection import MongoTarget
 
 __all__ = ["CODEC", "ODManticCodec", "document_keys", "load_references", "mark_saved"]
@@ -23,7 +23,7 @@ __all__ = ["CODEC", "ODManticCodec", "document_keys", "load_references", "mark_s
 ID = "_id"
 
 
-def _primary_field(instance: Any) -> str:
+def _primary_field(instance: Instance) -> str:
     name: str = type(instance).__primary_field__
     return name
 
@@ -31,14 +31,14 @@ def _primary_field(instance: Any) -> str:
 class ODManticCodec:
     """ODMantic ``Model`` classes, encoded and parsed by ODMantic itself."""
 
-    def to_document(self, instance: Any) -> Kwargs:
+    def to_document(self, instance: Instance) -> Kwargs:
         document: Kwargs = instance.model_dump_doc()
         return document
 
-    def get_id(self, instance: Any) -> Any:
+    def get_id(self, instance: Instance) -> Any:
         return getattr(instance, _primary_field(instance), None)
 
-    def set_id(self, instance: Any, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: Any) -> None:
         # ODMantic refuses to reassign a primary key; this only fills a missing one.
         object.__setattr__(instance, _primary_field(instance), ObjectId(document_id))
 
@@ -51,7 +51,7 @@ class ODManticCodec:
 CODEC = ODManticCodec()
 
 
-def mark_saved(instance: Any) -> None:
+def mark_saved(instance: Instance) -> None:
     """Record that ``instance`` is stored as it is, as ``engine.save`` does: a later
     ``engine.save(instance)`` writes only the fields changed since."""
     object.__setattr__(instance, "__fields_modified__", set())

@@ -33,7 +33,7 @@ from ..._auto_fields import (
     derived_time,
 )
 from ..._compat import Faker, LazyFunction, List, SelfAttribute, Sequence, randgen
-from ..._types import Kwargs
+from ..._types import FactoryClass, Kwargs
 
 __all__ = ["derive_from_mapper"]
 
@@ -148,7 +148,7 @@ def _unique_columns(table: Table) -> set[str]:
 
 
 def derive_from_mapper(
-    factory_class: Any,
+    factory_class: FactoryClass,
     model: type,
     mode: AutoFieldsMode,
     family: type,

@@ -39,7 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.schema import sort_tables
 from sqlalchemy.sql.elements import ClauseElement
 
-from ..._types import Args, Kwargs
+from ..._types import Args, Instance, Kwargs
 from ._bulk_plan import (
     MANYTOMANY,
     MANYTOONE,
@@ -102,7 +102,7 @@ def cascade_closure(objects: Iterable[Any]) -> list[Any]:
     return ordered
 
 
-def row_of(obj: Any, plan: TablePlan) -> Kwargs:
+def row_of(obj: Instance, plan: TablePlan) -> Kwargs:
     """The row ``obj``'s column attributes make (column key -> value).
 
     A SQL expression as a value (``obj.created = func.now()``) cannot be a parameter of an
@@ -175,11 +175,11 @@ class BulkWrite:
             self.counts[table.name] += len(associations[table])
         return self.counts
 
-    def _source(self, obj: Any) -> Kwargs | None:
+    def _source(self, obj: Instance) -> Kwargs | None:
         found = self.rows.get(id(obj))
         return self.known.get(id(obj)) if found is None else found
 
-    def _copy_parent_keys(self, obj: Any, plan: TablePlan) -> None:
+    def _copy_parent_keys(self, obj: Instance, plan: TablePlan) -> None:
         """Many-to-one: the parent's key into the foreign key (``None`` clears it, as the
         flush does when the relationship was set to ``None``)."""
         row = self.rows[id(obj)]
@@ -200,7 +200,7 @@ class BulkWrite:
 
     def _push_keys(
         self,
-        obj: Any,
+        obj: Instance,
         plan: TablePlan,
         links: list[tuple[Relation, Kwargs, Kwargs]],
     ) -> None:
@@ -282,7 +282,7 @@ def prepare(
 
 
 def _check_relations(
-    obj: Any,
+    obj: Instance,
     plan: TablePlan,
     write: BulkWrite,
     order: dict[Table, int],

@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..._bridge import await_
-from ..._types import ReadKwargs
+from ..._types import Instance, ReadKwargs
 from ._savepoint import savepoint
 
 __all__ = ["find", "get_or_create", "insert_or_find"]
@@ -94,7 +94,7 @@ def get_or_create(
 async def insert_or_find(
     session: AsyncSession,
     model_class: type,
-    obj: Any,
+    obj: Instance,
     lookups: tuple[ReadKwargs, ...],
 ) -> Any:
     """Insert ``obj`` (built already) in a SAVEPOINT; on a constraint violation, the winner.

@@ -39,7 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Mapper
 from sqlalchemy.schema import Sequence as SequenceDefault
 
-from ..._types import Args, Kwargs
+from ..._types import Args, Instance, Kwargs
 from ...errors import AsyncFactoryError
 from ._insert_rows import core_insert_rows
 
@@ -179,7 +179,7 @@ async def _next_values(conn: AsyncConnection, sequence: str, count: int) -> list
     return list(result.scalars())
 
 
-async def allocate_key(conn: AsyncConnection, obj: Any, attribute: str) -> Any:
+async def allocate_key(conn: AsyncConnection, obj: Instance, attribute: str) -> Any:
     """A key for ``obj``'s primary-key ``attribute`` read before the object is written,
     drawn from the column's sequence (the value an INSERT would have got); ``None`` when
     the column has no sequence that takes explicit values (then the caller flushes)."""

@@ -76,6 +76,6 @@ class AsyncTortoiseModelFactory(AsyncFactory[T]):
         class Meta:
             abstract = True
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         treat_models_as_values()

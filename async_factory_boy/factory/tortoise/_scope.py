@@ -28,7 +28,7 @@ from ..._bridge import await_
 from ..._call import FactoryCall
 from ..._compat import declarations
 from ..._scope import CallScope, take_lookup
-from ..._types import Args, Kwargs, ReadKwargs
+from ..._types import Args, FactoryClass, Instance, Kwargs, ReadKwargs
 from ...errors import FactoryConfigurationError
 from ._bulk import bulk_insert, instance_allows_bulk_insert, model_allows_bulk_insert, returns_keys
 from ._connection import CONNECTION_ARGUMENT, resolve_client
@@ -88,18 +88,18 @@ class TortoiseScope(CallScope):
         return opened
 
     @classmethod
-    def check(cls, factory: Any, call: FactoryCall) -> None:
+    def check(cls, factory: FactoryClass, call: FactoryCall) -> None:
         """A connection given to ``build_async`` must at least be a client."""
         treat_models_as_values()
         if call.get(CONNECTION_ARGUMENT) is not None:
             resolve_client(factory, call, factory._meta.model)
 
     @classmethod
-    def lookup_fields(cls, factory: Any) -> tuple[str, ...]:
+    def lookup_fields(cls, factory: FactoryClass) -> tuple[str, ...]:
         return tuple(factory._meta.tortoise_get_or_create)
 
     @classmethod
-    def make(cls, factory: Any, model_class: Any, args: Args, kwargs: Kwargs) -> Any:
+    def make(cls, factory: FactoryClass, model_class: Any, args: Args, kwargs: Kwargs) -> Any:
         """Build without saving, sub-objects included.
 
         Tortoise refuses an unsaved object as a ForeignKey / OneToOne value in the model's
@@ -134,7 +134,7 @@ class TortoiseScope(CallScope):
         client = self.client
         return (client,) if isinstance(client, TransactionalDBClient) else ()
 
-    def may_hold(self, factory: Any, instance: Any, step: Any) -> bool:
+    def may_hold(self, factory: FactoryClass, instance: Instance, step: Any) -> bool:
         """Whether the object may wait for the batch's bulk insert.
 
         Only a top-level object of a ``create_batch_async`` call qualifies: a SubFactory
@@ -152,7 +152,7 @@ class TortoiseScope(CallScope):
             decided = self.top_level_bulk = self._top_level_may_wait(factory, step)
         return decided and instance_allows_bulk_insert(instance)
 
-    def _top_level_may_wait(self, factory: Any, step: Any) -> bool:
+    def _top_level_may_wait(self, factory: FactoryClass, step: Any) -> bool:
         if has_post_declarations(factory) or any(
             isinstance(value, declarations.PostGenerationDeclaration)
             for value in step.builder.extras.values()
@@ -162,7 +162,7 @@ class TortoiseScope(CallScope):
             return False
         return model_allows_bulk_insert(factory._meta.get_model_class())
 
-    def add(self, factory: Any, instance: Any, *, hold: bool = False) -> Any:
+    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Any:
         """Save the object through the call's client (one ``INSERT``), or hold it for the
         bulk insert at the end of the call."""
         if hold:
@@ -174,7 +174,7 @@ class TortoiseScope(CallScope):
 
     def get_or_create(
         self,
-        factory: Any,
+        factory: FactoryClass,
         model_class: type,
         args: Args,
         kwargs: Kwargs,
