@@ -88,7 +88,7 @@ def _resolve_pending() -> None:
             _unresolved.remove(ref)
             continue
         try:
-            model = factory._meta.get_model_class()  # type: ignore[attr-defined]
+            model = factory._meta.get_model_class()  # type: ignore[attr-defined]  # factory_boy sets _meta at class creation, untyped
         except Exception:  # not resolvable yet (apps not ready): try again next time
             continue
         _unresolved.remove(ref)
@@ -102,7 +102,7 @@ def factory_for_model(model: type, family: type) -> type | None:
     for ref in _factories.get(model, ()):
         factory = ref()
         if (
-            factory is not None and issubclass(factory, family) and not factory._meta.abstract  # type: ignore[attr-defined]
+            factory is not None and issubclass(factory, family) and not factory._meta.abstract  # type: ignore[attr-defined]  # factory_boy sets _meta at class creation, untyped
         ):
             return factory
     return None
@@ -233,7 +233,7 @@ class AutoFieldsOptions(FactoryOptions):
 
     def _build_default_options(self) -> list[OptionDefault]:
         return [
-            *super()._build_default_options(),  # type: ignore[no-untyped-call]
+            *super()._build_default_options(),  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
             OptionDefault("auto_fields", False, inherit=True, checker=check_auto_fields),
             OptionDefault("auto_fields_exclude", (), inherit=True),
         ]
@@ -260,7 +260,7 @@ class AutoFieldsOptions(FactoryOptions):
         params: Any = None,
     ) -> None:
         self.auto_declarations = {}
-        super().contribute_to_class(  # type: ignore[no-untyped-call]
+        super().contribute_to_class(  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
             factory, meta=meta, base_meta=base_meta, base_factory=base_factory, params=params
         )
         model = self.model

@@ -67,7 +67,7 @@ class _Suspend:
 _TURN = _Suspend(None)  # a bare yield: let the event loop run its other callbacks once
 
 
-class _BridgeGreenlet(greenlet.greenlet):  # type: ignore[misc]
+class _BridgeGreenlet(greenlet.greenlet):  # type: ignore[misc]  # greenlet's class is Any to mypy (untyped C type)
     """A long-lived worker greenlet that runs one factory call after another.
 
     Creating a greenlet costs several microseconds, a switch into an existing one about one:

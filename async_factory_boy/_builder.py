@@ -52,11 +52,11 @@ class AsyncResolver(builder.Resolver):
     """A Resolver that awaits awaitable declaration values, once, and keeps the result."""
 
     def __init__(self, declarations: Any, step: builder.BuildStep, sequence: int) -> None:
-        super().__init__(declarations=declarations, step=step, sequence=sequence)  # type: ignore[no-untyped-call]
+        super().__init__(declarations=declarations, step=step, sequence=sequence)  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
 
     def __getattr__(self, name: str) -> Any:
         try:
-            value = super().__getattr__(name)  # type: ignore[no-untyped-call]
+            value = super().__getattr__(name)  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
         except StopIteration as exc:
             exhausted(exc, "the declaration", name, resolver_step(self))
         if is_awaitable(value):
@@ -72,7 +72,7 @@ class AsyncBuildStep(builder.BuildStep):
     def __init__(
         self, builder: AsyncStepBuilder, sequence: int, parent_step: builder.BuildStep | None
     ) -> None:
-        super().__init__(builder=builder, sequence=sequence, parent_step=parent_step)  # type: ignore[no-untyped-call]
+        super().__init__(builder=builder, sequence=sequence, parent_step=parent_step)  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
 
     def resolve(self, declarations: Any) -> None:
         self.stub = AsyncResolver(declarations=declarations, step=self, sequence=self.sequence)

@@ -113,13 +113,13 @@ class FactoryCall:
         scope = scopes.get(kind)
         if scope is None:
             scope = scopes[kind] = kind.open(factory, self)
-        return scope  # type: ignore[return-value]
+        return scope  # type: ignore[return-value]  # scopes are keyed by their class, so the value is a _S
 
     def find_scope(self, kind: type[_S]) -> _S | None:
         """The call's scope of backend ``kind`` if one was opened, else ``None``."""
         if self._scopes is None:
             return None
-        return self._scopes.get(kind)  # type: ignore[return-value]
+        return self._scopes.get(kind)  # type: ignore[return-value]  # scopes are keyed by their class, so the value is a _S
 
     async def finish(self, failure: BaseException | None) -> None:
         """End the call: finish its scopes and callbacks, or undo them if it failed.

@@ -364,9 +364,9 @@ def plans_of(declarations: DeclarationSetLike) -> dict[Any, Any]:
     reference per lookup (once per object built).
     """
     try:
-        plans: dict[Any, Any] = declarations._async_factory_boy_plans  # type: ignore[attr-defined]
+        plans: dict[Any, Any] = declarations._async_factory_boy_plans  # type: ignore[attr-defined]  # our own attribute, kept on factory_boy's object
     except AttributeError:
-        plans = declarations._async_factory_boy_plans = {}  # type: ignore[attr-defined]
+        plans = declarations._async_factory_boy_plans = {}  # type: ignore[attr-defined]  # our own attribute, kept on factory_boy's object
     return plans
 
 
@@ -385,8 +385,8 @@ def prepares_arguments_plainly(options: Any) -> bool:
     return getattr(options.prepare_arguments, "__func__", None) is FactoryOptions.prepare_arguments
 
 
-_BASE_ADJUST_KWARGS = Factory._adjust_kwargs.__func__  # type: ignore[attr-defined]
-_BASE_BUILD = Factory._build.__func__  # type: ignore[attr-defined]
+_BASE_ADJUST_KWARGS = Factory._adjust_kwargs.__func__  # type: ignore[attr-defined]  # mypy types a classmethod as a bound method, hiding __func__
+_BASE_BUILD = Factory._build.__func__  # type: ignore[attr-defined]  # mypy types a classmethod as a bound method, hiding __func__
 
 
 def resolver_step(resolver: Resolver) -> BuildStepLike:

@@ -125,7 +125,7 @@ class Steps:
                 if getattr(factory, name).__func__ is not getattr(AsyncFactory, name).__func__
             ),
             builds_plainly=(
-                scope.make.__func__ is CallScope.make.__func__  # type: ignore[attr-defined]
+                scope.make.__func__ is CallScope.make.__func__  # type: ignore[attr-defined]  # mypy types a classmethod as a bound method, hiding __func__
                 and builds_plainly(factory)
             ),
             scope_after=scope.after_postgeneration is not CallScope.after_postgeneration,
@@ -159,14 +159,14 @@ class ContractOptions(FactoryOptions):
 
     def instantiate(self, step: Any, args: Any, kwargs: Any) -> Any:
         factory: Any = self.factory  # FactoryOptions.factory: untyped in factory_boy
-        model = self.get_model_class()  # type: ignore[no-untyped-call]
+        model = self.get_model_class()  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
         strategy = step.builder.strategy
         if strategy == enums.BUILD_STRATEGY:
             if (self.steps or self.factory_steps()).builds_plainly:
                 return model(*args, **kwargs)
             return factory._backend.scope.make(factory, model, args, kwargs)
         if strategy != enums.CREATE_STRATEGY:
-            return super().instantiate(step, args, kwargs)  # type: ignore[no-untyped-call]
+            return super().instantiate(step, args, kwargs)  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
         call = _current_call()
         if call is None:
             return factory._create(model, *args, **kwargs)
@@ -666,7 +666,7 @@ class AsyncFactory(Factory[T]):
         strategy reaches is first offered to ``capture``, and ``before_finish`` is awaited
         once every object is built, before the backends' end-of-call writes.
         """
-        if cls._connection_defaults.__func__ is not _NO_DEFAULTS:  # type: ignore[attr-defined]
+        if cls._connection_defaults.__func__ is not _NO_DEFAULTS:  # type: ignore[attr-defined]  # mypy types a classmethod as a bound method, hiding __func__
             defaults = cls._connection_defaults()
             params = {**{k: v for k, v in defaults.items() if k not in params}, **params}
         connection, overrides = cls._split_connection(params)
@@ -795,4 +795,4 @@ _EXTENSION_POINTS = (
 )
 
 _current_call = _current_call_var.get  # ``current_call()`` without a Python call per object
-_NO_DEFAULTS = AsyncFactory._connection_defaults.__func__  # type: ignore[attr-defined]
+_NO_DEFAULTS = AsyncFactory._connection_defaults.__func__  # type: ignore[attr-defined]  # mypy types a classmethod as a bound method, hiding __func__

@@ -43,13 +43,13 @@ class AwaitableSteps:
     @classmethod
     def create(cls, **kwargs: object) -> Coroutine[object, object, Any]:
         """``await F.create(...)`` (and ``await F(...)``): ``create_async``."""
-        create_async: Any = cls.create_async  # type: ignore[attr-defined]
+        create_async: Any = cls.create_async  # type: ignore[attr-defined]  # the subclass is an AsyncFactory: the mixin is its base
         coroutine: Coroutine[object, object, Any] = create_async(**kwargs)
         return coroutine
 
     @classmethod
     def create_batch(cls, size: int, **kwargs: object) -> Coroutine[object, object, list[Any]]:
         """``await F.create_batch(n)``: ``create_batch_async`` (one bulk write)."""
-        create_batch_async: Any = cls.create_batch_async  # type: ignore[attr-defined]
+        create_batch_async: Any = cls.create_batch_async  # type: ignore[attr-defined]  # the subclass is an AsyncFactory: the mixin is its base
         coroutine: Coroutine[object, object, list[Any]] = create_batch_async(size, **kwargs)
         return coroutine

@@ -113,7 +113,7 @@ def _init_fields(model: type) -> list[FieldSpec]:
 
     try:
         signature = inspect.signature(model)
-        hints = typing.get_type_hints(model.__init__)  # type: ignore[misc]
+        hints = typing.get_type_hints(model.__init__)  # type: ignore[misc]  # mypy forbids reading __init__ off a class
     except (TypeError, ValueError, NameError):
         return []
     return [

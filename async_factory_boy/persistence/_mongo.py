@@ -142,7 +142,7 @@ class MongoPersistence(Generic[T]):
         if found is None:
             return self._stored(obj, document, document["_id"])
         if isinstance(obj, Mapping):
-            existing: T = found  # type: ignore[assignment]
+            existing: T = found  # type: ignore[assignment]  # T is the Mapping type here (checked above)
             return existing
         stored = found.pop("_id")
         found[self._id_attribute] = stored
@@ -168,7 +168,7 @@ class MongoPersistence(Generic[T]):
         if isinstance(obj, MutableMapping):
             return obj
         if isinstance(obj, Mapping):
-            stored: T = document  # type: ignore[assignment]
+            stored: T = document  # type: ignore[assignment]  # T is the Mapping type here (checked above)
             return stored
         if read_field(obj, self._id_attribute) != new_id:
             write_field(obj, self._id_attribute, new_id)

@@ -270,7 +270,7 @@ def _linked_fixture(
             return fallback
 
     static = required or model in namespace or model in _conftest_models
-    linked_value._async_factory_boy_links_to = model  # type: ignore[attr-defined]
+    linked_value._async_factory_boy_links_to = model  # type: ignore[attr-defined]  # a marker attribute set on a function object
     fixture = _make_fixture(argname, linked_value, (model,) if static else ("request",))
     if not static:
         _waiting.setdefault(id(namespace), {}).setdefault(model, []).append(linked_value)
@@ -347,9 +347,9 @@ def _model_fixture(spec: ModelSpec) -> Any:
     )
     # The pytest-asyncio mark keeps its strict mode from warning that an asyncio test
     # requested an unmarked async fixture (``_loop`` routes each request to its loop).
-    create_model._force_asyncio_fixture = True  # type: ignore[attr-defined]
-    create_model._async_factory_boy_registration = registration  # type: ignore[attr-defined]
-    create_model._async_factory_boy_spec = spec  # type: ignore[attr-defined]
+    create_model._force_asyncio_fixture = True  # type: ignore[attr-defined]  # a marker attribute set on a function object
+    create_model._async_factory_boy_registration = registration  # type: ignore[attr-defined]  # a marker attribute set on a function object
+    create_model._async_factory_boy_spec = spec  # type: ignore[attr-defined]  # a marker attribute set on a function object
     return _make_fixture(registration.model_name, create_model, argnames)
 
 
@@ -360,13 +360,13 @@ def _make_fixture(name: str, function: Function, argnames: Iterable[str]) -> Any
     """
     _set_signature(function, argnames)
     function.__name__ = function.__qualname__ = name
-    function._async_factory_boy_fixture = True  # type: ignore[attr-defined]
+    function._async_factory_boy_fixture = True  # type: ignore[attr-defined]  # a marker attribute set on a function object
     return function
 
 
 def _set_signature(function: Function, argnames: Iterable[str]) -> None:
     """Make pytest pass the fixtures ``argnames`` (it reads the signature to know them)."""
-    function.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    function.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # a marker attribute set on a function object
         [inspect.Parameter(arg, inspect.Parameter.KEYWORD_ONLY) for arg in argnames]
     )
 

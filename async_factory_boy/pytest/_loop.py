@@ -90,8 +90,8 @@ def _copy(
         routed.__dict__.pop(attr, None)
     if asyncio_loop_scope is not None:
         # pytest-asyncio's marks: run on the runner of this loop scope.
-        routed._force_asyncio_fixture = True  # type: ignore[attr-defined]
-        routed._loop_scope = asyncio_loop_scope  # type: ignore[attr-defined]
+        routed._force_asyncio_fixture = True  # type: ignore[attr-defined]  # a marker attribute set on a function object
+        routed._loop_scope = asyncio_loop_scope  # type: ignore[attr-defined]  # a marker attribute set on a function object
     return routed
 
 

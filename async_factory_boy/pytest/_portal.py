@@ -46,7 +46,7 @@ __all__ = [
 T = TypeVar("T")
 
 
-class _Portal(greenlet.greenlet):  # type: ignore[misc]
+class _Portal(greenlet.greenlet):  # type: ignore[misc]  # greenlet's class is Any to mypy (untyped C type)
     """The greenlet an async test's coroutine steps run in; its parent is the test's task."""
 
     def __init__(self, run: Function, driver: greenlet.greenlet) -> None:

@@ -126,7 +126,7 @@ class BeanieScope(MongoScope):
     def admit(self, factory: FactoryClass) -> None:
         """Beanie refuses to build a document of a class it was not initialised for: check
         first, so the error names the factories and says what to do."""
-        target: BeanieTarget = self.target  # type: ignore[assignment]
+        target: BeanieTarget = self.target  # type: ignore[assignment]  # a Beanie scope's target is a BeanieTarget
         target.bind(factory, self.call, factory._meta.get_model_class())
 
     def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Any:

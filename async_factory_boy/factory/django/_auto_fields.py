@@ -31,13 +31,13 @@ def _random_duration() -> datetime.timedelta:
 
 
 def _aware() -> bool:
-    from django.conf import settings  # type: ignore[import-untyped]
+    from django.conf import settings  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
 
     return bool(getattr(settings, "USE_TZ", False))
 
 
 def _unique(field: Any) -> Any:
-    from django.db import models  # type: ignore[import-untyped]
+    from django.db import models  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
 
     name = field.attname
     if isinstance(field, (models.IntegerField, models.DecimalField, models.FloatField)):
@@ -116,7 +116,7 @@ def derive_from_django_model(
     from django.db import models
 
     derived: Kwargs = {}
-    for field in model._meta.concrete_fields:  # type: ignore[attr-defined]
+    for field in model._meta.concrete_fields:  # type: ignore[attr-defined]  # Django's Model._meta is untyped (no stubs)
         if isinstance(field, models.AutoField) or (field.primary_key and field.has_default()):
             continue
         if field.is_relation:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connections  # type: ignore[import-untyped]
-from django.db.models import Model, signals  # type: ignore[import-untyped]
+from django.db import connections  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
+from django.db.models import Model, signals  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
 
 from ..._types import Args, ModelClass
 
@@ -28,7 +28,7 @@ def _plain_saves() -> Args:
     """
     saves: Args = (Model.save,)
     try:
-        from django.contrib.auth.base_user import AbstractBaseUser  # type: ignore[import-untyped]
+        from django.contrib.auth.base_user import AbstractBaseUser  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
     except ImportError:  # pragma: no cover - django.contrib.auth is part of Django
         return saves
     return (*saves, AbstractBaseUser.save)

@@ -17,8 +17,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Final
 
-from django.db import DEFAULT_DB_ALIAS, IntegrityError  # type: ignore[import-untyped]
-from django.db.models.fields.files import FieldFile  # type: ignore[import-untyped]
+from django.db import DEFAULT_DB_ALIAS, IntegrityError  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
+from django.db.models.fields.files import FieldFile  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
 
 from ..._bridge import await_
 from ..._call import FactoryCall
@@ -224,7 +224,7 @@ def database_alias(factory: FactoryClass, call: FactoryCall | None) -> str:
             f"{factory.__name__}: {DATABASE_ARGUMENT} must be a database alias (a key of "
             f"settings.DATABASES such as 'default'), not {type(alias).__name__}."
         )
-    from django.conf import settings  # type: ignore[import-untyped]
+    from django.conf import settings  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
 
     if alias not in settings.DATABASES:
         where = f"{DATABASE_ARGUMENT}=" if requested is not None else "Meta.database = "

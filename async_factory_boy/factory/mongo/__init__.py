@@ -83,7 +83,7 @@ class MongoFactoryOptions(ContractOptions, AutoFieldsOptions):
         ]
 
     def _fill_from_meta(self, meta: Any, base_meta: Any) -> None:
-        super()._fill_from_meta(meta, base_meta)  # type: ignore[no-untyped-call]
+        super()._fill_from_meta(meta, base_meta)  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
         if self.model is None:  # dict is the default model, so no Meta needs to say it
             self.model = dict
 

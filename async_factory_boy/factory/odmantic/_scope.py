@@ -32,7 +32,7 @@ ENGINE_ARGUMENT = "odmantic_engine"
 def driver_session(session: Any) -> Any:
     """The driver's session behind ``session`` (ODMantic's wrappers hold one)."""
     if isinstance(session, AIOSessionBase):
-        return session.get_driver_session()  # type: ignore[attr-defined]
+        return session.get_driver_session()  # type: ignore[attr-defined]  # ODMantic's session classes lack it in their types
     return session
 
 

@@ -67,7 +67,7 @@ class _LegacyOptions(AsyncSQLAlchemyOptions):
             self.sqlalchemy_session_persistence = SESSION_PERSISTENCE_COMMIT
 
 
-class AsyncSQLAlchemyFactory(AwaitableSteps, AsyncSQLAlchemyModelFactory[T]):  # type: ignore[misc]
+class AsyncSQLAlchemyFactory(AwaitableSteps, AsyncSQLAlchemyModelFactory[T]):  # type: ignore[misc]  # 1.0.1's API: create() returns a coroutine, not the object
     """Deprecated: async-factory-boy 1.0.1's API on the new core.
 
     Use :class:`~async_factory_boy.factory.sqlalchemy.AsyncSQLAlchemyModelFactory` and pass

@@ -57,7 +57,7 @@ def _current_transaction(client: BaseDBAsyncClient) -> BaseDBAsyncClient:
     while isinstance(parent, TransactionalDBClient):
         parent = getattr(parent, "_parent", None)
         if parent is client:
-            return current  # type: ignore[return-value]
+            return current  # type: ignore[return-value]  # a transaction of this client is one
     return client
 
 

@@ -39,7 +39,7 @@ class AsyncTortoiseOptions(ContractOptions):
 
     def _build_default_options(self) -> list[OptionDefault]:
         return [
-            *super()._build_default_options(),  # type: ignore[no-untyped-call]
+            *super()._build_default_options(),  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
             OptionDefault(
                 "tortoise_get_or_create",
                 (),

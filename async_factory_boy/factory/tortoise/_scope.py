@@ -74,7 +74,7 @@ class TortoiseScope(CallScope):
         outer call is not visible, so the outer scope is found through ``call.parent``.
         """
         treat_models_as_values()  # models defined after the factories
-        model = factory._meta.get_model_class()  # type: ignore[attr-defined]
+        model = factory._meta.get_model_class()  # type: ignore[attr-defined]  # factory_boy sets _meta at class creation, untyped
         client = resolve_client(factory, call, model)
         outer = call.parent
         while outer is not None:
