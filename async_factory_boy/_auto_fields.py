@@ -46,7 +46,7 @@ AutoFieldsMode = Literal[True, "all"]
 _factories: weakref.WeakKeyDictionary[type, list[weakref.ref[type]]] = weakref.WeakKeyDictionary()
 
 
-def check_auto_fields(meta: Any, value: Any) -> None:
+def check_auto_fields(meta: object, value: object) -> None:
     """``Meta.auto_fields`` is ``False``, ``True`` or ``"all"``."""
     if not (value is False or value is True or value == "all"):
         owner = getattr(meta, "__qualname__", "Meta").rsplit(".", 1)[0]
@@ -204,7 +204,7 @@ def describe(derived: ReadKwargs) -> dict[str, str]:
     return {name: _describe(value) for name, value in derived.items()}
 
 
-def _describe(value: Any) -> str:
+def _describe(value: object) -> str:
     if isinstance(value, ModelSubFactory):
         return repr(value)
     if isinstance(value, declarations.SubFactory):
@@ -254,8 +254,8 @@ class AutoFieldsOptions(FactoryOptions):
     def contribute_to_class(
         self,
         factory: FactoryClass,
-        meta: Any = None,
-        base_meta: Any = None,
+        meta: object = None,
+        base_meta: object = None,
         base_factory: FactoryClass | None = None,
         params: Any = None,
     ) -> None:

@@ -55,7 +55,7 @@ T = TypeVar("T")
 MAX_BATCH_SIZE = 10_000_000
 
 
-def _check_persistence(meta: Any, value: Any) -> None:
+def _check_persistence(meta: object, value: object) -> None:
     """``Meta.persistence`` must be a handler (something with a ``save`` method) or ``None``."""
     if value is not None and not callable(getattr(value, "save", None)):
         owner = getattr(meta, "__qualname__", "Meta").rsplit(".", 1)[0]
@@ -69,7 +69,7 @@ def field_names_checker(option: str, what: str = "field names") -> Callable[[Any
     """The ``OptionDefault`` checker of a get-or-create option (``Meta.<option>``): a tuple
     of ``what``, not a string. One checker for every backend's option."""
 
-    def check(meta: Any, value: Any) -> None:
+    def check(meta: object, value: Any) -> None:
         if isinstance(value, str) or not all(isinstance(item, str) for item in value):
             owner = getattr(meta, "__qualname__", "Meta").rsplit(".", 1)[0]
             raise FactoryConfigurationError(
@@ -157,7 +157,7 @@ class ContractOptions(FactoryOptions):
             steps = self.steps = Steps.of(factory)
         return steps
 
-    def instantiate(self, step: Any, args: Any, kwargs: Any) -> Any:
+    def instantiate(self, step: Any, args: Any, kwargs: Any) -> Instance:
         factory: Any = self.factory  # FactoryOptions.factory: untyped in factory_boy
         model = self.get_model_class()  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
         strategy = step.builder.strategy
@@ -310,7 +310,9 @@ class AsyncFactory(Factory[T]):
     # -- extension points for backends and users ------------------------------------------
 
     @classmethod
-    async def _create_async(cls, model_class: ModelClass, *args: object, **kwargs: object) -> Any:
+    async def _create_async(
+        cls, model_class: ModelClass, *args: object, **kwargs: object
+    ) -> Instance:
         """Persist one object and return it.
 
         The default persists it through the backend's scope, as a factory that does not
@@ -409,7 +411,7 @@ class AsyncFactory(Factory[T]):
         return AsyncStepBuilder(cls._meta, params, strategy).build()
 
     @classmethod
-    def _create(cls, model_class: ModelClass, *args: object, **kwargs: object) -> Any:
+    def _create(cls, model_class: ModelClass, *args: object, **kwargs: object) -> Instance:
         """factory_boy's create step: persist one object through the backend's scope.
 
         A user's ``_create_async`` / ``_create_many_async`` override is honoured; otherwise

@@ -65,7 +65,7 @@ class HandlerScope(CallScope):
         """Batch objects wait for ``save_many`` when the factory saves through a handler."""
         return factory._persistence_handler(self.call) is not None
 
-    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Any:
+    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Instance:
         if hold:
             self._held.setdefault(factory, []).append(instance)
             return instance
@@ -84,7 +84,7 @@ class HandlerScope(CallScope):
         kwargs: Kwargs,
         fields: tuple[str, ...],
         passed: ReadKwargs,
-    ) -> Any:
+    ) -> Instance:
         """``Meta.persistence_get_or_create``: the handler's ``get_or_create``."""
         instance = self.make(factory, model_class, args, kwargs)
         handler = factory._persistence_handler(self.call)

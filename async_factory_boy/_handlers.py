@@ -37,7 +37,7 @@ def describe(handler: object) -> str:
     return type(handler).__name__
 
 
-async def save_with(handler: Any, obj: Instance) -> Any:
+async def save_with(handler: Any, obj: Instance) -> Instance:
     """Store one object through ``handler.save`` and return the stored object."""
     result = await call_method(handler.save, obj)
     return obj if result is None else result
@@ -60,7 +60,7 @@ async def save_many_with(handler: Any, objs: Sequence[Any]) -> list[Any]:
     return saved
 
 
-async def get_or_create_with(handler: Any, obj: Instance, fields: Iterable[str]) -> Any:
+async def get_or_create_with(handler: Any, obj: Instance, fields: Iterable[str]) -> Instance:
     """Return the stored object matching ``obj`` on ``fields``, storing ``obj`` if none does."""
     result = await call_method(handler.get_or_create, obj, tuple(fields))
     return obj if result is None else result

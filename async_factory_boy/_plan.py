@@ -434,7 +434,7 @@ class FastResolver:
     def __repr__(self) -> str:
         return f"<Resolver for {self.__state[1]!r}>"
 
-    def __setattr__(self, name: str, value: Any) -> None:
+    def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Setting of object attributes is not allowed")
 
     def __getattr__(self, name: str) -> Any:

@@ -131,7 +131,7 @@ class CallScope:
         return ()
 
     @classmethod
-    def make(cls, factory: FactoryClass, model_class: type, args: Args, kwargs: Kwargs) -> Any:
+    def make(cls, factory: FactoryClass, model_class: type, args: Args, kwargs: Kwargs) -> Instance:
         """Build one object of ``model_class`` without writing it.
 
         The default is factory_boy's ``factory._build``; backends override it when an
@@ -158,7 +158,7 @@ class CallScope:
         """
         return False
 
-    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Any:
+    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Instance:
         """Take one object built by ``factory``; return the object the call should use.
 
         With ``hold`` (see :meth:`may_hold`) keep it for :meth:`finish`; else write it now
@@ -174,7 +174,7 @@ class CallScope:
         kwargs: Kwargs,
         fields: tuple[str, ...],
         passed: ReadKwargs,
-    ) -> Any:
+    ) -> Instance:
         """The stored object equal on ``fields`` to the one ``kwargs`` describe, or that
         object once stored. ``passed`` are the overrides the caller gave this object (the
         lookup to retry with when the INSERT loses a race on another unique field)."""

@@ -17,7 +17,7 @@ def read_field(obj: Instance, name: str) -> Any:
     return getattr(obj, name, None)
 
 
-def write_field(obj: Instance, name: str, value: Any) -> None:
+def write_field(obj: Instance, name: str, value: object) -> None:
     """Set ``name`` on ``obj`` (an attribute, or a key of a mutable mapping)."""
     if isinstance(obj, MutableMapping):
         obj[name] = value

@@ -237,7 +237,7 @@ def _related_link(
     return RelatedLink(attr, argname, related_model, attributes, related_factory, declaration.name)
 
 
-def _value_fixture(argname: str, value: Any) -> Any:
+def _value_fixture(argname: str, value: object) -> Any:
     """An attribute fixture holding ``value`` (a LazyFixture also asks for its fixtures)."""
     argnames = value.argnames if isinstance(value, LazyFixture) else ()
     return _make_fixture(argname, lambda **kwargs: value, argnames)

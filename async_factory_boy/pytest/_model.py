@@ -170,7 +170,7 @@ def follows(spec: ModelSpec, link: RelatedLink, lookup: Lookup) -> bool:
     return links_to == spec.registration.model_name
 
 
-def _resolve(request: pytest.FixtureRequest, value: Any) -> Any:
+def _resolve(request: pytest.FixtureRequest, value: object) -> Any:
     return value.evaluate(request) if isinstance(value, LazyFixture) else value
 
 

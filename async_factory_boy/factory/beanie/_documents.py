@@ -44,13 +44,13 @@ class BeanieCodec:
         )
         return document
 
-    def get_id(self, instance: Instance) -> Any:
+    def get_id(self, instance: Instance) -> object:
         return instance.id
 
     def set_id(self, instance: Instance, document_id: Any) -> None:
         instance.id = PydanticObjectId(document_id)
 
-    def from_document(self, model: Any, document: Kwargs) -> Any:
+    def from_document(self, model: Any, document: Kwargs) -> Instance:
         instance: Instance = parse_obj(model, document)
         instance._save_state()
         return instance

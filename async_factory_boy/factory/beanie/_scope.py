@@ -115,7 +115,7 @@ class BeanieScope(MongoScope):
         return tuple((fields[name].alias or name) if name in fields else name for name in names)
 
     @classmethod
-    def make(cls, factory: FactoryClass, model_class: type, args: Args, kwargs: Kwargs) -> Any:
+    def make(cls, factory: FactoryClass, model_class: type, args: Args, kwargs: Kwargs) -> Instance:
         instance = super().make(factory, model_class, args, kwargs)
         if isinstance(instance, Document):
             check_back_links(factory, instance)
@@ -129,7 +129,7 @@ class BeanieScope(MongoScope):
         target: BeanieTarget = self.target  # type: ignore[assignment]  # a Beanie scope's target is a BeanieTarget
         target.bind(factory, self.call, factory._meta.get_model_class())
 
-    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Any:
+    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Instance:
         _await_if_any(before_insert(instance))
         super().add(factory, instance, hold=hold)
         if hold:
@@ -140,7 +140,7 @@ class BeanieScope(MongoScope):
 
     def find_or_insert(
         self, factory: FactoryClass, instance: Instance, fields: tuple[str, ...]
-    ) -> Any:
+    ) -> Instance:
         _await_if_any(before_insert(instance))
         result = super().find_or_insert(factory, instance, fields)
         if result is instance:  # inserted, not found

@@ -138,7 +138,7 @@ class DjangoScope(CallScope):
             return False
         return bulk_insert_is_equivalent(type(instance), database_alias(factory, self.call))
 
-    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Any:
+    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Instance:
         if hold:
             self.held.setdefault(factory, []).append(instance)
             return instance
@@ -156,7 +156,7 @@ class DjangoScope(CallScope):
         kwargs: Kwargs,
         fields: tuple[str, ...],
         passed: ReadKwargs,
-    ) -> Any:
+    ) -> Instance:
         """factory_boy's get-or-create rules, with ``aget_or_create``.
 
         The ``django_get_or_create`` fields are the lookup, every other field goes to

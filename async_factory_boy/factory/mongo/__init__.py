@@ -39,14 +39,14 @@ __all__ = ["AsyncMongoFactory", "MongoFactoryOptions", "ODMFactoryOptions", "Par
 T = TypeVar("T")
 
 
-def _check_collection(meta: Any, value: Any) -> None:
+def _check_collection(meta: object, value: object) -> None:
     if value is not None and (not isinstance(value, str) or not value):
         raise FactoryConfigurationError(
             f"{meta}.collection must be a non-empty collection name (a str), got {value!r}."
         )
 
 
-def _check_embedded(meta: Any, value: Any) -> None:
+def _check_embedded(meta: object, value: object) -> None:
     if not isinstance(value, bool):
         raise FactoryConfigurationError(f"{meta}.embedded must be True or False, got {value!r}.")
 
@@ -82,7 +82,7 @@ class MongoFactoryOptions(ContractOptions, AutoFieldsOptions):
             ),
         ]
 
-    def _fill_from_meta(self, meta: Any, base_meta: Any) -> None:
+    def _fill_from_meta(self, meta: object, base_meta: object) -> None:
         super()._fill_from_meta(meta, base_meta)  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
         if self.model is None:  # dict is the default model, so no Meta needs to say it
             self.model = dict
@@ -90,8 +90,8 @@ class MongoFactoryOptions(ContractOptions, AutoFieldsOptions):
     def contribute_to_class(
         self,
         factory: FactoryClass,
-        meta: Any = None,
-        base_meta: Any = None,
+        meta: object = None,
+        base_meta: object = None,
         base_factory: FactoryClass | None = None,
         params: Any = None,
     ) -> None:
@@ -128,8 +128,8 @@ class ODMFactoryOptions(MongoFactoryOptions):
     def contribute_to_class(
         self,
         factory: FactoryClass,
-        meta: Any = None,
-        base_meta: Any = None,
+        meta: object = None,
+        base_meta: object = None,
         base_factory: FactoryClass | None = None,
         params: Any = None,
     ) -> None:

@@ -58,7 +58,7 @@ def to_document(obj: Instance) -> Kwargs:
     return codec_for(type(obj)).to_document(obj)
 
 
-def from_document(model: Any, document: Kwargs) -> Any:
+def from_document(model: Any, document: Kwargs) -> Instance:
     """An instance of ``model`` rebuilt from a stored document (aliases read back)."""
     return codec_for(model).from_document(model, document)
 

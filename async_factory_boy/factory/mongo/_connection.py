@@ -58,7 +58,7 @@ def _motor() -> Any:
     return sys.modules.get("motor.motor_asyncio")
 
 
-def _is_motor(value: Any, class_name: str) -> bool:
+def _is_motor(value: object, class_name: str) -> bool:
     motor = _motor()
     return motor is not None and isinstance(value, getattr(motor, class_name))
 

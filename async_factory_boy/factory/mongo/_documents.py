@@ -57,13 +57,13 @@ class DocumentCodec(Protocol):
     def to_document(self, instance: Instance) -> Kwargs:
         """A document for ``instance``; it may be ``instance`` itself (dict models)."""
 
-    def get_id(self, instance: Instance) -> Any:
+    def get_id(self, instance: Instance) -> object:
         """The ``_id`` ``instance`` carries, or ``None``."""
 
-    def set_id(self, instance: Instance, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: object) -> None:
         """Give ``instance`` the ``_id`` its document is stored with."""
 
-    def from_document(self, model: Any, document: Kwargs) -> Any:
+    def from_document(self, model: Any, document: Kwargs) -> Instance:
         """Rebuild an instance of ``model`` from a stored document."""
 
 
@@ -112,13 +112,13 @@ class MappingCodec:
     def to_document(self, instance: Instance) -> Kwargs:
         return encode_mapping(instance)
 
-    def get_id(self, instance: Instance) -> Any:
+    def get_id(self, instance: Instance) -> object:
         return instance.get(ID)
 
-    def set_id(self, instance: Instance, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: object) -> None:
         instance[ID] = document_id
 
-    def from_document(self, model: Any, document: Kwargs) -> Any:
+    def from_document(self, model: Any, document: Kwargs) -> Instance:
         if model is dict or typing.is_typeddict(model):
             return document
         return model(document)
@@ -134,16 +134,16 @@ class DataclassCodec:
             for field in dataclasses.fields(instance)
         }
 
-    def get_id(self, instance: Instance) -> Any:
+    def get_id(self, instance: Instance) -> object:
         return getattr(instance, ID, None)
 
-    def set_id(self, instance: Instance, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: object) -> None:
         try:  # object.__setattr__, as a dataclass __init__ does, so frozen ones work too
             object.__setattr__(instance, ID, document_id)
         except AttributeError as exc:
             raise _cannot_carry_id(instance, exc) from exc
 
-    def from_document(self, model: Any, document: Kwargs) -> Any:
+    def from_document(self, model: Any, document: Kwargs) -> Instance:
         names = {field.name for field in dataclasses.fields(model) if field.init}
         instance = model(**{key: value for key, value in document.items() if key in names})
         if ID not in names and ID in document:
@@ -167,16 +167,16 @@ class PydanticCodec:
     def to_document(self, instance: Instance) -> Kwargs:
         return encode_mapping(instance.model_dump(by_alias=True))
 
-    def get_id(self, instance: Instance) -> Any:
+    def get_id(self, instance: Instance) -> object:
         return getattr(instance, self.id_field or ID, None)
 
-    def set_id(self, instance: Instance, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: object) -> None:
         try:
             setattr(instance, self.id_field or ID, document_id)
         except (AttributeError, TypeError, ValueError) as exc:
             raise _cannot_carry_id(instance, exc) from exc
 
-    def from_document(self, model: Any, document: Kwargs) -> Any:
+    def from_document(self, model: Any, document: Kwargs) -> Instance:
         instance = model.model_validate(document)
         if self.id_field is None and ID in document:
             self.set_id(instance, document[ID])
@@ -195,16 +195,16 @@ class AttrsCodec:
             for field in attrs.fields(type(instance))
         }
 
-    def get_id(self, instance: Instance) -> Any:
+    def get_id(self, instance: Instance) -> object:
         return getattr(instance, ID, None)
 
-    def set_id(self, instance: Instance, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: object) -> None:
         try:
             object.__setattr__(instance, ID, document_id)
         except AttributeError as exc:
             raise _cannot_carry_id(instance, exc) from exc
 
-    def from_document(self, model: Any, document: Kwargs) -> Any:
+    def from_document(self, model: Any, document: Kwargs) -> Instance:
         import attrs
 
         arguments = {
@@ -228,16 +228,16 @@ class AttributesCodec:
             if not name.startswith("_") or name == ID
         }
 
-    def get_id(self, instance: Instance) -> Any:
+    def get_id(self, instance: Instance) -> object:
         return getattr(instance, ID, None)
 
-    def set_id(self, instance: Instance, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: object) -> None:
         try:
             setattr(instance, ID, document_id)
         except AttributeError as exc:
             raise _cannot_carry_id(instance, exc) from exc
 
-    def from_document(self, model: Any, document: Kwargs) -> Any:
+    def from_document(self, model: Any, document: Kwargs) -> Instance:
         instance = model(**{key: value for key, value in document.items() if key != ID})
         if ID in document:
             self.set_id(instance, document[ID])
@@ -282,7 +282,7 @@ def codec_for(model: Any) -> DocumentCodec:
     return codec
 
 
-def _codec_for_instance(value: Any) -> DocumentCodec | None:
+def _codec_for_instance(value: object) -> DocumentCodec | None:
     """The codec of a nested value, or ``None`` for a value BSON can take as it is."""
     kind = type(value)
     if kind not in _nested_codecs:

@@ -73,7 +73,7 @@ class MongoScope(CallScope):
         return fields
 
     @classmethod
-    def make(cls, factory: FactoryClass, model_class: type, args: Args, kwargs: Kwargs) -> Any:
+    def make(cls, factory: FactoryClass, model_class: type, args: Args, kwargs: Kwargs) -> Instance:
         """Build the object and, unless embedded, give it an ``_id`` (an ObjectId).
 
         Drivers generate ``_id`` on the client anyway; doing it as the object is built lets
@@ -87,7 +87,7 @@ class MongoScope(CallScope):
                 codec.set_id(instance, ObjectId())
         return instance
 
-    def from_document(self, factory: FactoryClass, document: Kwargs) -> Any:
+    def from_document(self, factory: FactoryClass, document: Kwargs) -> Instance:
         """An instance of the model rebuilt from a stored document (get-or-create)."""
         return self.codec(factory).from_document(factory._meta.get_model_class(), document)
 
@@ -108,7 +108,7 @@ class MongoScope(CallScope):
     def may_hold(self, factory: FactoryClass, instance: Instance, step: Any) -> bool:
         return True
 
-    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Any:
+    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Instance:
         """Insert ``instance``'s document now, or hold it for the batch's ``insert_many``."""
         document = self._document(factory, instance)
         collection = self.collection_name(factory)
@@ -127,7 +127,7 @@ class MongoScope(CallScope):
         kwargs: Kwargs,
         fields: tuple[str, ...],
         passed: ReadKwargs,
-    ) -> Any:
+    ) -> Instance:
         """The stored document equal to the object on ``fields`` (as a model instance), or
         the object once its document is inserted; race-safe, and written at once even in a
         batch, so a batch that repeats a key gets the same document back."""
@@ -135,7 +135,7 @@ class MongoScope(CallScope):
 
     def find_or_insert(
         self, factory: FactoryClass, instance: Instance, fields: tuple[str, ...]
-    ) -> Any:
+    ) -> Instance:
         """:meth:`get_or_create` for an object made already."""
         found = await_(
             get_or_create(

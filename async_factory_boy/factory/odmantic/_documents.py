@@ -35,14 +35,14 @@ class ODManticCodec:
         document: Kwargs = instance.model_dump_doc()
         return document
 
-    def get_id(self, instance: Instance) -> Any:
+    def get_id(self, instance: Instance) -> object:
         return getattr(instance, _primary_field(instance), None)
 
     def set_id(self, instance: Instance, document_id: Any) -> None:
         # ODMantic refuses to reassign a primary key; this only fills a missing one.
         object.__setattr__(instance, _primary_field(instance), ObjectId(document_id))
 
-    def from_document(self, model: Any, document: Kwargs) -> Any:
+    def from_document(self, model: Any, document: Kwargs) -> Instance:
         instance = model.model_validate_doc(document)
         mark_saved(instance)
         return instance

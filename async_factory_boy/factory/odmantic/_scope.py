@@ -110,7 +110,7 @@ class ODManticScope(MongoScope):
         names = factory._meta.odmantic_get_or_create or factory._meta.mongo_get_or_create
         return document_keys(factory._meta.get_model_class(), names) if names else ()
 
-    def from_document(self, factory: FactoryClass, document: Kwargs) -> Any:
+    def from_document(self, factory: FactoryClass, document: Kwargs) -> Instance:
         """The stored document as a model, its references fetched by id (no ``$lookup``)."""
         model = factory._meta.get_model_class()
         document = await_(load_references(self.target, model, document))
@@ -125,14 +125,14 @@ class ODManticScope(MongoScope):
         session = self.target.session
         return () if session is None else (session,)
 
-    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Any:
+    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Instance:
         super().add(factory, instance, hold=hold)
         mark_saved(instance)  # a failed batch fails the call: its objects are never returned
         return instance
 
     def find_or_insert(
         self, factory: FactoryClass, instance: Instance, fields: tuple[str, ...]
-    ) -> Any:
+    ) -> Instance:
         result = super().find_or_insert(factory, instance, fields)
         mark_saved(result)
         return result

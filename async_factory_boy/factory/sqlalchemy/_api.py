@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -60,7 +59,9 @@ def commit_each_call(session: AsyncSession) -> None:
     session.info[COMMIT_EACH_CALL] = True
 
 
-async def get_or_create_row(session: AsyncSession, obj: Instance, fields: Iterable[str]) -> Any:
+async def get_or_create_row(
+    session: AsyncSession, obj: Instance, fields: Iterable[str]
+) -> Instance:
     """The row equal to ``obj`` on ``fields``, or ``obj`` itself once inserted and flushed.
 
     As the factories' ``Meta.sqlalchemy_get_or_create`` does it: a lookup, then the INSERT in

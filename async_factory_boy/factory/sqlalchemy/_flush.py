@@ -71,7 +71,7 @@ def _inspect_model(model_class: type) -> ModelInfo:
     return ModelInfo(server_keys=frozenset(server_keys))
 
 
-def _flush_on_read(key: str, target: Any, value: Any, dict_: Kwargs) -> Any:
+def _flush_on_read(key: str, target: Any, value: object, dict_: Kwargs) -> Any:
     """``init_scalar`` listener: flush the call's session if ``target`` is pending in it."""
     if key in dict_:  # another listener (a base class's) flushed already
         return dict_[key]

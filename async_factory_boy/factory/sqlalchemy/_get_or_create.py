@@ -63,7 +63,7 @@ def get_or_create(
     model_class: type,
     make: Callable[[], Any],
     lookups: tuple[ReadKwargs, ...],
-) -> Any:
+) -> Instance:
     """The row matching ``lookups[0]``, else ``make()`` inserted in a SAVEPOINT.
 
     The factories' path: it runs inside the factory call's greenlet (it awaits through

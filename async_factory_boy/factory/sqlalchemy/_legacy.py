@@ -53,7 +53,7 @@ _SESSION_ARGUMENT: Final = "sqlalchemy_session"
 class _LegacyOptions(AsyncSQLAlchemyOptions):
     """1.0.1's ``class Meta``: a session is allowed, persistence defaults to a commit."""
 
-    def _check_sqlalchemy_session(self, meta: Any, value: Any) -> None:
+    def _check_sqlalchemy_session(self, meta: object, value: object) -> None:
         """Any session is accepted here; its kind is checked when a call starts.
 
         A sync ``scoped_session`` may wrap an async sessionmaker (1.0.1's own test set-up),

@@ -117,7 +117,7 @@ def _watch(model_class: type) -> None:
             event.listen(prop.class_attribute, "init_scalar", listener, retval=True, propagate=True)
 
 
-def _on_read(key: str, target: Any, value: Any, dict_: Kwargs) -> Any:
+def _on_read(key: str, target: Any, value: object, dict_: Kwargs) -> Any:
     if key in dict_:  # another listener flushed already
         return dict_[key]
     batch = _active.get()
@@ -155,7 +155,7 @@ class _Batch:
         self._captured_ids.add(id(instance))
         return instance
 
-    def key_read(self, target: Any, key: str, value: Any, dict_: Kwargs) -> Any:
+    def key_read(self, target: Any, key: str, value: object, dict_: Kwargs) -> Any:
         """A generated key of an object taken over is read: flush for it, if we can.
 
         Objects in the session are the backend's: its own listener decides for them.

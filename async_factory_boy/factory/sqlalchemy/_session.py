@@ -148,7 +148,7 @@ class SessionScope(CallScope):
         """The call's ``AsyncSession``: one call at a time may flush through it."""
         return (self.session,)
 
-    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Any:
+    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Instance:
         """Add the object to the call's session (``session.add`` is synchronous); the
         call's end flushes it (a batch by the bulk writer)."""
         self.sync_session.add(instance)
@@ -162,7 +162,7 @@ class SessionScope(CallScope):
         kwargs: Kwargs,
         fields: tuple[str, ...],
         passed: ReadKwargs,
-    ) -> Any:
+    ) -> Instance:
         """``Meta.sqlalchemy_get_or_create``: the row with these values, else the object
         inserted in its own SAVEPOINT (race-safe, see ``_get_or_create``)."""
         lookup = take_lookup(factory, "sqlalchemy_get_or_create", fields, kwargs)

@@ -99,7 +99,7 @@ class TortoiseScope(CallScope):
         return tuple(factory._meta.tortoise_get_or_create)
 
     @classmethod
-    def make(cls, factory: FactoryClass, model_class: Any, args: Args, kwargs: Kwargs) -> Any:
+    def make(cls, factory: FactoryClass, model_class: Any, args: Args, kwargs: Kwargs) -> Instance:
         """Build without saving, sub-objects included.
 
         Tortoise refuses an unsaved object as a ForeignKey / OneToOne value in the model's
@@ -162,7 +162,7 @@ class TortoiseScope(CallScope):
             return False
         return model_allows_bulk_insert(factory._meta.get_model_class())
 
-    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Any:
+    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Instance:
         """Save the object through the call's client (one ``INSERT``), or hold it for the
         bulk insert at the end of the call."""
         if hold:
@@ -180,7 +180,7 @@ class TortoiseScope(CallScope):
         kwargs: Kwargs,
         fields: tuple[str, ...],
         passed: ReadKwargs,
-    ) -> Any:
+    ) -> Instance:
         """``Meta.tortoise_get_or_create``: race-safe (see ``_get_or_create``)."""
         if args:
             raise FactoryConfigurationError(
