@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         counts.update(per_file(root))
     ranked = sorted(((n, path) for path, n in counts.items() if n), reverse=True)
     for n, path in ranked[: args.top or None]:
-        print(f"{n:5d}  {path.relative_to(PACKAGE.parent) if path.is_relative_to(PACKAGE.parent) else path}")
+        shown = path.relative_to(PACKAGE.parent) if path.is_relative_to(PACKAGE.parent) else path
+        print(f"{n:5d}  {shown}")
     print(f"{sum(counts.values()):5d}  total")
     return 0
 
