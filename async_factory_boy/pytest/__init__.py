@@ -22,6 +22,7 @@ from typing import Any, TypeVar, overload
 
 import pytest
 
+from .._types import Function
 from . import _factory_seed, _loop, _mongo_isolation, _portal, _session
 from ._bound import FactoryFixture
 from ._isolation import isolated_session
@@ -360,14 +361,14 @@ def _setup_function(
     return _loop.route(function, create, request)
 
 
-def _raiser(error: BaseException) -> Callable[..., Any]:
+def _raiser(error: BaseException) -> Function:
     """A fixture function raising ``error``: pytest then caches the failure as its own.
 
     Raising from this hook before pytest's own ``pytest_fixture_setup`` ran would leave the
     fixture half set up (finalizers registered, nothing cached).
     """
 
-    def fail(**kwargs: Any) -> Any:
+    def fail(**kwargs: object) -> Any:
         raise error
 
     return fail

@@ -24,16 +24,18 @@ from typing import Any
 
 import pytest
 
+from .._types import Function
+
 __all__ = ["route"]
 
 _ASYNCIO_MARKS = ("_force_asyncio_fixture", "_loop_scope")
 
 
 def route(
-    function: Callable[..., Any],
-    create: Callable[..., Any],
+    function: Function,
+    create: Function,
     request: pytest.FixtureRequest,
-) -> Callable[..., Any]:
+) -> Function:
     """What to hand to the async plugin that runs this request's test in place of ``function``.
 
     The result looks like the model fixture ``function`` (name, signature) and awaits
@@ -64,16 +66,16 @@ def route(
 
 
 def _on_own_loop(
-    function: Callable[..., Any],
-    create: Callable[..., Any],
-) -> Callable[..., Any]:
+    function: Function,
+    create: Function,
+) -> Function:
     """A sync fixture function running ``create`` on an event loop of its own."""
 
     if inspect.isasyncgenfunction(create):
         return _generator_on_own_loop(function, create)
 
     @functools.wraps(function)
-    def run(**kwargs: Any) -> Any:
+    def run(**kwargs: object) -> Any:
         return asyncio.run(create(**kwargs))
 
     for attr in _ASYNCIO_MARKS:
@@ -82,13 +84,13 @@ def _on_own_loop(
 
 
 def _generator_on_own_loop(
-    function: Callable[..., Any], create: Callable[..., AsyncGenerator[Any, None]]
-) -> Callable[..., Any]:
+    function: Function, create: Callable[..., AsyncGenerator[object, None]]
+) -> Function:
     """A sync generator fixture running async generator ``create`` on a loop of its own,
     the same loop for its setup and its teardown."""
 
     @functools.wraps(function)
-    def run(**kwargs: Any) -> Iterator[Any]:
+    def run(**kwargs: object) -> Iterator[object]:
         loop = asyncio.new_event_loop()
         try:
             generator = create(**kwargs)
@@ -104,30 +106,28 @@ def _generator_on_own_loop(
 
 
 def _copy(
-    function: Callable[..., Any],
-    create: Callable[..., Any],
+    function: Function,
+    create: Function,
     asyncio_loop_scope: str | None,
-) -> Callable[..., Any]:
+) -> Function:
     @functools.wraps(function)
-    async def routed_generator(**kwargs: Any) -> AsyncIterator[Any]:
+    async def routed_generator(**kwargs: object) -> AsyncIterator[object]:
         async for value in create(**kwargs):
             yield value
 
     @functools.wraps(function)
-    async def routed_coroutine(**kwargs: Any) -> Any:
+    async def routed_coroutine(**kwargs: object) -> Any:
         return await create(**kwargs)
 
     # A yield fixture (setup, then teardown) stays one.
-    routed: Callable[..., Any] = (
-        routed_generator if inspect.isasyncgenfunction(create) else routed_coroutine
-    )
+    routed: Function = routed_generator if inspect.isasyncgenfunction(create) else routed_coroutine
 
     for attr in _ASYNCIO_MARKS:
         routed.__dict__.pop(attr, None)
     if asyncio_loop_scope is not None:
         # pytest-asyncio's marks: run on the runner of this loop scope.
-        routed._force_asyncio_fixture = True  # type: ignore[attr-defined]
-        routed._loop_scope = asyncio_loop_scope  # type: ignore[attr-defined]
+        routed._force_asyncio_fixture = True  # type: ignore[attr-defined]  # a marker attribute set on a function object
+        routed._loop_scope = asyncio_loop_scope  # type: ignore[attr-defined]  # a marker attribute set on a function object
     return routed
 
 

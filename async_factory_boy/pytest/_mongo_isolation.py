@@ -28,11 +28,18 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Iterable
 from contextlib import asynccontextmanager
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import pytest
+
+from .._types import Function
+
+if TYPE_CHECKING:
+    from beanie import Document
+    from motor.motor_asyncio import AsyncIOMotorClient
+    from odmantic import AIOEngine, Model
 
 __all__ = [
     "MongoClientLike",
@@ -55,7 +62,7 @@ class MongoClientLike(Protocol[D]):
 
     def __getitem__(self, name: str) -> D: ...
 
-    def drop_database(self, name_or_database: Any) -> Awaitable[Any]: ...
+    def drop_database(self, name_or_database: str, /) -> Awaitable[object]: ...
 
 
 def worker_name() -> str:
@@ -92,7 +99,7 @@ async def isolated_database(
 @asynccontextmanager
 async def isolated_beanie(
     client: MongoClientLike[D],
-    document_models: Iterable[Any],
+    document_models: Iterable[type[Document] | str],
     *,
     prefix: str = DEFAULT_PREFIX,
     **init_options: Any,
@@ -118,8 +125,11 @@ async def isolated_beanie(
 
 @asynccontextmanager
 async def isolated_engine(
-    client: Any, *, models: Iterable[Any] = (), prefix: str = DEFAULT_PREFIX
-) -> AsyncIterator[Any]:
+    client: AsyncIOMotorClient[Any],
+    *,
+    models: Iterable[type[Model]] = (),
+    prefix: str = DEFAULT_PREFIX,
+) -> AsyncIterator[AIOEngine]:
     """Yield an ODMantic ``AIOEngine`` on a fresh database of ``client`` (Motor's).
 
     ``models``' indexes (``Field(unique=True)``, ``model_config["indexes"]``) are created
@@ -145,23 +155,23 @@ _ISOLATION_FIXTURES = frozenset(
 )
 
 
-async def _mongo_test_database(mongo_client: Any) -> AsyncIterator[Any]:
+async def _mongo_test_database(mongo_client: MongoClientLike[D]) -> AsyncIterator[D]:
     """A database of ``mongo_client`` for this test only, dropped after it."""
     async with isolated_database(mongo_client) as database:
         yield database
 
 
 async def _beanie_test_database(
-    mongo_client: Any, beanie_document_models: Iterable[Any]
-) -> AsyncIterator[Any]:
+    mongo_client: MongoClientLike[D], beanie_document_models: Iterable[type[Document] | str]
+) -> AsyncIterator[D]:
     """A database for this test only, ``init_beanie`` bound to it, dropped after it."""
     async with isolated_beanie(mongo_client, beanie_document_models) as database:
         yield database
 
 
 async def _odmantic_test_engine(
-    mongo_client: Any, odmantic_models: Iterable[Any]
-) -> AsyncIterator[Any]:
+    mongo_client: AsyncIOMotorClient[Any], odmantic_models: Iterable[type[Model]]
+) -> AsyncIterator[AIOEngine]:
     """An ``AIOEngine`` on a database for this test only, dropped after it."""
     async with isolated_engine(mongo_client, models=odmantic_models) as engine:
         yield engine
@@ -188,7 +198,7 @@ def check_client(item: pytest.Item) -> None:
     )
 
 
-def _missing_documents() -> Any:
+def _missing_documents() -> list[type]:
     """The default ``beanie_document_models``: there are none, say which fixture to write."""
     pytest.fail(
         "async_factory_boy: beanie_test_database runs init_beanie with the document classes "
@@ -198,12 +208,12 @@ def _missing_documents() -> Any:
     )
 
 
-def _no_odmantic_models() -> tuple[Any, ...]:
+def _no_odmantic_models() -> tuple[type, ...]:
     """The default ``odmantic_models``: no indexes to create (override to list models)."""
     return ()
 
 
-def _routed(function: Callable[..., Any]) -> Callable[..., Any]:
+def _routed(function: Function) -> Function:
     """Mark ``function`` to run on the test's own event loop, as model fixtures do: the
     plugin's fixture setup routes it (``_loop``), whichever async plugin runs the test."""
     function._async_factory_boy_routed = True  # type: ignore[attr-defined]

@@ -26,9 +26,11 @@ async def test_init_beanie_binds_the_documents_to_the_test_database(beanie_clien
 
 async def test_the_last_init_beanie_wins(beanie_client: Any) -> None:
     """``init_beanie`` binds classes for the whole process: one database at a time."""
-    async with isolated_beanie(beanie_client, DOCUMENTS) as first:
-        async with isolated_beanie(beanie_client, DOCUMENTS) as second:
-            await AuthorFactory.create_async()
+    async with (
+        isolated_beanie(beanie_client, DOCUMENTS) as first,
+        isolated_beanie(beanie_client, DOCUMENTS) as second,
+    ):
+        await AuthorFactory.create_async()
 
-            assert await second.authors.count_documents({}) == 1
-            assert await first.authors.count_documents({}) == 0
+        assert await second.authors.count_documents({}) == 1
+        assert await first.authors.count_documents({}) == 0

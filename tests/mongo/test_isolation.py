@@ -36,14 +36,21 @@ async def test_each_worker_and_block_gets_its_own_name(
         isolated_database(mongo_client, prefix="app") as first,
         isolated_database(mongo_client, prefix="app") as second,
     ):
-        assert first.name.startswith("app_gw3_") and second.name.startswith("app_gw3_")
+        assert first.name.startswith("app_gw3_")
+        assert second.name.startswith("app_gw3_")
         assert first.name != second.name
 
 
 async def test_the_database_is_dropped_when_the_test_fails(mongo_client: Any) -> None:
-    with pytest.raises(LookupError):
+    names: list[str] = []
+
+    async def failing_test() -> None:
         async with isolated_database(mongo_client) as database:
+            names.append(database.name)
             await database.notes.insert_one({"text": "written before the failure"})
             raise LookupError
 
-    assert database.name not in await mongo_client.list_database_names()
+    with pytest.raises(LookupError):
+        await failing_test()
+
+    assert names[0] not in await mongo_client.list_database_names()

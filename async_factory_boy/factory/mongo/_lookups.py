@@ -16,14 +16,27 @@ from __future__ import annotations
 
 import asyncio
 import warnings
-from collections.abc import AsyncIterator, Hashable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Hashable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ...errors import MissingUniqueIndexWarning
 
-__all__ = ["one_lookup_at_a_time", "warn_without_unique_index"]
+__all__ = ["LookupCollection", "one_lookup_at_a_time", "warn_without_unique_index"]
+
+
+class LookupCollection(Protocol):
+    """What this module reads of a driver collection (PyMongo's async one, or Motor's)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def full_name(self) -> str: ...
+
+    # The driver's index description: name -> {"key": [(field, direction)], "unique": ...}.
+    def index_information(self) -> Awaitable[Mapping[str, Any]]: ...
 
 
 @dataclass(eq=False)
@@ -38,7 +51,9 @@ _entries: dict[Hashable, _Entry] = {}
 
 
 @asynccontextmanager
-async def one_lookup_at_a_time(collection: Any, query: Mapping[str, Any]) -> AsyncIterator[None]:
+async def one_lookup_at_a_time(
+    collection: LookupCollection, query: Mapping[str, object]
+) -> AsyncIterator[None]:
     """Hold the block while no other task of this process looks ``query`` up in
     ``collection`` (a driver collection: its ``full_name`` names it across clients)."""
     # repr, not hash: lookup values may be unhashable (embedded documents, lists).
@@ -64,7 +79,7 @@ _unique_indexes: dict[str, list[frozenset[str]]] = {}
 
 
 async def warn_without_unique_index(
-    collection: Any, fields: Sequence[str], owner: str, option: str, hint: str
+    collection: LookupCollection, fields: Sequence[str], owner: str, option: str, hint: str
 ) -> None:
     """Warn, once per ``owner``, when no unique index of ``collection`` covers ``fields``.
 
@@ -95,7 +110,7 @@ async def warn_without_unique_index(
     )
 
 
-async def _unique_index_keys(collection: Any) -> list[frozenset[str]]:
+async def _unique_index_keys(collection: LookupCollection) -> list[frozenset[str]]:
     """The key fields of each unique, unfiltered index of ``collection`` (read once).
 
     No session: ``listIndexes`` may not run inside a transaction, and the indexes are the
@@ -104,7 +119,7 @@ async def _unique_index_keys(collection: Any) -> list[frozenset[str]]:
     name: str = collection.full_name
     cached = _unique_indexes.get(name)
     if cached is None:
-        information: dict[str, Any] = await collection.index_information()
+        information = await collection.index_information()
         cached = _unique_indexes[name] = [
             frozenset(field for field, _ in index["key"])
             for index in information.values()

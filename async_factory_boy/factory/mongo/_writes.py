@@ -16,10 +16,10 @@ transaction (the caller's job) leaves nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from ..._types import Kwargs
 from ...errors import FactoryConfigurationError, PartialBatchError
 from ._connection import MongoTarget
 from ._lookups import one_lookup_at_a_time, warn_without_unique_index
@@ -34,9 +34,9 @@ class BatchBuffer:
         self.target = target
         self.factory = factory
         self.size = size
-        self.pending: dict[str, list[dict[str, Any]]] = {}
+        self.pending: dict[str, list[Kwargs]] = {}
 
-    def add(self, collection: str, document: dict[str, Any]) -> None:
+    def add(self, collection: str, document: Kwargs) -> None:
         documents = self.pending.get(collection)
         if documents is None:
             documents = self.pending[collection] = []
@@ -45,7 +45,7 @@ class BatchBuffer:
     async def flush(self) -> None:
         """Write every collection with one ordered ``insert_many``."""
         session = self.target.session
-        done: list[tuple[str, list[dict[str, Any]]]] = []
+        done: list[tuple[str, list[Kwargs]]] = []
         for name, documents in self.pending.items():
             try:
                 await self.target.collection(name).insert_many(
@@ -59,9 +59,9 @@ class BatchBuffer:
 
     def _partial(
         self,
-        done: Sequence[tuple[str, list[dict[str, Any]]]],
+        done: Sequence[tuple[str, list[Kwargs]]],
         failed: str,
-        documents: list[dict[str, Any]],
+        documents: list[Kwargs],
         exc: BulkWriteError,
     ) -> PartialBatchError:
         inserted = int(exc.details.get("nInserted", 0))
@@ -84,12 +84,12 @@ async def get_or_create(
     target: MongoTarget,
     collection: str,
     fields: Sequence[str],
-    document: dict[str, Any],
+    document: Kwargs,
     factory: str,
     *,
     fields_from: str | None = None,
     index_hint: str = "",
-) -> dict[str, Any] | None:
+) -> Kwargs | None:
     """The stored document that matches ``document`` on ``fields``, or ``None`` once
     ``document`` has been inserted.
 
@@ -113,7 +113,7 @@ async def get_or_create(
     handle = target.collection(collection)
     await warn_without_unique_index(handle, fields, factory, option, index_hint)
     async with one_lookup_at_a_time(handle, query):
-        found: dict[str, Any] | None = await handle.find_one(query, session=target.session)
+        found: Kwargs | None = await handle.find_one(query, session=target.session)
         if found is not None:
             return found
         try:
