@@ -29,7 +29,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Select, inspect, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import Mapper
 
 from ..._bridge import await_
 from ..._types import Instance, ReadKwargs
@@ -147,7 +148,8 @@ async def _turn(
     The wait is bounded by the server's ``innodb_lock_wait_timeout`` (the bound a row lock
     wait has anyway); if it runs out, the INSERT goes ahead without the turn.
     """
-    bind = session.sync_session.get_bind(mapper=inspect(model_class))
+    mapper: Mapper[Any] = inspect(model_class)
+    bind = session.sync_session.get_bind(mapper=mapper)
     if bind.dialect.name not in _TAKE_TURNS:
         yield
         return
@@ -155,11 +157,25 @@ async def _turn(
     key = repr((table, sorted(lookup.items())))
     # Lock names are limited to 64 characters and shared by the whole server.
     name = f"async_factory_boy:{hashlib.sha256(key.encode()).hexdigest()[:40]}"
-    got = await session.scalar(
+    connection = await session.connection(bind_arguments={"mapper": mapper})
+    got = await connection.scalar(
         text("SELECT GET_LOCK(:name, @@innodb_lock_wait_timeout)"), {"name": name}
     )
     try:
         yield
     finally:
-        if got == 1:
-            await session.scalar(text("SELECT RELEASE_LOCK(:name)"), {"name": name})
+        if got == 1 and _still_usable(session, connection):
+            await connection.scalar(text("SELECT RELEASE_LOCK(:name)"), {"name": name})
+
+
+def _still_usable(session: AsyncSession, connection: AsyncConnection) -> bool:
+    """Whether the connection can still run SQL (to release the named lock).
+
+    A cancellation (or a timeout) that hit a statement invalidates the connection and
+    leaves the transaction waiting for a rollback: SQL sent now would raise
+    ``PendingRollbackError`` instead of letting the ``CancelledError`` through (and on
+    asyncmy a connection left mid-packet may never answer). The server releases a named
+    lock when its connection closes, which invalidating it does.
+    """
+    transaction = session.sync_session.get_transaction()
+    return not connection.invalidated and transaction is not None and transaction.is_active
