@@ -18,7 +18,6 @@ SubFactory, and the error for a field that cannot be derived.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
 from typing import Any, Literal
 
 from ._compat import FactoryOptions, OptionDefault, builder, declarations
@@ -29,6 +28,7 @@ from ._field_values import (
     derived_datetime,
     derived_time,
 )
+from ._types import FactoryClass, Kwargs, ReadKwargs
 from .errors import FactoryConfigurationError
 
 __all__ = [
@@ -54,7 +54,7 @@ AutoFieldsMode = Literal[True, "all"]
 _factories: weakref.WeakKeyDictionary[type, list[weakref.ref[type]]] = weakref.WeakKeyDictionary()
 
 
-def check_auto_fields(meta: Any, value: Any) -> None:
+def check_auto_fields(meta: object, value: object) -> None:
     """``Meta.auto_fields`` is ``False``, ``True`` or ``"all"``."""
     if not (value is False or value is True or value == "all"):
         owner = getattr(meta, "__qualname__", "Meta").rsplit(".", 1)[0]
@@ -96,7 +96,7 @@ def _resolve_pending() -> None:
             _unresolved.remove(ref)
             continue
         try:
-            model = factory._meta.get_model_class()  # type: ignore[attr-defined]
+            model = factory._meta.get_model_class()  # type: ignore[attr-defined]  # factory_boy sets _meta at class creation, untyped
         except Exception:  # not resolvable yet (apps not ready): try again next time
             continue
         _unresolved.remove(ref)
@@ -110,7 +110,7 @@ def factory_for_model(model: type, family: type) -> type | None:
     for ref in _factories.get(model, ()):
         factory = ref()
         if (
-            factory is not None and issubclass(factory, family) and not factory._meta.abstract  # type: ignore[attr-defined]
+            factory is not None and issubclass(factory, family) and not factory._meta.abstract  # type: ignore[attr-defined]  # factory_boy sets _meta at class creation, untyped
         ):
             return factory
     return None
@@ -156,7 +156,7 @@ class ModelSubFactory(declarations.SubFactory):
         family: type,
         registered: bool = True,
         covers: tuple[str, ...] = (),
-        **kwargs: Any,
+        **kwargs: object,
     ) -> None:
         declarations.BaseDeclaration.__init__(self, **kwargs)
         self.model = model
@@ -208,12 +208,12 @@ class Underivable:
         self.error = error
 
 
-def describe(derived: Mapping[str, Any]) -> dict[str, str]:
+def describe(derived: ReadKwargs) -> dict[str, str]:
     """A readable view of derived declarations, for docs and debugging."""
     return {name: _describe(value) for name, value in derived.items()}
 
 
-def _describe(value: Any) -> str:
+def _describe(value: object) -> str:
     if isinstance(value, ModelSubFactory):
         return repr(value)
     function = getattr(value, "function", None)
@@ -241,17 +241,17 @@ class AutoFieldsOptions(FactoryOptions):
     auto_fields_exclude: tuple[str, ...]
     exclude: tuple[str, ...]
     #: The declarations derived for this factory (empty without ``auto_fields``).
-    auto_declarations: dict[str, Any]
+    auto_declarations: Kwargs
 
     def _build_default_options(self) -> list[OptionDefault]:
         return [
-            *super()._build_default_options(),  # type: ignore[no-untyped-call]
+            *super()._build_default_options(),  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
             OptionDefault("auto_fields", False, inherit=True, checker=check_auto_fields),
             OptionDefault("auto_fields_exclude", (), inherit=True),
         ]
 
     @property
-    def declarations(self) -> dict[str, Any]:
+    def declarations(self) -> Kwargs:
         """factory_boy's declarations, with the derived ones under the declared ones.
 
         Everything that reads a factory's declarations (factory_boy's parsing, the pytest
@@ -265,14 +265,14 @@ class AutoFieldsOptions(FactoryOptions):
 
     def contribute_to_class(
         self,
-        factory: Any,
-        meta: Any = None,
-        base_meta: Any = None,
-        base_factory: Any = None,
+        factory: FactoryClass,
+        meta: object = None,
+        base_meta: object = None,
+        base_factory: FactoryClass | None = None,
         params: Any = None,
     ) -> None:
         self.auto_declarations = {}
-        super().contribute_to_class(  # type: ignore[no-untyped-call]
+        super().contribute_to_class(  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
             factory, meta=meta, base_meta=base_meta, base_factory=base_factory, params=params
         )
         model = self.model

@@ -20,6 +20,7 @@ from typing import Any
 from ._auto_fields import AutoFieldsMode, ModelSubFactory, Underivable, cannot_derive
 from ._compat import Dict, Faker, List, Transformer
 from ._field_values import FieldFacts, value_for
+from ._types import FactoryClass, Kwargs
 
 __all__ = ["FieldSpec", "built_by", "derive_from_type_hints", "model_fields"]
 
@@ -31,7 +32,7 @@ class FieldSpec:
     name: str
     annotation: Any
     required: bool
-    constraints: dict[str, Any] = dataclasses.field(default_factory=dict)
+    constraints: Kwargs = dataclasses.field(default_factory=dict)
 
 
 _MISSING: Any = dataclasses.MISSING
@@ -45,7 +46,7 @@ def _pydantic_fields(model: type) -> list[FieldSpec] | None:
     by_name = bool(config.get("populate_by_name") or config.get("validate_by_name"))
     specs = []
     for name, info in fields.items():
-        constraints: dict[str, Any] = {}
+        constraints: Kwargs = {}
         for item in info.metadata:
             for key in ("min_length", "max_length", "ge", "gt", "le", "lt", "pattern"):
                 value = getattr(item, key, None)
@@ -101,7 +102,7 @@ def _init_fields(model: type) -> list[FieldSpec]:
 
     try:
         signature = inspect.signature(model)
-        hints = typing.get_type_hints(model.__init__)  # type: ignore[misc]
+        hints = typing.get_type_hints(model.__init__)  # type: ignore[misc]  # mypy forbids reading __init__ off a class
     except (TypeError, ValueError, NameError):
         return []
     return [
@@ -137,7 +138,7 @@ _STRING_KINDS = {
 _AWARE = {"AwareDatetime": True, "NaiveDatetime": False}
 
 
-def hint_facts(name: str, kind: type, constraints: dict[str, Any]) -> FieldFacts:
+def hint_facts(name: str, kind: type, constraints: Kwargs) -> FieldFacts:
     """What the type-to-value table needs to know of a field annotated ``kind``."""
     low = constraints.get("ge")
     high = constraints.get("le")
@@ -174,7 +175,7 @@ def hint_facts(name: str, kind: type, constraints: dict[str, Any]) -> FieldFacts
 
 def declaration_for(
     annotation: Any,
-    constraints: dict[str, Any],
+    constraints: Kwargs,
     nested: Callable[[type], Any],
     name: str = "",
 ) -> Any:
@@ -210,19 +211,19 @@ def declaration_for(
 
 
 def derive_from_type_hints(
-    factory_class: Any,
+    factory_class: FactoryClass,
     model: type,
     mode: AutoFieldsMode,
     nested: Callable[[type], Any],
     annotation_of: Callable[[Any], Any] = lambda annotation: annotation,
-) -> tuple[dict[str, Any], tuple[str, ...]]:
+) -> tuple[Kwargs, tuple[str, ...]]:
     """Declarations for ``model``'s fields; an unsupported required type is an error.
 
     ``nested(kind)`` is the declaration of a field whose type is a model (a SubFactory).
     ``annotation_of`` lets an ODM read its own wrappers (Beanie's ``Link[X]`` as ``X``);
     a field it maps to ``None`` is left to the ODM.
     """
-    derived: dict[str, Any] = {}
+    derived: Kwargs = {}
     for spec in model_fields(model):
         if not spec.required and mode != "all":
             continue

@@ -18,12 +18,13 @@ from typing import Any
 
 from ..._auto_fields import AutoFieldsMode, ModelSubFactory, Underivable, cannot_derive
 from ..._field_values import FieldFacts, value_for
+from ..._types import FactoryClass, Kwargs
 
 __all__ = ["derive_from_django_model", "field_facts"]
 
 
 def _aware() -> bool:
-    from django.conf import settings  # type: ignore[import-untyped]
+    from django.conf import settings  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
 
     return bool(getattr(settings, "USE_TZ", False))
 
@@ -40,7 +41,7 @@ _STRING_KINDS = {
 
 def field_facts(field: Any) -> FieldFacts:
     """What the type-to-value table needs to know of the Django model field ``field``."""
-    from django.db import models  # type: ignore[import-untyped]
+    from django.db import models  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
 
     name = field.attname
     unique = bool(field.unique or field.primary_key)
@@ -92,13 +93,13 @@ def _is_optional(field: Any) -> bool:
 
 
 def derive_from_django_model(
-    factory_class: Any, model: type, mode: AutoFieldsMode, family: type
-) -> tuple[dict[str, Any], tuple[str, ...]]:
+    factory_class: FactoryClass, model: type, mode: AutoFieldsMode, family: type
+) -> tuple[Kwargs, tuple[str, ...]]:
     """Declarations for the Django ``model`` (see the module docstring)."""
     from django.db import models
 
-    derived: dict[str, Any] = {}
-    for field in model._meta.concrete_fields:  # type: ignore[attr-defined]
+    derived: Kwargs = {}
+    for field in model._meta.concrete_fields:  # type: ignore[attr-defined]  # Django's Model._meta is untyped (no stubs)
         if isinstance(field, models.AutoField) or (field.primary_key and field.has_default()):
             continue
         if field.is_relation:

@@ -35,6 +35,7 @@ from sqlalchemy.schema import UniqueConstraint
 from ..._auto_fields import AutoFieldsMode, ModelSubFactory, Underivable, cannot_derive
 from ..._compat import LazyAttribute
 from ..._field_values import FieldFacts, value_for
+from ..._types import FactoryClass, Kwargs
 from ._flush import read_generated
 
 __all__ = ["column_facts", "derive_from_mapper"]
@@ -165,17 +166,17 @@ def _unique_columns(table: Table) -> set[str]:
 
 
 def derive_from_mapper(
-    factory_class: Any,
+    factory_class: FactoryClass,
     model: type,
     mode: AutoFieldsMode,
     family: type,
-) -> tuple[dict[str, Any], tuple[str, ...]]:
+) -> tuple[Kwargs, tuple[str, ...]]:
     """Declarations for the mapped class ``model`` (see the module docstring)."""
     mapper: Mapper[Any] = inspect(model)
     table = mapper.local_table
     if not isinstance(table, Table):
         raise cannot_derive(factory_class.__name__, model, "*", "a mapping over several tables")
-    derived: dict[str, Any] = {}
+    derived: Kwargs = {}
     hidden: list[str] = []
     covered: set[Column[Any]] = set()
     for rel in mapper.relationships:
