@@ -411,8 +411,8 @@ class AsyncFactory(Factory[T]):
                 f"{cls.__name__}.Meta.model is set and {cls.__name__}.Meta.abstract is "
                 "either not set or False."
             )
-        if _current_call() is None:  # a sync build(): an async call checked already
-            cls._check_keywords(params)
+        if strategy != enums.STUB_STRATEGY and _current_call() is None:
+            cls._check_keywords(params)  # a sync build(): an async call checked already
         return AsyncStepBuilder(cls._meta, params, strategy).build()
 
     @classmethod

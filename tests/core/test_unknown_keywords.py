@@ -141,6 +141,10 @@ async def test_what_the_factory_and_the_model_accept_passes() -> None:
     assert point.x == 5
 
 
+async def test_a_stub_takes_any_attribute() -> None:
+    assert PointFactory.stub(z=3).z == 3  # a StubObject, not the model
+
+
 async def test_a_factory_with_a_hook_taking_keywords_is_not_checked() -> None:
     class PasswordFactory(PointFactory):
         @classmethod
