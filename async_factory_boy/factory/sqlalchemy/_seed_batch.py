@@ -42,6 +42,7 @@ from ._bulk import write_rows
 from ._bulk_plan import BulkUnsupported, is_generated
 from ._factory import AsyncSQLAlchemyModelFactory
 from ._insert_rows import InsertRows, core_insert_rows
+from ._session import SessionScope
 
 __all__ = ["AllocateKey", "write_batch"]
 
@@ -157,7 +158,7 @@ class _Batch:
     ) -> Any:
         if self._switched or not bulk_capable(factory):
             return DECLINED
-        instance = model_class(*args, **kwargs)  # as the backend builds it
+        instance = SessionScope.make(factory, model_class, args, kwargs)  # as the backend
         _watch(type(instance))
         self.captured.append(instance)
         self._captured_ids.add(id(instance))

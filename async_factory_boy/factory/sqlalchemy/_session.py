@@ -23,12 +23,13 @@ from sqlalchemy.orm import Session, scoped_session
 
 from ..._bridge import await_
 from ..._call import FactoryCall
-from ..._compat import PostGeneration
+from ..._compat import PostGeneration, builds_plainly
 from ..._scope import CallScope, method_name, reached_from, take_lookup
 from ...errors import MissingSessionError, SessionTypeError
 from ._bulk_session import write_pending
 from ._flush import model_info
 from ._get_or_create import get_or_create
+from ._loader_make import make as loader_make
 from ._savepoint import savepoint
 
 __all__ = [
@@ -139,6 +140,17 @@ class SessionScope(CallScope):
     def check(cls, factory: type, call: FactoryCall) -> None:
         """A session given to ``build_async`` is optional, but must be the right kind."""
         resolve_session(factory, call)
+
+    @classmethod
+    def make(
+        cls, factory: Any, model_class: type, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        """The object ``factory._build`` would make, made as SQLAlchemy's loader makes
+        objects where that is the same object (``_loader_make``): a third of a batch's time
+        is the instrumented constructor."""
+        if args or not builds_plainly(factory):
+            return super().make(factory, model_class, args, kwargs)
+        return loader_make(model_class, kwargs)
 
     @classmethod
     def lookup_fields(cls, factory: Any) -> tuple[str, ...]:
