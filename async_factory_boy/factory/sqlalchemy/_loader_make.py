@@ -66,7 +66,8 @@ def make(model_class: type[Any], kwargs: dict[str, Any]) -> Any:
     if plan is None or not kwargs.keys() <= plan.attributes.keys():
         return model_class(**kwargs)
     mapper = plan.mapper
-    if not _only_mapper_listeners(mapper.class_manager):  # a listener added since
+    dispatch = mapper.class_manager.dispatch
+    if len(dispatch.init) != 1 or dispatch.init_failure:  # a listener added since the plan
         return model_class(**kwargs)
     mapper._check_configure()  # what the mapper's init listener does first
     obj = mapper.class_manager.new_instance()

@@ -12,6 +12,7 @@ unflushed objects back out of the session (:meth:`SessionScope.undo`).
 from __future__ import annotations
 
 import inspect as pyinspect
+import os
 import weakref
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
@@ -42,6 +43,10 @@ __all__ = [
 
 #: The keyword argument that carries the session of a call.
 SESSION_ARGUMENT: Final = "sqlalchemy_session"
+
+#: Single calls' objects written by the bulk writer too (as a flush, ``write_pending``'s
+#: ``as_flush``); ``ASYNC_FACTORY_BOY_SINGLE_BULK_WRITE=0`` leaves them to the flush.
+SINGLE_BULK_WRITE = os.environ.get("ASYNC_FACTORY_BOY_SINGLE_BULK_WRITE", "1") != "0"
 
 #: ``session.info`` key: when true, every factory call that flushes also commits (without
 #: expiring). ``isolated_session`` sets it, so test data leaves the savepoint the
@@ -246,8 +251,12 @@ class SessionScope(CallScope):
     async def _write(self) -> None:
         """What a flush would write: a batch's objects in bulk where that is exact (see
         ``_bulk_session``), everything else by the session's flush."""
-        if self.bulk and self.call.is_batch and await write_pending(self.session):
-            return
+        if self.bulk:
+            if self.call.is_batch:
+                if await write_pending(self.session):
+                    return
+            elif SINGLE_BULK_WRITE and await write_pending(self.session, as_flush=True):
+                return
         await self.session.flush()
 
     async def finish(self) -> None:
