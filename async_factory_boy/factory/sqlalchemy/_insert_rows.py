@@ -51,7 +51,8 @@ async def core_insert_rows(
     if not returning:
         await conn.execute(_statement(table, ()), rows)
         return None
-    if len(rows) == 1 and conn.dialect.insert_returning:  # one execute, not an executemany (insertmanyvalues) of one row
+    if len(rows) == 1 and conn.dialect.insert_returning:
+        # One execute, not an executemany (insertmanyvalues) of one row: a single create.
         result = await conn.execute(_statement(table, tuple(returning)), rows[0])
         return [tuple(result.one())]
     dialect = conn.dialect
