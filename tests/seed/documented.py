@@ -221,6 +221,31 @@ class MemberWithAsyncHookFactory(MemberWithSyncHookFactory):
             self.name = f"{self.name} #{self.id}"
 
 
+class CompanyWithUsersAsyncHookFactory(CompanyFactory):
+    """CompanyWithUsersFactory's hook written ``async def``: written in bulk all the same."""
+
+    users = factory.RelatedFactoryList(UserFactory, factory_related_name="company", size=2)
+
+    @factory.post_generation
+    async def rename(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        self.name = f"{self.name} ({len(await self.awaitable_attrs.users)} users)"
+
+
+class KeyAwaitingUserFactory(UserFactory):
+    """An ``async def`` hook that reads its generated key through ``awaitable_attrs``."""
+
+    @factory.post_generation
+    async def numbered(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        self.label = f"#{await self.awaitable_attrs.id}"
+
+
+class SharedCompanyWithUsersFactory(SharedCompanyFactory):
+    """get_or_create (through the session) with users taken over: each user hangs in
+    ``Company.users`` (``back_populates``) of a company already in the session."""
+
+    users = factory.RelatedFactoryList(UserFactory, factory_related_name="company", size=2)
+
+
 class PlainCompanyFactory(AsyncFactory[Company]):
     """A plain AsyncFactory of a mapped model: it persists nothing itself, the seed writes it."""
 
@@ -262,4 +287,7 @@ DOCUMENTED = (
     "SharedCompanyFactory",
     "MemberWithSyncHookFactory",
     "MemberWithAsyncHookFactory",
+    "CompanyWithUsersAsyncHookFactory",
+    "KeyAwaitingUserFactory",
+    "SharedCompanyWithUsersFactory",
 )

@@ -25,7 +25,8 @@ MODULE = "tests.seed.documented"
 #: ``sqlalchemy_session_persistence = None``, ``_create_async``, get_or_create, hooks that
 #: call other factories): plain ones, a RelatedFactory, declarations reading a related
 #: object's generated key (``ChildOfUserFactory``: ``o.company.id``; ``MembershipFactory``:
-#: ``company_id = SelfAttribute("company.id")`` with no relationship); then the example
+#: ``company_id = SelfAttribute("company.id")`` with no relationship), ``async def`` hooks
+#: (``KeyAwaitingUserFactory`` reads its key through ``awaitable_attrs``); then the example
 #: blog's post (many-to-many tags, comments).
 SESSION_WRITTEN = {
     "UnflushedChildFactory",
@@ -33,6 +34,7 @@ SESSION_WRITTEN = {
     "SharedCompanyFactory",
     "MemberWithSyncHookFactory",
     "MemberWithAsyncHookFactory",
+    "SharedCompanyWithUsersFactory",
 }
 BULK = (
     *(f"{MODULE}:{name}" for name in DOCUMENTED if name not in SESSION_WRITTEN),

@@ -38,6 +38,7 @@ def _seed_documented(url: str, batch_size: str) -> None:
         url,
     )
     assert result.returncode == 0, result.stderr
+    assert "Warning" not in result.stderr  # e.g. SAWarning "... will not proceed"
 
 
 def _all_rows(url: str) -> dict[str, list[tuple[object, ...]]]:

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
+from sqlalchemy.util import await_only, safe_reraise
 
 from ..._types import Instance, Kwargs
 from ._bulk import Fetch, ParentLink, prepare
@@ -55,11 +56,16 @@ def _has_insert_listeners(plans: Any) -> bool:
     )
 
 
-async def write_pending(session: AsyncSession) -> bool:
+async def write_pending(session: AsyncSession, *, as_flush: bool = False) -> bool:
     """Write ``session``'s pending objects in bulk; ``False`` if the flush must do it.
 
     Returns ``False`` before writing anything whenever the result could differ from a
-    flush's; on ``True`` the session is as after a flush of those objects.
+    flush's; on ``True`` the session is as after a flush of those objects. ``as_flush``
+    (a single call, which has no SAVEPOINT of its own): the write runs in a subtransaction
+    of the session's, as ``Session.flush`` runs its unit of work, so a failed INSERT leaves
+    the session exactly as a failed flush does (its transaction rolled back, the new
+    objects expunged, "rolled back due to a previous exception during flush" until
+    ``rollback()``).
     """
     sync = session.sync_session
     if sync.deleted or _has_flush_listeners(sync):
@@ -89,10 +95,29 @@ async def write_pending(session: AsyncSession) -> bool:
         conn.dialect.insert_executemany_returning_sort_by_parameter_order
     ):
         return False
-    await write.execute(conn)
-    for obj in objects:
-        _take_values(obj, write.plans[id(obj)], write.rows[id(obj)])
-    sync._register_persistent({*states, *(instance_state(link[0]) for link in parents)})
+
+    def finish() -> None:
+        for obj in objects:
+            _take_values(obj, write.plans[id(obj)], write.rows[id(obj)])
+        sync._register_persistent({*states, *(instance_state(link[0]) for link in parents)})
+
+    if not as_flush:
+        await write.execute(conn)
+        finish()
+        return True
+
+    def flush_like(sync: Session) -> None:
+        # Session._flush's frame around its unit of work (private, as _register_persistent).
+        transaction = sync._autobegin_t()._begin()
+        try:
+            await_only(write.execute(conn))
+            finish()
+            transaction.commit()
+        except BaseException:
+            with safe_reraise():
+                transaction.rollback(_capture_exception=True)
+
+    await session.run_sync(flush_like)
     return True
 
 

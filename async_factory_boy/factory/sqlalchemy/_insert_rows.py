@@ -50,8 +50,12 @@ async def core_insert_rows(
     per row (correct, not fast).
     """
     if not returning:
-        await conn.execute(table.insert(), rows)
+        await conn.execute(_statement(table, ()), rows)
         return None
+    if len(rows) == 1 and conn.dialect.insert_returning:
+        # One execute, not an executemany (insertmanyvalues) of one row: a single create.
+        result = await conn.execute(_statement(table, tuple(returning)), rows[0])
+        return [tuple(result.one())]
     dialect = conn.dialect
     if dialect.name == "sqlite":
         key = _rowid_key(table)
@@ -78,6 +82,24 @@ async def core_insert_rows(
         found = dict(zip(keys, result.inserted_primary_key or (), strict=False))
         out.append(tuple(found.get(column) for column in returning))
     return out
+
+
+_statements: weakref.WeakKeyDictionary[Table, dict[tuple[Column[Any], ...], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _statement(table: Table, returning: tuple[Column[Any], ...]) -> Any:
+    """``table.insert().returning(*returning)``, made once: a statement object keeps its
+    cache key, so executing it again skips computing it (single creates run it often)."""
+    made = _statements.setdefault(table, {})
+    statement = made.get(returning)
+    if statement is None:
+        statement = table.insert()
+        if returning:
+            statement = statement.returning(*returning)
+        made[returning] = statement
+    return statement
 
 
 _rowid_keys: weakref.WeakKeyDictionary[Table, Column[Any] | None] = weakref.WeakKeyDictionary()

@@ -4,10 +4,12 @@ The seed command must store the rows ``create_batch_async(sqlalchemy_session=...
 Each batch is one call of the core's :func:`~async_factory_boy._capture.create_batch_captured`
 with a real ``AsyncSession`` on the seed's connection as ``sqlalchemy_session``:
 
-- Objects of plain SQLAlchemy factories (no ``_create_async`` override, no get_or_create,
-  no ``async def`` hook) are taken over: built without a session and written at the end of
-  the batch with Core ``insert()`` executemany (the SQLAlchemy backend's bulk writer,
-  ``write_rows``, the one ``create_batch_async`` uses), the fast path.
+- Objects of plain SQLAlchemy factories (no ``_create_async`` override, no get_or_create)
+  are taken over, whether their post-generation hooks are sync or ``async def`` (both run
+  inside the call's greenlet, so a key read in either flushes on demand): built without a
+  session and written at the end of the batch with Core ``insert()`` executemany (the
+  SQLAlchemy backend's bulk writer, ``write_rows``, the one ``create_batch_async`` uses),
+  the fast path.
 - Everything else is declined and persisted by the backend through the session, exactly as
   in a test; nested factory calls made from hooks get that session too.
 - Flush on demand: when a declaration or hook reads a generated key (``o.parent.id``) of a
@@ -23,24 +25,25 @@ from __future__ import annotations
 
 import contextvars
 import functools
-import inspect as pyinspect
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import greenlet
 from sqlalchemy import Column, event, inspect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.orm import Mapper
+from sqlalchemy.orm import Mapper, Session
+from sqlalchemy.util import await_only
 
 from ..._backends import HANDLER_ARGUMENT, backend_of
 from ..._bridge import await_, in_bridge
 from ..._capture import DECLINED, create_batch_captured
-from ..._compat import PostGeneration
 from ..._factory import AsyncFactory
 from ..._types import Args, Kwargs, ModelClass
 from ._bulk import write_rows
 from ._bulk_plan import BulkUnsupported, is_generated
 from ._factory import AsyncSQLAlchemyModelFactory
 from ._insert_rows import InsertRows, core_insert_rows
+from ._session import SessionScope
 
 __all__ = ["AllocateKey", "write_batch"]
 
@@ -62,9 +65,11 @@ def bulk_capable(factory: type) -> bool:
 
     Only when the backend would do nothing but ``session.add(Model(**values))`` and flush
     for a key read (a plain ``AsyncFactory`` of a mapped model: nothing at all). Any override
-    of a persistence step, a get_or_create, an ``async def`` hook (which the backend flushes
-    for, so it can read keys) or ``sqlalchemy_session_persistence = None`` (no flush on
-    demand) leaves the object to the backend.
+    of a persistence step, a get_or_create or ``sqlalchemy_session_persistence = None`` (no
+    flush on demand) leaves the object to the backend. An ``async def`` hook does not: the
+    core runs its frames inside the call's greenlet (``run_coroutine``), so a generated key
+    it reads is flushed for on demand as in a sync hook, where the backend, flushing each
+    such object before its hooks, would make the seed a flush per object.
     """
     known = _bulk_capable.get(factory)
     if known is None:
@@ -93,13 +98,7 @@ def _is_plain(factory: type) -> bool:
             return False
     else:
         return False  # another backend's factory
-    if not isinstance(inspect(options.get_model_class(), raiseerr=False), Mapper):
-        return False
-    return not any(
-        isinstance(declaration, PostGeneration)
-        and pyinspect.iscoroutinefunction(declaration.function)
-        for declaration in options.post_declarations.declarations.values()
-    )
+    return isinstance(inspect(options.get_model_class(), raiseerr=False), Mapper)
 
 
 _watched: set[type] = set()
@@ -122,6 +121,17 @@ def _on_read(key: str, target: Any, value: object, dict_: Kwargs) -> Any:
         return dict_[key]
     batch = _active.get()
     return value if batch is None else batch.key_read(target, key, value, dict_)
+
+
+def _waiter() -> Callable[[Awaitable[Any]], Any] | None:
+    """How the code reading a key may wait here: through the call's bridge (a declaration,
+    a hook of either kind), through SQLAlchemy's greenlet (``await obj.awaitable_attrs.id``
+    in an ``async def`` hook), or not at all (plain code on the event loop)."""
+    if in_bridge():
+        return await_
+    if getattr(greenlet.getcurrent(), "__sqlalchemy_greenlet_provider__", False):
+        return await_only
+    return None
 
 
 class _Batch:
@@ -149,7 +159,7 @@ class _Batch:
     ) -> Any:
         if self._switched or not bulk_capable(factory):
             return DECLINED
-        instance = model_class(*args, **kwargs)  # as the backend builds it
+        instance = SessionScope.make(factory, model_class, args, kwargs)  # as the backend
         _watch(type(instance))
         self.captured.append(instance)
         self._captured_ids.add(id(instance))
@@ -160,20 +170,23 @@ class _Batch:
 
         Objects in the session are the backend's: its own listener decides for them.
         """
-        if id(target) not in self._captured_ids or not in_bridge():
-            return value  # not ours, or on the event loop, where the backend gives None too
+        if id(target) not in self._captured_ids:
+            return value  # not ours
+        wait = _waiter()
+        if wait is None:
+            return value  # on the event loop, where the backend gives None too
         if self._allocate_key is not None and not self._switched:
             # A key drawn from the sequence now is the key the flush would have given:
             # the batch stays on the bulk path (COPY), written with explicit keys.
-            allocated = await_(self._allocate_key(self._connection(), target, key))
+            allocated = wait(self._allocate_key(self._connection(), target, key))
             if allocated is not None:
                 dict_[key] = allocated
                 return allocated
         state = inspect(target)
         self.switch_to_session()
-        await_(self.session.flush())
+        wait(self.session.flush())
         if key not in dict_ and state.persistent and key in state.unloaded:
-            await_(self.session.refresh(target, attribute_names=[key]))
+            wait(self.session.refresh(target, attribute_names=[key]))
         return dict_.get(key, value)
 
     def _connection(self) -> AsyncConnection:
@@ -185,6 +198,16 @@ class _Batch:
         """From now on the batch is written by the session's flush, as in a test."""
         self._switched = True
         self.session.add_all(self.captured)
+
+    def before_flush(self, session: Session, context: Any, objects: Any) -> None:
+        """The session flushes (a declined object's flush, a hook's): the batch is the
+        session's from now on (it would be at its end anyway, ``session_used``), and the
+        objects taken so far join this flush. A captured object may hang in a relationship
+        of an object in the session (``back_populates``): flushed without it, SQLAlchemy
+        warns "not in session, add operation along ... will not proceed" although the
+        batch's end writes its row."""
+        if not self._switched:
+            self.switch_to_session()
 
     def session_used(self) -> bool:
         sync = self.session.sync_session
@@ -218,6 +241,7 @@ async def write_batch(
     """
     session = AsyncSession(bind=conn)
     batch = _Batch(session, insert_rows, allocate_key)
+    event.listen(session.sync_session, "before_flush", batch.before_flush)
 
     async def finish() -> None:
         await batch.write(conn)
