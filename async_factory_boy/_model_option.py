@@ -10,7 +10,6 @@ the class statement runs.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from ._compat import OptionDefault
 from .errors import FactoryConfigurationError
@@ -19,7 +18,7 @@ __all__ = ["refuse_model", "with_model_check"]
 
 
 def with_model_check(
-    options: Iterable[OptionDefault], checker: Callable[[Any, Any], None]
+    options: Iterable[OptionDefault], checker: Callable[[object, object], None]
 ) -> list[OptionDefault]:
     """``options`` (a ``_build_default_options()`` list) with ``checker`` on ``model``."""
     return [
@@ -31,7 +30,7 @@ def with_model_check(
 
 
 def refuse_model(
-    factory_name: str, meta: Any, model: Any, accepted: Callable[[type], bool], why: str
+    factory_name: str, meta: object, model: object, accepted: Callable[[type], bool], why: str
 ) -> None:
     """Raise :class:`FactoryConfigurationError` unless ``model`` is a class ``accepted``
     takes; ``why`` says what it must be and how to fix it. A factory without a model, or

@@ -13,8 +13,8 @@ options, so the check costs one attribute read per sub-object.
 from __future__ import annotations
 
 import sys
-from typing import Any
 
+from ._compat import BuildStepLike, FactoryOptionsLike
 from .errors import FactoryConfigurationError
 
 __all__ = ["refuse_sync_persistence"]
@@ -57,7 +57,7 @@ def _sync_base(factory: type) -> tuple[str, str, str] | None:
     return None
 
 
-def refuse_sync_persistence(factory_meta: Any, parent_step: Any) -> None:
+def refuse_sync_persistence(factory_meta: FactoryOptionsLike, parent_step: BuildStepLike) -> None:
     """Raise if ``factory_meta``'s factory is a sync persistence factory (see the module doc).
 
     Called for an object built for another (``parent_step`` is the outer object's step) by

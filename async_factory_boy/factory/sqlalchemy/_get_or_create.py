@@ -23,7 +23,7 @@ PostgreSQL and SQLite need no such turn.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from typing import Any, TypeVar
 
@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Mapper
 
 from ..._bridge import await_
+from ..._types import Instance, ReadKwargs
 from ._savepoint import savepoint
 
 __all__ = ["find", "get_or_create", "insert_or_find"]
@@ -44,7 +45,7 @@ _TAKE_TURNS = frozenset({"mysql", "mariadb"})
 
 
 async def find(
-    session: AsyncSession, model_class: type, lookup: Mapping[str, Any], *, lock: bool = False
+    session: AsyncSession, model_class: type, lookup: ReadKwargs, *, lock: bool = False
 ) -> Any:
     """The one row of ``model_class`` matching ``lookup``, or ``None``.
 
@@ -62,8 +63,8 @@ def get_or_create(
     session: AsyncSession,
     model_class: type,
     make: Callable[[], Any],
-    lookups: tuple[Mapping[str, Any], ...],
-) -> Any:
+    lookups: tuple[ReadKwargs, ...],
+) -> Instance:
     """The row matching ``lookups[0]``, else ``make()`` inserted in a SAVEPOINT.
 
     The factories' path: it runs inside the factory call's greenlet (it awaits through
@@ -94,8 +95,8 @@ def get_or_create(
 async def insert_or_find(
     session: AsyncSession,
     model_class: type,
-    obj: Any,
-    lookups: tuple[Mapping[str, Any], ...],
+    obj: Instance,
+    lookups: tuple[ReadKwargs, ...],
 ) -> Any:
     """Insert ``obj`` (built already) in a SAVEPOINT; on a constraint violation, the winner.
 
@@ -115,9 +116,7 @@ async def insert_or_find(
     return obj
 
 
-async def _winner(
-    session: AsyncSession, model_class: type, lookups: tuple[Mapping[str, Any], ...]
-) -> Any:
+async def _winner(session: AsyncSession, model_class: type, lookups: tuple[ReadKwargs, ...]) -> Any:
     """The row another transaction inserted first, by each lookup in turn, or ``None``."""
     for lookup in lookups:
         if lookup:
@@ -142,7 +141,7 @@ def _entered(manager: AbstractAsyncContextManager[_T]) -> Iterator[_T]:
 
 @asynccontextmanager
 async def _turn(
-    session: AsyncSession, model_class: type, lookup: Mapping[str, Any]
+    session: AsyncSession, model_class: type, lookup: ReadKwargs
 ) -> AsyncIterator[None]:
     """On MariaDB / MySQL, hold a named lock for this key while inserting it.
 

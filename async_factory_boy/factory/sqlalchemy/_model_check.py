@@ -7,8 +7,6 @@ session, as ``NoInspectionAvailable``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import inspect
 from sqlalchemy.orm import Mapper
 
@@ -27,6 +25,6 @@ def _mapped(model: type) -> bool:
     return isinstance(inspect(model, raiseerr=False), Mapper)
 
 
-def check_mapped_model(factory_name: str, meta: Any, model: Any) -> None:
+def check_mapped_model(factory_name: str, meta: object, model: object) -> None:
     """Raise ``FactoryConfigurationError`` unless ``model`` is a mapped class."""
     refuse_model(factory_name, meta, model, _mapped, _WHY)

@@ -40,7 +40,7 @@ class AsyncTortoiseOptions(ContractOptions):
 
     tortoise_get_or_create: tuple[str, ...]
 
-    def _check_model(self, meta: Any, value: Any) -> None:
+    def _check_model(self, meta: object, value: object) -> None:
         refuse_model(
             getattr(self.factory, "__name__", "AsyncTortoiseModelFactory"),
             meta,
@@ -52,7 +52,7 @@ class AsyncTortoiseOptions(ContractOptions):
     def _build_default_options(self) -> list[OptionDefault]:
         return [
             *with_model_check(
-                super()._build_default_options(),  # type: ignore[no-untyped-call]
+                super()._build_default_options(),  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
                 self._check_model,
             ),
             OptionDefault(
@@ -91,6 +91,6 @@ class AsyncTortoiseModelFactory(AsyncFactory[T]):
         class Meta:
             abstract = True
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         treat_models_as_values()
