@@ -15,7 +15,8 @@ from typing import Any
 
 from . import _plan
 from ._awaiting import exhausted, is_awaitable, resolve_awaitable, treat_as_value
-from ._compat import builder, resolver_step, resolver_values
+from ._compat import builder, enums, resolver_step, resolver_values
+from ._sync_factories import refuse_sync_persistence
 from ._types import Kwargs
 
 __all__ = ["AsyncStepBuilder", "is_awaitable", "treat_as_value"]
@@ -91,6 +92,8 @@ class AsyncStepBuilder(builder.StepBuilder):
         self.force_init_sequence = extras.pop("__sequence") if "__sequence" in extras else None
 
     def build(self, parent_step: Any = None, force_sequence: int | None = None) -> Any:
+        if parent_step is not None and self.strategy == enums.CREATE_STRATEGY:
+            refuse_sync_persistence(self.factory_meta, parent_step)
         plan = _plan.plan_for(self.factory_meta, self.extras)
         if plan is not None:
             return _plan.build(self, plan, parent_step, force_sequence)

@@ -44,14 +44,26 @@ class _Hold:
     session's own lock); ``inner`` is the lock calls made inside this one share.
     """
 
-    __slots__ = ("inner", "lock", "open", "outer", "task")
+    __slots__ = ("_inner", "lock", "open", "outer", "task")
 
     def __init__(self, lock: asyncio.Lock | None, outer: _Hold | None) -> None:
         self.lock = lock
         self.outer = outer
         self.task = asyncio.current_task()
-        self.inner = asyncio.Lock()
+        self._inner: asyncio.Lock | None = None  # made by the first call inside this one
         self.open = True
+
+    @property
+    def inner(self) -> asyncio.Lock:
+        """The lock calls made inside this one take turns on."""
+        inner = self._inner
+        if inner is None:
+            inner = self._inner = asyncio.Lock()
+        return inner
+
+    def inner_busy(self) -> bool:
+        """Whether a call made inside this one holds its inner lock now."""
+        return self._inner is not None and self._inner.locked()
 
     def __repr__(self) -> str:
         task = self.task.get_name() if self.task is not None else None
@@ -107,12 +119,29 @@ async def _give_back(hold: _Hold) -> None:
     """
     hold.open = False  # queued inner calls now move up a level, behind this hold's lock
     try:
-        if hold.inner.locked():
+        if hold.inner_busy():
             async with hold.inner:
                 pass
     finally:
         if hold.lock is not None:
             hold.lock.release()
+
+
+async def _give_back_all(taken: list[_Hold]) -> None:
+    """End every hold of ``taken``, innermost first, even if a wait is cancelled."""
+    error: BaseException | None = None
+    for hold in reversed(taken):
+        if not hold.inner_busy():  # the usual case: nothing to wait for
+            hold.open = False
+            if hold.lock is not None:
+                hold.lock.release()
+            continue
+        try:
+            await _give_back(hold)
+        except BaseException as exc:  # re-raised below, once every hold is released
+            error = error or exc
+    if error is not None:
+        raise error
 
 
 @asynccontextmanager
@@ -138,5 +167,4 @@ async def hold_exclusively(resources: Iterable[object]) -> AsyncIterator[None]:
         finally:
             _holds.reset(token)
     finally:
-        for hold in reversed(taken):
-            await _give_back(hold)
+        await _give_back_all(taken)

@@ -25,7 +25,10 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 __all__ = ["is_local_host", "mongo_elsewhere", "sql_elsewhere", "with_direct_connection"]
 
@@ -36,6 +39,8 @@ _PG_QUERY_ALWAYS = ("dsn", "service")
 # MySQL / MariaDB: what the drivers read when the URL names no host.
 _MYSQL_ENV_HOSTLESS = ("MYSQL_HOST",)
 _MYSQL_QUERY_HOSTLESS = ("read_default_file", "read_default_group")
+# A URL's query: each parameter's value, or values when it is repeated.
+_Query = Mapping[str, "str | tuple[str, ...]"]
 # Query parameters that name a host (or a socket) the driver connects to.
 _HOST_PARAMETERS = ("host", "hostaddr", "unix_socket", "unix_sock")
 
@@ -63,12 +68,12 @@ def is_local_host(entry: str) -> bool:
     return bool(entry) and is_loopback(entry)
 
 
-def _values(query: Mapping[str, Any], key: str) -> list[str]:
+def _values(query: _Query, key: str) -> list[str]:
     found = query.get(key)
     return [] if found is None else [found] if isinstance(found, str) else list(found)
 
 
-def sql_elsewhere(parsed: Any, environ: Mapping[str, str]) -> str | None:
+def sql_elsewhere(parsed: URL, environ: Mapping[str, str]) -> str | None:
     """Why the SQL URL ``parsed`` (a SQLAlchemy ``URL``) may reach a non-local server, or
     ``None`` when it is local. ``environ`` is the environment the driver will read."""
     backend = parsed.get_backend_name()
@@ -95,7 +100,7 @@ def sql_elsewhere(parsed: Any, environ: Mapping[str, str]) -> str | None:
 
 
 def _pg_elsewhere(
-    parsed: Any, query: Mapping[str, Any], environ: Mapping[str, str], named: bool
+    parsed: URL, query: _Query, environ: Mapping[str, str], named: bool
 ) -> str | None:
     for key in _PG_QUERY_ALWAYS:
         if _values(query, key):
@@ -107,9 +112,7 @@ def _pg_elsewhere(
     return _set_variable(variables, environ, "the PostgreSQL drivers read it")
 
 
-def _mysql_elsewhere(
-    query: Mapping[str, Any], environ: Mapping[str, str], named: bool
-) -> str | None:
+def _mysql_elsewhere(query: _Query, environ: Mapping[str, str], named: bool) -> str | None:
     if named:
         return None  # the drivers take a host the URL names over their option files
     for key in _MYSQL_QUERY_HOSTLESS:
@@ -125,7 +128,7 @@ def _set_variable(names: Sequence[str], environ: Mapping[str, str], who: str) ->
     return None
 
 
-def mongo_elsewhere(nodes: Sequence[tuple[str, int]], options: Mapping[str, Any]) -> str | None:
+def mongo_elsewhere(nodes: Sequence[tuple[str, int]], options: Mapping[str, object]) -> str | None:
     """Why a ``mongodb://`` URI with seed list ``nodes`` and ``options`` (PyMongo's parse)
     may reach a non-local server, or ``None`` (see the module doc)."""
     options = {key.lower(): value for key, value in options.items()}

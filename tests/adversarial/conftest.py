@@ -56,3 +56,10 @@ async def mongo_session(mongo_uri: str) -> AsyncIterator[tuple[Any, Any]]:
         await client.drop_database(name)
     finally:
         await client.close()
+
+
+@pytest_asyncio.fixture
+async def sqlite_session(sqlite_url: str) -> AsyncIterator[AsyncSession]:
+    """An ``AsyncSession`` on SQLite alone, for checks that do not depend on the database."""
+    async with open_session(sqlite_url) as opened:
+        yield opened

@@ -20,10 +20,13 @@ from typing import Any
 import factory
 import pytest
 import sqlalchemy as sa
+from pymongo import AsyncMongoClient, monitoring
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from async_factory_boy.factory.sqlalchemy import AsyncSQLAlchemyModelFactory
+from tests import _mongo_server
+from tests.adversarial.test_gather_in_hooks import MongoCompanyFactory
 from tests.sqlalchemy.factories import CompanyFactory, UserFactory
 from tests.sqlalchemy.models import Company, User
 
@@ -48,15 +51,17 @@ OPERATIONS: dict[str, Operation] = {
     "get_or_create": lambda s: GetOrCreateCompanyFactory.create_async(sqlalchemy_session=s),
 }
 
-# How the call is interrupted: a plain ``Task.cancel()``, or an ``asyncio.timeout`` expiring.
-MODES = [
-    "cancel",
-    pytest.param(
-        "timeout",
-        marks=pytest.mark.skipif(
-            sys.version_info < (3, 11), reason="asyncio.timeout is Python 3.11+"
-        ),
-    ),
+_TIMEOUT = pytest.mark.skipif(sys.version_info < (3, 11), reason="asyncio.timeout is Python 3.11+")
+
+# What is interrupted, and how: a plain ``Task.cancel()`` of every operation, and an
+# ``asyncio.timeout`` expiring in a create and a get-or-create (the batch's statements are
+# the create's, in a SAVEPOINT: its timeout adds nothing but time).
+CASES = [
+    pytest.param("create", "cancel", id="create-cancel"),
+    pytest.param("batch", "cancel", id="batch-cancel"),
+    pytest.param("get_or_create", "cancel", id="get_or_create-cancel"),
+    pytest.param("create", "timeout", id="create-timeout", marks=_TIMEOUT),
+    pytest.param("get_or_create", "timeout", id="get_or_create-timeout", marks=_TIMEOUT),
 ]
 
 
@@ -129,8 +134,7 @@ async def interrupted_at(
     return kind, message
 
 
-@pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("name", list(OPERATIONS))
+@pytest.mark.parametrize(("name", "mode"), CASES)
 async def test_interrupt_at_every_statement_boundary(
     session: AsyncSession, name: str, mode: str
 ) -> None:
@@ -174,3 +178,61 @@ async def test_interrupt_inside_a_hook_while_its_gathered_creates_run(
         await bounded(session.rollback())
     # the session's lock is free: a new call gets it at once
     await bounded(F.create_async(sqlalchemy_session=session), 10)
+
+
+class _CommandBoundaries(monitoring.CommandListener):
+    """Calls ``on_command(n)`` as the client starts its ``n``-th command (a boundary)."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+        self.on_command: Callable[[int], None] = lambda n: None
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        self.on_command(self.sent)
+        self.sent += 1
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+@pytest.mark.parametrize("size", [None, 3], ids=["create", "batch"])
+async def test_cancel_at_every_command_of_a_mongo_call(mongo_uri: str, size: int | None) -> None:
+    """Mongo with a client session: the same promise, command by command."""
+    boundaries = _CommandBoundaries()
+    client: Any = AsyncMongoClient(mongo_uri, event_listeners=[boundaries])
+    name = f"{_mongo_server.unique_database_name()}_cancel"
+    try:
+        async with client.start_session() as mongo_session:
+            connection = {"mongo_database": client[name], "mongo_session": mongo_session}
+
+            async def operation() -> Any:
+                if size is None:
+                    return await MongoCompanyFactory.create_async(**connection)
+                return await MongoCompanyFactory.create_batch_async(size, **connection)
+
+            boundaries.sent = 0
+            await bounded(operation())
+            commands = boundaries.sent
+            assert commands > 0
+            for boundary in range(commands):
+                running: list[asyncio.Task[Any]] = []
+
+                def interrupt(
+                    n: int, at: int = boundary, tasks: list[asyncio.Task[Any]] = running
+                ) -> None:
+                    if n == at:
+                        tasks[0].cancel()
+
+                boundaries.sent, boundaries.on_command = 0, interrupt
+                running.append(asyncio.create_task(operation()))
+                done, _ = await asyncio.wait(running, timeout=30)
+                boundaries.on_command = lambda n: None
+                assert done, f"command {boundary}: the cancelled call hung"
+                assert running[0].cancelled(), f"command {boundary}: {running[0].exception()!r}"
+                await bounded(operation())  # the client and session work again
+        await client.drop_database(name)
+    finally:
+        await client.close()

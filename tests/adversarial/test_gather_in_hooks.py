@@ -151,3 +151,28 @@ async def test_gather_in_a_hook_on_mongo_with_a_session(mongo_session: tuple[Any
         )
     assert await database["people"].count_documents({}) == REPEATS
     assert await database["companies"].count_documents({}) == REPEATS * FANOUT
+
+
+async def test_holds_queue_inside_their_call_and_record_their_task() -> None:
+    """The lock alone: inner calls of several tasks take turns, the outer hold waits for them."""
+    from async_factory_boy._locks import _holds, hold_exclusively
+
+    class Resource:
+        pass
+
+    resource = Resource()
+    order: list[tuple[str, int]] = []
+
+    async def inner(number: int) -> None:
+        async with hold_exclusively([resource]):
+            order.append(("in", number))
+            await asyncio.sleep(0)
+            order.append(("out", number))
+
+    async with hold_exclusively([resource]):
+        hold = _holds.get()[id(resource)]
+        assert hold.task is asyncio.current_task()
+        await bounded(asyncio.gather(*(inner(number) for number in range(3))))
+        assert "open" in repr(hold)
+    assert not hold.open
+    assert order == [(step, n) for n in range(3) for step in ("in", "out")]

@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from async_factory_boy.errors import SessionTypeError, SyncCallError
+from async_factory_boy.errors import FactoryConfigurationError, SessionTypeError, SyncCallError
 from async_factory_boy.factory.django import (
     AsyncDjangoModelFactory,
     DjangoDatabaseNotFoundError,
@@ -99,3 +99,26 @@ def test_django_not_configured_says_how_to_configure_it() -> None:
 
     assert result.stdout.startswith("DjangoNotConfiguredError ArticleFactory is a Django factory")
     assert "DJANGO_SETTINGS_MODULE" in result.stdout
+
+
+@pytest.mark.asyncio
+async def test_a_subfactory_to_a_sync_django_model_factory_names_both_and_the_fix() -> None:
+    import factory.django
+
+    class SyncCompanyFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]  # untyped base
+        class Meta:
+            model = Company
+
+        name = "sync"
+        slug = "sync"
+
+    class MemberFactory(UserFactory):
+        company = factory.SubFactory(SyncCompanyFactory)
+
+    with pytest.raises(FactoryConfigurationError) as raised:
+        await MemberFactory.create_async()
+
+    message = str(raised.value)
+    assert message.startswith("MemberFactory reaches SyncCompanyFactory")
+    assert "sync factory_boy DjangoModelFactory" in message
+    assert "async_factory_boy.factory.django.AsyncDjangoModelFactory" in message

@@ -8,7 +8,9 @@ from ..._auto_fields import AutoFieldsOptions
 from ..._backends import backend_named
 from ..._compat import OptionDefault
 from ..._factory import AsyncFactory, ContractOptions, field_names_checker
+from ..._model_option import with_model_check
 from ...errors import FactoryConfigurationError
+from ._model_check import check_mapped_model
 from ._session import SESSION_ARGUMENT
 
 __all__ = [
@@ -91,9 +93,12 @@ class AsyncSQLAlchemyOptions(ContractOptions, AutoFieldsOptions):
                 f"flush), got {value!r}."
             )
 
+    def _check_model(self, meta: object, value: object) -> None:
+        check_mapped_model(self._factory_name, meta, value)
+
     def _build_default_options(self) -> list[OptionDefault]:
         return [
-            *super()._build_default_options(),
+            *with_model_check(super()._build_default_options(), self._check_model),
             OptionDefault(
                 "sqlalchemy_get_or_create",
                 (),

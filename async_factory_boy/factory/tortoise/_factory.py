@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from tortoise.models import Model
+
 from ..._backends import backend_named
 from ..._call import current_call
 from ..._compat import OptionDefault
 from ..._factory import AsyncFactory, ContractOptions, field_names_checker
+from ..._model_option import refuse_model, with_model_check
 from ._connection import CONNECTION_ARGUMENT
 from ._scope import current_writer
 from ._values import treat_models_as_values
@@ -37,9 +40,21 @@ class AsyncTortoiseOptions(ContractOptions):
 
     tortoise_get_or_create: tuple[str, ...]
 
+    def _check_model(self, meta: object, value: object) -> None:
+        refuse_model(
+            getattr(self.factory, "__name__", "AsyncTortoiseModelFactory"),
+            meta,
+            value,
+            lambda model: issubclass(model, Model),
+            "a Tortoise model (a subclass of tortoise.models.Model)",
+        )
+
     def _build_default_options(self) -> list[OptionDefault]:
         return [
-            *super()._build_default_options(),  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
+            *with_model_check(
+                super()._build_default_options(),  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
+                self._check_model,
+            ),
             OptionDefault(
                 "tortoise_get_or_create",
                 (),

@@ -1,0 +1,145 @@
+"""Errors a user can cause name the factory, the wrong thing and the fix (issue 24, item 4).
+
+An unmapped ``Meta.model`` is refused where the factory is defined; a SubFactory or
+RelatedFactory to a sync factory_boy persistence factory is refused at the create, naming
+the outer factory, the sync one and the async class to derive it from, on both resolution
+paths (the fast path and factory_boy's own).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+import factory.alchemy
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import DeclarativeBase
+
+from async_factory_boy import _plan
+from async_factory_boy.errors import FactoryConfigurationError
+from async_factory_boy.factory.sqlalchemy import AsyncSQLAlchemyModelFactory
+from tests.sqlalchemy.models import Company, User
+
+
+class Plain:
+    def __init__(self, **kwargs: Any) -> None:
+        self.__dict__.update(kwargs)
+
+
+class AbstractBase(DeclarativeBase):
+    __abstract__ = True
+
+
+def test_an_unmapped_model_is_refused_when_the_factory_is_defined() -> None:
+    with pytest.raises(FactoryConfigurationError) as raised:
+
+        class PlainFactory(AsyncSQLAlchemyModelFactory[Plain]):
+            class Meta:
+                model = Plain
+
+    message = str(raised.value)
+    assert message.startswith("PlainFactory: Meta.model Plain is not a mapped SQLAlchemy class")
+    assert "__tablename__" in message
+    assert "abstract = True" in message
+
+
+def test_an_abstract_declarative_base_is_not_a_mapped_model() -> None:
+    with pytest.raises(FactoryConfigurationError, match=r"^BaseFactory: Meta.model AbstractBase"):
+
+        class BaseFactory(AsyncSQLAlchemyModelFactory[Any]):
+            class Meta:
+                model = AbstractBase
+
+
+def test_an_abstract_factory_may_name_an_unmapped_model() -> None:
+    class BaseFactory(AsyncSQLAlchemyModelFactory[Any]):
+        class Meta:
+            model = AbstractBase
+            abstract = True
+
+    assert BaseFactory._meta.abstract
+
+
+def test_a_tortoise_factory_needs_a_tortoise_model() -> None:
+    from async_factory_boy.factory.tortoise import AsyncTortoiseModelFactory
+
+    with pytest.raises(FactoryConfigurationError) as raised:
+
+        class PlainFactory(AsyncTortoiseModelFactory[Plain]):
+            class Meta:
+                model = Plain
+
+    assert str(raised.value).startswith(
+        "PlainFactory: Meta.model Plain is not a Tortoise model (a subclass of "
+        "tortoise.models.Model)"
+    )
+
+
+class SyncCompanyFactory(factory.alchemy.SQLAlchemyModelFactory):  # type: ignore[misc]  # untyped base
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"sync {n}")
+
+
+class SyncUserFactory(factory.alchemy.SQLAlchemyModelFactory):  # type: ignore[misc]  # untyped base
+    class Meta:
+        model = User
+
+    name = "member"
+
+
+class UserFactory(AsyncSQLAlchemyModelFactory[User]):
+    class Meta:
+        model = User
+
+    name = factory.Sequence(lambda n: f"user {n}")
+    company = factory.SubFactory(SyncCompanyFactory)
+
+
+class CompanyFactory(AsyncSQLAlchemyModelFactory[Company]):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"company {n}")
+    member = factory.RelatedFactory(SyncUserFactory, factory_related_name="company")
+
+
+@pytest.fixture(params=["fast path", "factory_boy's path"])
+def resolution_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each resolution path in turn."""
+    monkeypatch.setattr(_plan, "ENABLED", request.param == "fast path")
+    path: str = request.param
+    return path
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("factory_class", "outer", "inner"),
+    [
+        (UserFactory, "UserFactory", "SyncCompanyFactory"),
+        (CompanyFactory, "CompanyFactory", "SyncUserFactory"),
+    ],
+)
+async def test_a_sync_factory_boy_factory_reached_from_create_async_is_named(
+    sqlite_session: AsyncSession, resolution_path: str, factory_class: Any, outer: str, inner: str
+) -> None:
+    with pytest.raises(FactoryConfigurationError) as raised:
+        await factory_class.create_async(sqlalchemy_session=sqlite_session)
+
+    message = str(raised.value)
+    assert message.startswith(f"{outer} reaches {inner} (a SubFactory or RelatedFactory)")
+    assert "sync factory_boy SQLAlchemyModelFactory" in message
+    assert (
+        f"make {inner} subclass async_factory_boy.factory.sqlalchemy.AsyncSQLAlchemyModelFactory"
+        in message
+    )
+    await sqlite_session.rollback()
+
+
+@pytest.mark.asyncio
+async def test_building_through_a_sync_factory_boy_factory_still_works() -> None:
+    user = await UserFactory.build_async()
+    assert user.company is not None
+    assert user.company.name.startswith("sync ")
