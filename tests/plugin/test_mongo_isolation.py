@@ -2,19 +2,22 @@
 
 The project has a Beanie suite (``beanie_test_database``, ``mongo_session`` yielding
 ``None`` so the factory fixture passes no session), an ODMantic one
-(``odmantic_test_engine`` through the ini mapping, its models' indexes created) and a
-PyMongo + Motor one (``mongo_test_database``). Each test counts its documents: a test that
-saw another's would fail. Every test database name carries its xdist worker, and none is
-left once the run ends.
+(``odmantic_test_engine`` through the ini mapping, its models' indexes created), a PyMongo
++ Motor one (``mongo_test_database``) and an anyio test. Each test counts its documents: a
+test that saw another's would fail. Every test database name carries its xdist worker, and
+none is left once the run ends.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from pymongo import MongoClient
 
+from async_factory_boy.pytest import _loop
 from tests.plugin._project import run
 
 MODELS = """
@@ -120,7 +123,7 @@ def mongo_session(beanie_test_database):
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("n", range(10))
+@pytest.mark.parametrize("n", range(6))
 async def test_each_test_has_its_own_database(n, user_factory, beanie_test_database):
     record(beanie_test_database.name)
     await user_factory.create_batch_async(n)
@@ -179,7 +182,7 @@ def odmantic_models():
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("n", range(4))
+@pytest.mark.parametrize("n", range(2))
 async def test_each_test_has_its_own_engine(n, author_factory, odmantic_test_engine):
     record(odmantic_test_engine.database.name)
     await author_factory.create_batch_async(n + 1)
@@ -218,12 +221,41 @@ async def mongo_client(request):
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("n", range(3))
+@pytest.mark.parametrize("n", range(2))
 async def test_each_test_has_its_own_database(n, note, note_factory, mongo_test_database):
     record(mongo_test_database.name)
     await note_factory.create_batch_async(n)
 
     assert await mongo_test_database.notes.count_documents({}) == n + 1
+"""
+
+ANYIO_TESTS = """
+import os
+
+import pytest
+from pymongo import AsyncMongoClient
+
+from conftest import record
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+@pytest.fixture
+async def mongo_client():  # unmarked: anyio runs it, on the test's loop
+    client = AsyncMongoClient(os.environ["AFB_TEST_MONGO_URI"])
+    yield client
+    await client.close()
+
+
+@pytest.mark.anyio
+async def test_an_anyio_test_gets_its_own_database(mongo_test_database):
+    record(mongo_test_database.name)
+    await mongo_test_database.notes.insert_one({"text": "on anyio's loop"})
+
+    assert await mongo_test_database.notes.count_documents({}) == 1
 """
 
 MISSING_TESTS = """
@@ -263,18 +295,38 @@ def test_isolation_fixtures_under_xdist(
         test_beanie=BEANIE_TESTS,
         test_odmantic=ODMANTIC_TESTS,
         test_pymongo=PYMONGO_TESTS,
+        test_anyio=ANYIO_TESTS,
         test_missing=MISSING_TESTS,
     )
 
     result = run(pytester, "-n", "2")
 
-    result.assert_outcomes(passed=23, errors=1)
+    result.assert_outcomes(passed=16, errors=1)
     result.stdout.fnmatch_lines(
         ["*mongo_test_database takes its client from a fixture named 'mongo_client'*"]
     )
     result.stdout.no_fnmatch_line("*PytestDeprecationWarning*")  # marked for strict mode
     used = sorted(path.name for path in names.iterdir())
-    assert len(used) == 23  # one database per test
+    assert len(used) == 16  # one database per test
     assert {name.split("_")[1] for name in used} == {"gw0", "gw1"}
+    client: MongoClient[dict[str, object]]
     with MongoClient(mongo_uri) as client:
         assert set(used).isdisjoint(client.list_database_names())
+
+
+def test_without_an_async_plugin_a_yield_fixture_runs_on_one_loop_of_its_own() -> None:
+    """A sync test with neither pytest-asyncio nor anyio: setup and teardown share a loop."""
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    async def fixture() -> AsyncIterator[str]:
+        loops.append(asyncio.get_running_loop())
+        yield "value"
+        loops.append(asyncio.get_running_loop())
+
+    generator = _loop._on_own_loop(fixture, fixture)()
+
+    assert next(generator) == "value"
+    with pytest.raises(StopIteration):
+        next(generator)
+    assert loops[0] is loops[1]
+    assert loops[0].is_closed()
