@@ -6,10 +6,15 @@ user never has to read a traceback from deep inside factory_boy or a driver.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 __all__ = [
     "AsyncFactoryError",
     "AwaitOutsideFactoryError",
     "DeclarationExhaustedError",
+    "DjangoDatabaseNotFoundError",
+    "DjangoModelNotFoundError",
+    "DjangoNotConfiguredError",
     "FactoryConfigurationError",
     "MissingDependencyError",
     "MissingPersistenceError",
@@ -137,3 +142,64 @@ class SeedShardError(AsyncFactoryError):
         self.shard = shard
         self.shards = shards
         self.report = report
+
+
+# -- the Django backend's errors ----------------------------------------------------------------
+# They also subclass the exception Django itself raises (``ImproperlyConfigured``,
+# ``ConnectionDoesNotExist``), so ``except`` clauses written for factory_boy keep working. This
+# module must import without Django, so they are made at first access (PEP 562); without
+# Django installed they exist without Django's bases (nothing can raise them then).
+
+_DJANGO_DOCS = {
+    "DjangoModelNotFoundError": "``Meta.model`` is a string that names no installed Django "
+    "model (also a ``LookupError``).",
+    "DjangoDatabaseNotFoundError": "``Meta.database`` or a call's ``django_database=`` is not "
+    "a key of ``settings.DATABASES`` (also Django's ``ConnectionDoesNotExist``).",
+    "DjangoNotConfiguredError": "A Django factory was used before Django's settings and app "
+    "registry were set up (also Django's ``ImproperlyConfigured``).",
+}
+_django_errors: dict[str, type[AsyncFactoryError]] = {}
+
+
+def _make_django_errors() -> dict[str, type[AsyncFactoryError]]:
+    django_bases: dict[str, tuple[type[BaseException], ...]] = {}
+    try:
+        from django.core.exceptions import ImproperlyConfigured  # type: ignore[import-untyped]
+        from django.utils.connection import ConnectionDoesNotExist  # type: ignore[import-untyped]
+    except ImportError:
+        pass
+    else:
+        django_bases = {
+            "DjangoDatabaseNotFoundError": (ConnectionDoesNotExist,),
+            "DjangoNotConfiguredError": (ImproperlyConfigured,),
+        }
+    bases: dict[str, tuple[type[BaseException], ...]] = {
+        "DjangoModelNotFoundError": (FactoryConfigurationError, LookupError),
+        "DjangoDatabaseNotFoundError": (FactoryConfigurationError,),
+        "DjangoNotConfiguredError": (MissingSessionError,),
+    }
+    for name, own in bases.items():
+        namespace = {"__module__": __name__, "__doc__": _DJANGO_DOCS[name]}
+        made = type(name, own + django_bases.get(name, ()), namespace)
+        assert issubclass(made, AsyncFactoryError)
+        _django_errors[name] = made
+    return _django_errors
+
+
+if TYPE_CHECKING:
+
+    class DjangoModelNotFoundError(FactoryConfigurationError, LookupError):
+        """``Meta.model`` is a string that names no installed Django model."""
+
+    class DjangoDatabaseNotFoundError(FactoryConfigurationError):
+        """``Meta.database`` or a call's ``django_database=`` is not a key of DATABASES."""
+
+    class DjangoNotConfiguredError(MissingSessionError):
+        """A Django factory was used before Django's settings and app registry were set up."""
+
+else:
+
+    def __getattr__(name: str) -> type[AsyncFactoryError]:
+        if name in _DJANGO_DOCS:
+            return (_django_errors or _make_django_errors())[name]
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
