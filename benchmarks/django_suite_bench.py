@@ -100,7 +100,8 @@ from lending.models import Loan
 
 
 async def open_loans(request):
-    titles = [loan.book.title async for loan in Loan.objects.select_related("book").filter(returned=False).order_by("pk")]
+    loans = Loan.objects.select_related("book").filter(returned=False).order_by("pk")
+    titles = [loan.book.title async for loan in loans]
     return JsonResponse({"titles": titles})
 
 
@@ -255,7 +256,8 @@ def run_suite(directory: pathlib.Path, mode: str) -> tuple[float, float]:
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
-    command += ["--ds=settings", "-o", "asyncio_mode=strict", "-o", "asyncio_default_fixture_loop_scope=function"]  # fmt: skip
+    command += ["--ds=settings", "-o", "asyncio_mode=strict"]
+    command += ["-o", "asyncio_default_fixture_loop_scope=function"]
     started = time.perf_counter()
     finished = subprocess.run(
         command, cwd=directory, env=env, capture_output=True, text=True, check=False
