@@ -25,6 +25,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
+    from ._many_to_many import ManyToMany
     from .factory import AsyncFactory
 
 __version__ = "2.0.0.dev0"
@@ -38,6 +39,7 @@ __all__ = [
     "DeclarationExhaustedError",
     "FactoryCall",
     "FactoryConfigurationError",
+    "ManyToMany",
     "MissingDependencyError",
     "MissingPersistenceError",
     "MissingSessionError",
@@ -60,4 +62,8 @@ def __getattr__(name: str) -> Any:
         from .factory import AsyncFactory
 
         return AsyncFactory
+    if name == "ManyToMany":
+        from ._many_to_many import ManyToMany
+
+        return ManyToMany
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -185,6 +185,21 @@ class CallScope:
     def after_postgeneration(self, factory: Any, instance: Any, results: dict[str, Any]) -> None:
         """After the post-generation declarations of a created ``instance`` ran."""
 
+    def link_many(self, factory: Any, instance: Any, request: Any, step: Any) -> Any:
+        """Fill ``instance``'s many-to-many relation as ``request`` (a
+        :class:`~async_factory_boy._many_to_many.LinkRequest`) says: ``ManyToMany``.
+
+        Returns the post-generation result. A backend that can write the relation in
+        batches overrides it; the default refuses, naming the factory.
+        """
+        from .errors import FactoryConfigurationError
+
+        raise FactoryConfigurationError(
+            f"{factory.__name__}.{request.name} = ManyToMany(...): {type(self).__name__} "
+            "cannot fill a many-to-many relation (Django and SQLAlchemy factories can); "
+            "fill it in a post_generation hook."
+        )
+
     async def finish(self) -> None:
         """Write what the scope held back; the call succeeded."""
 
