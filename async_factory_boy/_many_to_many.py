@@ -60,6 +60,10 @@ class ManyToMany(declarations.PostGenerationDeclaration):
     links none.
     """
 
+    # ``tags__name=factory.Sequence(...)`` is the related objects' declaration, evaluated for
+    # each of them (as RelatedFactory does), not once with the parent's sequence number.
+    UNROLL_CONTEXT_BEFORE_EVALUATION = False
+
     def __init__(self, factory: type[Any] | str, size: int = 2, **defaults: Any) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         if not isinstance(size, int) or size < 0:

@@ -55,8 +55,10 @@ async def test_given_objects_are_linked_instead() -> None:
 
 async def test_size_and_values_per_call() -> None:
     article = await ArticleFactory.create_async(labels__size=3, labels__name="news")
+    other = await ArticleFactory.create_async(labels__name=factory.Iterator(["a", "b"]))
 
     assert await _labels(article) == ["news"] * 3
+    assert await _labels(other) == ["a", "b"]
 
 
 async def test_a_batch_is_written_in_three_statements(queries: Any) -> None:
