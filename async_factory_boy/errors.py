@@ -6,7 +6,8 @@ user never has to read a traceback from deep inside factory_boy or a driver.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import types
+from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "AsyncFactoryError",
@@ -178,11 +179,19 @@ def _make_django_errors() -> dict[str, type[AsyncFactoryError]]:
         "DjangoDatabaseNotFoundError": (FactoryConfigurationError,),
         "DjangoNotConfiguredError": (MissingSessionError,),
     }
+    made: dict[str, type[AsyncFactoryError]] = {}
     for name, own in bases.items():
-        namespace = {"__module__": __name__, "__doc__": _DJANGO_DOCS[name]}
-        made = type(name, own + django_bases.get(name, ()), namespace)
-        assert issubclass(made, AsyncFactoryError)
-        _django_errors[name] = made
+
+        def fill(namespace: dict[str, Any], name: str = name) -> None:
+            namespace.update(__module__=__name__, __doc__=_DJANGO_DOCS[name])
+
+        try:
+            error = types.new_class(name, own + django_bases.get(name, ()), exec_body=fill)
+        except TypeError:  # Django's classes replaced by stand-ins (a docs build's mocks)
+            error = types.new_class(name, own, exec_body=fill)
+        assert issubclass(error, AsyncFactoryError)
+        made[name] = error
+    _django_errors.update(made)
     return _django_errors
 
 
