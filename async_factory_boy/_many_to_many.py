@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._call import current_call
-from ._compat import declarations, enums
+from ._compat import DeclarationSetLike, declarations, enums
+from ._types import FactoryClass, Instance, Kwargs
 from .errors import FactoryConfigurationError
 
 __all__ = ["LinkRequest", "ManyToMany"]
@@ -38,13 +39,13 @@ class LinkRequest:
     #: The relation's attribute on the object (the declaration's name).
     name: str
     #: The factory making the related objects.
-    factory: type[Any]
+    factory: FactoryClass
     #: How many new related objects to make (``tags__size=``), when none were given.
     size: int
     #: Values for the new related objects (``tags__name=...``, the declaration's keywords).
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: Kwargs = field(default_factory=dict)
     #: The related objects passed to the call (``tags=[...]``), else ``None``.
-    given: list[Any] | None = None
+    given: list[Instance] | None = None
 
 
 class ManyToMany(declarations.PostGenerationDeclaration):
@@ -64,8 +65,8 @@ class ManyToMany(declarations.PostGenerationDeclaration):
     # each of them (as RelatedFactory does), not once with the parent's sequence number.
     UNROLL_CONTEXT_BEFORE_EVALUATION = False
 
-    def __init__(self, factory: type[Any] | str, size: int = 2, **defaults: Any) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
+    def __init__(self, factory: FactoryClass | str, size: int = 2, **defaults: Any) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
         if not isinstance(size, int) or size < 0:
             raise FactoryConfigurationError(
                 f"ManyToMany({factory!r}, size={size!r}): size must be an int >= 0."
@@ -74,15 +75,15 @@ class ManyToMany(declarations.PostGenerationDeclaration):
         self.size = size
         self.defaults = defaults
 
-    def get_factory(self) -> type[Any]:
+    def get_factory(self) -> FactoryClass:
         """The related objects' factory (a dotted path is imported on first use)."""
-        found: type[Any] = self.factory_wrapper.get()
+        found: FactoryClass = self.factory_wrapper.get()
         return found
 
-    def call(self, instance: Any, step: Any, context: Any) -> Any:
+    def call(self, instance: Instance, step: Any, context: Any) -> object:
         if step.builder.strategy != enums.CREATE_STRATEGY:
             return None
-        owner: Any = step.builder.factory_meta.factory
+        owner: FactoryClass = step.builder.factory_meta.factory
         name = self._name(owner)
         extra = {**self.defaults, **context.extra}
         size = extra.pop("size", self.size)
@@ -101,7 +102,7 @@ class ManyToMany(declarations.PostGenerationDeclaration):
         request = LinkRequest(name, self.get_factory(), size, extra, given)
         return call.scope(scope_class, owner).link_many(owner, instance, request, step)
 
-    def _name(self, owner: Any) -> str:
+    def _name(self, owner: FactoryClass) -> str:
         """The attribute this declaration is bound to on ``owner`` (factory_boy does not
         hand it to post-generation declarations)."""
         for name, declaration in owner._meta.post_declarations.declarations.items():
@@ -112,7 +113,7 @@ class ManyToMany(declarations.PostGenerationDeclaration):
         )
 
 
-def only_links(post_declarations: Any) -> bool:
+def only_links(post_declarations: DeclarationSetLike) -> bool:
     """Whether every post-generation declaration of a factory is a :class:`ManyToMany`
     (which needs no primary key before the call ends: a batch may still be held)."""
     return all(

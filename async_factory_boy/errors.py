@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "AsyncFactoryError",
+    "AsyncFactoryWarning",
     "AwaitOutsideFactoryError",
     "DeclarationExhaustedError",
     "DjangoDatabaseNotFoundError",
@@ -20,6 +21,7 @@ __all__ = [
     "MissingDependencyError",
     "MissingPersistenceError",
     "MissingSessionError",
+    "MissingUniqueIndexWarning",
     "PartialBatchError",
     "RegistrationError",
     "SeedShardError",
@@ -145,6 +147,19 @@ class SeedShardError(AsyncFactoryError):
         self.report = report
 
 
+class AsyncFactoryWarning(UserWarning):
+    """Base class of every warning async_factory_boy issues (filter them all with it)."""
+
+
+class MissingUniqueIndexWarning(AsyncFactoryWarning):
+    """A Mongo get-or-create (``Meta.mongo_get_or_create``, ``beanie_get_or_create``,
+    ``odmantic_get_or_create``) runs on a collection with no unique index on its fields.
+
+    Calls in one process are serialized per lookup, so they never store a duplicate; another
+    process can, without the index. Issued once per factory; the message names the index.
+    """
+
+
 # -- the Django backend's errors ----------------------------------------------------------------
 # They also subclass the exception Django itself raises (``ImproperlyConfigured``,
 # ``ConnectionDoesNotExist``), so ``except`` clauses written for factory_boy keep working. This
@@ -165,8 +180,8 @@ _django_errors: dict[str, type[AsyncFactoryError]] = {}
 def _make_django_errors() -> dict[str, type[AsyncFactoryError]]:
     django_bases: dict[str, tuple[type[BaseException], ...]] = {}
     try:
-        from django.core.exceptions import ImproperlyConfigured  # type: ignore[import-untyped]
-        from django.utils.connection import ConnectionDoesNotExist  # type: ignore[import-untyped]
+        from django.core.exceptions import ImproperlyConfigured  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
+        from django.utils.connection import ConnectionDoesNotExist  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
     except ImportError:
         pass
     else:

@@ -41,6 +41,7 @@ DOCUMENTED: dict[str, list[str]] = {
     ],
     "async_factory_boy.errors": [
         "AsyncFactoryError",
+        "AsyncFactoryWarning",
         "AwaitOutsideFactoryError",
         "DjangoDatabaseNotFoundError",
         "DjangoModelNotFoundError",
@@ -49,6 +50,7 @@ DOCUMENTED: dict[str, list[str]] = {
         "MissingDependencyError",
         "MissingPersistenceError",
         "MissingSessionError",
+        "MissingUniqueIndexWarning",
         "PartialBatchError",
         "SeedShardError",
         "SessionTypeError",

@@ -64,7 +64,7 @@ def async_db(db: None) -> Iterator[None]:
     plain fixture) and for sync tests using model fixtures. Under ``transaction=True`` it
     changes nothing but the connections used, which pytest-django then flushes as usual.
     """
-    from django.db import connections  # type: ignore[import-untyped]
+    from django.db import connections  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
 
     with shared_connections(connections):
         yield

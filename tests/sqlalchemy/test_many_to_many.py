@@ -184,7 +184,7 @@ async def test_many_to_many_batch_is_written_in_bulk(session: AsyncSession) -> N
             inserts.append(statement)
 
     async with tables(session, Base.metadata):
-        engine = session.bind.sync_engine  # type: ignore[union-attr]
+        engine = session.bind.sync_engine  # type: ignore[union-attr]  # the test sessions are bound to an engine
         sa.event.listen(engine, "before_cursor_execute", record)
         try:
             posts = await DeclaredPostFactory.create_batch_async(10, sqlalchemy_session=session)

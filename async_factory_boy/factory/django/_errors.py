@@ -23,8 +23,8 @@ __all__ = [
 
 def check_django_ready(factory_name: str) -> None:
     """Raise :class:`DjangoNotConfiguredError` unless settings are configured and apps loaded."""
-    from django.apps import apps  # type: ignore[import-untyped]
-    from django.conf import settings  # type: ignore[import-untyped]
+    from django.apps import apps  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
+    from django.conf import settings  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
 
     if not settings.configured:
         raise DjangoNotConfiguredError(

@@ -47,7 +47,7 @@ class AsyncDjangoOptions(DjangoOptions, AsyncFactoryOptions):
         model = self.model
         if not isinstance(model, str):
             return model
-        from django.apps import apps  # type: ignore[import-untyped]
+        from django.apps import apps  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
 
         if not apps.ready:
             return None
@@ -98,7 +98,7 @@ class AsyncDjangoOptions(DjangoOptions, AsyncFactoryOptions):
             ):
                 return base._meta.counter_reference
             return self
-        return super()._get_counter_reference()  # type: ignore[no-untyped-call]
+        return super()._get_counter_reference()  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
 
 
 def _label(model: Any) -> str | None:
