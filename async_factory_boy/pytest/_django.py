@@ -127,7 +127,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         return
     models, factories = _django_fixtures(item, names)
     is_async = inspect.iscoroutinefunction(getattr(item, "obj", None))
-    used = models + (factories if is_async else [])
+    # A model fixture needs its factory fixture: name what the test asked for.
+    used = models or (factories if is_async else [])
     if not used:
         return
     pytest.fail(
