@@ -27,6 +27,7 @@ from .errors import (
 
 if TYPE_CHECKING:
     from ._field_values import FIELD_PROVIDERS, FieldFacts
+    from ._many_to_many import ManyToMany
     from .factory import AsyncFactory
 
 __version__ = "2.0.0.dev0"
@@ -42,6 +43,7 @@ __all__ = [
     "FactoryCall",
     "FactoryConfigurationError",
     "FieldFacts",
+    "ManyToMany",
     "MissingDependencyError",
     "MissingPersistenceError",
     "MissingSessionError",
@@ -69,4 +71,8 @@ def __getattr__(name: str) -> Any:
         from . import _field_values
 
         return getattr(_field_values, name)
+    if name == "ManyToMany":
+        from ._many_to_many import ManyToMany
+
+        return ManyToMany
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

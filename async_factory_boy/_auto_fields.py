@@ -18,7 +18,7 @@ SubFactory, and the error for a field that cannot be derived.
 from __future__ import annotations
 
 import weakref
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from ._compat import FactoryOptions, OptionDefault, builder, declarations
 from ._field_values import (
@@ -258,10 +258,27 @@ class AutoFieldsOptions(FactoryOptions):
         plugin's attribute fixtures) sees the derived fields too; a ``Trait`` or ``Maybe``
         falls back to the derived value of a field it does not set.
         """
+        if self._auto_fields_pending is not None:
+            self._derive_pending()
         merged = {**getattr(self, "auto_declarations", {}), **self.base_declarations}
         for name, parameter in self.parameters.items():
             merged.update(parameter.as_declarations(name, merged))
         return merged
+
+    #: Whether a model string may resolve after the class is defined (Django's
+    #: ``'app_label.ModelName'`` once the app registry is ready): ``auto_fields`` then waits
+    #: for it instead of failing at definition.
+    resolves_model_later: ClassVar[bool] = False
+    #: The ``auto_fields`` mode still to derive once the model resolves, else ``None``.
+    _auto_fields_pending: AutoFieldsMode | None = None
+
+    def model_if_ready(self) -> Any:
+        """The model class if it is known now, else ``None`` (a string not resolvable yet).
+
+        Backends whose ``Meta.model`` may be a string override it (Django's options).
+        """
+        model = self.model
+        return model if isinstance(model, type) else None
 
     def contribute_to_class(
         self,
@@ -272,6 +289,7 @@ class AutoFieldsOptions(FactoryOptions):
         params: Any = None,
     ) -> None:
         self.auto_declarations = {}
+        self._auto_fields_pending = None
         super().contribute_to_class(  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
             factory, meta=meta, base_meta=base_meta, base_factory=base_factory, params=params
         )
@@ -280,12 +298,22 @@ class AutoFieldsOptions(FactoryOptions):
             register_model_factory(factory, model)
         if not self.auto_fields or self.abstract:
             return
+        mode: AutoFieldsMode = "all" if self.auto_fields == "all" else True
+        if not isinstance(model, type):
+            model = self.model_if_ready()
+        if model is None and self.resolves_model_later:
+            self._auto_fields_pending = mode  # derived when the declarations are first read
+            return
         if not isinstance(model, type):
             raise FactoryConfigurationError(
                 f"{factory.__name__}: Meta.auto_fields needs the model class in Meta.model "
-                f"(got {model!r}): the fields are derived when the factory is defined."
+                f"(got {self.model!r}): the fields are derived when the factory is defined."
             )
-        mode: AutoFieldsMode = "all" if self.auto_fields == "all" else True
+        self._derive_auto_fields(model, mode)
+
+    def _derive_auto_fields(self, model: type, mode: AutoFieldsMode) -> None:
+        """Derive the missing fields' declarations from ``model`` and parse them in."""
+        factory: Any = self.factory
         derived, hidden = factory._derive_declarations(model, mode)
         skip = set(self.base_declarations) | set(self.parameters) | set(self.auto_fields_exclude)
         self.auto_declarations = kept = {
@@ -300,3 +328,36 @@ class AutoFieldsOptions(FactoryOptions):
         self.pre_declarations, self.post_declarations = builder.parse_declarations(
             self.declarations
         )
+
+    def _derive_pending(self) -> None:
+        """Derive the fields waiting for a model string to resolve, if it resolves now."""
+        mode = self._auto_fields_pending
+        if mode is None:
+            return
+        model = self.model_if_ready()
+        if model is None:
+            return  # not yet: the first call reports a model that never resolves
+        self._auto_fields_pending = None
+        self._derive_auto_fields(model, mode)
+
+    # factory_boy reads the parsed declarations at every call: a factory whose derived fields
+    # wait for its model string derives them at the first read that can resolve it.
+    @property
+    def pre_declarations(self) -> Any:
+        if self._auto_fields_pending is not None:
+            self._derive_pending()
+        return self._pre_declarations
+
+    @pre_declarations.setter
+    def pre_declarations(self, value: Any) -> None:
+        self._pre_declarations = value
+
+    @property
+    def post_declarations(self) -> Any:
+        if self._auto_fields_pending is not None:
+            self._derive_pending()
+        return self._post_declarations
+
+    @post_declarations.setter
+    def post_declarations(self, value: Any) -> None:
+        self._post_declarations = value

@@ -291,6 +291,7 @@ class AsyncFactory(Factory[T]):
     @classmethod
     def auto_declarations(cls) -> dict[str, str]:
         """What ``Meta.auto_fields`` derived for this factory, field by field (readable)."""
+        cls._meta.declarations  # noqa: B018 - derives them if they waited for a model string
         return describe(getattr(cls._meta, "auto_declarations", {}))
 
     @classmethod

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from ._call import FactoryCall
+    from ._many_to_many import LinkRequest
 
 __all__ = [
     "BUILTIN_CONNECTION_ARGUMENTS",
@@ -184,6 +185,23 @@ class CallScope:
         self, factory: FactoryClass, instance: Instance, results: Kwargs
     ) -> None:
         """After the post-generation declarations of a created ``instance`` ran."""
+
+    def link_many(
+        self, factory: FactoryClass, instance: Instance, request: LinkRequest, step: Any
+    ) -> object:
+        """Fill ``instance``'s many-to-many relation as ``request`` (a
+        :class:`~async_factory_boy._many_to_many.LinkRequest`) says: ``ManyToMany``.
+
+        Returns the post-generation result. A backend that can write the relation in
+        batches overrides it; the default refuses, naming the factory.
+        """
+        from .errors import FactoryConfigurationError
+
+        raise FactoryConfigurationError(
+            f"{factory.__name__}.{request.name} = ManyToMany(...): {type(self).__name__} "
+            "cannot fill a many-to-many relation (Django and SQLAlchemy factories can); "
+            "fill it in a post_generation hook."
+        )
 
     async def finish(self) -> None:
         """Write what the scope held back; the call succeeded."""

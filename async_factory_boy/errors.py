@@ -6,11 +6,17 @@ user never has to read a traceback from deep inside factory_boy or a driver.
 
 from __future__ import annotations
 
+import types
+from typing import TYPE_CHECKING, Any
+
 __all__ = [
     "AsyncFactoryError",
     "AsyncFactoryWarning",
     "AwaitOutsideFactoryError",
     "DeclarationExhaustedError",
+    "DjangoDatabaseNotFoundError",
+    "DjangoModelNotFoundError",
+    "DjangoNotConfiguredError",
     "FactoryConfigurationError",
     "MissingDependencyError",
     "MissingPersistenceError",
@@ -173,3 +179,72 @@ class MissingUniqueIndexWarning(AsyncFactoryWarning):
     Calls in one process are serialized per lookup, so they never store a duplicate; another
     process can, without the index. Issued once per factory; the message names the index.
     """
+
+
+# -- the Django backend's errors ----------------------------------------------------------------
+# They also subclass the exception Django itself raises (``ImproperlyConfigured``,
+# ``ConnectionDoesNotExist``), so ``except`` clauses written for factory_boy keep working. This
+# module must import without Django, so they are made at first access (PEP 562); without
+# Django installed they exist without Django's bases (nothing can raise them then).
+
+_DJANGO_DOCS = {
+    "DjangoModelNotFoundError": "``Meta.model`` is a string that names no installed Django "
+    "model (also a ``LookupError``).",
+    "DjangoDatabaseNotFoundError": "``Meta.database`` or a call's ``django_database=`` is not "
+    "a key of ``settings.DATABASES`` (also Django's ``ConnectionDoesNotExist``).",
+    "DjangoNotConfiguredError": "A Django factory was used before Django's settings and app "
+    "registry were set up (also Django's ``ImproperlyConfigured``).",
+}
+_django_errors: dict[str, type[AsyncFactoryError]] = {}
+
+
+def _make_django_errors() -> dict[str, type[AsyncFactoryError]]:
+    django_bases: dict[str, tuple[type[BaseException], ...]] = {}
+    try:
+        from django.core.exceptions import ImproperlyConfigured  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
+        from django.utils.connection import ConnectionDoesNotExist  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
+    except ImportError:
+        pass
+    else:
+        django_bases = {
+            "DjangoDatabaseNotFoundError": (ConnectionDoesNotExist,),
+            "DjangoNotConfiguredError": (ImproperlyConfigured,),
+        }
+    bases: dict[str, tuple[type[BaseException], ...]] = {
+        "DjangoModelNotFoundError": (FactoryConfigurationError, LookupError),
+        "DjangoDatabaseNotFoundError": (FactoryConfigurationError,),
+        "DjangoNotConfiguredError": (MissingSessionError,),
+    }
+    made: dict[str, type[AsyncFactoryError]] = {}
+    for name, own in bases.items():
+
+        def fill(namespace: dict[str, Any], name: str = name) -> None:
+            namespace.update(__module__=__name__, __doc__=_DJANGO_DOCS[name])
+
+        try:
+            error = types.new_class(name, own + django_bases.get(name, ()), exec_body=fill)
+        except TypeError:  # Django's classes replaced by stand-ins (a docs build's mocks)
+            error = types.new_class(name, own, exec_body=fill)
+        assert issubclass(error, AsyncFactoryError)
+        made[name] = error
+    _django_errors.update(made)
+    return _django_errors
+
+
+if TYPE_CHECKING:
+
+    class DjangoModelNotFoundError(FactoryConfigurationError, LookupError):
+        """``Meta.model`` is a string that names no installed Django model."""
+
+    class DjangoDatabaseNotFoundError(FactoryConfigurationError):
+        """``Meta.database`` or a call's ``django_database=`` is not a key of DATABASES."""
+
+    class DjangoNotConfiguredError(MissingSessionError):
+        """A Django factory was used before Django's settings and app registry were set up."""
+
+else:
+
+    def __getattr__(name: str) -> type[AsyncFactoryError]:
+        if name in _DJANGO_DOCS:
+            return (_django_errors or _make_django_errors())[name]
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

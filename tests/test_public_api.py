@@ -43,6 +43,9 @@ DOCUMENTED: dict[str, list[str]] = {
         "AsyncFactoryError",
         "AsyncFactoryWarning",
         "AwaitOutsideFactoryError",
+        "DjangoDatabaseNotFoundError",
+        "DjangoModelNotFoundError",
+        "DjangoNotConfiguredError",
         "FactoryConfigurationError",
         "MissingDependencyError",
         "MissingPersistenceError",
@@ -191,3 +194,17 @@ def test_version_is_the_distribution_version() -> None:
     from importlib.metadata import version
 
     assert async_factory_boy.__version__ == version("async-factory-boy")
+
+
+def test_django_errors_are_the_backends_and_djangos() -> None:
+    """``async_factory_boy.errors`` exports the Django backend's errors, Django's too."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.utils.connection import ConnectionDoesNotExist
+
+    from async_factory_boy import errors
+    from async_factory_boy.factory import django as backend
+
+    assert errors.DjangoNotConfiguredError is backend.DjangoNotConfiguredError
+    assert issubclass(errors.DjangoNotConfiguredError, ImproperlyConfigured)
+    assert issubclass(errors.DjangoDatabaseNotFoundError, ConnectionDoesNotExist)
+    assert issubclass(errors.DjangoModelNotFoundError, (LookupError, errors.AsyncFactoryError))

@@ -193,6 +193,7 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
 
 
 _pytest_factoryboy_key = pytest.StashKey[bool]()
+_DJANGO_PLUGIN = "async_factory_boy.django"
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-randomly's: see _factory_seed.configure
@@ -210,6 +211,12 @@ def pytest_configure(config: pytest.Config) -> None:
         from . import _hooks
 
         manager.add_hookspecs(_hooks)
+    # pytest-django's plugin is named "django": with it come ``async_db``, the default
+    # ``django_database`` and the check that Django fixtures roll back (``_django``).
+    if manager.has_plugin("django") and not manager.has_plugin(_DJANGO_PLUGIN):
+        from . import _django
+
+        manager.register(_django, _DJANGO_PLUGIN)
 
 
 def pytest_report_header(config: pytest.Config) -> str:

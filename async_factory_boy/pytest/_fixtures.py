@@ -309,6 +309,7 @@ def _factory_fixture(registration: Registration) -> Any:
         return factory_class if connection is None else bind(factory_class, argument, connection)
 
     factory_value.__doc__ = f"{factory_class.__name__}, bound to the test's session fixture."
+    factory_value._async_factory_boy_factory_of = factory_class  # type: ignore[attr-defined]  # a marker on the fixture function
     argnames: tuple[str, ...] = ()
     if fixture is not None:
         argnames = (fixture,) if registration.session_required else ("request",)

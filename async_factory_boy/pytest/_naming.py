@@ -48,12 +48,28 @@ def factory_fixture_name(factory_class: type[Any]) -> str:
 def model_fixture_name(factory_class: type[Any]) -> str:
     """The fixture holding one created object: model ``User`` -> ``user``, without warning.
 
-    A model given as a string (``"app.User"``, as Django allows) is used as it is.
+    A model given as a string (Django's ``"library.Publisher"``) is named from the model it
+    resolves to when its backend can resolve it now (Django's app registry is ready, as it is
+    in conftests under pytest-django), else from the string's last part (``publisher``): the
+    same name either way for a string spelled like the class, whether or not the factory was
+    used before, so a SubFactory pointing at it finds its fixture.
     """
-    model = factory_class._meta.model
+    model = _model_now(factory_class)
     if isinstance(model, str):
-        return model
+        return underscore(model.rpartition(".")[2])
     return underscore(model.__name__)
+
+
+def _model_now(factory_class: type[Any]) -> Any:
+    """``Meta.model``, resolved if it is a string its options can resolve already."""
+    meta = factory_class._meta
+    model = meta.model
+    if isinstance(model, str):
+        resolve = getattr(meta, "model_if_ready", None)
+        resolved = None if resolve is None else resolve()
+        if resolved is not None:
+            return resolved
+    return model
 
 
 def get_model_name(factory_class: type[Any]) -> str:

@@ -86,9 +86,9 @@ def _django(request: pytest.FixtureRequest, name: str) -> AbstractAsyncContextMa
 _OPENERS: dict[str, Any] = {}
 _PARAMS: list[Any] = []
 if DJANGO:
+    # ``async_db`` is the plugin's own (async_factory_boy/pytest/_django.py).
     from tests.django.conftest import (  # noqa: F401 - fixtures the Django kit uses
         _test_connections,
-        async_db,
         django_db_modify_db_settings,
         queries,
     )

@@ -59,40 +59,14 @@ def media_root(settings: Any, tmp_path: Any) -> Any:
 
 @pytest.fixture
 def _test_connections(db: None) -> dict[str, Any]:
-    """The connections holding the test's transaction (those of the main thread, sync side)."""
+    """The connections holding the test's transaction (those of the main thread, sync side).
+
+    ``async_db`` (the plugin's, see ``async_factory_boy/pytest/_django.py``) lends them to
+    the async ORM's threads.
+    """
     from django.db import connections
 
     return {alias: connections[alias] for alias in connections}
-
-
-@pytest_asyncio.fixture
-async def async_db(_test_connections: dict[str, Any]) -> AsyncIterator[None]:
-    """``db`` for async tests: the async ORM joins the test's transaction.
-
-    Django runs async ORM calls in a worker thread with connections of its own, which the
-    transaction pytest-django opened on the main thread does not cover: the rows would
-    survive the test. This lends the test's connections to that worker for the test (as
-    Django's LiveServerTestCase lends them to its server thread), so everything rolls back.
-    ``transaction=True`` tests (``async_transactional_db``) need no such thing.
-    """
-    from asgiref.sync import sync_to_async
-    from django.db import connections
-
-    def lend() -> None:
-        for alias, connection in _test_connections.items():
-            connection.inc_thread_sharing()
-            connections[alias] = connection
-
-    def take_back() -> None:
-        for alias, connection in _test_connections.items():
-            del connections[alias]
-            connection.dec_thread_sharing()
-
-    await sync_to_async(lend)()
-    try:
-        yield
-    finally:
-        await sync_to_async(take_back)()
 
 
 @pytest_asyncio.fixture

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from async_factory_boy.errors import FactoryConfigurationError
-from async_factory_boy.factory.django import AsyncDjangoModelFactory
+from async_factory_boy.factory.django import AsyncDjangoModelFactory, DjangoModelNotFoundError
 from tests.django.testapp.models import City, Country, Profile
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("async_db")]
@@ -54,10 +53,42 @@ async def test_a_foreign_key_uses_the_related_models_factory() -> None:
     assert await Country.objects.filter(pk=city.country_id).aexists()
 
 
-async def test_auto_fields_need_the_model_class() -> None:
-    with pytest.raises(FactoryConfigurationError, match="auto_fields needs the model class"):
+async def test_a_string_model_is_derived_once_resolved() -> None:
+    class StringModelFactory(AsyncDjangoModelFactory[Country]):
+        class Meta:
+            model = "testapp.Country"
+            auto_fields = True
 
-        class StringModelFactory(AsyncDjangoModelFactory[Country]):
+    country = await StringModelFactory.create_async()
+
+    assert country.code
+    assert await Country.objects.filter(code=country.code).aexists()
+
+
+async def test_a_string_model_waits_for_the_app_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.apps import apps
+
+    with monkeypatch.context() as patched:
+        patched.setattr(apps, "ready", False)
+
+        class EarlyCityFactory(AsyncDjangoModelFactory[City]):
             class Meta:
-                model = "testapp.Country"
+                model = "testapp.City"
                 auto_fields = True
+
+        assert EarlyCityFactory._meta.auto_declarations == {}  # not derived yet
+
+    assert set(EarlyCityFactory.auto_declarations()) == {"name", "country"}
+    city = await EarlyCityFactory.create_async()
+    assert city.name
+    assert city.country_id is not None
+
+
+async def test_a_string_model_that_never_resolves_is_named_at_the_first_call() -> None:
+    class NowhereFactory(AsyncDjangoModelFactory[Country]):
+        class Meta:
+            model = "testapp.Nowhere"
+            auto_fields = True
+
+    with pytest.raises(DjangoModelNotFoundError, match=r"NowhereFactory\.Meta\.model"):
+        await NowhereFactory.create_async()

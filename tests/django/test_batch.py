@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import factory
 import pytest
 from django.db.models.signals import post_save
 
@@ -109,3 +110,24 @@ async def test_file_fields_are_stored_by_a_bulk_insert(media_root: Any) -> None:
         assert (media_root / post.attachment.name).read_bytes() == b"hello, world"
         saved = await Post.objects.aget(pk=post.pk)
         assert saved.attachment.name == post.attachment.name
+
+
+async def test_a_failing_bulk_batch_leaves_no_row() -> None:
+    from django.db import IntegrityError
+
+    await CompanyFactory.create_async(name="taken")
+    with pytest.raises(IntegrityError):
+        await CompanyFactory.create_batch_async(3, name=factory.Iterator(["a", "b", "taken"]))
+
+    assert await Company.objects.acount() == 1
+
+
+async def test_a_batch_failing_part_way_leaves_no_row() -> None:
+    """The companies saved one by one before the failing insert are rolled back too."""
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        await UserFactory.create_batch_async(3, username=factory.Iterator(["x", "y", "x"]))
+
+    assert await User.objects.acount() == 0
+    assert await Company.objects.acount() == 0

@@ -5,6 +5,8 @@ The factories below are the ones the docs show, so the recipe is tested as print
 
 from __future__ import annotations
 
+from typing import Any
+
 import factory
 import pytest
 import sqlalchemy as sa
@@ -13,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from async_factory_boy import await_
-from async_factory_boy.factory.sqlalchemy import AsyncSQLAlchemyModelFactory
+from async_factory_boy.factory.sqlalchemy import AsyncSQLAlchemyModelFactory, ManyToMany
 
 from .conftest import tables
 
@@ -142,4 +144,59 @@ async def test_a_batch_fills_every_collection(
 
 async def test_a_build_leaves_the_collection_empty() -> None:
     post = await AsyncHookPostFactory.build_async()
+    assert post.tags == []
+
+
+# -- ManyToMany: the same without a hook ------------------------------------------------------
+
+
+class DeclaredPostFactory(AsyncSQLAlchemyModelFactory[Post]):
+    class Meta:
+        model = Post
+
+    title = factory.Sequence(lambda n: f"post {n}")
+    tags = ManyToMany(TagFactory, size=2)
+
+
+async def test_many_to_many_fills_the_collection(session: AsyncSession) -> None:
+    async with tables(session, Base.metadata):
+        post = await DeclaredPostFactory.create_async(sqlalchemy_session=session)
+        python = await TagFactory.create_async(name="python", sqlalchemy_session=session)
+        given = await DeclaredPostFactory.create_async(tags=[python], sqlalchemy_session=session)
+        sized = await DeclaredPostFactory.create_async(
+            tags__size=3,
+            tags__name=factory.Iterator(["a", "b", "c"]),
+            sqlalchemy_session=session,
+        )
+
+        assert len(post.tags) == 2
+        assert all(tag.id is not None for tag in post.tags)
+        assert given.tags == [python]
+        assert sorted(tag.name for tag in sized.tags) == ["a", "b", "c"]
+        assert await links(session) == 6
+
+
+async def test_many_to_many_batch_is_written_in_bulk(session: AsyncSession) -> None:
+    inserts: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT"):
+            inserts.append(statement)
+
+    async with tables(session, Base.metadata):
+        engine = session.bind.sync_engine  # type: ignore[union-attr]  # the test sessions are bound to an engine
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            posts = await DeclaredPostFactory.create_batch_async(10, sqlalchemy_session=session)
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)
+
+        assert [len(post.tags) for post in posts] == [2] * 10
+        assert await links(session) == 20
+        if engine.dialect.insert_executemany_returning_sort_by_parameter_order:
+            assert len(inserts) == 3  # the posts, the 20 tags, the 20 association rows
+
+
+async def test_many_to_many_build_leaves_the_collection_empty() -> None:
+    post = await DeclaredPostFactory.build_async()
     assert post.tags == []

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 from ..._backends import backend_named
 from ..._compat import FileField, ImageField, Password
 from ..._factory import AsyncFactory
+from ..._many_to_many import ManyToMany
 from ._errors import (
     DjangoDatabaseNotFoundError,
     DjangoModelNotFoundError,
@@ -49,6 +50,7 @@ __all__ = [
     "DjangoNotConfiguredError",
     "FileField",
     "ImageField",
+    "ManyToMany",
     "Password",
     "mute_signals",
 ]

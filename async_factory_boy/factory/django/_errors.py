@@ -1,15 +1,17 @@
 """Errors of the Django backend: an unknown model string or database alias, Django not set up.
 
-They subclass both this library's errors and the exception Django itself would raise, so
-``except LookupError`` / ``except ImproperlyConfigured`` written for factory_boy still work.
+They live in :mod:`async_factory_boy.errors` (the one exception tree) and subclass both this
+library's errors and the exception Django itself would raise, so ``except LookupError`` /
+``except ImproperlyConfigured`` written for factory_boy still work.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import ImproperlyConfigured  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
-from django.utils.connection import ConnectionDoesNotExist  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
-
-from ...errors import FactoryConfigurationError, MissingSessionError
+from ...errors import (
+    DjangoDatabaseNotFoundError,
+    DjangoModelNotFoundError,
+    DjangoNotConfiguredError,
+)
 
 __all__ = [
     "DjangoDatabaseNotFoundError",
@@ -17,18 +19,6 @@ __all__ = [
     "DjangoNotConfiguredError",
     "check_django_ready",
 ]
-
-
-class DjangoModelNotFoundError(FactoryConfigurationError, LookupError):
-    """``Meta.model`` is a string that names no installed Django model."""
-
-
-class DjangoDatabaseNotFoundError(FactoryConfigurationError, ConnectionDoesNotExist):  # type: ignore[misc]  # Django's exception classes are Any to mypy (no stubs)
-    """``Meta.database`` or a call's ``django_database=`` is not a key of DATABASES."""
-
-
-class DjangoNotConfiguredError(MissingSessionError, ImproperlyConfigured):  # type: ignore[misc]  # Django's exception classes are Any to mypy (no stubs)
-    """A Django factory was used before Django's settings and app registry were set up."""
 
 
 def check_django_ready(factory_name: str) -> None:

@@ -35,10 +35,35 @@ class AsyncDjangoOptions(DjangoOptions, AsyncFactoryOptions):
         finally:
             self._defining = False
 
+    resolves_model_later = True
+
+    def model_if_ready(self) -> Any:
+        """The model class once Django's app registry is ready, else ``None``.
+
+        Read by ``auto_fields`` (derived once the string resolves) and by the pytest
+        plugin's fixture names, so neither depends on whether the factory was used before.
+        A string that names no model is left to the first call, which says so.
+        """
+        model = self.model
+        if not isinstance(model, str):
+            return model
+        from django.apps import apps  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
+
+        if not apps.ready:
+            return None
+        try:
+            return self._resolve(model)
+        except DjangoModelNotFoundError:
+            return None
+
     def get_model_class(self) -> Any:
         model = self.model
         if not isinstance(model, str) or self._defining:
             return model
+        return self._resolve(model)
+
+    def _resolve(self, model: str) -> Any:
+        """The model class ``model`` names (kept in ``Meta.model`` from now on)."""
         factory_name = getattr(self.factory, "__name__", "DjangoModelFactory")
         check_django_ready(factory_name)
         app_label, dot, model_name = model.partition(".")
@@ -47,7 +72,7 @@ class AsyncDjangoOptions(DjangoOptions, AsyncFactoryOptions):
                 f"{factory_name}.Meta.model = {model!r} is not a model: give the model class "
                 "or a string 'app_label.ModelName'."
             )
-        from django.apps import apps  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
+        from django.apps import apps
 
         try:
             self.model = apps.get_model(app_label, model_name)
@@ -66,7 +91,21 @@ class AsyncDjangoOptions(DjangoOptions, AsyncFactoryOptions):
         base = self.base_factory
         base_model = None if base is None else base._meta.model
         if isinstance(self.model, str) or isinstance(base_model, str):
-            if base is not None and self.model is not None and self.model == base_model:
+            if (
+                base is not None
+                and self.model is not None
+                and _label(self.model) == _label(base_model)
+            ):
                 return base._meta.counter_reference
             return self
         return super()._get_counter_reference()  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
+
+
+def _label(model: Any) -> str | None:
+    """``'app_label.modelname'`` of a model class or string, to compare the two spellings
+    (a parent resolved already, a subclass naming the same model by its string)."""
+    if model is None:
+        return None
+    if isinstance(model, str):
+        return model.lower()
+    return f"{model._meta.app_label}.{model._meta.model_name}"

@@ -23,9 +23,10 @@ from django.db.models.fields.files import FieldFile  # type: ignore[import-untyp
 from ..._bridge import await_
 from ..._call import FactoryCall
 from ..._compat import declarations, factory_errors
+from ..._many_to_many import LinkRequest, only_links
 from ..._scope import CallScope, take_lookup
 from ..._types import Args, FactoryClass, Instance, Kwargs, ReadKwargs
-from ...errors import SessionTypeError
+from ...errors import FactoryConfigurationError, SessionTypeError
 from ._bulk import bulk_insert_is_equivalent
 from ._errors import DjangoDatabaseNotFoundError, check_django_ready
 
@@ -75,7 +76,7 @@ class DjangoScope(CallScope):
     object again if a hook changed one of its fields.
     """
 
-    __slots__ = ("atomic_aliases", "held", "snapshots")
+    __slots__ = ("atomic_aliases", "held", "links", "snapshots")
 
     holds = True
 
@@ -87,6 +88,8 @@ class DjangoScope(CallScope):
         self.held: dict[Any, list[Any]] = {}
         #: Field values right after an object was written, by ``id`` of the object.
         self.snapshots: dict[int, Kwargs] = {}
+        #: Many-to-many relations to fill at :meth:`finish` (``ManyToMany``).
+        self.links: list[tuple[Instance, Any, LinkRequest]] = []
 
     @classmethod
     def open(cls, factory: FactoryClass, call: FactoryCall) -> DjangoScope:
@@ -131,7 +134,7 @@ class DjangoScope(CallScope):
         """
         if step is None or step.parent_step is not None:
             return False
-        if factory._meta.post_declarations.as_dict() or any(
+        if not only_links(factory._meta.post_declarations) or any(
             isinstance(value, declarations.PostGenerationDeclaration)
             for value in step.builder.extras.values()
         ):
@@ -186,12 +189,66 @@ class DjangoScope(CallScope):
         if snapshot(instance) != before:
             await_(instance.asave(using=database_alias(factory, self.call)))
 
+    def link_many(
+        self, factory: FactoryClass, instance: Instance, request: LinkRequest, step: Any
+    ) -> object:
+        """Note a ``ManyToMany`` relation of ``instance``, filled at :meth:`finish`.
+
+        Only Django's own many-to-many fields (with their auto-created through model) are
+        filled this way: a through model of the project's may need values of its own.
+        """
+        model_field = _many_to_many_field(factory, instance, request.name)
+        self.links.append((instance, model_field, request))
+        return None  # the related objects exist only once the call ends
+
     async def finish(self) -> None:
-        """Insert each factory's held objects with one ``abulk_create``."""
+        """Insert each factory's held objects with one ``abulk_create``, then fill the
+        ``ManyToMany`` relations (one batch of new related objects per factory and values,
+        one ``abulk_create`` of link rows per relation)."""
         for factory, instances in self.held.items():
             model_class = factory._meta.get_model_class()
             await writing_manager(factory, model_class, self.call).abulk_create(instances)
         self.held.clear()
+        if self.links:
+            links, self.links = self.links, []
+            await self._write_links(links)
+
+    async def _write_links(self, links: list[tuple[Instance, Any, LinkRequest]]) -> None:
+        targets = await self._make_targets([request for _, _, request in links])
+        rows: dict[tuple[Any, str], list[Any]] = {}
+        for (instance, model_field, _), related in zip(links, targets, strict=True):
+            through = model_field.remote_field.through
+            source = through._meta.get_field(model_field.m2m_field_name()).attname
+            target = through._meta.get_field(model_field.m2m_reverse_field_name()).attname
+            rows.setdefault((through, instance._state.db or DEFAULT_DB_ALIAS), []).extend(
+                through(**{source: instance.pk, target: other.pk}) for other in related
+            )
+        for (through, alias), batch in rows.items():
+            if batch:
+                await through._default_manager.db_manager(alias).abulk_create(batch)
+
+    async def _make_targets(self, requests: list[LinkRequest]) -> list[list[Instance]]:
+        """The related objects of each request: the given ones, or new ones made with one
+        ``create_batch_async`` per related factory and values (on the call's alias)."""
+        groups: list[tuple[FactoryClass, Kwargs, list[int]]] = []
+        for index, request in enumerate(requests):
+            if request.given is not None or request.size == 0:
+                continue
+            for factory, extra, members in groups:
+                if factory is request.factory and extra == request.extra:
+                    members.append(index)
+                    break
+            else:
+                groups.append((request.factory, request.extra, [index]))
+        made: list[list[Instance]] = [list(request.given or ()) for request in requests]
+        alias = self.call.get(DATABASE_ARGUMENT)
+        connection = {} if alias is None else {DATABASE_ARGUMENT: alias}
+        for factory, extra, members in groups:
+            total = sum(requests[index].size for index in members)
+            objects = iter(await factory.create_batch_async(total, **extra, **connection))
+            for index in members:
+                made[index] = [next(objects) for _ in range(requests[index].size)]
+        return made
 
 
 async def _get_or_create(
@@ -275,3 +332,30 @@ def snapshot(instance: Instance) -> Kwargs:
             value = copy.deepcopy(value)
         values[field.attname] = value
     return values
+
+
+def _many_to_many_field(factory: FactoryClass, instance: Instance, name: str) -> Any:
+    """The model's many-to-many field ``name``, with Django's auto-created through model."""
+    model = type(instance)
+    try:
+        model_field = model._meta.get_field(name)
+    except Exception as exc:  # django.core.exceptions.FieldDoesNotExist
+        raise FactoryConfigurationError(
+            f"{factory.__name__}.{name} = ManyToMany(...): {model.__name__} has no field "
+            f"{name!r}; name the declaration after the model's ManyToManyField."
+        ) from exc
+    if not getattr(model_field, "many_to_many", False) or not hasattr(
+        model_field, "m2m_field_name"
+    ):
+        raise FactoryConfigurationError(
+            f"{factory.__name__}.{name} = ManyToMany(...): {model.__name__}.{name} is not a "
+            "ManyToManyField declared on this model (a reverse relation is filled from the "
+            "other model's factory)."
+        )
+    if not model_field.remote_field.through._meta.auto_created:
+        raise FactoryConfigurationError(
+            f"{factory.__name__}.{name} = ManyToMany(...): {model.__name__}.{name} goes "
+            f"through {model_field.remote_field.through.__name__}, a model of your own whose "
+            "rows may need values: make them with a RelatedFactory of its factory instead."
+        )
+    return model_field

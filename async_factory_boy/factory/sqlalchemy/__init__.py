@@ -24,6 +24,7 @@ from __future__ import annotations
 from . import _requires  # noqa: F401
 
 # isort: split
+from ..._many_to_many import ManyToMany
 from ._factory import (
     SESSION_PERSISTENCE_COMMIT,
     SESSION_PERSISTENCE_FLUSH,
@@ -41,5 +42,6 @@ __all__ = [
     "AsyncSQLAlchemyFactory",
     "AsyncSQLAlchemyModelFactory",
     "AsyncSQLAlchemyOptions",
+    "ManyToMany",
     "SessionPersistence",
 ]

@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session, scoped_session
 from ..._bridge import await_
 from ..._call import FactoryCall
 from ..._compat import PostGeneration, builds_plainly
+from ..._many_to_many import LinkRequest
 from ..._scope import CallScope, method_name, reached_from, take_lookup
 from ..._types import Args, FactoryClass, Instance, Kwargs, ReadKwargs
-from ...errors import MissingSessionError, SessionTypeError
+from ...errors import FactoryConfigurationError, MissingSessionError, SessionTypeError
 from ._bulk_session import write_pending
 from ._flush import model_info
 from ._get_or_create import get_or_create
@@ -216,6 +217,30 @@ class SessionScope(CallScope):
             # cannot flush on demand: flush now, as factory_boy's SQLAlchemy factory does.
             await_(self.flush_now())
         return obj
+
+    def link_many(
+        self, factory: FactoryClass, instance: Instance, request: LinkRequest, step: Any
+    ) -> object:
+        """``ManyToMany``: the given objects, or ``size`` new ones made in this call (added to
+        its session, so its flush writes them with the rest, a batch's in bulk), appended
+        to the relationship collection; the same flush writes the association rows."""
+        relationship = inspect(type(instance)).relationships.get(request.name)
+        if relationship is None or relationship.secondary is None:
+            raise FactoryConfigurationError(
+                f"{factory.__name__}.{request.name} = ManyToMany(...): "
+                f"{type(instance).__name__}.{request.name} is not a relationship() with a "
+                "secondary table; name the declaration after a many-to-many relationship."
+            )
+        related = request.given
+        if related is None:
+            related = [
+                step.recurse(request.factory, dict(request.extra)) for _ in range(request.size)
+            ]
+        state = inspect(instance)
+        if request.name in state.unloaded and state.has_identity:  # flushed already: load
+            await_(self.session.run_sync(lambda _: getattr(instance, request.name)))
+        getattr(instance, request.name).extend(related)
+        return related
 
     async def open_savepoint(self) -> None:
         """Open the batch's SAVEPOINT (before its first object is added)."""

@@ -91,3 +91,26 @@ class Profile(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     nickname = models.CharField(max_length=20, null=True)
     rank = models.IntegerField(default=3)
+
+
+# -- many-to-many filled by ``ManyToMany`` ------------------------------------------------------
+
+
+class Label(models.Model):
+    name = models.CharField(max_length=50)
+
+
+class Article(models.Model):
+    """A model whose many-to-many field ``ManyToMany`` fills (Django's own through model)."""
+
+    title = models.CharField(max_length=100)
+    labels = models.ManyToManyField(Label, blank=True)
+    readers = models.ManyToManyField(User, through="Reading", blank=True)
+
+
+class Reading(models.Model):
+    """A through model of the project's own, which ``ManyToMany`` refuses to fill."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE)
+    user = models.ForeignKey(User, on_delete=models.CASCADE)
+    minutes = models.IntegerField()
