@@ -160,15 +160,15 @@ def check_fixture_loop(fixturedef: Any, function: Any, request: pytest.FixtureRe
                 f"the {scope}-scoped async fixture {name!r} would run on a {loop_scope}-scoped "
                 f"event loop, which ends before it does. Give it a loop that lives as long: "
                 f'`@pytest_asyncio.fixture(scope="{scope}", loop_scope="session")`, or set '
-                "`asyncio_default_fixture_loop_scope = session` in your pytest configuration. "
-                + _SETTINGS
+                "`asyncio_default_fixture_loop_scope = session` (and "
+                "`asyncio_default_test_loop_scope = session`) in your pytest configuration."
             )
         return
     if not (inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function)):
         return
     if "anyio_backend" not in request.fixturenames:
         return
-    backend = request._fixturemanager.getfixturedefs("anyio_backend", request.node)
+    backend = request._arg2fixturedefs.get("anyio_backend")  # as the test sees it
     backend_scope = backend[-1].scope if backend else "function"
     if _SCOPE_ORDER.get(backend_scope, 0) < _SCOPE_ORDER[scope]:
         _fail(
