@@ -172,8 +172,7 @@ async def isolated_connection(
 
     The outer transaction of a scope, for data made once per module, class or session and
     seen by every test of it: hold it in a fixture of that scope, make the data with
-    :func:`~async_factory_boy.pytest.shared_data` (or with a session from
-    ``isolated_session``'s sibling, by hand), and give each test
+    :func:`~async_factory_boy.pytest.shared_data`, and give each test
     ``isolated_session(connection)``, which nests in a SAVEPOINT::
 
         @pytest_asyncio.fixture(scope="module", loop_scope="session")
