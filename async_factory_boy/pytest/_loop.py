@@ -256,7 +256,7 @@ def check_arguments(
         )
 
 
-def _loop_bound(value: object) -> str | None:
+def _loop_bound(value: Any) -> str | None:
     """``"an AsyncEngine"`` (...) when ``value`` holds connections bound to an event loop."""
     module = sys.modules.get("sqlalchemy.ext.asyncio")
     if module is None:
