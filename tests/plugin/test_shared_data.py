@@ -1,8 +1,9 @@
 """Data once per module / class, isolated per test (``isolated_connection``, ``@shared_data``).
 
 Runs on SQLite, PostgreSQL and MariaDB, one engine and one event loop per database for the
-whole module: the tests below run in order within each database, and some rely on it (a
-test changes the shared data; the next proves the change is gone).
+whole module. Each test asks for the shared data it counts on, so it passes alone, in order
+or not, and under pytest-xdist (where a worker sets up only the fixtures its tests ask for);
+run in order, a test that changes the shared data is followed by one proving it is gone.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ async def test_shared_objects_are_usable_copies_in_the_tests_session(
 
 
 async def test_a_test_changes_commits_and_rolls_back(
-    author: User, db_session: AsyncSession
+    author: User, companies: list[Company], db_session: AsyncSession
 ) -> None:
     author.name = "changed in memory and committed"
     await UserFactory.create_batch_async(2, company=author.company, sqlalchemy_session=db_session)
@@ -125,11 +126,6 @@ async def test_the_previous_tests_changes_are_gone(
     assert await count(db_session, Post) == 2
     await db_session.refresh(author)  # the shared row, read again: as made
     assert author.name == "Ada"
-
-
-async def test_shared_data_is_there_without_asking_for_it(db_session: AsyncSession) -> None:
-    """A test that takes no shared fixture sees it once another test set it up."""
-    assert await count(db_session, User) == 1
 
 
 @pytest_asyncio.fixture(scope="class", loop_scope="session")
@@ -164,6 +160,9 @@ class TestClassScope:
         assert await count(db_session, User) == 4
 
 
-async def test_class_data_is_gone_after_its_class(db_session: AsyncSession) -> None:
+async def test_class_data_is_gone_after_its_class(
+    author: User, companies: list[Company], db_session: AsyncSession
+) -> None:
+    """Run after the class in this process, or without it: the same rows either way."""
     assert await count(db_session, User) == 1
     assert await count(db_session, Company) == 3
