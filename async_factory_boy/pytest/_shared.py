@@ -22,9 +22,10 @@ changes on them never reaches the next test, as Django's ``TestData`` deep copy 
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import sys
-from collections.abc import Callable, Coroutine, MutableMapping
+from collections.abc import Callable, Coroutine, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import pytest
@@ -54,6 +55,7 @@ def shared_data(
     connection: str = ...,
     session: str = ...,
     name: str | None = ...,
+    class_: type[AsyncSession] | None = ...,
 ) -> Callable[[Maker], Any]: ...
 
 
@@ -65,6 +67,7 @@ def shared_data(
     connection: str = "db_connection",
     session: str = "db_session",
     name: str | None = None,
+    class_: type[AsyncSession] | None = None,
     _caller_locals: MutableMapping[str, Any] | None = None,
 ) -> Any:
     """Make a fixture whose data is created once per ``scope`` and copied into each test.
@@ -89,6 +92,8 @@ def shared_data(
         connection: the fixture holding the scope's connection and transaction.
         session: the test's session fixture, which the copies are merged into.
         name: the fixture's name; default: the function's.
+        class_: the class of the session the function is given (e.g. SQLModel's
+            ``AsyncSession``); default: SQLAlchemy's.
 
     Raises:
         RegistrationError: ``function`` is not an ``async def``, or ``scope`` is unknown.
@@ -96,7 +101,8 @@ def shared_data(
     namespace = _caller_locals if _caller_locals is not None else sys._getframe(1).f_locals
 
     def decorate(function: Maker) -> Any:
-        return _define(function, namespace, scope, connection, session, name)
+        spec = _Spec(function, scope, connection, session, name, class_)
+        return _define(spec, namespace)
 
     return decorate if function is None else decorate(function)
 
@@ -105,18 +111,27 @@ def shared_data(
 _shared_names: set[str] = set()
 
 
-def _define(
-    function: Maker,
-    namespace: MutableMapping[str, Any],
-    scope: str,
-    connection: str,
-    session: str,
-    name: str | None,
-) -> Any:
+@dataclasses.dataclass(frozen=True)
+class _Spec:
+    """What ``@shared_data(...)`` was given."""
+
+    make: Maker
+    scope: str
+    connection: str
+    session: str
+    name: str | None
+    class_: type[AsyncSession] | None
+    #: hidden fixture name -> parameter name, for the other shared fixtures it takes.
+    renames: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+
+def _define(spec: _Spec, namespace: MutableMapping[str, Any]) -> Any:
+    """Define the two fixtures of ``spec`` in ``namespace``; return the visible one."""
     from ..errors import RegistrationError
     from . import _fixtures
     from ._fixtures import _inject, _set_signature
 
+    function, scope, connection, session = spec.make, spec.scope, spec.connection, spec.session
     label = getattr(function, "__name__", repr(function))
     if not inspect.iscoroutinefunction(function):
         raise RegistrationError(
@@ -129,7 +144,7 @@ def _define(
             f"@shared_data(scope={scope!r}) {label}: the scope must be one of "
             f"{', '.join(map(repr, _SCOPES[1:]))} (a function-scoped fixture needs no sharing)."
         )
-    fixture_name = name or label
+    fixture_name = spec.name or label
     hidden = _hidden(fixture_name)
     parameters = list(inspect.signature(function).parameters)[1:]
     # Another @shared_data fixture is passed as its shared value, not as a test's copy.
@@ -145,10 +160,8 @@ def _define(
 
     make_once.__doc__ = f"{fixture_name}'s data, made once per {scope}."
     make_once._force_asyncio_fixture = True  # type: ignore[attr-defined]
-    make_once._async_factory_boy_shared = (  # type: ignore[attr-defined]
-        function,
-        connection,
-        renames,
+    make_once._async_factory_boy_shared = dataclasses.replace(  # type: ignore[attr-defined]
+        spec, renames=renames
     )
     make_once._async_factory_boy_fixture = True  # type: ignore[attr-defined]
     _set_signature(make_once, argnames)
@@ -187,16 +200,16 @@ def route(function: Any, fixturedef: Any, request: pytest.FixtureRequest) -> Any
     """
     from . import _loop
 
-    make, connection_fixture, renames = function._async_factory_boy_shared
+    spec: _Spec = function._async_factory_boy_shared
 
     async def create(**kwargs: Any) -> Any:
         from ._isolation import session_on
 
-        connection = kwargs.pop(connection_fixture)
-        async with session_on(connection, expire_on_commit=False) as session:
-            for hidden, name in renames.items():
+        connection = kwargs.pop(spec.connection)
+        async with session_on(connection, class_=spec.class_, expire_on_commit=False) as session:
+            for hidden, name in spec.renames.items():
                 kwargs[name] = copy_into(session, kwargs.pop(hidden))
-            value = await make(session, **kwargs)
+            value = await spec.make(session, **kwargs)
             await session.commit()
             for obj in _orm_objects(value):
                 await _load_relationships(session, obj)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_event_loops import run
+from ._project import run
 
 MODELS = """
 import factory

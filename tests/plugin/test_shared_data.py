@@ -16,7 +16,10 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
+from sqlmodel import select as sqlmodel_select
+from sqlmodel.ext.asyncio.session import AsyncSession as SQLModelSession
 
+from async_factory_boy.errors import RegistrationError
 from async_factory_boy.pytest import isolated_connection, isolated_session, shared_data
 from examples.fastapi_app.factories import CompanyFactory, PostFactory, UserFactory
 from examples.fastapi_app.models import Base, Company, Post, User
@@ -166,3 +169,29 @@ async def test_class_data_is_gone_after_its_class(
     """Run after the class in this process, or without it: the same rows either way."""
     assert await count(db_session, User) == 1
     assert await count(db_session, Company) == 3
+
+
+@shared_data(class_=SQLModelSession)
+async def company_names(session: SQLModelSession, companies: list[Company]) -> list[str]:
+    """The application's session class (SQLModel's: ``exec()``) for the shared data too."""
+    assert isinstance(session, SQLModelSession)
+    return list((await session.exec(sqlmodel_select(Company.name))).all())
+
+
+async def test_shared_data_made_with_the_applications_session_class(
+    company_names: list[str],
+) -> None:
+    assert sorted(company_names) == ["Acme", "Globex", "Initech"]
+
+
+async def test_what_shared_data_refuses_says_what_to_write() -> None:
+    def not_async(session: object) -> None:
+        pass
+
+    async def fine(session: object) -> None:
+        pass
+
+    with pytest.raises(RegistrationError, match="decorate an `async def`"):
+        shared_data(not_async, _caller_locals={})  # type: ignore[call-overload]
+    with pytest.raises(RegistrationError, match="the scope must be one of"):
+        shared_data(scope="function", _caller_locals={})(fine)  # type: ignore[call-overload]
