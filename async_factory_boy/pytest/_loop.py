@@ -167,6 +167,8 @@ def asyncio_fixture_loop_scope(function: Any, scope: str, config: pytest.Config)
         if not (inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function)):
             return None
     default = _ini(config, "asyncio_default_fixture_loop_scope") or None
+    if default == "fixture-scope":  # pytest-asyncio's "the fixture's own scope"
+        default = None
     loop_scope: str | None = getattr(function, "_loop_scope", None) or default
     return loop_scope or scope
 
