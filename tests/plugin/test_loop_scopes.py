@@ -121,6 +121,12 @@ async def test_two(db_session):
     pass
 """
 
+ENGINE_IN_TEST = """
+
+async def test_the_engine_itself(db_engine):
+    pass
+"""
+
 SETTING = "*asyncio_default_fixture_loop_scope = session*asyncio_default_test_loop_scope*"
 
 
@@ -171,7 +177,8 @@ def test_strict_mode_and_anyio(pytester: pytest.Pytester, postgres_asyncpg_url: 
             },
             "bad_engine": {
                 "conftest.py": pytest_asyncio_conftest(url, bad_engine, "session"),
-                "test_bad_engine.py": BAD_TESTS.format(marks="pytestmark = pytest.mark.asyncio"),
+                "test_bad_engine.py": BAD_TESTS.format(marks="pytestmark = pytest.mark.asyncio")
+                + ENGINE_IN_TEST,
             },
             "bad_scope": {  # a session-scoped fixture on the ini's function-scoped loop
                 "conftest.py": pytest_asyncio_conftest(url, bad_engine, ""),
@@ -188,7 +195,7 @@ def test_strict_mode_and_anyio(pytester: pytest.Pytester, postgres_asyncpg_url: 
         },
     )
     result = run(pytester, "-p", "anyio", "-W", "error::pytest.PytestDeprecationWarning")
-    result.assert_outcomes(passed=4, errors=6)
+    result.assert_outcomes(passed=4, errors=6, failed=1)
     output = result.stdout.str()
     assert "RuntimeError" not in output  # asyncpg's "... attached to a different loop"
     assert "InterfaceError" not in output
@@ -201,6 +208,8 @@ def test_strict_mode_and_anyio(pytester: pytest.Pytester, postgres_asyncpg_url: 
             f"loop*{SETTING}",
             "*the session-scoped async fixture 'db_engine' would run on a function-scoped event "
             "loop*asyncio_default_fixture_loop_scope = session*",
+            "*test 'test_the_engine_itself' runs on the function-scoped event loop but uses "
+            f"'db_engine'*{SETTING}",
         ],
         consecutive=False,
     )
