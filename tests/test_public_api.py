@@ -101,7 +101,14 @@ DOCUMENTED: dict[str, list[str]] = {
         "SyncPersistence",
         "UniqueViolationError",
     ],
-    "async_factory_boy.pytest": ["LazyFixture", "isolated_session", "register"],
+    "async_factory_boy.pytest": [
+        "LazyFixture",
+        "copy_into",
+        "isolated_connection",
+        "isolated_session",
+        "register",
+        "shared_data",
+    ],
     "async_factory_boy.dask": ["SeedReport", "ShardProgress", "seed_on_dask"],
 }
 

@@ -23,14 +23,15 @@ from typing import Any, TypeVar, overload
 import pytest
 
 from .._types import Function
-from . import _factory_seed, _loop, _mongo_isolation, _portal, _session
+from . import _factory_seed, _loop, _mongo_isolation, _portal, _session, _shared
 from ._bound import FactoryFixture
-from ._isolation import isolated_session
+from ._isolation import isolated_connection, isolated_session
 from ._lazy import LazyFixture
 from ._mongo_isolation import isolated_beanie, isolated_database, isolated_engine
 from ._naming import factory_fixture_name, get_model_name, named_model
 from ._request import PENDING, FactoryboyRequest, factoryboy_request
 from ._request import async_factory_boy_request as async_factory_boy_request  # the fixture
+from ._shared import copy_into, shared_data
 
 # -- Mongo test isolation: the plugin's fixtures ---------------------------------------------
 # A database per test (its name carries the xdist worker), dropped after it, on the
@@ -52,14 +53,17 @@ __all__ = [
     "FactoryboyRequest",
     "LazyFixture",
     "Request",
+    "copy_into",
     "factoryboy_request",
     "get_model_name",
     "isolated_beanie",
+    "isolated_connection",
     "isolated_database",
     "isolated_engine",
     "isolated_session",
     "named_model",
     "register",
+    "shared_data",
 ]
 
 F = TypeVar("F", bound=type[Any])
@@ -289,6 +293,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
         pending.evaluate(request)
     if not item.config.stash[_pytest_factoryboy_key]:
         item.config.hook.pytest_factoryboy_done(request=request)
+    _check_test_loop(item)
     if not _portal.wants_portal(item, _factory_seed.model_fixtures_defined):
         return (yield)
     assert isinstance(item, pytest.Function)
@@ -313,6 +318,13 @@ def pytest_fixture_setup(
 def _set_up(fixturedef: Any, request: pytest.FixtureRequest) -> Generator[None, Any, Any]:
     """Set one fixture up: a model fixture through ``_setup_function``, others as they are."""
     function = fixturedef.func
+    suite_function = _suite_set_up(fixturedef, request)
+    if suite_function is not None:
+        fixturedef.func = suite_function
+        try:
+            return (yield)
+        finally:
+            fixturedef.func = function
     portal = _portal.in_portal()
     if (
         not _is_model_fixture(function)
@@ -379,3 +391,51 @@ def _raiser(error: BaseException) -> Function:
         raise error
 
     return fail
+
+
+# -- whole suites (issue 21): shared data, loop scopes ---------------------------------------
+# Kept apart from the rest of the hooks above: they call in here, and only here.
+
+
+def _suite_set_up(fixturedef: Any, request: pytest.FixtureRequest) -> Callable[..., Any] | None:
+    """What pytest calls in place of a fixture for the suite features, or ``None``.
+
+    The once-per-scope half of a ``@shared_data`` fixture runs on the test's loop
+    (``_shared.route``); any async fixture first has its event loop checked (``_loop``):
+    one wider than its loop, or given an engine of another loop, fails with the setting to
+    change, instead of a ``ScopeMismatch`` or "attached to a different loop" later.
+    """
+    function = fixturedef.func
+    try:
+        if _shared.is_shared_fixture(function):
+            routed: Callable[..., Any] = _shared.route(function, fixturedef, request)
+            return routed
+        if _is_model_fixture(function) or not _portal.is_async(function):
+            return None  # a model fixture runs on its test's loop (``_loop.route``)
+        _loop.check_fixture_loop(fixturedef, function, request)
+        config = request.config
+        loop_scope = _loop.asyncio_fixture_loop_scope(function, fixturedef.scope, config)
+        _loop.check_arguments(
+            f"fixture {fixturedef.argname!r}",
+            loop_scope,
+            fixturedef.argnames,
+            request._arg2fixturedefs,
+            config,
+        )
+    except BaseException as exc:  # pytest.fail: cached by pytest as the fixture's failure
+        return _raiser(exc)
+    return None
+
+
+def _check_test_loop(item: pytest.Item) -> None:
+    """Fail an asyncio test given an engine (or session) of another event loop (``_loop``)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return
+    _loop.check_arguments(
+        f"test {item.name!r}",
+        _loop.test_loop_scope(item),
+        info.argnames,
+        info.name2fixturedefs,
+        item.config,
+    )

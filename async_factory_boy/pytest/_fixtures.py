@@ -378,9 +378,11 @@ def _set_signature(function: Function, argnames: Iterable[str]) -> None:
 _FIXTURE_OVER_STATICMETHOD = pytest.version_tuple >= (9,)
 
 
-def _inject(namespace: MutableMapping[str, Any], name: str, function: Any) -> None:
+def _inject(
+    namespace: MutableMapping[str, Any], name: str, function: Any, scope: str = "function"
+) -> None:
     """Define fixture ``name`` from ``function`` in a module or class namespace."""
-    make = pytest.fixture(name=name)
+    make = pytest.fixture(name=name, scope=scope)  # type: ignore[call-overload]
     if "__qualname__" not in namespace:
         namespace[name] = make(function)
     elif _FIXTURE_OVER_STATICMETHOD:

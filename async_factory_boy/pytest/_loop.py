@@ -19,8 +19,9 @@ import asyncio
 import contextlib
 import functools
 import inspect
+import sys
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -136,3 +137,152 @@ def _ini(config: pytest.Config, name: str) -> Any:
         return config.getini(name)
     except ValueError:  # pytest-asyncio is not installed
         return None
+
+
+# -- loop scope checks: the fast set-up (engine and loop per session) or one clear message ----
+
+_SCOPE_ORDER = {"function": 0, "class": 1, "module": 2, "package": 3, "session": 4}
+
+_SETTINGS = (
+    "Run the suite on one event loop: with pytest-asyncio set `asyncio_default_fixture_loop_scope "
+    "= session` and `asyncio_default_test_loop_scope = session` in your pytest configuration "
+    '(or `loop_scope="session"` on the fixtures and `@pytest.mark.asyncio(loop_scope="session")`'
+    " on the tests); with anyio, define `anyio_backend` as a session-scoped fixture."
+)
+
+
+def asyncio_fixture_loop_scope(function: Any, scope: str, config: pytest.Config) -> str | None:
+    """The loop scope pytest-asyncio runs fixture ``function`` on; ``None``: not its fixture.
+
+    As pytest-asyncio decides it: marked fixtures (``@pytest_asyncio.fixture``, or any
+    async fixture in auto mode) on their ``loop_scope``, else the ini default, else their
+    own scope.
+    """
+    if not config.pluginmanager.hasplugin("asyncio"):
+        return None
+    marked = getattr(function, "_force_asyncio_fixture", False)
+    if not marked:
+        if _ini(config, "asyncio_mode") != "auto":
+            return None
+        if not (inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function)):
+            return None
+    default = _ini(config, "asyncio_default_fixture_loop_scope") or None
+    if default == "fixture-scope":  # pytest-asyncio's "the fixture's own scope"
+        default = None
+    loop_scope: str | None = getattr(function, "_loop_scope", None) or default
+    return loop_scope or scope
+
+
+def test_loop_scope(item: pytest.Item) -> str | None:
+    """The loop scope pytest-asyncio runs test ``item`` on; ``None``: not an asyncio test."""
+    marker = item.get_closest_marker("asyncio")
+    if marker is None or not item.config.pluginmanager.hasplugin("asyncio"):
+        return None
+    scope = marker.kwargs.get("loop_scope") or marker.kwargs.get("scope")
+    return str(scope or _ini(item.config, "asyncio_default_test_loop_scope") or "function")
+
+
+def check_fixture_loop(fixturedef: Any, function: Any, request: pytest.FixtureRequest) -> None:
+    """Fail, naming the setting, when fixture ``function`` would outlive its event loop.
+
+    A fixture wider than a test (the engine of a session) run on a loop narrower than
+    itself: pytest-asyncio would ask for a runner of the narrower scope (a ``ScopeMismatch``
+    error), anyio for a narrower ``anyio_backend``; both say nothing of the setting to change.
+    """
+    scope = fixturedef.scope
+    if scope == "function":
+        return
+    name = fixturedef.argname
+    loop_scope = asyncio_fixture_loop_scope(function, scope, request.config)
+    if loop_scope is not None:
+        if _SCOPE_ORDER.get(loop_scope, 0) < _SCOPE_ORDER[scope]:
+            _fail(
+                f"the {scope}-scoped async fixture {name!r} would run on a {loop_scope}-scoped "
+                f"event loop, which ends before it does. Give it a loop that lives as long: "
+                f'`@pytest_asyncio.fixture(scope="{scope}", loop_scope="session")`, or set '
+                "`asyncio_default_fixture_loop_scope = session` (and "
+                "`asyncio_default_test_loop_scope = session`) in your pytest configuration."
+            )
+        return
+    if not (inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function)):
+        return
+    if "anyio_backend" not in request.fixturenames:
+        return
+    backend = request._arg2fixturedefs.get("anyio_backend")  # as the test sees it
+    backend_scope = backend[-1].scope if backend else "function"
+    if _SCOPE_ORDER.get(backend_scope, 0) < _SCOPE_ORDER[scope]:
+        _fail(
+            f"the {scope}-scoped async fixture {name!r} runs on anyio, whose `anyio_backend` "
+            f"fixture is {backend_scope}-scoped: its event loop would end before the fixture "
+            "does. Define `anyio_backend` with at least that scope in your conftest.py: "
+            '`@pytest.fixture(scope="session")\\ndef anyio_backend(): return "asyncio"`.'
+        )
+
+
+def check_arguments(
+    consumer: str,
+    loop_scope: str | None,
+    argnames: Any,
+    definitions: Any,
+    config: pytest.Config,
+) -> None:
+    """Fail, naming the setting, when ``consumer`` (on ``loop_scope``) gets an engine,
+    connection or session made by an async fixture on another event loop.
+
+    Pooled connections belong to the loop they were opened on: used from another loop they
+    fail with "attached to a different loop" or "another operation is in progress", test
+    after test. Only drivers bound to a loop count (asyncpg, psycopg, asyncmy, ...; not
+    aiosqlite, whose connections work from any loop), and a ``NullPool`` engine keeps none.
+    """
+    if loop_scope is None:
+        return
+    for argname in argnames:
+        defs = definitions.get(argname)
+        if not defs:
+            continue
+        fixturedef = defs[-1]
+        cached = getattr(fixturedef, "cached_result", None)
+        if cached is None or cached[2] is not None:
+            continue
+        producer_loop = asyncio_fixture_loop_scope(fixturedef.func, fixturedef.scope, config)
+        if producer_loop is None or producer_loop == loop_scope:
+            continue
+        kind = _loop_bound(cached[0])
+        if kind is None:
+            continue
+        _fail(
+            f"{consumer} runs on the {loop_scope}-scoped event loop but uses {argname!r}, "
+            f"{kind} made by a {fixturedef.scope}-scoped fixture on the {producer_loop}-scoped "
+            "loop: its database connections belong to that loop and fail on another one "
+            '("attached to a different loop"). ' + _SETTINGS
+        )
+
+
+def _loop_bound(value: Any) -> str | None:
+    """``"an AsyncEngine"`` (...) when ``value`` holds connections bound to an event loop."""
+    module = sys.modules.get("sqlalchemy.ext.asyncio")
+    if module is None:
+        return None
+    engine: Any = None
+    kind = ""
+    if isinstance(value, module.AsyncEngine):
+        engine, kind = value, "an AsyncEngine"
+    elif isinstance(value, module.AsyncConnection):
+        engine, kind = value.engine, "an AsyncConnection"
+    elif isinstance(value, module.AsyncSession):
+        engine, kind = value.bind, "an AsyncSession"
+    elif isinstance(value, module.async_sessionmaker):
+        engine, kind = value.kw.get("bind"), "an async_sessionmaker"
+    if isinstance(engine, module.AsyncConnection):
+        engine = engine.engine
+    if not isinstance(engine, module.AsyncEngine):
+        return None
+    from sqlalchemy.pool import NullPool
+
+    if engine.dialect.driver == "aiosqlite" or isinstance(engine.pool, NullPool):
+        return None
+    return kind
+
+
+def _fail(message: str) -> NoReturn:
+    pytest.fail(f"async_factory_boy: {message}", pytrace=False)

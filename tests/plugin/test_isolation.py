@@ -7,10 +7,18 @@ from collections.abc import AsyncIterator
 import factory
 import pytest
 import pytest_asyncio
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlmodel import select as sqlmodel_select
+from sqlmodel.ext.asyncio.session import AsyncSession as SQLModelSession
 
+from async_factory_boy.errors import SessionTypeError
 from async_factory_boy.pytest import isolated_session
 from examples.fastapi_app.factories import CompanyFactory, UserFactory
 from examples.fastapi_app.models import Base, Company
@@ -98,3 +106,58 @@ async def test_application_handling_an_integrity_error_keeps_test_data(
         assert await company_names(session) == ["taken"]
 
     assert await count_companies(engine) == 0
+
+
+# -- what isolated_session accepts (issue 21 item 2, issue 22 item 3) ---------------------------
+
+
+async def test_a_connection_in_a_transaction_nests_in_a_savepoint(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        await connection.execute(insert(Company).values(name="the scope's"))
+        async with isolated_session(connection) as session:
+            await CompanyFactory.create_async(name="the test's", sqlalchemy_session=session)
+            await session.commit()
+            assert await company_names(session) == ["the scope's", "the test's"]
+        names = await connection.scalars(select(Company.name))
+        assert list(names) == ["the scope's"]  # the test's rows are gone, the scope's stay
+        await transaction.rollback()
+    assert await count_companies(engine) == 0
+
+
+async def test_the_applications_sessionmaker_gives_its_class_and_options(
+    engine: AsyncEngine,
+) -> None:
+    maker = async_sessionmaker(engine, class_=SQLModelSession, expire_on_commit=False)
+    async with isolated_session(maker) as session:
+        assert type(session) is SQLModelSession
+        assert session.sync_session.expire_on_commit is False
+        company = await CompanyFactory.create_async(sqlalchemy_session=session)
+        await session.commit()
+        found = (await session.exec(sqlmodel_select(Company))).one()  # SQLModel's exec()
+        assert found is company
+    assert await count_companies(engine) == 0
+
+
+async def test_class_gives_the_session_class_the_application_uses(engine: AsyncEngine) -> None:
+    async with isolated_session(engine, class_=SQLModelSession) as session:
+        assert isinstance(session, SQLModelSession)
+        await CompanyFactory.create_async(sqlalchemy_session=session)
+        assert len((await session.exec(sqlmodel_select(Company))).all()) == 1
+    assert await count_companies(engine) == 0
+
+
+@pytest.mark.parametrize(
+    ("bind", "class_", "message"),
+    [
+        ("postgresql://", None, "need an AsyncEngine, an AsyncConnection or an async_sessionmaker"),
+        (async_sessionmaker(), None, "async_sessionmaker without a bind"),
+        (None, dict, "must be sqlalchemy.ext.asyncio.AsyncSession or a subclass"),
+    ],
+)
+async def test_wrong_arguments_say_what_to_pass(
+    engine: AsyncEngine, bind: object, class_: type | None, message: str
+) -> None:
+    with pytest.raises(SessionTypeError, match=message):
+        async with isolated_session(bind or engine, class_=class_):  # type: ignore[call-overload]
+            pass

@@ -292,8 +292,27 @@ class SessionScope(CallScope):
         if self.savepoint is not None and self.savepoint.is_active:
             await self.savepoint.commit()
         await self._close_savepoint(None)
-        if self.commit:
+        if self.commit and not self._hand_commit_to_outer_call():
             await self._commit_without_expiring()
+
+    def _hand_commit_to_outer_call(self) -> bool:
+        """Leave the commit to the outer call on the same session, if this call is nested.
+
+        A call made from a post-generation hook (``await_(...)`` or ``async def``) runs
+        while the outer call may hold a batch's SAVEPOINT open on the same session:
+        committing there would close the transaction under that SAVEPOINT's context
+        (SQLAlchemy's "Can't operate on closed transaction inside context manager"). The
+        outermost call on the session commits once its own writes are done, which covers
+        the nested call's rows too.
+        """
+        outer = self.call.parent
+        while outer is not None:
+            scope = outer.find_scope(SessionScope)
+            if scope is not None and scope.session is self.session:
+                scope.commit = True
+                return True
+            outer = outer.parent
+        return False
 
     async def _load_server_defaults(self) -> None:
         """Read back server-generated values the INSERT did not return.
