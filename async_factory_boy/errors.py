@@ -19,6 +19,7 @@ __all__ = [
     "SeedShardError",
     "SessionTypeError",
     "SyncCallError",
+    "WorkerDatabaseError",
 ]
 
 
@@ -137,3 +138,11 @@ class SeedShardError(AsyncFactoryError):
         self.shard = shard
         self.shards = shards
         self.report = report
+
+
+class WorkerDatabaseError(AsyncFactoryError, RuntimeError):
+    """The pytest plugin could not set up or drop a test database (``db_engine``, per worker).
+
+    The message names the database, the setting it came from (``factory_db_url``,
+    ``FACTORY_DB_URL``, the ``factory_db_url`` fixture) and what to change.
+    """

@@ -22,7 +22,7 @@ from typing import Any, TypeVar, overload
 
 import pytest
 
-from . import _factory_seed, _loop, _portal, _session
+from . import _factory_seed, _loop, _portal, _session, _worker_db
 from ._bound import FactoryFixture
 from ._isolation import isolated_session
 from ._lazy import LazyFixture
@@ -171,6 +171,7 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
         type="linelist",
         default=[],
     )
+    _worker_db.add_options(parser)
     # Conftests call register() before pytest_configure: give it the config right away.
     _session.use_pluginmanager(pluginmanager)
 
@@ -345,3 +346,24 @@ def _raiser(error: BaseException) -> Callable[..., Any]:
         raise error
 
     return fail
+
+
+# -- a test database per xdist worker (_worker_db) --------------------------------------------
+# The fixtures: pytest finds them in this plugin module. Nothing is imported or connected
+# unless a test asks for them.
+from ._worker_db import db_engine as db_engine  # noqa: E402
+from ._worker_db import factory_db_schema as factory_db_schema  # noqa: E402
+from ._worker_db import factory_db_url as factory_db_url  # noqa: E402
+from ._worker_db import worker_database as worker_database  # noqa: E402
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """xdist controller: note the PostgreSQL template a finished worker made."""
+    _worker_db.collect_templates(node.config, node)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """xdist controller: drop the templates once every worker is done (unless kept)."""
+    if not hasattr(session.config, "workerinput"):
+        _worker_db.drop_templates(session.config)
