@@ -21,6 +21,8 @@ from __future__ import annotations
 import pathlib
 from typing import TYPE_CHECKING
 
+from ..errors import WorkerDatabaseError
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -40,8 +42,11 @@ __all__ = [
 POSTGRES_MAINTENANCE_DB = "postgres"
 
 
-class TemplateUnavailable(Exception):
-    """``CREATE DATABASE ... TEMPLATE`` was refused (the template had other connections)."""
+class TemplateUnavailable(WorkerDatabaseError):
+    """``CREATE DATABASE ... TEMPLATE`` was refused (the template had other connections).
+
+    Caught by the per-worker set-up, which then creates the database and its schema itself.
+    """
 
 
 def kind_of(url: URL) -> str:
