@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import datetime
 import weakref
-from collections.abc import Mapping
 from typing import Any, Literal
 
 from ._compat import FactoryOptions, Faker, OptionDefault, builder, declarations
+from ._types import FactoryClass, Kwargs, ReadKwargs
 from .errors import FactoryConfigurationError
 
 __all__ = [
@@ -46,7 +46,7 @@ AutoFieldsMode = Literal[True, "all"]
 _factories: weakref.WeakKeyDictionary[type, list[weakref.ref[type]]] = weakref.WeakKeyDictionary()
 
 
-def check_auto_fields(meta: Any, value: Any) -> None:
+def check_auto_fields(meta: object, value: object) -> None:
     """``Meta.auto_fields`` is ``False``, ``True`` or ``"all"``."""
     if not (value is False or value is True or value == "all"):
         owner = getattr(meta, "__qualname__", "Meta").rsplit(".", 1)[0]
@@ -88,7 +88,7 @@ def _resolve_pending() -> None:
             _unresolved.remove(ref)
             continue
         try:
-            model = factory._meta.get_model_class()  # type: ignore[attr-defined]
+            model = factory._meta.get_model_class()  # type: ignore[attr-defined]  # factory_boy sets _meta at class creation, untyped
         except Exception:  # not resolvable yet (apps not ready): try again next time
             continue
         _unresolved.remove(ref)
@@ -102,7 +102,7 @@ def factory_for_model(model: type, family: type) -> type | None:
     for ref in _factories.get(model, ()):
         factory = ref()
         if (
-            factory is not None and issubclass(factory, family) and not factory._meta.abstract  # type: ignore[attr-defined]
+            factory is not None and issubclass(factory, family) and not factory._meta.abstract  # type: ignore[attr-defined]  # factory_boy sets _meta at class creation, untyped
         ):
             return factory
     return None
@@ -142,7 +142,9 @@ class ModelSubFactory(declarations.SubFactory):
     stored on their own).
     """
 
-    def __init__(self, model: type, family: type, registered: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, model: type, family: type, registered: bool = True, **kwargs: object
+    ) -> None:
         declarations.BaseDeclaration.__init__(self, **kwargs)
         self.model = model
         self.factory_wrapper = _ModelFactoryWrapper(model, family, registered)
@@ -197,12 +199,12 @@ def cannot_derive(factory: str, model: type, field: str, kind: object) -> Factor
     )
 
 
-def describe(derived: Mapping[str, Any]) -> dict[str, str]:
+def describe(derived: ReadKwargs) -> dict[str, str]:
     """A readable view of derived declarations, for docs and debugging."""
     return {name: _describe(value) for name, value in derived.items()}
 
 
-def _describe(value: Any) -> str:
+def _describe(value: object) -> str:
     if isinstance(value, ModelSubFactory):
         return repr(value)
     if isinstance(value, declarations.SubFactory):
@@ -227,17 +229,17 @@ class AutoFieldsOptions(FactoryOptions):
     auto_fields_exclude: tuple[str, ...]
     exclude: tuple[str, ...]
     #: The declarations derived for this factory (empty without ``auto_fields``).
-    auto_declarations: dict[str, Any]
+    auto_declarations: Kwargs
 
     def _build_default_options(self) -> list[OptionDefault]:
         return [
-            *super()._build_default_options(),  # type: ignore[no-untyped-call]
+            *super()._build_default_options(),  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
             OptionDefault("auto_fields", False, inherit=True, checker=check_auto_fields),
             OptionDefault("auto_fields_exclude", (), inherit=True),
         ]
 
     @property
-    def declarations(self) -> dict[str, Any]:
+    def declarations(self) -> Kwargs:
         """factory_boy's declarations, with the derived ones under the declared ones.
 
         Everything that reads a factory's declarations (factory_boy's parsing, the pytest
@@ -251,14 +253,14 @@ class AutoFieldsOptions(FactoryOptions):
 
     def contribute_to_class(
         self,
-        factory: Any,
-        meta: Any = None,
-        base_meta: Any = None,
-        base_factory: Any = None,
+        factory: FactoryClass,
+        meta: object = None,
+        base_meta: object = None,
+        base_factory: FactoryClass | None = None,
         params: Any = None,
     ) -> None:
         self.auto_declarations = {}
-        super().contribute_to_class(  # type: ignore[no-untyped-call]
+        super().contribute_to_class(  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
             factory, meta=meta, base_meta=base_meta, base_factory=base_factory, params=params
         )
         model = self.model

@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
+
+from ._types import Function
 
 if TYPE_CHECKING:
     from ._scope import CallScope
@@ -109,17 +111,17 @@ class Backend:
         return found
 
     @functools.cached_property
-    def field_mapper(self) -> Callable[..., Any] | None:
+    def field_mapper(self) -> Function | None:
         """``field_mapper(factory, model, mode, base)`` for ``Meta.auto_fields``, or
         ``None`` to read the model's type hints (the core's default)."""
-        found: Callable[..., Any] | None = _load(self.field_mapper_ref)
+        found: Function | None = _load(self.field_mapper_ref)
         return found
 
     @functools.cached_property
-    def seed_writer(self) -> Callable[..., Any] | None:
+    def seed_writer(self) -> Function | None:
         """``seed_writer(target, copy=...)`` makes the seed command's writer, or ``None``
         when the seed command cannot store this backend's factories."""
-        found: Callable[..., Any] | None = _load(self.seed_writer_ref)
+        found: Function | None = _load(self.seed_writer_ref)
         return found
 
     def fixture_for(self, argument: str) -> str:

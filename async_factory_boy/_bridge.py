@@ -67,7 +67,7 @@ class _Suspend:
 _TURN = _Suspend(None)  # a bare yield: let the event loop run its other callbacks once
 
 
-class _BridgeGreenlet(greenlet.greenlet):  # type: ignore[misc]
+class _BridgeGreenlet(greenlet.greenlet):  # type: ignore[misc]  # greenlet's class is Any to mypy (untyped C type)
     """A long-lived worker greenlet that runs one factory call after another.
 
     Creating a greenlet costs several microseconds, a switch into an existing one about one:
@@ -147,7 +147,7 @@ def await_(awaitable: Awaitable[_T]) -> _T:
     return result
 
 
-def run_coroutine(coroutine: Coroutine[Any, Any, _T]) -> _T:
+def run_coroutine(coroutine: Coroutine[object, object, _T]) -> _T:
     """Run ``coroutine`` to its end *inside* the current worker greenlet.
 
     :func:`await_` hands an awaitable to the driver, so the awaitable runs on the event
@@ -203,7 +203,7 @@ def cooperate() -> None:
     current.resumed_at = time.perf_counter()
 
 
-async def run_in_bridge(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+async def run_in_bridge(fn: Callable[..., _T], *args: object, **kwargs: object) -> _T:
     """Run ``fn(*args, **kwargs)`` in a worker greenlet and await every awaitable it hands out.
 
     The worker runs with a copy of the calling task's ``contextvars`` context, so values the

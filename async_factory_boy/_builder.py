@@ -16,6 +16,7 @@ from typing import Any
 from . import _plan
 from ._awaiting import exhausted, is_awaitable, resolve_awaitable, treat_as_value
 from ._compat import builder, resolver_step, resolver_values
+from ._types import Kwargs
 
 __all__ = ["AsyncStepBuilder", "is_awaitable", "treat_as_value"]
 
@@ -28,7 +29,7 @@ _parsed_without_overrides: weakref.WeakKeyDictionary[Any, tuple[Any, Any]] = (
 )
 
 
-def parse_declarations(factory_meta: Any, extras: dict[str, Any]) -> tuple[Any, Any]:
+def parse_declarations(factory_meta: Any, extras: Kwargs) -> tuple[Any, Any]:
     """The (pre, post) declaration sets of ``factory_meta`` with ``extras`` applied."""
     base_pre = factory_meta.pre_declarations
     base_post = factory_meta.post_declarations
@@ -51,11 +52,11 @@ class AsyncResolver(builder.Resolver):
     """A Resolver that awaits awaitable declaration values, once, and keeps the result."""
 
     def __init__(self, declarations: Any, step: builder.BuildStep, sequence: int) -> None:
-        super().__init__(declarations=declarations, step=step, sequence=sequence)  # type: ignore[no-untyped-call]
+        super().__init__(declarations=declarations, step=step, sequence=sequence)  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
 
     def __getattr__(self, name: str) -> Any:
         try:
-            value = super().__getattr__(name)  # type: ignore[no-untyped-call]
+            value = super().__getattr__(name)  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
         except StopIteration as exc:
             exhausted(exc, "the declaration", name, resolver_step(self))
         if is_awaitable(value):
@@ -71,7 +72,7 @@ class AsyncBuildStep(builder.BuildStep):
     def __init__(
         self, builder: AsyncStepBuilder, sequence: int, parent_step: builder.BuildStep | None
     ) -> None:
-        super().__init__(builder=builder, sequence=sequence, parent_step=parent_step)  # type: ignore[no-untyped-call]
+        super().__init__(builder=builder, sequence=sequence, parent_step=parent_step)  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
 
     def resolve(self, declarations: Any) -> None:
         self.stub = AsyncResolver(declarations=declarations, step=self, sequence=self.sequence)
@@ -82,7 +83,7 @@ class AsyncBuildStep(builder.BuildStep):
 class AsyncStepBuilder(builder.StepBuilder):
     """factory_boy's StepBuilder, with awaitable attribute and post-generation values."""
 
-    def __init__(self, factory_meta: Any, extras: dict[str, Any], strategy: str) -> None:
+    def __init__(self, factory_meta: Any, extras: Kwargs, strategy: str) -> None:
         # factory_boy's __init__, without a second call per object.
         self.factory_meta = factory_meta
         self.strategy = strategy

@@ -12,12 +12,14 @@ call of their own.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from ._logging import DEBUG, LOGGER, elapsed_ms, perf_counter
 from ._scope import CallScope
+from ._types import Function, ReadKwargs
 
 __all__ = ["FactoryCall", "activate", "current_call"]
 
@@ -50,17 +52,20 @@ class FactoryCall:
             sets it around each object's create step), or ``None``.
         capture: see :meth:`AsyncFactory._call_async
             <async_factory_boy.AsyncFactory._call_async>`; ``None`` for ordinary calls.
+        written: the objects the call handed to a backend to store (its debug log line
+            reports them as rows written).
     """
 
     factory: type
     strategy: str
-    connection: Mapping[str, Any]
+    connection: ReadKwargs
     size: int | None = None
     state: dict[Any, Any] = field(default_factory=dict)
     parent: FactoryCall | None = None
-    overrides: Mapping[str, Any] = field(default_factory=dict)
+    overrides: ReadKwargs = field(default_factory=dict)
     step: Any = None
-    capture: Callable[..., Any] | None = None
+    capture: Function | None = None
+    written: int = 0
     # Created on first use: most calls never enter a context or defer a write, and a
     # factory call is a hot path (one per object in a loop of ``create_async``).
     _exit_stack: AsyncExitStack | None = None
@@ -108,13 +113,13 @@ class FactoryCall:
         scope = scopes.get(kind)
         if scope is None:
             scope = scopes[kind] = kind.open(factory, self)
-        return scope  # type: ignore[return-value]
+        return scope  # type: ignore[return-value]  # scopes are keyed by their class, so the value is a _S
 
     def find_scope(self, kind: type[_S]) -> _S | None:
         """The call's scope of backend ``kind`` if one was opened, else ``None``."""
         if self._scopes is None:
             return None
-        return self._scopes.get(kind)  # type: ignore[return-value]
+        return self._scopes.get(kind)  # type: ignore[return-value]  # scopes are keyed by their class, so the value is a _S
 
     async def finish(self, failure: BaseException | None) -> None:
         """End the call: finish its scopes and callbacks, or undo them if it failed.
@@ -126,8 +131,12 @@ class FactoryCall:
         """
         if failure is None:
             try:
-                for scope in list(self._scopes.values()) if self._scopes else ():
-                    await scope.finish()
+                if self._scopes:
+                    if LOGGER.isEnabledFor(DEBUG):
+                        await self._finish_logged()
+                    else:
+                        for scope in list(self._scopes.values()):
+                            await scope.finish()
                 for callback in self._on_success or ():
                     await callback()
             except BaseException as exc:
@@ -136,6 +145,18 @@ class FactoryCall:
             await self._close(None)
         else:
             await self._undo(failure)
+
+    async def _finish_logged(self) -> None:
+        """Finish the scopes, one debug line each: the end-of-call (bulk) writes."""
+        for scope in list(self._scopes.values()) if self._scopes else ():
+            started = perf_counter()
+            await scope.finish()
+            LOGGER.debug(
+                "%s: %s finished (end-of-call writes) in %.2f ms",
+                self.factory.__name__,
+                type(scope).__name__,
+                elapsed_ms(started),
+            )
 
     async def _undo(self, failure: BaseException) -> None:
         try:

@@ -18,11 +18,12 @@ handler or a cancellation gets in during a large batch), the same end-of-call st
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ._compat import enums
 from ._factory import DECLINED, AsyncFactory, Capture
+from ._types import ReadKwargs
 
 __all__ = ["DECLINED", "Capture", "create_batch_captured"]
 
@@ -31,7 +32,7 @@ async def create_batch_captured(
     factory: type[AsyncFactory[Any]],
     size: int,
     *,
-    connection: Mapping[str, Any],
+    connection: ReadKwargs,
     capture: Capture,
     before_finish: Callable[[], Awaitable[None]] | None = None,
 ) -> list[Any]:

@@ -53,6 +53,8 @@ from factory.errors import AssociatedClassError, FactoryError
 from factory.faker import Faker
 from factory.random import randgen, reseed_random
 
+from ._types import Args, FactoryClass, Function, Instance, Kwargs
+
 if TYPE_CHECKING:
     from factory import django as factory_django
     from factory.django import DjangoOptions, FileField, ImageField, Password
@@ -142,17 +144,17 @@ class DeclarationWithContextLike(Protocol):
     @property
     def declaration(self) -> Any: ...
     @property
-    def context(self) -> dict[str, Any]: ...
+    def context(self) -> Kwargs: ...
 
 
 class DeclarationSetLike(Protocol):
     """``factory.builder.DeclarationSet``: a factory's pre- or post-declarations."""
 
-    declarations: dict[str, Any]
-    contexts: Mapping[str, dict[str, Any]]
+    declarations: Kwargs
+    contexts: Mapping[str, Kwargs]
 
     def sorted(self) -> list[str]: ...
-    def as_dict(self) -> dict[str, Any]: ...
+    def as_dict(self) -> Kwargs: ...
     def __getitem__(self, key: str) -> DeclarationWithContextLike: ...
     def __iter__(self) -> Iterator[str]: ...
     def __contains__(self, key: object) -> bool: ...
@@ -161,22 +163,20 @@ class DeclarationSetLike(Protocol):
 class FactoryOptionsLike(Protocol):
     """``factory.base.FactoryOptions`` (a factory's ``_meta``), as far as the package reads it."""
 
-    factory: Any
+    factory: FactoryClass
     model: Any
     abstract: bool
-    parameters: dict[str, Any]
+    parameters: Kwargs
     pre_declarations: DeclarationSetLike
     post_declarations: DeclarationSetLike
     counter_reference: Any
 
     def get_model_class(self) -> Any: ...
     def next_sequence(self) -> int: ...
-    def prepare_arguments(
-        self, attributes: dict[str, Any]
-    ) -> tuple[tuple[Any, ...], dict[str, Any]]: ...
-    def instantiate(self, step: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any: ...
+    def prepare_arguments(self, attributes: Kwargs) -> tuple[Args, Kwargs]: ...
+    def instantiate(self, step: Any, args: Args, kwargs: Kwargs) -> Instance: ...
     def use_postgeneration_results(
-        self, step: Any, instance: Any, results: dict[str, Any]
+        self, step: Any, instance: Instance, results: Kwargs
     ) -> None: ...
 
 
@@ -184,11 +184,11 @@ class StepBuilderLike(Protocol):
     """``factory.builder.StepBuilder``: one factory's build within a call."""
 
     factory_meta: FactoryOptionsLike
-    extras: dict[str, Any]
+    extras: Kwargs
     strategy: str
     force_init_sequence: int | None
 
-    def recurse(self, factory_meta: Any, extras: dict[str, Any]) -> StepBuilderLike: ...
+    def recurse(self, factory_meta: Any, extras: Kwargs) -> StepBuilderLike: ...
     def build(self, parent_step: Any = None, force_sequence: int | None = None) -> Any: ...
 
 
@@ -197,12 +197,12 @@ class BuildStepLike(Protocol):
 
     builder: StepBuilderLike
     sequence: int
-    attributes: dict[str, Any]
+    attributes: Kwargs
     parent_step: BuildStepLike | None
     stub: Any
 
     def recurse(
-        self, factory: Any, declarations: dict[str, Any], force_sequence: int | None = None
+        self, factory: FactoryClass, declarations: Kwargs, force_sequence: int | None = None
     ) -> Any: ...
 
 
@@ -211,13 +211,13 @@ class DeclarationLike(Protocol):
 
     #: The keyword arguments it was made with: the context its evaluation receives (a
     #: SubFactory's: the field values it passes to its factory).
-    _defaults: dict[str, Any]
+    _defaults: Kwargs
 
 
 class FunctionDeclarationLike(Protocol):
     """``Sequence``, ``LazyFunction``, ``LazyAttribute``: a declaration around one function."""
 
-    function: Callable[..., Any]
+    function: Function
 
 
 class SelfAttributeLike(Protocol):
@@ -246,7 +246,7 @@ class SubFactoryLike(DeclarationLike, Protocol):
 class RelatedFactoryLike(Protocol):
     """``factory.RelatedFactory`` (and ``RelatedFactoryList``)."""
 
-    defaults: dict[str, Any]  # the field values passed to the related factory
+    defaults: Kwargs  # the field values passed to the related factory
 
     def get_factory(self) -> Any: ...
 
@@ -268,13 +268,13 @@ class TransformerLike(Protocol):
 class TraitLike(Protocol):
     """``factory.Trait(**overrides)``."""
 
-    overrides: dict[str, Any]
+    overrides: Kwargs
 
 
 # -- typed access to the internals ------------------------------------------------------------
 
 
-def declaration_defaults(declaration: BaseDeclaration) -> dict[str, Any]:
+def declaration_defaults(declaration: BaseDeclaration) -> Kwargs:
     """The keyword arguments ``declaration`` was made with (not a copy: do not change it).
 
     A SubFactory's or RelatedFactory's are the field values it passes to its factory (the
@@ -290,7 +290,7 @@ def declaration_defaults(declaration: BaseDeclaration) -> dict[str, Any]:
 
 def declaration_function(
     declaration: Sequence | LazyFunction | LazyAttribute,
-) -> Callable[..., Any]:
+) -> Function:
     """The function a ``Sequence`` / ``LazyFunction`` / ``LazyAttribute`` calls."""
     wrapped: FunctionDeclarationLike = declaration
     return wrapped.function
@@ -304,7 +304,7 @@ def self_attribute_parts(declaration: SelfAttribute) -> tuple[int, str, Any]:
 
 def sub_factory_parts(
     declaration: SubFactory,
-) -> tuple[Callable[[], Any], dict[str, Any], bool]:
+) -> tuple[Callable[[], Any], Kwargs, bool]:
     """What building a SubFactory's object needs, read once.
 
     ``(get_factory, defaults, force_sequence)``: the function ``get_factory`` calls (the
@@ -327,7 +327,7 @@ def transformer_default(declaration: Transformer) -> Any:
     return transformer.default
 
 
-def trait_overrides(trait: Trait) -> dict[str, Any]:
+def trait_overrides(trait: Trait) -> Kwargs:
     """The field values a ``Trait`` sets when it is on (not a copy: do not change it)."""
     parsed: TraitLike = trait
     return parsed.overrides
@@ -346,7 +346,7 @@ def declared_values(factory: type[Any]) -> list[Any]:
 
 
 def parse_declarations(
-    extras: dict[str, Any],
+    extras: Kwargs,
     *,
     base_pre: DeclarationSetLike | None = None,
     base_post: DeclarationSetLike | None = None,
@@ -364,18 +364,18 @@ def plans_of(declarations: DeclarationSetLike) -> dict[Any, Any]:
     reference per lookup (once per object built).
     """
     try:
-        plans: dict[Any, Any] = declarations._async_factory_boy_plans  # type: ignore[attr-defined]
+        plans: dict[Any, Any] = declarations._async_factory_boy_plans  # type: ignore[attr-defined]  # our own attribute, kept on factory_boy's object
     except AttributeError:
-        plans = declarations._async_factory_boy_plans = {}  # type: ignore[attr-defined]
+        plans = declarations._async_factory_boy_plans = {}  # type: ignore[attr-defined]  # our own attribute, kept on factory_boy's object
     return plans
 
 
-def adjusts_kwargs(factory: Any) -> bool:
+def adjusts_kwargs(factory: FactoryClass) -> bool:
     """Whether ``factory`` overrides factory_boy's ``_adjust_kwargs`` extension point."""
     return getattr(factory._adjust_kwargs, "__func__", None) is not _BASE_ADJUST_KWARGS
 
 
-def builds_plainly(factory: Any) -> bool:
+def builds_plainly(factory: FactoryClass) -> bool:
     """Whether ``factory._build`` is factory_boy's own (``model_class(*args, **kwargs)``)."""
     return getattr(factory._build, "__func__", None) is _BASE_BUILD
 
@@ -385,8 +385,8 @@ def prepares_arguments_plainly(options: Any) -> bool:
     return getattr(options.prepare_arguments, "__func__", None) is FactoryOptions.prepare_arguments
 
 
-_BASE_ADJUST_KWARGS = Factory._adjust_kwargs.__func__  # type: ignore[attr-defined]
-_BASE_BUILD = Factory._build.__func__  # type: ignore[attr-defined]
+_BASE_ADJUST_KWARGS = Factory._adjust_kwargs.__func__  # type: ignore[attr-defined]  # mypy types a classmethod as a bound method, hiding __func__
+_BASE_BUILD = Factory._build.__func__  # type: ignore[attr-defined]  # mypy types a classmethod as a bound method, hiding __func__
 
 
 def resolver_step(resolver: Resolver) -> BuildStepLike:
@@ -395,9 +395,9 @@ def resolver_step(resolver: Resolver) -> BuildStepLike:
     return step
 
 
-def resolver_values(resolver: Resolver) -> dict[str, Any]:
+def resolver_values(resolver: Resolver) -> Kwargs:
     """A Resolver's cache of resolved values (name-mangled), to store an awaited result."""
-    values: dict[str, Any] = resolver._Resolver__values
+    values: Kwargs = resolver._Resolver__values
     return values
 
 

@@ -27,7 +27,7 @@ def _caller_stacklevel() -> int:
         module = frame.f_globals.get("__name__", "")
         if module.partition(".")[0] not in _INTERNAL_PACKAGES:
             return level
-        frame = frame.f_back  # type: ignore[assignment]
+        frame = frame.f_back  # type: ignore[assignment]  # f_back is None only at the outermost frame: the loop ends
         level += 1
     return 1
 

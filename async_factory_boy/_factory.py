@@ -24,8 +24,11 @@ from ._compat import (
 from ._handler_scope import HandlerScope
 from ._handlers import save_many_with
 from ._locks import hold_exclusively
-from ._scope import BUILTIN_CONNECTION_ARGUMENTS, CallScope, reached_from
+from ._logging import DEBUG, LOGGER, connection_kinds, elapsed_ms, perf_counter
+from ._plan import refresh_logged
+from ._scope import BUILTIN_CONNECTION_ARGUMENTS, CallScope, method_name, reached_from
 from ._type_fields import built_by, derive_from_type_hints
+from ._types import Args, FactoryClass, Instance, Kwargs, ModelClass
 from .errors import (
     FactoryConfigurationError,
     MissingPersistenceError,
@@ -52,7 +55,7 @@ T = TypeVar("T")
 MAX_BATCH_SIZE = 10_000_000
 
 
-def _check_persistence(meta: Any, value: Any) -> None:
+def _check_persistence(meta: object, value: object) -> None:
     """``Meta.persistence`` must be a handler (something with a ``save`` method) or ``None``."""
     if value is not None and not callable(getattr(value, "save", None)):
         owner = getattr(meta, "__qualname__", "Meta").rsplit(".", 1)[0]
@@ -66,7 +69,7 @@ def field_names_checker(option: str, what: str = "field names") -> Callable[[Any
     """The ``OptionDefault`` checker of a get-or-create option (``Meta.<option>``): a tuple
     of ``what``, not a string. One checker for every backend's option."""
 
-    def check(meta: Any, value: Any) -> None:
+    def check(meta: object, value: Any) -> None:
         if isinstance(value, str) or not all(isinstance(item, str) for item in value):
             owner = getattr(meta, "__qualname__", "Meta").rsplit(".", 1)[0]
             raise FactoryConfigurationError(
@@ -90,7 +93,7 @@ DECLINED: Final = _Declined()
 
 #: ``capture(factory, model_class, args, kwargs)``: the object, built and taken over by a
 #: tool (not persisted), or :data:`DECLINED`. Runs inside the call's greenlet.
-Capture = Callable[[type["AsyncFactory[Any]"], type[Any], tuple[Any, ...], dict[str, Any]], Any]
+Capture = Callable[[type["AsyncFactory[Any]"], type[Any], Args, Kwargs], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +116,7 @@ class Steps:
     saves_through_handlers: bool
 
     @classmethod
-    def of(cls, factory: Any) -> Steps:
+    def of(cls, factory: FactoryClass) -> Steps:
         scope = factory._backend.scope
         return cls(
             overridden=frozenset(
@@ -122,7 +125,7 @@ class Steps:
                 if getattr(factory, name).__func__ is not getattr(AsyncFactory, name).__func__
             ),
             builds_plainly=(
-                scope.make.__func__ is CallScope.make.__func__  # type: ignore[attr-defined]
+                scope.make.__func__ is CallScope.make.__func__  # type: ignore[attr-defined]  # mypy types a classmethod as a bound method, hiding __func__
                 and builds_plainly(factory)
             ),
             scope_after=scope.after_postgeneration is not CallScope.after_postgeneration,
@@ -150,19 +153,20 @@ class ContractOptions(FactoryOptions):
         """The factory's :class:`Steps` (found now if not yet)."""
         steps = self.steps
         if steps is None:
-            steps = self.steps = Steps.of(self.factory)
+            factory: Any = self.factory  # FactoryOptions.factory: untyped in factory_boy
+            steps = self.steps = Steps.of(factory)
         return steps
 
-    def instantiate(self, step: Any, args: Any, kwargs: Any) -> Any:
-        factory: Any = self.factory
-        model = self.get_model_class()  # type: ignore[no-untyped-call]
+    def instantiate(self, step: Any, args: Any, kwargs: Any) -> Instance:
+        factory: Any = self.factory  # FactoryOptions.factory: untyped in factory_boy
+        model = self.get_model_class()  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
         strategy = step.builder.strategy
         if strategy == enums.BUILD_STRATEGY:
             if (self.steps or self.factory_steps()).builds_plainly:
                 return model(*args, **kwargs)
             return factory._backend.scope.make(factory, model, args, kwargs)
         if strategy != enums.CREATE_STRATEGY:
-            return super().instantiate(step, args, kwargs)  # type: ignore[no-untyped-call]
+            return super().instantiate(step, args, kwargs)  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
         call = _current_call()
         if call is None:
             return factory._create(model, *args, **kwargs)
@@ -176,13 +180,13 @@ class ContractOptions(FactoryOptions):
         finally:
             call.step = previous
 
-    def use_postgeneration_results(self, step: Any, instance: Any, results: Any) -> None:
+    def use_postgeneration_results(self, step: Any, instance: Instance, results: Any) -> None:
         """factory_boy's hook, called only where there is something to do after the
         post-generation declarations (a scope's step, a user's override)."""
         steps = self.steps or self.factory_steps()
         create = step.builder.strategy == enums.CREATE_STRATEGY
         if (create and steps.scope_after) or steps.overridden:
-            factory: Any = self.factory
+            factory: Any = self.factory  # FactoryOptions.factory: untyped in factory_boy
             factory._after_postgeneration(instance, create=create, results=results)
 
 
@@ -242,7 +246,7 @@ class AsyncFactory(Factory[T]):
     #: (computed when the class is made).
     _accepted_connection_arguments: ClassVar[frozenset[str]] = BUILTIN_CONNECTION_ARGUMENTS
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         accepted = set(BUILTIN_CONNECTION_ARGUMENTS)
         for klass in cls.__mro__:
@@ -252,13 +256,13 @@ class AsyncFactory(Factory[T]):
     # -- the awaitable steps -------------------------------------------------------------
 
     @classmethod
-    async def create_async(cls, **kwargs: Any) -> T:
+    async def create_async(cls, **kwargs: object) -> T:
         """Create and persist one object; nested objects are created with the same call."""
         result: T = await cls._call_async(enums.CREATE_STRATEGY, kwargs, size=None)
         return result
 
     @classmethod
-    async def create_batch_async(cls, size: int, **kwargs: Any) -> list[T]:
+    async def create_batch_async(cls, size: int, **kwargs: object) -> list[T]:
         """Create ``size`` objects in one call, so backends can write them in bulk."""
         result: list[T] = await cls._call_async(
             enums.CREATE_STRATEGY, kwargs, size=cls._check_size(size)
@@ -266,13 +270,13 @@ class AsyncFactory(Factory[T]):
         return result
 
     @classmethod
-    async def build_async(cls, **kwargs: Any) -> T:
+    async def build_async(cls, **kwargs: object) -> T:
         """Build one object without persisting it, awaiting any awaitable values."""
         result: T = await cls._call_async(enums.BUILD_STRATEGY, kwargs, size=None)
         return result
 
     @classmethod
-    async def build_batch_async(cls, size: int, **kwargs: Any) -> list[T]:
+    async def build_batch_async(cls, size: int, **kwargs: object) -> list[T]:
         """Build ``size`` objects without persisting them, awaiting any awaitable values."""
         result: list[T] = await cls._call_async(
             enums.BUILD_STRATEGY, kwargs, size=cls._check_size(size)
@@ -289,7 +293,7 @@ class AsyncFactory(Factory[T]):
     @classmethod
     def _derive_declarations(
         cls, model: type, mode: AutoFieldsMode
-    ) -> tuple[dict[str, Any], tuple[str, ...]]:
+    ) -> tuple[Kwargs, tuple[str, ...]]:
         """Declarations for the model's fields that ``auto_fields`` should fill.
 
         Returns the declarations by field name, and the names among them that are helpers to
@@ -300,15 +304,15 @@ class AsyncFactory(Factory[T]):
         mapper = cls._backend.field_mapper
         if mapper is None:
             return derive_from_type_hints(cls, model, mode, built_by(AsyncFactory))
-        derived: tuple[dict[str, Any], tuple[str, ...]] = mapper(
-            cls, model, mode, cls._backend.factory
-        )
+        derived: tuple[Kwargs, tuple[str, ...]] = mapper(cls, model, mode, cls._backend.factory)
         return derived
 
     # -- extension points for backends and users ------------------------------------------
 
     @classmethod
-    async def _create_async(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
+    async def _create_async(
+        cls, model_class: ModelClass, *args: object, **kwargs: object
+    ) -> Instance:
         """Persist one object and return it.
 
         The default persists it through the backend's scope, as a factory that does not
@@ -323,7 +327,7 @@ class AsyncFactory(Factory[T]):
         return await run_in_bridge(cls._create_in_scope, call, model_class, args, kwargs, False)
 
     @classmethod
-    async def _create_many_async(cls, model_class: type[Any], instances: list[Any]) -> list[Any]:
+    async def _create_many_async(cls, model_class: ModelClass, instances: list[Any]) -> list[Any]:
         """Persist objects built by a ``create_batch_async`` call, in one bulk write.
 
         Overriding it opts the factory into deferred batch writes: inside a batch, objects
@@ -339,7 +343,7 @@ class AsyncFactory(Factory[T]):
 
     @classmethod
     async def _after_postgeneration_async(
-        cls, instance: Any, create: bool, results: dict[str, Any] | None = None
+        cls, instance: Instance, create: bool, results: Kwargs | None = None
     ) -> None:
         """Awaitable counterpart of factory_boy's ``_after_postgeneration`` hook."""
 
@@ -362,13 +366,14 @@ class AsyncFactory(Factory[T]):
     # -- factory_boy's sync steps ----------------------------------------------------------
 
     @classmethod
-    def create(cls, **kwargs: Any) -> T:
+    def create(cls, **kwargs: object) -> T:
         """Sync create: only for a factory with nothing to persist, else ``create_async``.
 
         A factory with no backend and no handler just instantiates its model, so
         ``UserFactory()`` works as in factory_boy (e.g. inside a post-generation hook).
         """
         if cls._creates_without_persisting(kwargs):
+            refresh_logged()
             result: T = cls._generate(enums.CREATE_STRATEGY, kwargs)
             return result
         raise SyncCallError(
@@ -378,7 +383,14 @@ class AsyncFactory(Factory[T]):
         )
 
     @classmethod
-    def create_batch(cls, size: int, **kwargs: Any) -> list[T]:
+    def build(cls, **kwargs: object) -> T:
+        """factory_boy's sync build (``factory.debug()`` around it is honoured, as
+        around an awaited call)."""
+        refresh_logged()
+        return super().build(**kwargs)
+
+    @classmethod
+    def create_batch(cls, size: int, **kwargs: object) -> list[T]:
         """Sync batch create cannot persist: point to ``create_batch_async``."""
         raise SyncCallError(
             f"{cls.__name__} is an async factory: {cls.__name__}.create_batch() cannot "
@@ -389,7 +401,7 @@ class AsyncFactory(Factory[T]):
     # -- factory_boy's internals, routed through the async builder -------------------------
 
     @classmethod
-    def _generate(cls, strategy: str, params: dict[str, Any]) -> Any:
+    def _generate(cls, strategy: str, params: Kwargs) -> Any:
         if cls._meta.abstract:
             raise factory_errors.FactoryError(
                 f"Cannot generate instances of abstract factory {cls.__name__}; ensure "
@@ -399,7 +411,7 @@ class AsyncFactory(Factory[T]):
         return AsyncStepBuilder(cls._meta, params, strategy).build()
 
     @classmethod
-    def _create(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
+    def _create(cls, model_class: ModelClass, *args: object, **kwargs: object) -> Instance:
         """factory_boy's create step: persist one object through the backend's scope.
 
         A user's ``_create_async`` / ``_create_many_async`` override is honoured; otherwise
@@ -413,9 +425,12 @@ class AsyncFactory(Factory[T]):
         if overridden:
             if call is not None and call.is_batch and "_create_many_async" in overridden:
                 instance = cls._backend.scope.make(cls, model_class, args, kwargs)
+                call.written += 1
                 return call.scope(HandlerScope, cls).add(cls, instance, hold=True)
             if "_create_async" in overridden:
                 cls._require_bridge()
+                if call is not None:
+                    call.written += 1
                 result = cls._create_async(model_class, *args, **kwargs)
                 return await_(result) if is_awaitable(result) else result
         if (
@@ -432,9 +447,9 @@ class AsyncFactory(Factory[T]):
     def _create_in_scope(
         cls,
         call: FactoryCall,
-        model_class: type[Any],
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
+        model_class: ModelClass,
+        args: Args,
+        kwargs: Kwargs,
         may_hold: bool,
     ) -> Any:
         """The backend contract's create path (inside the call's bridge)."""
@@ -443,6 +458,7 @@ class AsyncFactory(Factory[T]):
             return scope_class.make(cls, model_class, args, kwargs)
         scope = call.scope(scope_class, cls)
         scope.admit(cls)
+        call.written += 1
         fields = scope_class.lookup_fields(cls)
         if fields:
             step = call.step
@@ -459,7 +475,7 @@ class AsyncFactory(Factory[T]):
 
     @classmethod
     def _after_postgeneration(
-        cls, instance: Any, create: bool, results: dict[str, Any] | None = None
+        cls, instance: Instance, create: bool, results: Kwargs | None = None
     ) -> None:
         if create:
             call = current_call()
@@ -502,7 +518,7 @@ class AsyncFactory(Factory[T]):
         )
 
     @classmethod
-    def _creates_without_persisting(cls, kwargs: dict[str, Any]) -> bool:
+    def _creates_without_persisting(cls, kwargs: Kwargs) -> bool:
         """Whether a create of ``cls`` with ``kwargs`` has nothing to persist or await.
 
         That is a factory of no backend (a backend declares connection arguments of its
@@ -604,7 +620,7 @@ class AsyncFactory(Factory[T]):
         return size
 
     @classmethod
-    def _split_connection(cls, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _split_connection(cls, params: Kwargs) -> tuple[Kwargs, Kwargs]:
         """Take the connection arguments out of ``params``; the rest are overrides.
 
         A name the factory declares as a field stays an override, so a model may have a
@@ -614,8 +630,8 @@ class AsyncFactory(Factory[T]):
         parameters = cls._meta.parameters
         accepted = cls._accepted_connection_arguments
         registered = registered_connection_arguments()  # backends registered since
-        connection: dict[str, Any] = {}
-        overrides: dict[str, Any] = {}
+        connection: Kwargs = {}
+        overrides: Kwargs = {}
         for key, value in params.items():
             if (
                 (key in accepted or key in registered)
@@ -628,7 +644,7 @@ class AsyncFactory(Factory[T]):
         return connection, overrides
 
     @classmethod
-    def _connection_defaults(cls) -> dict[str, Any]:
+    def _connection_defaults(cls) -> Kwargs:
         """Connection arguments a call gets when it passes none of that name (the 1.0.1
         layer's ``Meta.sqlalchemy_session``); none by default."""
         return {}
@@ -637,7 +653,7 @@ class AsyncFactory(Factory[T]):
     async def _call_async(
         cls,
         strategy: str,
-        params: dict[str, Any],
+        params: Kwargs,
         size: int | None,
         *,
         capture: Capture | None = None,
@@ -652,7 +668,7 @@ class AsyncFactory(Factory[T]):
         strategy reaches is first offered to ``capture``, and ``before_finish`` is awaited
         once every object is built, before the backends' end-of-call writes.
         """
-        if cls._connection_defaults.__func__ is not _NO_DEFAULTS:  # type: ignore[attr-defined]
+        if cls._connection_defaults.__func__ is not _NO_DEFAULTS:  # type: ignore[attr-defined]  # mypy types a classmethod as a bound method, hiding __func__
             defaults = cls._connection_defaults()
             params = {**{k: v for k, v in defaults.items() if k not in params}, **params}
         connection, overrides = cls._split_connection(params)
@@ -670,15 +686,25 @@ class AsyncFactory(Factory[T]):
         )
         if before_finish is not None:
             call.scope(_BeforeFinish, cls).callback = before_finish
+        refresh_logged()  # ``factory.debug()`` around the call: see ``_plan.LOGGED``
+        if LOGGER.isEnabledFor(DEBUG):
+            return await cls._run_call_logged(call, overrides)
+        return await cls._run_call(call, overrides)
+
+    @classmethod
+    async def _run_call(cls, call: FactoryCall, overrides: Kwargs) -> Any:
+        """Run ``call``: its checks, its lock, the build in the bridge, its end."""
         cls._check_persistence_argument(call)
         cls._prepare_call(call)
         async with hold_exclusively(cls._exclusive_resources(call)):
             with activate(call):
                 try:
-                    if size is None:
-                        result = await run_in_bridge(cls._generate, strategy, overrides)
+                    if call.size is None:
+                        result = await run_in_bridge(cls._generate, call.strategy, overrides)
                     else:
-                        result = await run_in_bridge(cls._generate_many, strategy, size, overrides)
+                        result = await run_in_bridge(
+                            cls._generate_many, call.strategy, call.size, overrides
+                        )
                 except BaseException as exc:
                     await call.finish(exc)
                     raise
@@ -687,7 +713,39 @@ class AsyncFactory(Factory[T]):
         return result if held is None else held.replace_in(result)
 
     @classmethod
-    def _generate_many(cls, strategy: str, size: int, overrides: dict[str, Any]) -> list[Any]:
+    async def _run_call_logged(cls, call: FactoryCall, overrides: Kwargs) -> Any:
+        """:meth:`_run_call` with its debug line (the logger is enabled for DEBUG)."""
+        started = perf_counter()
+        try:
+            result = await cls._run_call(call, overrides)
+        except BaseException as exc:
+            LOGGER.debug(
+                "%s %s failed after %.2f ms with %s: strategy=%s, size=%s, connection: %s, "
+                "rows written before the failure: %d",
+                method_name(call),
+                cls.__qualname__,
+                elapsed_ms(started),
+                type(exc).__name__,
+                call.strategy,
+                call.size,
+                connection_kinds(call.connection),
+                call.written,
+            )
+            raise
+        LOGGER.debug(
+            "%s %s: strategy=%s, size=%s, connection: %s, rows written: %d, %.2f ms",
+            method_name(call),
+            cls.__qualname__,
+            call.strategy,
+            call.size,
+            connection_kinds(call.connection),
+            call.written,
+            elapsed_ms(started),
+        )
+        return result
+
+    @classmethod
+    def _generate_many(cls, strategy: str, size: int, overrides: Kwargs) -> list[Any]:
         objects = []
         for index in range(size):
             objects.append(cls._generate(strategy, dict(overrides)))
@@ -696,7 +754,7 @@ class AsyncFactory(Factory[T]):
         return objects
 
 
-def _run_to_end(step: Coroutine[Any, Any, None], factory: type) -> None:
+def _run_to_end(step: Coroutine[object, object, None], factory: type) -> None:
     """Run ``step`` (a coroutine) outside any event loop, if it never has to wait.
 
     A sync ``build()`` runs post-generation hooks with no bridge to await through; a step
@@ -739,4 +797,4 @@ _EXTENSION_POINTS = (
 )
 
 _current_call = _current_call_var.get  # ``current_call()`` without a Python call per object
-_NO_DEFAULTS = AsyncFactory._connection_defaults.__func__  # type: ignore[attr-defined]
+_NO_DEFAULTS = AsyncFactory._connection_defaults.__func__  # type: ignore[attr-defined]  # mypy types a classmethod as a bound method, hiding __func__

@@ -11,13 +11,13 @@ whose default is the handler's ``save_many``. A factory of any backend that over
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._bridge import await_
 from ._call import FactoryCall
 from ._handlers import get_or_create_with, save_with
 from ._scope import CallScope
+from ._types import Args, FactoryClass, Instance, Kwargs, ReadKwargs
 from .errors import FactoryConfigurationError
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class HandlerScope(CallScope):
         self._replaced: dict[int, Any] = {}
 
     @classmethod
-    def open(cls, factory: Any, call: FactoryCall) -> HandlerScope:
+    def open(cls, factory: FactoryClass, call: FactoryCall) -> HandlerScope:
         """Refuse a create that must persist and has no handler (``persistence_required``)."""
         if (
             call.strategy == "create"
@@ -50,22 +50,22 @@ class HandlerScope(CallScope):
         return cls(call)
 
     @classmethod
-    def lookup_fields(cls, factory: Any) -> tuple[str, ...]:
+    def lookup_fields(cls, factory: FactoryClass) -> tuple[str, ...]:
         return tuple(getattr(factory._meta, "persistence_get_or_create", ()))
 
     def exclusive_resources(self) -> tuple[object, ...]:
         """The handler's ``exclusive_resource``, for handlers that have one
         (``SQLAlchemyPersistence``: its session)."""
-        factory: Any = self.call.factory
+        factory: FactoryClass = self.call.factory
         handler = factory._persistence_handler(self.call)
         resource = getattr(handler, "exclusive_resource", None)
         return () if resource is None else (resource,)
 
-    def may_hold(self, factory: Any, instance: Any, step: Any) -> bool:
+    def may_hold(self, factory: FactoryClass, instance: Instance, step: Any) -> bool:
         """Batch objects wait for ``save_many`` when the factory saves through a handler."""
         return factory._persistence_handler(self.call) is not None
 
-    def add(self, factory: Any, instance: Any, *, hold: bool = False) -> Any:
+    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Instance:
         if hold:
             self._held.setdefault(factory, []).append(instance)
             return instance
@@ -78,13 +78,13 @@ class HandlerScope(CallScope):
 
     def get_or_create(
         self,
-        factory: Any,
+        factory: FactoryClass,
         model_class: type,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
+        args: Args,
+        kwargs: Kwargs,
         fields: tuple[str, ...],
-        passed: Mapping[str, Any],
-    ) -> Any:
+        passed: ReadKwargs,
+    ) -> Instance:
         """``Meta.persistence_get_or_create``: the handler's ``get_or_create``."""
         instance = self.make(factory, model_class, args, kwargs)
         handler = factory._persistence_handler(self.call)

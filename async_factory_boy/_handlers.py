@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
+
+from ._types import Function, Instance
 
 __all__ = ["call_method", "describe", "get_or_create_with", "save_many_with", "save_with"]
 
 
-async def call_method(method: Callable[..., Any], *args: Any) -> Any:
+async def call_method(method: Function, *args: object) -> Any:
     """Await ``method(*args)`` if it is a coroutine function, else run it in a worker thread.
 
     A sync callable that hands back an awaitable (a lambda around a coroutine function, say)
@@ -35,7 +37,7 @@ def describe(handler: object) -> str:
     return type(handler).__name__
 
 
-async def save_with(handler: Any, obj: Any) -> Any:
+async def save_with(handler: Any, obj: Instance) -> Instance:
     """Store one object through ``handler.save`` and return the stored object."""
     result = await call_method(handler.save, obj)
     return obj if result is None else result
@@ -58,7 +60,7 @@ async def save_many_with(handler: Any, objs: Sequence[Any]) -> list[Any]:
     return saved
 
 
-async def get_or_create_with(handler: Any, obj: Any, fields: Iterable[str]) -> Any:
+async def get_or_create_with(handler: Any, obj: Instance, fields: Iterable[str]) -> Instance:
     """Return the stored object matching ``obj`` on ``fields``, storing ``obj`` if none does."""
     result = await call_method(handler.get_or_create, obj, tuple(fields))
     return obj if result is None else result

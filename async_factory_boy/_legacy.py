@@ -29,7 +29,7 @@ class AwaitableSteps:
     _replacement: ClassVar[str]
     _replacement_advice: ClassVar[str]
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         if vars(cls).get("_deprecated_layer"):
             return
@@ -41,15 +41,15 @@ class AwaitableSteps:
         )
 
     @classmethod
-    def create(cls, **kwargs: Any) -> Coroutine[Any, Any, Any]:
+    def create(cls, **kwargs: object) -> Coroutine[object, object, Any]:
         """``await F.create(...)`` (and ``await F(...)``): ``create_async``."""
-        create_async: Any = cls.create_async  # type: ignore[attr-defined]
-        coroutine: Coroutine[Any, Any, Any] = create_async(**kwargs)
+        create_async: Any = cls.create_async  # type: ignore[attr-defined]  # the subclass is an AsyncFactory: the mixin is its base
+        coroutine: Coroutine[object, object, Any] = create_async(**kwargs)
         return coroutine
 
     @classmethod
-    def create_batch(cls, size: int, **kwargs: Any) -> Coroutine[Any, Any, list[Any]]:
+    def create_batch(cls, size: int, **kwargs: object) -> Coroutine[object, object, list[Any]]:
         """``await F.create_batch(n)``: ``create_batch_async`` (one bulk write)."""
-        create_batch_async: Any = cls.create_batch_async  # type: ignore[attr-defined]
-        coroutine: Coroutine[Any, Any, list[Any]] = create_batch_async(size, **kwargs)
+        create_batch_async: Any = cls.create_batch_async  # type: ignore[attr-defined]  # the subclass is an AsyncFactory: the mixin is its base
+        coroutine: Coroutine[object, object, list[Any]] = create_batch_async(size, **kwargs)
         return coroutine

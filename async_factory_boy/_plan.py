@@ -72,9 +72,12 @@ from ._compat import (
     sub_factory_parts,
     transformer_default,
 )
+from ._logging import DEBUG, FACTORY_LOGGER, LOGGER
+from ._types import Args, Kwargs
 
 __all__ = [
     "ENABLED",
+    "LOGGED",
     "FastResolver",
     "Field",
     "Kind",
@@ -83,6 +86,7 @@ __all__ = [
     "build",
     "finish_build",
     "plan_for",
+    "refresh_logged",
 ]
 
 #: Whether factories get a plan at all. ``ASYNC_FACTORY_BOY_FAST_PATH=0`` turns the fast path
@@ -127,6 +131,9 @@ _SELF_ATTRIBUTE = Kind.SELF_ATTRIBUTE
 _SUB_FACTORY = Kind.SUB_FACTORY
 _GENERIC = Kind.GENERIC
 
+# The kinds that are values, not declarations: nothing of factory_boy's evaluates them.
+_PLAIN_KINDS = (_VALUE, _AWAITABLE_VALUE, _OVERRIDE)
+
 # The declarations factory_boy's ``evaluate`` of which is inlined, only for exactly these
 # classes (a subclass may override ``evaluate``).
 _INLINE = {
@@ -164,9 +171,7 @@ class Field:
 
     __slots__ = ("context", "kind", "name", "payload", "slots")
 
-    def __init__(
-        self, kind: Kind, name: str, payload: Any, context: dict[str, Any], slots: _Slots
-    ) -> None:
+    def __init__(self, kind: Kind, name: str, payload: Any, context: Kwargs, slots: _Slots) -> None:
         #: How the field is evaluated.
         self.kind = kind
         #: The field's name (a model argument, a parameter or an excluded helper).
@@ -187,7 +192,7 @@ class PostField:
 
     __slots__ = ("context", "declaration", "name", "slots")
 
-    def __init__(self, name: str, declaration: Any, context: dict[str, Any], slots: _Slots) -> None:
+    def __init__(self, name: str, declaration: Any, context: Kwargs, slots: _Slots) -> None:
         self.name = name
         #: factory_boy's declaration: evaluated by its own ``evaluate_post``.
         self.declaration = declaration
@@ -227,7 +232,7 @@ class Plan:
         self.builds_plainly = builds_plainly
 
 
-def plan_for(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
+def plan_for(factory_meta: Any, extras: Kwargs) -> Plan | None:
     """The plan of ``factory_meta`` for a call with ``extras``, or ``None`` for the slow path.
 
     Plain override values are placeholders in the plan. Declarations among the extras (a
@@ -238,8 +243,11 @@ def plan_for(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
     """
     if not ENABLED:
         return None
-    key: tuple[Any, ...] = tuple(extras)
-    declared: tuple[Any, ...] | None = None
+    key: Args = tuple(extras)
+    logged = LOGGED
+    if logged:
+        key = (_LOGGED, key)
+    declared: Args | None = None
     if extras:
         for value in extras.values():
             if get_builder_phase(value) is not None:
@@ -258,17 +266,49 @@ def plan_for(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
         return plan
     if declared is not None and len(plans) >= _MAX_DECLARED_PLANS:
         return None
-    plan = plans[key] = _make_plan(factory_meta, extras)
+    plan = plans[key] = _make_plan(factory_meta, extras, inline=not logged)
+    if LOGGER.isEnabledFor(DEBUG):
+        LOGGER.debug(
+            "%s: %s for override keys %s",
+            factory_meta.factory.__name__,
+            "no plan (factory_boy's resolver builds it)"
+            if plan is None
+            else f"resolved along a plan of {len(plan.fields)} fields "
+            f"({'every declaration evaluated by factory_boy' if logged else 'fast path'})",
+            sorted(extras),
+        )
     return plan
 
 
 _IDENTITY_HASH: Any = object.__hash__
 
+#: Whether factory_boy's declarations log their evaluations (``factory.debug()`` turns the
+#: ``factory`` logger to DEBUG), as :func:`refresh_logged` last found. Plans made then
+#: evaluate every declaration through factory_boy's own ``evaluate_pre``, so the fast path
+#: shows the lines factory_boy's resolver shows; they are kept apart from the other plans
+#: by the first element of their key.
+LOGGED = False
+_LOGGED = object()
+
+
+def refresh_logged() -> None:
+    """Read :data:`LOGGED` off the ``factory.generate`` logger again.
+
+    Called once per factory call (and per sync ``build()`` / ``create()``), not per object:
+    a logger check costs ~0.1 us, which per object (SubFactories included) would show in
+    the benchmarks. Concurrent calls all read the same process-wide logging state.
+    """
+    global LOGGED
+    LOGGED = FACTORY_LOGGER.isEnabledFor(DEBUG)
+
+
 #: How many plans a factory keeps (for calls whose extras hold declarations, see plan_for).
 _MAX_DECLARED_PLANS = 256
 
 
-def _make_plan(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
+def _make_plan(factory_meta: Any, extras: Kwargs, inline: bool = True) -> Plan | None:
+    """The plan; with ``inline`` false, every declaration is a ``GENERIC`` field (its
+    own ``evaluate_pre`` runs, and logs as factory_boy's resolver would have it)."""
     try:
         pre, post = parse_declarations(
             {
@@ -287,6 +327,8 @@ def _make_plan(factory_meta: Any, extras: dict[str, Any]) -> Plan | None:
             return None
         context, slots = _template(pre.contexts[name])
         kind = _kind(declaration, context)
+        if not inline and kind not in _PLAIN_KINDS:
+            kind = _GENERIC
         fields.append(Field(kind, name, _payload(kind, declaration), context, slots))
     post_fields = []
     for name in post.sorted():
@@ -327,12 +369,12 @@ def _is_own_kind(declaration: Any) -> bool:
     return True
 
 
-def _template(context: dict[str, Any]) -> tuple[dict[str, Any], _Slots]:
+def _template(context: Kwargs) -> tuple[Kwargs, _Slots]:
     slots = tuple((sub, value.key) for sub, value in context.items() if isinstance(value, _Slot))
     return dict(context), slots
 
 
-def _kind(declaration: Any, context: dict[str, Any]) -> Kind:
+def _kind(declaration: Any, context: Kwargs) -> Kind:
     if isinstance(declaration, _Slot):
         return _OVERRIDE
     if get_builder_phase(declaration) is None:
@@ -361,7 +403,7 @@ def _payload(kind: Kind, declaration: Any) -> Any:
     return declaration
 
 
-def _context(template: dict[str, Any], slots: _Slots, extras: dict[str, Any]) -> dict[str, Any]:
+def _context(template: Kwargs, slots: _Slots, extras: Kwargs) -> Kwargs:
     """A fresh context (declarations may consume it) with this call's override values."""
     context = dict(template)
     for sub, key in slots:
@@ -380,9 +422,7 @@ class FastResolver:
 
     __slots__ = ("_FastResolver__state", "__dict__")
 
-    def __init__(
-        self, plan: Plan, step: BuildStepLike, extras: dict[str, Any], pending: list[str]
-    ) -> None:
+    def __init__(self, plan: Plan, step: BuildStepLike, extras: Kwargs, pending: list[str]) -> None:
         object.__setattr__(self, "_FastResolver__state", (plan, step, extras, pending))
 
     @property
@@ -394,7 +434,7 @@ class FastResolver:
     def __repr__(self) -> str:
         return f"<Resolver for {self.__state[1]!r}>"
 
-    def __setattr__(self, name: str, value: Any) -> None:
+    def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Setting of object attributes is not allowed")
 
     def __getattr__(self, name: str) -> Any:
@@ -414,10 +454,10 @@ class FastResolver:
 
 def _resolve(
     resolver: FastResolver,
-    resolved: dict[str, Any],
+    resolved: Kwargs,
     field: Field,
     step: BuildStepLike,
-    extras: dict[str, Any],
+    extras: Kwargs,
     pending: list[str],
 ) -> Any:
     """Evaluate ``field`` as factory_boy would, await its value, keep it on ``resolver``.
@@ -455,9 +495,7 @@ def _resolve(
     return value
 
 
-def _evaluate(
-    field: Field, resolver: FastResolver, step: BuildStepLike, extras: dict[str, Any]
-) -> Any:
+def _evaluate(field: Field, resolver: FastResolver, step: BuildStepLike, extras: Kwargs) -> Any:
     """Evaluate a declaration that may read ``resolver`` (its field is marked pending)."""
     kind = field.kind
     payload = field.payload
@@ -549,9 +587,9 @@ def build(
 
 def finish_build(
     step: BuildStepLike,
-    args: tuple[Any, ...],
-    kwargs: dict[str, Any],
-    post: Iterable[tuple[str, Any, dict[str, Any]]],
+    args: Args,
+    kwargs: Kwargs,
+    post: Iterable[tuple[str, Any, Kwargs]],
     plain_build: bool = False,
 ) -> Any:
     """Instantiate the model of ``step`` and run its post-generation declarations.

@@ -29,7 +29,7 @@ def reached_from(factory: type[Any]) -> list[type[Any]]:
         if values:
             value = values.pop()
             if isinstance(value, (declarations.SubFactory, declarations.RelatedFactory)):
-                factories.append(value.get_factory())  # type: ignore[no-untyped-call]
+                factories.append(value.get_factory())  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
                 values.extend(declaration_defaults(value).values())
             elif isinstance(value, declarations.Maybe):
                 values.extend(maybe_parts(value)[1:])

@@ -14,8 +14,8 @@ import string
 from typing import Any
 
 try:  # Python 3.11+
-    from re import _constants as constants  # type: ignore[attr-defined]
-    from re import _parser as parser  # type: ignore[attr-defined]
+    from re import _constants as constants  # type: ignore[attr-defined]  # re's private parser modules have no stubs
+    from re import _parser as parser  # type: ignore[attr-defined]  # re's private parser modules have no stubs
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as constants
     import sre_parse as parser

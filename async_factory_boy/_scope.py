@@ -16,10 +16,10 @@ and the seed command can all depend on it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from ._backends import BUILTIN_BACKENDS
+from ._types import Args, FactoryClass, Instance, Kwargs, ReadKwargs
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -131,9 +131,7 @@ class CallScope:
         return ()
 
     @classmethod
-    def make(
-        cls, factory: Any, model_class: type, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> Any:
+    def make(cls, factory: FactoryClass, model_class: type, args: Args, kwargs: Kwargs) -> Instance:
         """Build one object of ``model_class`` without writing it.
 
         The default is factory_boy's ``factory._build``; backends override it when an
@@ -145,12 +143,12 @@ class CallScope:
         """The connection objects of the call two tasks must not use at once."""
         return ()
 
-    def admit(self, factory: Any) -> None:
+    def admit(self, factory: FactoryClass) -> None:
         """Before an object of ``factory`` is built for this call: refuse a factory the call
         cannot write (naming it), or do what must come before the object (open a batch's
         SAVEPOINT). The default admits every factory."""
 
-    def may_hold(self, factory: Any, instance: Any, step: Any) -> bool:
+    def may_hold(self, factory: FactoryClass, instance: Instance, step: Any) -> bool:
         """Whether ``instance`` (just made) may wait for :meth:`finish`'s bulk write.
 
         Asked for objects of a ``create_batch_async`` call only, and only when
@@ -160,7 +158,7 @@ class CallScope:
         """
         return False
 
-    def add(self, factory: Any, instance: Any, *, hold: bool = False) -> Any:
+    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Instance:
         """Take one object built by ``factory``; return the object the call should use.
 
         With ``hold`` (see :meth:`may_hold`) keep it for :meth:`finish`; else write it now
@@ -170,19 +168,21 @@ class CallScope:
 
     def get_or_create(
         self,
-        factory: Any,
+        factory: FactoryClass,
         model_class: type,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
+        args: Args,
+        kwargs: Kwargs,
         fields: tuple[str, ...],
-        passed: Mapping[str, Any],
-    ) -> Any:
+        passed: ReadKwargs,
+    ) -> Instance:
         """The stored object equal on ``fields`` to the one ``kwargs`` describe, or that
         object once stored. ``passed`` are the overrides the caller gave this object (the
         lookup to retry with when the INSERT loses a race on another unique field)."""
         raise NotImplementedError(f"{type(self).__name__} has no get-or-create")
 
-    def after_postgeneration(self, factory: Any, instance: Any, results: dict[str, Any]) -> None:
+    def after_postgeneration(
+        self, factory: FactoryClass, instance: Instance, results: Kwargs
+    ) -> None:
         """After the post-generation declarations of a created ``instance`` ran."""
 
     async def finish(self) -> None:
@@ -192,15 +192,13 @@ class CallScope:
         """Take back what the call wrote; the call failed with ``failure``."""
 
 
-def take_lookup(
-    factory: type, option: str, fields: tuple[str, ...], kwargs: dict[str, Any]
-) -> dict[str, Any]:
+def take_lookup(factory: type, option: str, fields: tuple[str, ...], kwargs: Kwargs) -> Kwargs:
     """Pop the get-or-create ``fields``' values out of the model's keyword arguments.
 
     The one lookup helper of the backends whose get-or-create reads the model's arguments
     (SQLAlchemy, Django, Tortoise); ``option`` is the ``Meta`` option that names the fields.
     """
-    lookup: dict[str, Any] = {}
+    lookup: Kwargs = {}
     for name in fields:
         if name not in kwargs:
             # factory_boy's error type (imported here: this module must stay light, the

@@ -31,6 +31,7 @@ from ._auto_fields import (
 )
 from ._compat import Dict, Faker, LazyFunction, List, Transformer, randgen
 from ._regex_values import UnsupportedPattern, matching_string
+from ._types import FactoryClass, Kwargs
 
 __all__ = ["FieldSpec", "built_by", "derive_from_type_hints", "model_fields"]
 
@@ -42,7 +43,7 @@ class FieldSpec:
     name: str
     annotation: Any
     required: bool
-    constraints: dict[str, Any] = dataclasses.field(default_factory=dict)
+    constraints: Kwargs = dataclasses.field(default_factory=dict)
 
 
 _MISSING: Any = dataclasses.MISSING
@@ -56,7 +57,7 @@ def _pydantic_fields(model: type) -> list[FieldSpec] | None:
     by_name = bool(config.get("populate_by_name") or config.get("validate_by_name"))
     specs = []
     for name, info in fields.items():
-        constraints: dict[str, Any] = {}
+        constraints: Kwargs = {}
         for item in info.metadata:
             for key in ("min_length", "max_length", "ge", "gt", "le", "lt", "pattern"):
                 value = getattr(item, key, None)
@@ -112,7 +113,7 @@ def _init_fields(model: type) -> list[FieldSpec]:
 
     try:
         signature = inspect.signature(model)
-        hints = typing.get_type_hints(model.__init__)  # type: ignore[misc]
+        hints = typing.get_type_hints(model.__init__)  # type: ignore[misc]  # mypy forbids reading __init__ off a class
     except (TypeError, ValueError, NameError):
         return []
     return [
@@ -139,7 +140,7 @@ def _strip_optional(annotation: Any) -> Any:
     return annotation
 
 
-def _number_bounds(constraints: dict[str, Any], low: Any, high: Any, step: Any) -> tuple[Any, Any]:
+def _number_bounds(constraints: Kwargs, low: Any, high: Any, step: Any) -> tuple[Any, Any]:
     if "ge" in constraints:
         low = constraints["ge"]
     elif "gt" in constraints:
@@ -155,7 +156,7 @@ def _number_bounds(constraints: dict[str, Any], low: Any, high: Any, step: Any) 
 
 def declaration_for(
     annotation: Any,
-    constraints: dict[str, Any],
+    constraints: Kwargs,
     nested: Callable[[type], Any],
 ) -> Any:
     """A declaration making a valid value of ``annotation``; ``None`` if there is none."""
@@ -219,19 +220,19 @@ def declaration_for(
 
 
 def derive_from_type_hints(
-    factory_class: Any,
+    factory_class: FactoryClass,
     model: type,
     mode: AutoFieldsMode,
     nested: Callable[[type], Any],
     annotation_of: Callable[[Any], Any] = lambda annotation: annotation,
-) -> tuple[dict[str, Any], tuple[str, ...]]:
+) -> tuple[Kwargs, tuple[str, ...]]:
     """Declarations for ``model``'s fields; an unsupported required type is an error.
 
     ``nested(kind)`` is the declaration of a field whose type is a model (a SubFactory).
     ``annotation_of`` lets an ODM read its own wrappers (Beanie's ``Link[X]`` as ``X``);
     a field it maps to ``None`` is left to the ODM.
     """
-    derived: dict[str, Any] = {}
+    derived: Kwargs = {}
     for spec in model_fields(model):
         if not spec.required and mode != "all":
             continue

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 __all__ = [
     "AsyncFactoryError",
+    "AsyncFactoryWarning",
     "AwaitOutsideFactoryError",
     "DeclarationExhaustedError",
     "FactoryConfigurationError",
     "MissingDependencyError",
     "MissingPersistenceError",
     "MissingSessionError",
+    "MissingUniqueIndexWarning",
     "PartialBatchError",
     "RegistrationError",
     "SeedShardError",
@@ -138,6 +140,19 @@ class SeedShardError(AsyncFactoryError):
         self.shard = shard
         self.shards = shards
         self.report = report
+
+
+class AsyncFactoryWarning(UserWarning):
+    """Base class of every warning async_factory_boy issues (filter them all with it)."""
+
+
+class MissingUniqueIndexWarning(AsyncFactoryWarning):
+    """A Mongo get-or-create (``Meta.mongo_get_or_create``, ``beanie_get_or_create``,
+    ``odmantic_get_or_create``) runs on a collection with no unique index on its fields.
+
+    Calls in one process are serialized per lookup, so they never store a duplicate; another
+    process can, without the index. Issued once per factory; the message names the index.
+    """
 
 
 class WorkerDatabaseError(AsyncFactoryError, RuntimeError):

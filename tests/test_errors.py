@@ -39,7 +39,9 @@ def _exception_classes() -> list[type[BaseException]]:
 
 
 # Private control-flow exceptions (``_seed._run._Interrupted``) never reach a user.
-EXCEPTIONS = [cls for cls in _exception_classes() if not cls.__name__.startswith("_")]
+_PUBLIC = [cls for cls in _exception_classes() if not cls.__name__.startswith("_")]
+EXCEPTIONS = [cls for cls in _PUBLIC if not issubclass(cls, Warning)]
+WARNINGS = [cls for cls in _PUBLIC if issubclass(cls, Warning)]
 
 
 def test_the_walk_finds_the_errors_of_every_module() -> None:
@@ -57,6 +59,12 @@ def test_the_walk_finds_the_errors_of_every_module() -> None:
 @pytest.mark.parametrize("cls", EXCEPTIONS, ids=lambda cls: cls.__qualname__)
 def test_every_library_error_is_an_async_factory_error(cls: type[BaseException]) -> None:
     assert issubclass(cls, AsyncFactoryError), f"{cls.__module__}.{cls.__qualname__}"
+
+
+@pytest.mark.parametrize("cls", WARNINGS, ids=lambda cls: cls.__qualname__)
+def test_every_library_warning_is_an_async_factory_warning(cls: type[Warning]) -> None:
+    assert issubclass(cls, errors.AsyncFactoryWarning), f"{cls.__module__}.{cls.__qualname__}"
+    assert not issubclass(cls, AsyncFactoryError)  # a warning, never raised as an error
 
 
 @pytest.mark.parametrize(

@@ -41,11 +41,13 @@ DOCUMENTED: dict[str, list[str]] = {
     ],
     "async_factory_boy.errors": [
         "AsyncFactoryError",
+        "AsyncFactoryWarning",
         "AwaitOutsideFactoryError",
         "FactoryConfigurationError",
         "MissingDependencyError",
         "MissingPersistenceError",
         "MissingSessionError",
+        "MissingUniqueIndexWarning",
         "PartialBatchError",
         "SeedShardError",
         "SessionTypeError",

@@ -65,7 +65,7 @@ class _Window:
 
 def _is_counted(factory: type[Any]) -> bool:
     meta = getattr(factory, "_meta", None)
-    return getattr(meta, "counter_reference", None) is not None and not meta.abstract  # type: ignore[union-attr]
+    return getattr(meta, "counter_reference", None) is not None and not meta.abstract  # type: ignore[union-attr]  # meta is not None when counter_reference is set
 
 
 class SequenceLayout:

@@ -66,7 +66,7 @@ def registered_target(url: str, database: str | None, redact: Redactor) -> Targe
                 local=host in ("", "localhost"),
                 database=database,
             )
-            return target  # type: ignore[return-value]
+            return target  # type: ignore[return-value]  # a RegisteredTarget is a SeedTarget (structurally)
     return None
 
 

@@ -50,10 +50,10 @@ def _confirm(target: Target, jobs: list[Job], yes: bool, output: Output) -> None
     """Ask before writing to a database that is not local; refuse when no one can answer."""
     if target.local or yes:
         return
-    where = (
-        f"{target.display} is not a local database (every host it names must be a loopback "
-        "host or a socket path)"
+    why = getattr(target, "elsewhere", "") or (
+        "every host it names must be a loopback host or a socket path"
     )
+    where = f"{target.display} is not a local database ({why})"
     if not sys.stdin.isatty():
         raise SeedError(f"{where}; pass --yes to seed it anyway. Nothing was written.")
     total = sum(job.count for job in jobs)

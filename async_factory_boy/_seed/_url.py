@@ -16,7 +16,7 @@ hides, wherever they appear in a line:
 
 from __future__ import annotations
 
-import ipaddress
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +25,7 @@ from urllib.parse import quote, quote_plus, unquote
 
 from .._dependencies import require
 from ._errors import SeedError, UsageError
+from ._locality import mongo_elsewhere, sql_elsewhere, with_direct_connection
 
 __all__ = ["DEFAULT_URL", "Redactor", "Target", "parse_target"]
 
@@ -112,11 +113,13 @@ class Target:
         kind: ``"sql"`` (a SQLAlchemy async URL) or ``"mongo"`` (a ``mongodb://`` URI).
         url: the URL as given, password included: hand it to the driver only.
         display: the URL with its password replaced by ``***``.
-        local: SQLite, or every host it names is a loopback host or a socket path:
-            safe to write without asking.
+        local: the driver can only reach a loopback host or a socket path (or SQLite):
+            safe to write without asking (see :mod:`._locality`).
         database: the Mongo database name (``None`` for SQL).
         hint: advice to add when the driver cannot be loaded (a SQL URL that names no
             driver: name an async one), or ``""``.
+        elsewhere: why a target that is not local may reach another machine, for the
+            refusal's message, or ``""``.
     """
 
     kind: Literal["sql", "mongo"]
@@ -125,28 +128,7 @@ class Target:
     local: bool
     database: str | None
     hint: str = ""
-
-
-def _is_loopback(host: str) -> bool:
-    host = host.strip().strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _is_local_host(entry: str) -> bool:
-    """A loopback host (with or without a port), or a socket path given as a path."""
-    entry = entry.strip()
-    if entry.startswith("/"):
-        return True
-    if entry.startswith("["):  # [::1]:5432
-        return _is_loopback(entry[1 : entry.find("]")] if "]" in entry else entry)
-    if entry.count(":") == 1:  # host:port
-        entry = entry.split(":", 1)[0]
-    return bool(entry) and _is_loopback(entry)
+    elsewhere: str = ""
 
 
 def parse_target(url: str, database: str | None, redact: Redactor) -> Target:
@@ -221,13 +203,8 @@ def _parse_sql(url: str, redact: Redactor) -> Target:
             f"which is not an async driver; name one, e.g. {example}"
         )
     hint = "" if "+" in parsed.drivername else f"; name an async driver, e.g. {example}"
-    hosts = [parsed.host] if parsed.host else []
-    for key in ("host", "hostaddr", "unix_socket", "unix_sock"):
-        found = parsed.query.get(key)
-        for item in () if found is None else (found,) if isinstance(found, str) else found:
-            hosts.extend(item.split(","))
-    local = parsed.get_backend_name() == "sqlite" or all(_is_local_host(h) for h in hosts)
-    return Target("sql", url, display, local, None, hint)
+    elsewhere = sql_elsewhere(parsed, os.environ)
+    return Target("sql", url, display, elsewhere is None, None, hint, elsewhere or "")
 
 
 def _async_dialect(parsed: Any) -> Any:
@@ -253,7 +230,9 @@ def _parse_mongo(url: str, database: str | None, redact: Redactor) -> Target:
         name = database or _mongo_path_database(url)
         if not name:
             raise UsageError(f"{display} names no database: pass --database NAME.")
-        return Target("mongo", url, display, False, name)
+        return Target(
+            "mongo", url, display, False, name, elsewhere="its hosts come from DNS (SRV records)"
+        )
     try:
         parsed = parse_uri(url)
     except (InvalidURI, ConfigurationError, ValueError) as exc:
@@ -268,9 +247,11 @@ def _parse_mongo(url: str, database: str | None, redact: Redactor) -> Target:
     name = database or parsed.get("database")
     if not name:
         raise UsageError(f"{display} names no database: pass --database NAME.")
-    nodes = parsed.get("nodelist") or []
-    local = bool(nodes) and all(_is_local_host(host) for host, _ in nodes)
-    return Target("mongo", url, display, local, name)
+    elsewhere = mongo_elsewhere(parsed.get("nodelist") or [], parsed.get("options") or {})
+    if elsewhere is not None:
+        return Target("mongo", url, display, False, name, elsewhere=elsewhere)
+    # One loopback server: promised only if the driver never follows the hosts it announces.
+    return Target("mongo", with_direct_connection(url), display, True, name)
 
 
 def _mongo_path_database(url: str) -> str | None:

@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .._types import Args
 from ._batches import Job, Shard
 from ._cli import SeedOptions
 from ._errors import SeedError, one_line
@@ -237,7 +238,7 @@ def _step(
     return stopping
 
 
-def _take(event: tuple[Any, ...], progress: _Progress, output: Output, started: float) -> None:
+def _take(event: Args, progress: _Progress, output: Output, started: float) -> None:
     kind, worker = event[0], event[1]
     if kind == "progress":
         name, done, rows = event[2:]

@@ -18,6 +18,7 @@ from collections.abc import Generator, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
+from .._types import Args, Instance, ReadKwargs
 from ._errors import PersistenceError, UniqueViolationError
 from ._fields import read_field, write_field
 
@@ -54,10 +55,10 @@ class _Table:
     ids: IdKind
     unique: tuple[tuple[str, ...], ...]
     rows: dict[Hashable, Any] = field(default_factory=dict)
-    indexes: dict[tuple[str, ...], dict[tuple[Any, ...], Hashable]] = field(default_factory=dict)
+    indexes: dict[tuple[str, ...], dict[Args, Hashable]] = field(default_factory=dict)
     counter: int = 0
 
-    def key_of(self, obj: Any) -> Hashable | None:
+    def key_of(self, obj: Instance) -> Hashable | None:
         return None if self.id_attribute is None else read_field(obj, self.id_attribute)
 
     def next_key(self, taken: set[Hashable], after: int) -> Hashable:
@@ -220,7 +221,7 @@ class MemoryPersistence(Generic[T]):
             table = self._tables[model] = _Table(self._id_attribute, self._ids, ())
         return table
 
-    def _find(self, model: type, wanted: Mapping[str, Any]) -> Iterable[Any]:
+    def _find(self, model: type, wanted: ReadKwargs) -> Iterable[Any]:
         table = self._tables.get(model)
         if table is None:
             return []
@@ -243,11 +244,11 @@ class MemoryPersistence(Generic[T]):
 
     def _plan(
         self, objs: list[Any]
-    ) -> list[tuple[_Table, Any, Hashable | None, dict[tuple[str, ...], tuple[Any, ...]]]]:
+    ) -> list[tuple[_Table, Any, Hashable | None, dict[tuple[str, ...], Args]]]:
         """Check every object against the store and the rest of the batch; store nothing."""
         plans = []
         pending_keys: set[tuple[int, Hashable]] = set()
-        pending_values: set[tuple[int, tuple[str, ...], tuple[Any, ...]]] = set()
+        pending_values: set[tuple[int, tuple[str, ...], Args]] = set()
         for obj in objs:
             model = type(obj)
             table = self._table(model)
@@ -257,7 +258,7 @@ class MemoryPersistence(Generic[T]):
                     assert table.id_attribute is not None
                     raise UniqueViolationError(model, (table.id_attribute,), (key,))
                 pending_keys.add((id(table), key))
-            values: dict[tuple[str, ...], tuple[Any, ...]] = {}
+            values: dict[tuple[str, ...], Args] = {}
             for constraint in table.unique:
                 taken = tuple(read_field(obj, name) for name in constraint)
                 if any(value is None for value in taken):
@@ -272,7 +273,7 @@ class MemoryPersistence(Generic[T]):
 
     @staticmethod
     def _assign_ids(
-        plans: list[tuple[_Table, Any, Hashable | None, dict[tuple[str, ...], tuple[Any, ...]]]],
+        plans: list[tuple[_Table, Any, Hashable | None, dict[tuple[str, ...], Args]]],
     ) -> None:
         """Give every object without an id a fresh one, undoing all of them if one fails."""
         written: list[tuple[Any, str]] = []

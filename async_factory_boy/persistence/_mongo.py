@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from typing import Any, Generic, TypeVar
 
+from .._types import Instance
 from ..errors import SessionTypeError
 from ._fields import read_field, write_field
 
@@ -27,7 +28,7 @@ T = TypeVar("T")
 Document = MutableMapping[str, Any]
 
 
-def default_encode(obj: Any) -> Document:
+def default_encode(obj: Instance) -> Document:
     """The document ``AsyncMongoFactory`` would store for ``obj``.
 
     Pydantic models are dumped by alias (``Field(alias="fullName")`` is stored as
@@ -83,7 +84,7 @@ class MongoPersistence(Generic[T]):
         self._id_attribute = id_attribute
         self._encode = encode
 
-    def collection_name(self, obj: Any) -> str:
+    def collection_name(self, obj: Instance) -> str:
         """The collection ``obj`` is inserted into."""
         if isinstance(self._collection, str):
             return self._collection
@@ -141,7 +142,7 @@ class MongoPersistence(Generic[T]):
         if found is None:
             return self._stored(obj, document, document["_id"])
         if isinstance(obj, Mapping):
-            existing: T = found  # type: ignore[assignment]
+            existing: T = found  # type: ignore[assignment]  # T is the Mapping type here (checked above)
             return existing
         stored = found.pop("_id")
         found[self._id_attribute] = stored
@@ -150,7 +151,7 @@ class MongoPersistence(Generic[T]):
             write_field(rebuilt, self._id_attribute, stored)
         return rebuilt
 
-    def _document(self, obj: Any) -> Document:
+    def _document(self, obj: Instance) -> Document:
         if isinstance(obj, MutableMapping):
             return obj
         if isinstance(obj, Mapping):
@@ -167,7 +168,7 @@ class MongoPersistence(Generic[T]):
         if isinstance(obj, MutableMapping):
             return obj
         if isinstance(obj, Mapping):
-            stored: T = document  # type: ignore[assignment]
+            stored: T = document  # type: ignore[assignment]  # T is the Mapping type here (checked above)
             return stored
         if read_field(obj, self._id_attribute) != new_id:
             write_field(obj, self._id_attribute, new_id)

@@ -7,21 +7,22 @@ save exactly the way the application does, whichever storage the configuration p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import Sequence
+from typing import Generic, TypeVar
 
 from .._handlers import call_method
+from .._types import Function
 
 __all__ = ["RepositoryPersistence"]
 
 T = TypeVar("T")
 
 
-def _method(repo: object, method: str | Callable[..., Any], role: str) -> Callable[..., Any]:
+def _method(repo: object, method: str | Function, role: str) -> Function:
     """Look up ``method`` on ``repo`` (or take the callable as is), explaining a bad name."""
     if callable(method):
         return method
-    found: Callable[..., Any] | None = getattr(repo, method, None)
+    found: Function | None = getattr(repo, method, None)
     if not callable(found):
         raise TypeError(
             f"RepositoryPersistence: {type(repo).__name__} has no method {method!r} to "
@@ -44,8 +45,8 @@ class RepositoryPersistence(Generic[T]):
     def __init__(
         self,
         repo: object,
-        save: str | Callable[..., Any] = "add",
-        save_many: str | Callable[..., Any] | None = None,
+        save: str | Function = "add",
+        save_many: str | Function | None = None,
     ) -> None:
         self.repo = repo
         self._save = _method(repo, save, "store one entity")

@@ -22,13 +22,27 @@ from typing import Any, TypeVar, overload
 
 import pytest
 
-from . import _factory_seed, _loop, _portal, _session, _worker_db
+from .._types import Function
+from . import _factory_seed, _loop, _mongo_isolation, _portal, _session, _worker_db
 from ._bound import FactoryFixture
 from ._isolation import isolated_session
 from ._lazy import LazyFixture
+from ._mongo_isolation import isolated_beanie, isolated_database, isolated_engine
 from ._naming import factory_fixture_name, get_model_name, named_model
 from ._request import PENDING, FactoryboyRequest, factoryboy_request
 from ._request import async_factory_boy_request as async_factory_boy_request  # the fixture
+
+# -- Mongo test isolation: the plugin's fixtures ---------------------------------------------
+# A database per test (its name carries the xdist worker), dropped after it, on the
+# project's ``mongo_client`` fixture; ``beanie_document_models`` (what init_beanie binds) and
+# ``odmantic_models`` (whose indexes to create) are for the project to override.
+from ._mongo_isolation import (  # isort: skip
+    beanie_document_models as beanie_document_models,
+    beanie_test_database as beanie_test_database,
+    mongo_test_database as mongo_test_database,
+    odmantic_models as odmantic_models,
+    odmantic_test_engine as odmantic_test_engine,
+)
 
 #: pytest-factoryboy's name for the ``factoryboy_request`` fixture's type.
 Request = FactoryboyRequest
@@ -40,6 +54,9 @@ __all__ = [
     "Request",
     "factoryboy_request",
     "get_model_name",
+    "isolated_beanie",
+    "isolated_database",
+    "isolated_engine",
     "isolated_session",
     "named_model",
     "register",
@@ -207,7 +224,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     _session.check_session_fixtures(item)
+    _mongo_isolation.check_client(item)
     _factory_seed.setup_test(item, _uses_plugin_fixtures(item))
+
+
+def _is_routed(function: object) -> bool:
+    """Whether ``function`` is a fixture of the plugin's own that runs on the test's loop."""
+    return hasattr(function, "_async_factory_boy_routed")
 
 
 def _is_model_fixture(function: object) -> bool:
@@ -285,9 +308,13 @@ def _set_up(fixturedef: Any, request: pytest.FixtureRequest) -> Generator[None, 
     """Set one fixture up: a model fixture through ``_setup_function``, others as they are."""
     function = fixturedef.func
     portal = _portal.in_portal()
-    if not _is_model_fixture(function) and not (
-        _portal.is_async(function)
-        and (portal or (_portal.loop_running() and _factory_seed.model_fixtures_defined()))
+    if (
+        not _is_model_fixture(function)
+        and not _is_routed(function)
+        and not (
+            _portal.is_async(function)
+            and (portal or (_portal.loop_running() and _factory_seed.model_fixtures_defined()))
+        )
     ):
         return (yield)
     links: list[Any] = []
@@ -321,7 +348,7 @@ def _setup_function(
         if portal:
             return _portal.async_fixture(function, request)
         _portal.check_no_running_loop(request)
-        return function
+        return _loop.route(function, function, request) if _is_routed(function) else function
     from ._model import prepare, spec_of
 
     spec = spec_of(function)
@@ -335,14 +362,14 @@ def _setup_function(
     return _loop.route(function, create, request)
 
 
-def _raiser(error: BaseException) -> Callable[..., Any]:
+def _raiser(error: BaseException) -> Function:
     """A fixture function raising ``error``: pytest then caches the failure as its own.
 
     Raising from this hook before pytest's own ``pytest_fixture_setup`` ran would leave the
     fixture half set up (finalizers registered, nothing cached).
     """
 
-    def fail(**kwargs: Any) -> Any:
+    def fail(**kwargs: object) -> Any:
         raise error
 
     return fail
@@ -358,9 +385,9 @@ from ._worker_db import worker_database as worker_database  # noqa: E402
 
 
 @pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node: Any, error: object) -> None:
+def pytest_testnodedown(node: _worker_db.WorkerNode, error: object) -> None:
     """xdist controller: note the PostgreSQL template a finished worker made."""
-    _worker_db.collect_templates(node.config, node)
+    _worker_db.collect_templates(node)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

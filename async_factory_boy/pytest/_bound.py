@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Coroutine
 from typing import Any, Protocol, TypeVar, cast
 
+from .._types import Kwargs
+
 __all__ = ["FactoryFixture", "bind"]
 
 F = TypeVar("F", bound=type[Any])
@@ -25,8 +27,8 @@ def _calling_creates(metaclass: type) -> type:
     bound = _metaclasses.get(metaclass)
     if bound is None:
 
-        def __call__(cls: Any, **kwargs: Any) -> Coroutine[Any, Any, Any]:
-            coroutine: Coroutine[Any, Any, Any] = cls.create_async(**kwargs)
+        def __call__(cls: Any, **kwargs: object) -> Coroutine[object, object, Any]:
+            coroutine: Coroutine[object, object, Any] = cls.create_async(**kwargs)
             return coroutine
 
         bound = _metaclasses[metaclass] = type(
@@ -36,22 +38,27 @@ def _calling_creates(metaclass: type) -> type:
 
 
 def bind(factory_class: F, argument: str, connection: Any) -> F:
-    """A subclass of ``factory_class`` whose calls pass ``argument=connection`` by default."""
+    """A subclass of ``factory_class`` whose calls pass ``argument=connection`` by default.
 
-    def with_connection(kwargs: dict[str, Any]) -> dict[str, Any]:
-        kwargs.setdefault(argument, connection)
+    A ``None`` connection (a session fixture with nothing to hand over, as Beanie's
+    ``mongo_session`` outside a transaction) passes nothing: the subclass is still callable.
+    """
+
+    def with_connection(kwargs: Kwargs) -> Kwargs:
+        if connection is not None:
+            kwargs.setdefault(argument, connection)
         return kwargs
 
-    async def create_async(cls: Any, /, **kwargs: Any) -> Any:
+    async def create_async(cls: Any, /, **kwargs: object) -> Any:
         return await super(bound, cls).create_async(**with_connection(kwargs))
 
-    async def create_batch_async(cls: Any, /, size: int, **kwargs: Any) -> Any:
+    async def create_batch_async(cls: Any, /, size: int, **kwargs: object) -> Any:
         return await super(bound, cls).create_batch_async(size, **with_connection(kwargs))
 
-    async def build_async(cls: Any, /, **kwargs: Any) -> Any:
+    async def build_async(cls: Any, /, **kwargs: object) -> Any:
         return await super(bound, cls).build_async(**with_connection(kwargs))
 
-    async def build_batch_async(cls: Any, /, size: int, **kwargs: Any) -> Any:
+    async def build_batch_async(cls: Any, /, size: int, **kwargs: object) -> Any:
         return await super(bound, cls).build_batch_async(size, **with_connection(kwargs))
 
     namespace = {
@@ -75,12 +82,12 @@ class FactoryFixture(Protocol[T]):
     ``type[UserFactory]`` instead to reach the factory's own class methods; both are true.
     """
 
-    def __call__(self, **kwargs: Any) -> Coroutine[Any, Any, T]: ...
+    def __call__(self, **kwargs: object) -> Coroutine[object, object, T]: ...
 
-    async def create_async(self, **kwargs: Any) -> T: ...
+    async def create_async(self, **kwargs: object) -> T: ...
 
-    async def create_batch_async(self, size: int, **kwargs: Any) -> list[T]: ...
+    async def create_batch_async(self, size: int, **kwargs: object) -> list[T]: ...
 
-    async def build_async(self, **kwargs: Any) -> T: ...
+    async def build_async(self, **kwargs: object) -> T: ...
 
-    async def build_batch_async(self, size: int, **kwargs: Any) -> list[T]: ...
+    async def build_batch_async(self, size: int, **kwargs: object) -> list[T]: ...

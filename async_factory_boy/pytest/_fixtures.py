@@ -19,13 +19,14 @@ set up (LazyFixture values, RelatedFactory links) is in ``_model``.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
 from .._compat import declarations
+from .._types import Function, Kwargs, ReadKwargs
 from ._bound import bind
 from ._lazy import LazyFixture
 from ._naming import GENERIC_MODELS, SEPARATOR, get_model_name
@@ -97,9 +98,9 @@ class ModelSpec:
     #: Declaration name -> attribute fixture name, RelatedFactory declarations excepted.
     attribute_fixtures: Mapping[str, str]
     #: Values meaning "not overridden": the fixture holds the factory's own default.
-    defaults: Mapping[str, Any]
+    defaults: ReadKwargs
     #: ``register()`` keywords that name no declaration, passed to every call.
-    constants: Mapping[str, Any]
+    constants: ReadKwargs
     related: tuple[RelatedLink, ...] = field(default=())
     #: Every ``register()`` keyword (attribute values given at registration).
     registered: frozenset[str] = field(default=frozenset())
@@ -107,13 +108,13 @@ class ModelSpec:
 
 def define_fixtures(
     registration: Registration,
-    overrides: Mapping[str, Any],
+    overrides: ReadKwargs,
     namespace: MutableMapping[str, Any],
 ) -> None:
     """Write the factory, attribute and model fixtures of ``registration`` into ``namespace``."""
     factory_class = registration.factory_class
     model_name = registration.model_name
-    defaults: dict[str, Any] = {}
+    defaults: Kwargs = {}
     attribute_fixtures: dict[str, str] = {}
     related: list[RelatedLink] = []
 
@@ -208,7 +209,7 @@ def _related_link(
     argname: str,
     declaration: Any,
     model_name: str,
-    overrides: Mapping[str, Any],
+    overrides: ReadKwargs,
 ) -> RelatedLink | None:
     """How ``attr`` (a RelatedFactory) may link to its model fixture, if it ever can.
 
@@ -236,7 +237,7 @@ def _related_link(
     return RelatedLink(attr, argname, related_model, attributes, related_factory, declaration.name)
 
 
-def _value_fixture(argname: str, value: Any) -> Any:
+def _value_fixture(argname: str, value: object) -> Any:
     """An attribute fixture holding ``value`` (a LazyFixture also asks for its fixtures)."""
     argnames = value.argnames if isinstance(value, LazyFixture) else ()
     return _make_fixture(argname, lambda **kwargs: value, argnames)
@@ -269,7 +270,7 @@ def _linked_fixture(
             return fallback
 
     static = required or model in namespace or model in _conftest_models
-    linked_value._async_factory_boy_links_to = model  # type: ignore[attr-defined]
+    linked_value._async_factory_boy_links_to = model  # type: ignore[attr-defined]  # a marker attribute set on a function object
     fixture = _make_fixture(argname, linked_value, (model,) if static else ("request",))
     if not static:
         _waiting.setdefault(id(namespace), {}).setdefault(model, []).append(linked_value)
@@ -279,7 +280,7 @@ def _linked_fixture(
 # Linked fixtures whose model fixture may still be registered in the same namespace
 # (keyed by the namespace's id, then the awaited model fixture name), and the model fixtures
 # registered by conftests, which every test module below them sees.
-_waiting: dict[int, dict[str, list[Callable[..., Any]]]] = {}
+_waiting: dict[int, dict[str, list[Function]]] = {}
 _conftest_models: set[str] = set()
 
 
@@ -301,9 +302,10 @@ def _factory_fixture(registration: Registration) -> Any:
         if fixture is None or argument is None:
             return factory_class
         if fixture in kwargs:
-            connection = kwargs[fixture]
-        else:
-            connection = optional_fixture(kwargs["request"], fixture)
+            # A session fixture yielding None (Beanie's ``mongo_session`` outside a
+            # transaction) still gives a callable factory: it passes no connection.
+            return bind(factory_class, argument, kwargs[fixture])
+        connection = optional_fixture(kwargs["request"], fixture)
         return factory_class if connection is None else bind(factory_class, argument, connection)
 
     factory_value.__doc__ = f"{factory_class.__name__}, bound to the test's session fixture."
@@ -335,7 +337,7 @@ def _model_fixture(spec: ModelSpec) -> Any:
         argnames.append(registration.session_fixture)
     argnames.extend(name for name in spec.attribute_fixtures.values() if name not in argnames)
 
-    async def create_model(**kwargs: Any) -> Any:
+    async def create_model(**kwargs: object) -> Any:
         raise RuntimeError(  # pragma: no cover - replaced by the plugin's setup hook
             f"{registration.model_name}: model fixtures are set up by async_factory_boy's "
             "pytest plugin; is it disabled (-p no:async_factory_boy)?"
@@ -346,26 +348,26 @@ def _model_fixture(spec: ModelSpec) -> Any:
     )
     # The pytest-asyncio mark keeps its strict mode from warning that an asyncio test
     # requested an unmarked async fixture (``_loop`` routes each request to its loop).
-    create_model._force_asyncio_fixture = True  # type: ignore[attr-defined]
-    create_model._async_factory_boy_registration = registration  # type: ignore[attr-defined]
-    create_model._async_factory_boy_spec = spec  # type: ignore[attr-defined]
+    create_model._force_asyncio_fixture = True  # type: ignore[attr-defined]  # a marker attribute set on a function object
+    create_model._async_factory_boy_registration = registration  # type: ignore[attr-defined]  # a marker attribute set on a function object
+    create_model._async_factory_boy_spec = spec  # type: ignore[attr-defined]  # a marker attribute set on a function object
     return _make_fixture(registration.model_name, create_model, argnames)
 
 
-def _make_fixture(name: str, function: Callable[..., Any], argnames: Iterable[str]) -> Any:
+def _make_fixture(name: str, function: Function, argnames: Iterable[str]) -> Any:
     """``function``, ready to become fixture ``name`` receiving ``argnames`` as keywords.
 
     ``_inject`` makes it a fixture: how depends on where it goes.
     """
     _set_signature(function, argnames)
     function.__name__ = function.__qualname__ = name
-    function._async_factory_boy_fixture = True  # type: ignore[attr-defined]
+    function._async_factory_boy_fixture = True  # type: ignore[attr-defined]  # a marker attribute set on a function object
     return function
 
 
-def _set_signature(function: Callable[..., Any], argnames: Iterable[str]) -> None:
+def _set_signature(function: Function, argnames: Iterable[str]) -> None:
     """Make pytest pass the fixtures ``argnames`` (it reads the signature to know them)."""
-    function.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    function.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # a marker attribute set on a function object
         [inspect.Parameter(arg, inspect.Parameter.KEYWORD_ONLY) for arg in argnames]
     )
 

@@ -49,6 +49,6 @@ class LazyFixture(Generic[T]):
         return f"LazyFixture({self.fixture!r})"
 
 
-def resolve(request: pytest.FixtureRequest, value: Any) -> Any:
+def resolve(request: pytest.FixtureRequest, value: object) -> Any:
     """``value``, or what it names if it is a :class:`LazyFixture`."""
     return value.evaluate(request) if isinstance(value, LazyFixture) else value

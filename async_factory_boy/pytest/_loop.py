@@ -16,12 +16,15 @@ or anyio sets the fixture up, by handing them a copy of the fixture function:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import inspect
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
+
+from .._types import Function
 
 __all__ = ["route"]
 
@@ -29,14 +32,16 @@ _ASYNCIO_MARKS = ("_force_asyncio_fixture", "_loop_scope")
 
 
 def route(
-    function: Callable[..., Coroutine[Any, Any, Any]],
-    create: Callable[..., Coroutine[Any, Any, Any]],
+    function: Function,
+    create: Function,
     request: pytest.FixtureRequest,
-) -> Callable[..., Any]:
+) -> Function:
     """What to hand to the async plugin that runs this request's test in place of ``function``.
 
     The result looks like the model fixture ``function`` (name, signature) and awaits
-    ``create`` (the creation prepared for this request) on that plugin's loop.
+    ``create`` (the creation prepared for this request) on that plugin's loop. ``create``
+    may be an async generator function (a fixture with a teardown, as the Mongo isolation
+    fixtures are): its setup and teardown then run on that loop.
     """
     config = request.config
     marker = request.node.get_closest_marker("asyncio")
@@ -61,13 +66,16 @@ def route(
 
 
 def _on_own_loop(
-    function: Callable[..., Coroutine[Any, Any, Any]],
-    create: Callable[..., Coroutine[Any, Any, Any]],
-) -> Callable[..., Any]:
+    function: Function,
+    create: Function,
+) -> Function:
     """A sync fixture function running ``create`` on an event loop of its own."""
 
+    if inspect.isasyncgenfunction(create):
+        return _generator_on_own_loop(function, create)
+
     @functools.wraps(function)
-    def run(**kwargs: Any) -> Any:
+    def run(**kwargs: object) -> Any:
         return asyncio.run(create(**kwargs))
 
     for attr in _ASYNCIO_MARKS:
@@ -75,21 +83,51 @@ def _on_own_loop(
     return run
 
 
-def _copy(
-    function: Callable[..., Coroutine[Any, Any, Any]],
-    create: Callable[..., Coroutine[Any, Any, Any]],
-    asyncio_loop_scope: str | None,
-) -> Callable[..., Coroutine[Any, Any, Any]]:
+def _generator_on_own_loop(
+    function: Function, create: Callable[..., AsyncGenerator[object, None]]
+) -> Function:
+    """A sync generator fixture running async generator ``create`` on a loop of its own,
+    the same loop for its setup and its teardown."""
+
     @functools.wraps(function)
-    async def routed(**kwargs: Any) -> Any:
+    def run(**kwargs: object) -> Iterator[object]:
+        loop = asyncio.new_event_loop()
+        try:
+            generator = create(**kwargs)
+            yield loop.run_until_complete(generator.__anext__())
+            with contextlib.suppress(StopAsyncIteration):
+                loop.run_until_complete(generator.__anext__())
+        finally:
+            loop.close()
+
+    for attr in _ASYNCIO_MARKS:
+        run.__dict__.pop(attr, None)
+    return run
+
+
+def _copy(
+    function: Function,
+    create: Function,
+    asyncio_loop_scope: str | None,
+) -> Function:
+    @functools.wraps(function)
+    async def routed_generator(**kwargs: object) -> AsyncIterator[object]:
+        async for value in create(**kwargs):
+            yield value
+
+    @functools.wraps(function)
+    async def routed_coroutine(**kwargs: object) -> Any:
         return await create(**kwargs)
+
+    # A yield fixture (setup, then teardown) stays one.
+    routed: Function = routed_generator if inspect.isasyncgenfunction(create) else routed_coroutine
 
     for attr in _ASYNCIO_MARKS:
         routed.__dict__.pop(attr, None)
     if asyncio_loop_scope is not None:
         # pytest-asyncio's marks: run on the runner of this loop scope.
-        routed._force_asyncio_fixture = True  # type: ignore[attr-defined]
-        routed._loop_scope = asyncio_loop_scope  # type: ignore[attr-defined]
+        routed._force_asyncio_fixture = True  # type: ignore[attr-defined]  # a marker attribute set on a function object
+        routed._loop_scope = asyncio_loop_scope  # type: ignore[attr-defined]  # a marker attribute set on a function object
     return routed
 
 

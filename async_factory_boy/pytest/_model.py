@@ -34,7 +34,7 @@ REQUEST_FIXTURE = "_async_factory_boy_request"
 
 __all__ = ["follows", "link_related", "prepare", "related_fixture_names", "spec_of"]
 
-Create = Callable[..., Coroutine[Any, Any, Any]]
+Create = Callable[..., Coroutine[object, object, Any]]
 #: The definition of a fixture in effect for a test, or ``None`` (pytest's ``FixtureDef``).
 Lookup = Callable[[str], Any]
 
@@ -170,7 +170,7 @@ def follows(spec: ModelSpec, link: RelatedLink, lookup: Lookup) -> bool:
     return links_to == spec.registration.model_name
 
 
-def _resolve(request: pytest.FixtureRequest, value: Any) -> Any:
+def _resolve(request: pytest.FixtureRequest, value: object) -> Any:
     return value.evaluate(request) if isinstance(value, LazyFixture) else value
 
 

@@ -30,6 +30,8 @@ from typing import Any, TypeVar
 import greenlet
 import pytest
 
+from .._types import Function
+
 __all__ = [
     "async_fixture",
     "await_in_portal",
@@ -44,10 +46,10 @@ __all__ = [
 T = TypeVar("T")
 
 
-class _Portal(greenlet.greenlet):  # type: ignore[misc]
+class _Portal(greenlet.greenlet):  # type: ignore[misc]  # greenlet's class is Any to mypy (untyped C type)
     """The greenlet an async test's coroutine steps run in; its parent is the test's task."""
 
-    def __init__(self, run: Callable[..., Any], driver: greenlet.greenlet) -> None:
+    def __init__(self, run: Function, driver: greenlet.greenlet) -> None:
         super().__init__(run, driver)
         #: The greenlet of the test's task, which awaits on the portal's behalf.
         self.driver = driver
@@ -99,7 +101,7 @@ def await_in_portal(awaitable: Awaitable[T]) -> T:
     return result
 
 
-def _step(coroutine: Coroutine[Any, Any, Any]) -> _Done:
+def _step(coroutine: Coroutine[object, object, Any]) -> _Done:
     """The portal's body: drive ``coroutine``, handing each suspension to the task."""
     portal = greenlet.getcurrent()
     assert isinstance(portal, _Portal)
@@ -123,7 +125,7 @@ def _step(coroutine: Coroutine[Any, Any, Any]) -> _Done:
             send, error = None, exc
 
 
-async def run_in_portal(coroutine: Coroutine[Any, Any, T]) -> T:
+async def run_in_portal(coroutine: Coroutine[object, object, T]) -> T:
     """Await ``coroutine`` with its steps run in a portal (see the module docstring)."""
     __tracebackhide__ = True
     driver = greenlet.getcurrent()
@@ -171,11 +173,11 @@ async def _finish(generators: list[tuple[str, AsyncGenerator[Any, None]]]) -> Ba
     return error
 
 
-def through_portal(function: Callable[..., Coroutine[Any, Any, T]]) -> Callable[..., Any]:
+def through_portal(function: Callable[..., Coroutine[object, object, T]]) -> Function:
     """An ``async def`` like test function ``function`` whose coroutine runs in a portal."""
 
     @functools.wraps(function)
-    async def portal_test(*args: Any, **kwargs: Any) -> T:
+    async def portal_test(*args: object, **kwargs: object) -> T:
         __tracebackhide__ = True
         return await run_in_portal(function(*args, **kwargs))
 
@@ -191,16 +193,16 @@ def wants_portal(item: pytest.Item, has_model_fixtures: Callable[[], bool]) -> b
     return has_model_fixtures()
 
 
-def made_in_portal(create: Callable[..., Coroutine[Any, Any, T]]) -> Callable[..., T]:
+def made_in_portal(create: Callable[..., Coroutine[object, object, T]]) -> Callable[..., T]:
     """A synchronous fixture function awaiting ``create`` on the test's task."""
 
-    def made(**kwargs: Any) -> T:
+    def made(**kwargs: object) -> T:
         return await_in_portal(create(**kwargs))
 
     return made
 
 
-def async_fixture(function: Any, request: pytest.FixtureRequest) -> Callable[..., Any]:
+def async_fixture(function: Any, request: pytest.FixtureRequest) -> Function:
     """What pytest calls for async fixture ``function`` when the portal sets it up.
 
     pytest-asyncio and anyio set async fixtures up with their runner, which cannot start
@@ -212,7 +214,7 @@ def async_fixture(function: Any, request: pytest.FixtureRequest) -> Callable[...
         _fail_wider_scope(request)
     if inspect.isasyncgenfunction(function):
 
-        def set_up_generator(**kwargs: Any) -> Any:
+        def set_up_generator(**kwargs: object) -> Any:
             generator = function(**kwargs)
             value = await_in_portal(generator.__anext__())
             portal = greenlet.getcurrent()
@@ -222,7 +224,7 @@ def async_fixture(function: Any, request: pytest.FixtureRequest) -> Callable[...
 
         return set_up_generator
 
-    def set_up(**kwargs: Any) -> Any:
+    def set_up(**kwargs: object) -> Any:
         return await_in_portal(function(**kwargs))
 
     return set_up

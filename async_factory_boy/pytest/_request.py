@@ -81,7 +81,7 @@ def _factoryboy_request(_async_factory_boy_request: FactoryboyRequest) -> Factor
 
 
 # The plugin's own fixtures: a test using them is reseeded (``_factory_seed``).
-_pending._async_factory_boy_fixture = True  # type: ignore[attr-defined]
-_factoryboy_request._async_factory_boy_fixture = True  # type: ignore[attr-defined]
+_pending._async_factory_boy_fixture = True  # type: ignore[attr-defined]  # a marker attribute set on a function object
+_factoryboy_request._async_factory_boy_fixture = True  # type: ignore[attr-defined]  # a marker attribute set on a function object
 async_factory_boy_request = pytest.fixture(name="_async_factory_boy_request")(_pending)
 factoryboy_request = pytest.fixture(name="factoryboy_request")(_factoryboy_request)

@@ -44,7 +44,7 @@ import os
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -550,11 +550,21 @@ def _report_template(config: pytest.Config, url: str) -> None:
             output[_WORKER_OUTPUT_KEY].append(url)
 
 
-def collect_templates(config: pytest.Config, node: Any) -> None:
-    """``pytest_testnodedown`` on the controller: remember the templates a worker made."""
-    reported = getattr(node, "workeroutput", {}).get(_WORKER_OUTPUT_KEY, ())
+class WorkerNode(Protocol):
+    """What the controller's ``pytest_testnodedown`` gets: xdist's ``WorkerController``."""
+
+    config: pytest.Config
+
+
+def collect_templates(node: WorkerNode) -> None:
+    """``pytest_testnodedown`` on the controller: remember the templates a worker made.
+
+    A worker that crashed reported nothing (no ``workeroutput``).
+    """
+    output: dict[str, Any] = getattr(node, "workeroutput", {})
+    reported = output.get(_WORKER_OUTPUT_KEY, ())
     if reported:
-        config.stash.setdefault(_TEMPLATES, set()).update(reported)
+        node.config.stash.setdefault(_TEMPLATES, set()).update(reported)
 
 
 def drop_templates(config: pytest.Config) -> None:

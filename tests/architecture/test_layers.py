@@ -194,6 +194,7 @@ PUBLIC_CORE = {
     f"{ROOT}._factory",
     f"{ROOT}._compat",
     f"{ROOT}._dependencies",
+    f"{ROOT}._types",
 }
 
 

@@ -15,11 +15,13 @@ from pymongo import MongoClient
 from async_factory_boy.errors import (
     FactoryConfigurationError,
     MissingSessionError,
+    MissingUniqueIndexWarning,
     PartialBatchError,
     SessionTypeError,
     SyncCallError,
 )
 from async_factory_boy.factory.beanie import AsyncBeanieFactory
+from async_factory_boy.factory.mongo import _lookups
 from tests.beanie.models import (
     EVENTS,
     Address,
@@ -286,3 +288,27 @@ async def test_a_get_or_create_field_the_document_lacks_is_named(beanie_database
         FactoryConfigurationError, match=r"ByNicknameFactory.Meta.beanie_get_or_create names"
     ):
         await ByNicknameFactory.create_async()
+
+
+class TagByLabelFactory(AsyncBeanieFactory[Tag]):
+    class Meta:
+        model = Tag
+        beanie_get_or_create = ("label",)
+
+    label = "dessert"
+
+
+async def test_gathered_get_or_create_without_an_index_stores_one_document(
+    beanie_database: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_lookups, "_warned", set())  # the warning is once per process
+
+    with pytest.warns(MissingUniqueIndexWarning) as warned:
+        tags = await asyncio.gather(*(TagByLabelFactory.create_async() for _ in range(20)))
+
+    assert len({tag.id for tag in tags}) == 1
+    assert await Tag.count() == 1
+    assert len(warned) == 1
+    message = str(warned[0].message)
+    assert "TagByLabelFactory.Meta.beanie_get_or_create" in message
+    assert "Indexed(str, unique=True)" in message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import warnings
 from typing import Any
 
 import factory
@@ -14,11 +15,12 @@ from pymongo import MongoClient
 from async_factory_boy.errors import (
     FactoryConfigurationError,
     MissingSessionError,
+    MissingUniqueIndexWarning,
     PartialBatchError,
     SessionTypeError,
     SyncCallError,
 )
-from async_factory_boy.factory.mongo import AsyncMongoFactory
+from async_factory_boy.factory.mongo import AsyncMongoFactory, _lookups
 from async_factory_boy.factory.odmantic import AsyncODManticFactory
 from tests.mongo.conftest import CommandLog
 from tests.odmantic.models import (
@@ -241,3 +243,42 @@ async def test_auto_fields_store_referenced_models_with_their_factory(
     assert await odmantic_engine.count(Publisher) == 3
     stored = await odmantic_engine.find_one(Book, Book.id == books[0].id)
     assert stored == books[0]
+
+
+class PublisherByNameFactory(AsyncODManticFactory[Publisher]):
+    class Meta:
+        model = Publisher
+        odmantic_get_or_create = ("name",)
+
+    name = "Ferenczi"
+
+
+async def test_gathered_get_or_create_without_an_index_stores_one_document(
+    odmantic_engine: AIOEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_lookups, "_warned", set())  # the warning is once per process
+
+    with pytest.warns(MissingUniqueIndexWarning) as warned:
+        publishers = await asyncio.gather(
+            *(
+                PublisherByNameFactory.create_async(odmantic_engine=odmantic_engine)
+                for _ in range(20)
+            )
+        )
+
+    assert len({publisher.id for publisher in publishers}) == 1
+    assert await odmantic_engine.count(Publisher) == 1
+    assert len(warned) == 1
+    message = str(warned[0].message)
+    assert "PublisherByNameFactory.Meta.odmantic_get_or_create" in message
+    assert "Field(unique=True)" in message
+
+
+async def test_a_lookup_by_the_primary_key_does_not_warn(
+    odmantic_engine: AIOEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_lookups, "_warned", set())
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MissingUniqueIndexWarning)
+        await CountryFactory.create_async(odmantic_engine=odmantic_engine)

@@ -18,6 +18,7 @@ from beanie import BackLink, Document, Link
 from ..._auto_fields import AutoFieldsMode, ModelSubFactory
 from ..._factory import AsyncFactory
 from ..._type_fields import built_by, derive_from_type_hints
+from ..._types import FactoryClass, Kwargs
 
 __all__ = ["derive_document_fields"]
 
@@ -41,8 +42,8 @@ def _unlink(annotation: Any) -> Any:
 
 
 def derive_document_fields(
-    factory_class: Any, model: type, mode: AutoFieldsMode, family: type
-) -> tuple[dict[str, Any], tuple[str, ...]]:
+    factory_class: FactoryClass, model: type, mode: AutoFieldsMode, family: type
+) -> tuple[Kwargs, tuple[str, ...]]:
     """Declarations for ``model``'s fields, a linked document by a factory of ``family``."""
     embedded = built_by(AsyncFactory)
 

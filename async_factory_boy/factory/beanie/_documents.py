@@ -20,6 +20,7 @@ from beanie.odm.fields import LinkTypes
 from beanie.odm.utils.dump import get_dict
 from beanie.odm.utils.parsing import parse_obj
 
+from ..._types import Instance, Kwargs
 from ...errors import FactoryConfigurationError
 
 __all__ = ["BeanieCodec", "after_insert", "before_insert", "check_back_links"]
@@ -37,20 +38,20 @@ _BACK_LINKS = frozenset(
 class BeanieCodec:
     """Beanie ``Document`` classes, encoded and parsed by Beanie itself."""
 
-    def to_document(self, instance: Any) -> dict[str, Any]:
-        document: dict[str, Any] = get_dict(
+    def to_document(self, instance: Instance) -> Kwargs:
+        document: Kwargs = get_dict(
             instance, to_db=True, keep_nulls=instance.get_settings().keep_nulls
         )
         return document
 
-    def get_id(self, instance: Any) -> Any:
+    def get_id(self, instance: Instance) -> object:
         return instance.id
 
-    def set_id(self, instance: Any, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: Any) -> None:
         instance.id = PydanticObjectId(document_id)
 
-    def from_document(self, model: Any, document: dict[str, Any]) -> Any:
-        instance: Any = parse_obj(model, document)
+    def from_document(self, model: Any, document: Kwargs) -> Instance:
+        instance: Instance = parse_obj(model, document)
         instance._save_state()
         return instance
 

@@ -19,6 +19,7 @@ from beanie.exceptions import CollectionWasNotInitialized
 from ..._bridge import await_
 from ..._call import FactoryCall
 from ..._scope import method_name, reached_from
+from ..._types import Args, FactoryClass, Instance, Kwargs, ModelClass
 from ...errors import MissingSessionError, SessionTypeError
 from ..mongo._connection import DATABASE_ARGUMENT, SESSION_ARGUMENT, MongoTarget, session_problem
 from ..mongo._documents import DocumentCodec
@@ -37,7 +38,7 @@ class BeanieTarget(MongoTarget):
     def collection(self, name: str) -> Any:
         return self._collections[name]  # bound by :meth:`bind` before any write
 
-    def bind(self, factory: type, call: FactoryCall, document: type[Any]) -> str:
+    def bind(self, factory: type, call: FactoryCall, document: ModelClass) -> str:
         """Check that ``document`` (a Document class) can be written in this call; return
         its collection name."""
         if document not in self._checked:
@@ -53,7 +54,7 @@ class BeanieTarget(MongoTarget):
         return name
 
 
-def _collection_of(factory: type, call: FactoryCall, document: type[Any]) -> Any:
+def _collection_of(factory: type, call: FactoryCall, document: ModelClass) -> Any:
     try:
         return document.get_pymongo_collection()
     except CollectionWasNotInitialized:
@@ -72,13 +73,17 @@ class BeanieScope(MongoScope):
     __slots__ = ("_stored",)
 
     get_or_create_option = "beanie_get_or_create"
+    unique_index_hint = (
+        ", or declare it on the document (`name: Indexed(str, unique=True)`, created by "
+        "init_beanie)"
+    )
 
     def __init__(self, call: FactoryCall, target: MongoTarget) -> None:
         super().__init__(call, target)
         self._stored: list[Document] = []
 
     @classmethod
-    def open(cls, factory: Any, call: FactoryCall) -> BeanieScope:
+    def open(cls, factory: FactoryClass, call: FactoryCall) -> BeanieScope:
         if call.factory is factory and call.get(DATABASE_ARGUMENT) is not None:
             raise SessionTypeError(
                 f"{factory.__name__} writes to the database given to init_beanie(); drop "
@@ -92,19 +97,19 @@ class BeanieScope(MongoScope):
     # -- Beanie's documents ------------------------------------------------------------------
 
     @classmethod
-    def codec(cls, factory: Any) -> DocumentCodec:
+    def codec(cls, factory: FactoryClass) -> DocumentCodec:
         model = factory._meta.get_model_class()
         if isinstance(model, type) and issubclass(model, Document):
             return CODEC
         return super().codec(factory)  # an embedded pydantic model
 
     @classmethod
-    def collection_name(cls, factory: Any) -> str:
+    def collection_name(cls, factory: FactoryClass) -> str:
         name: str = factory._meta.get_model_class().get_collection_name()
         return name
 
     @classmethod
-    def lookup_fields(cls, factory: Any) -> tuple[str, ...]:
+    def lookup_fields(cls, factory: FactoryClass) -> tuple[str, ...]:
         """Document keys of ``Meta.beanie_get_or_create`` (a field's alias: ``id`` is
         ``_id``); other names are kept as they are."""
         names = factory._meta.beanie_get_or_create or factory._meta.mongo_get_or_create
@@ -114,9 +119,7 @@ class BeanieScope(MongoScope):
         return tuple((fields[name].alias or name) if name in fields else name for name in names)
 
     @classmethod
-    def make(
-        cls, factory: Any, model_class: type, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> Any:
+    def make(cls, factory: FactoryClass, model_class: type, args: Args, kwargs: Kwargs) -> Instance:
         instance = super().make(factory, model_class, args, kwargs)
         if isinstance(instance, Document):
             check_back_links(factory, instance)
@@ -124,13 +127,13 @@ class BeanieScope(MongoScope):
 
     # -- the contract ----------------------------------------------------------------------
 
-    def admit(self, factory: Any) -> None:
+    def admit(self, factory: FactoryClass) -> None:
         """Beanie refuses to build a document of a class it was not initialised for: check
         first, so the error names the factories and says what to do."""
-        target: BeanieTarget = self.target  # type: ignore[assignment]
+        target: BeanieTarget = self.target  # type: ignore[assignment]  # a Beanie scope's target is a BeanieTarget
         target.bind(factory, self.call, factory._meta.get_model_class())
 
-    def add(self, factory: Any, instance: Any, *, hold: bool = False) -> Any:
+    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Instance:
         _await_if_any(before_insert(instance))
         super().add(factory, instance, hold=hold)
         if hold:
@@ -139,7 +142,9 @@ class BeanieScope(MongoScope):
             _await_if_any(after_insert(instance))
         return instance
 
-    def find_or_insert(self, factory: Any, instance: Any, fields: tuple[str, ...]) -> Any:
+    def find_or_insert(
+        self, factory: FactoryClass, instance: Instance, fields: tuple[str, ...]
+    ) -> Instance:
         _await_if_any(before_insert(instance))
         result = super().find_or_insert(factory, instance, fields)
         if result is instance:  # inserted, not found

@@ -16,6 +16,7 @@ from typing import Any
 from beanie import Document, init_beanie
 
 from ..._reach import reached_factories
+from ..._types import Kwargs
 from ..mongo._seed_writer import MongoWriter
 
 __all__ = ["BeanieWriter", "linked_documents"]
@@ -63,5 +64,5 @@ class BeanieWriter(MongoWriter):
                     documents.add(model)
         await init_beanie(database=self._database, document_models=linked_documents(documents))
 
-    def connection(self, session: Any) -> dict[str, Any]:
+    def connection(self, session: Any) -> Kwargs:
         return {"mongo_session": session}

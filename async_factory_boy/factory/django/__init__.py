@@ -74,7 +74,7 @@ class AsyncDjangoModelFactory(AsyncFactory[T]):
     """
 
     _options_class = AsyncDjangoOptions
-    _meta: ClassVar[AsyncDjangoOptions]  # type: ignore[misc]
+    _meta: ClassVar[AsyncDjangoOptions]  # type: ignore[misc]  # narrows factory_boy's _meta to this backend's options
     _backend = backend_named("django")
     _connection_arguments: ClassVar[tuple[str, ...]] = (DATABASE_ARGUMENT,)
 

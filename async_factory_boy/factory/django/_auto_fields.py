@@ -21,6 +21,7 @@ from ..._auto_fields import (
     derived_time,
 )
 from ..._compat import Faker, LazyFunction, Sequence, randgen
+from ..._types import FactoryClass, Kwargs
 
 __all__ = ["derive_from_django_model"]
 
@@ -30,13 +31,13 @@ def _random_duration() -> datetime.timedelta:
 
 
 def _aware() -> bool:
-    from django.conf import settings  # type: ignore[import-untyped]
+    from django.conf import settings  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
 
     return bool(getattr(settings, "USE_TZ", False))
 
 
 def _unique(field: Any) -> Any:
-    from django.db import models  # type: ignore[import-untyped]
+    from django.db import models  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
 
     name = field.attname
     if isinstance(field, (models.IntegerField, models.DecimalField, models.FloatField)):
@@ -109,13 +110,13 @@ def _is_optional(field: Any) -> bool:
 
 
 def derive_from_django_model(
-    factory_class: Any, model: type, mode: AutoFieldsMode, family: type
-) -> tuple[dict[str, Any], tuple[str, ...]]:
+    factory_class: FactoryClass, model: type, mode: AutoFieldsMode, family: type
+) -> tuple[Kwargs, tuple[str, ...]]:
     """Declarations for the Django ``model`` (see the module docstring)."""
     from django.db import models
 
-    derived: dict[str, Any] = {}
-    for field in model._meta.concrete_fields:  # type: ignore[attr-defined]
+    derived: Kwargs = {}
+    for field in model._meta.concrete_fields:  # type: ignore[attr-defined]  # Django's Model._meta is untyped (no stubs)
         if isinstance(field, models.AutoField) or (field.primary_key and field.has_default()):
             continue
         if field.is_relation:

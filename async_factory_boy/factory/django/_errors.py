@@ -6,8 +6,8 @@ They subclass both this library's errors and the exception Django itself would r
 
 from __future__ import annotations
 
-from django.core.exceptions import ImproperlyConfigured  # type: ignore[import-untyped]
-from django.utils.connection import ConnectionDoesNotExist  # type: ignore[import-untyped]
+from django.core.exceptions import ImproperlyConfigured  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
+from django.utils.connection import ConnectionDoesNotExist  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
 
 from ...errors import FactoryConfigurationError, MissingSessionError
 
@@ -23,18 +23,18 @@ class DjangoModelNotFoundError(FactoryConfigurationError, LookupError):
     """``Meta.model`` is a string that names no installed Django model."""
 
 
-class DjangoDatabaseNotFoundError(FactoryConfigurationError, ConnectionDoesNotExist):  # type: ignore[misc]
+class DjangoDatabaseNotFoundError(FactoryConfigurationError, ConnectionDoesNotExist):  # type: ignore[misc]  # Django's exception classes are Any to mypy (no stubs)
     """``Meta.database`` or a call's ``django_database=`` is not a key of DATABASES."""
 
 
-class DjangoNotConfiguredError(MissingSessionError, ImproperlyConfigured):  # type: ignore[misc]
+class DjangoNotConfiguredError(MissingSessionError, ImproperlyConfigured):  # type: ignore[misc]  # Django's exception classes are Any to mypy (no stubs)
     """A Django factory was used before Django's settings and app registry were set up."""
 
 
 def check_django_ready(factory_name: str) -> None:
     """Raise :class:`DjangoNotConfiguredError` unless settings are configured and apps loaded."""
-    from django.apps import apps  # type: ignore[import-untyped]
-    from django.conf import settings  # type: ignore[import-untyped]
+    from django.apps import apps  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
+    from django.conf import settings  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
 
     if not settings.configured:
         raise DjangoNotConfiguredError(

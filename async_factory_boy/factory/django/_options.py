@@ -47,7 +47,7 @@ class AsyncDjangoOptions(DjangoOptions, AsyncFactoryOptions):
                 f"{factory_name}.Meta.model = {model!r} is not a model: give the model class "
                 "or a string 'app_label.ModelName'."
             )
-        from django.apps import apps  # type: ignore[import-untyped]
+        from django.apps import apps  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
 
         try:
             self.model = apps.get_model(app_label, model_name)
@@ -69,4 +69,4 @@ class AsyncDjangoOptions(DjangoOptions, AsyncFactoryOptions):
             if base is not None and self.model is not None and self.model == base_model:
                 return base._meta.counter_reference
             return self
-        return super()._get_counter_reference()  # type: ignore[no-untyped-call]
+        return super()._get_counter_reference()  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated

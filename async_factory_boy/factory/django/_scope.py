@@ -13,17 +13,18 @@ transaction usable.
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Final
 
-from django.db import DEFAULT_DB_ALIAS, IntegrityError  # type: ignore[import-untyped]
-from django.db.models.fields.files import FieldFile  # type: ignore[import-untyped]
+from django.db import DEFAULT_DB_ALIAS, IntegrityError  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
+from django.db.models.fields.files import FieldFile  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
 
 from ..._bridge import await_
 from ..._call import FactoryCall
 from ..._compat import declarations, factory_errors
 from ..._scope import CallScope, take_lookup
+from ..._types import Args, FactoryClass, Instance, Kwargs, ReadKwargs
 from ...errors import SessionTypeError
 from ._bulk import bulk_insert_is_equivalent
 from ._errors import DjangoDatabaseNotFoundError, check_django_ready
@@ -85,15 +86,15 @@ class DjangoScope(CallScope):
         #: A batch's top-level objects waiting for ``abulk_create``, per factory.
         self.held: dict[Any, list[Any]] = {}
         #: Field values right after an object was written, by ``id`` of the object.
-        self.snapshots: dict[int, dict[str, Any]] = {}
+        self.snapshots: dict[int, Kwargs] = {}
 
     @classmethod
-    def open(cls, factory: Any, call: FactoryCall) -> DjangoScope:
+    def open(cls, factory: FactoryClass, call: FactoryCall) -> DjangoScope:
         cls.check(factory, call)
         return cls(call)
 
     @classmethod
-    def check(cls, factory: Any, call: FactoryCall) -> None:
+    def check(cls, factory: FactoryClass, call: FactoryCall) -> None:
         """Django is set up, the model resolves and the database alias exists (each error
         names the factory)."""
         check_django_ready(factory.__name__)
@@ -101,7 +102,7 @@ class DjangoScope(CallScope):
         database_alias(factory, call)
 
     @classmethod
-    def lookup_fields(cls, factory: Any) -> tuple[str, ...]:
+    def lookup_fields(cls, factory: FactoryClass) -> tuple[str, ...]:
         fields = tuple(factory._meta.django_get_or_create)
         if "defaults" in fields:
             raise factory_errors.FactoryError(
@@ -110,7 +111,7 @@ class DjangoScope(CallScope):
             )
         return fields
 
-    def admit(self, factory: Any) -> None:
+    def admit(self, factory: FactoryClass) -> None:
         """Enter the batch's atomic block on the factory's alias before its first write
         there; it is left when the call ends (after the bulk write), rolled back if the
         call failed."""
@@ -119,7 +120,7 @@ class DjangoScope(CallScope):
             self.atomic_aliases.add(alias)
             await_(self.call.enter_async_context(_atomic(alias)))
 
-    def may_hold(self, factory: Any, instance: Any, step: Any) -> bool:
+    def may_hold(self, factory: FactoryClass, instance: Instance, step: Any) -> bool:
         """Whether this object may wait for the batch's ``abulk_create``.
 
         Only a top-level object of a ``create_batch_async`` call qualifies: nothing else
@@ -137,7 +138,7 @@ class DjangoScope(CallScope):
             return False
         return bulk_insert_is_equivalent(type(instance), database_alias(factory, self.call))
 
-    def add(self, factory: Any, instance: Any, *, hold: bool = False) -> Any:
+    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Instance:
         if hold:
             self.held.setdefault(factory, []).append(instance)
             return instance
@@ -149,13 +150,13 @@ class DjangoScope(CallScope):
 
     def get_or_create(
         self,
-        factory: Any,
+        factory: FactoryClass,
         model_class: type,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
+        args: Args,
+        kwargs: Kwargs,
         fields: tuple[str, ...],
-        passed: Mapping[str, Any],
-    ) -> Any:
+        passed: ReadKwargs,
+    ) -> Instance:
         """factory_boy's get-or-create rules, with ``aget_or_create``.
 
         The ``django_get_or_create`` fields are the lookup, every other field goes to
@@ -175,7 +176,9 @@ class DjangoScope(CallScope):
         self.snapshots[id(instance)] = snapshot(instance)
         return instance
 
-    def after_postgeneration(self, factory: Any, instance: Any, results: dict[str, Any]) -> None:
+    def after_postgeneration(
+        self, factory: FactoryClass, instance: Instance, results: Kwargs
+    ) -> None:
         """Save the object once more if a post-generation hook changed one of its fields."""
         before = self.snapshots.pop(id(instance), None)
         if not results or factory._meta.skip_postgeneration_save or before is None:
@@ -193,11 +196,11 @@ class DjangoScope(CallScope):
 
 async def _get_or_create(
     manager: Any,
-    args: tuple[Any, ...],
-    defaults: dict[str, Any],
-    lookup: dict[str, Any],
+    args: Args,
+    defaults: Kwargs,
+    lookup: Kwargs,
     fields: tuple[str, ...],
-    passed: Mapping[str, Any],
+    passed: ReadKwargs,
 ) -> Any:
     try:
         instance, _created = await manager.aget_or_create(*args, defaults=defaults, **lookup)
@@ -212,7 +215,7 @@ async def _get_or_create(
     return instance
 
 
-def database_alias(factory: Any, call: FactoryCall | None) -> str:
+def database_alias(factory: FactoryClass, call: FactoryCall | None) -> str:
     """The alias ``factory`` writes to in ``call``: the call's, else ``Meta.database``."""
     requested = None if call is None else call.get(DATABASE_ARGUMENT)
     alias = factory._meta.database if requested is None else requested
@@ -221,7 +224,7 @@ def database_alias(factory: Any, call: FactoryCall | None) -> str:
             f"{factory.__name__}: {DATABASE_ARGUMENT} must be a database alias (a key of "
             f"settings.DATABASES such as 'default'), not {type(alias).__name__}."
         )
-    from django.conf import settings  # type: ignore[import-untyped]
+    from django.conf import settings  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
 
     if alias not in settings.DATABASES:
         where = f"{DATABASE_ARGUMENT}=" if requested is not None else "Meta.database = "
@@ -233,7 +236,7 @@ def database_alias(factory: Any, call: FactoryCall | None) -> str:
     return alias
 
 
-def writing_manager(factory: Any, model_class: Any, call: FactoryCall | None) -> Any:
+def writing_manager(factory: FactoryClass, model_class: Any, call: FactoryCall | None) -> Any:
     """The model's default manager, routed to the call's database alias, for writing.
 
     As in factory_boy, the ``'default'`` alias from ``Meta`` leaves Django's database
@@ -261,9 +264,9 @@ def write_alias(manager: Any) -> str:
     return alias
 
 
-def snapshot(instance: Any) -> dict[str, Any]:
+def snapshot(instance: Instance) -> Kwargs:
     """The object's field values, compared after post-generation to detect changes."""
-    values: dict[str, Any] = {}
+    values: Kwargs = {}
     for field in instance._meta.concrete_fields:
         value = instance.__dict__.get(field.attname)
         if isinstance(value, FieldFile):

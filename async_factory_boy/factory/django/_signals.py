@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar
 
 from ..._compat import factory_django
+from ..._types import Function
 
 __all__ = ["mute_signals"]
 
-_F = TypeVar("_F", bound=Callable[..., Any])
+_F = TypeVar("_F", bound=Function)
 
 
 class mute_signals(factory_django.mute_signals):
@@ -31,24 +31,24 @@ class mute_signals(factory_django.mute_signals):
     """
 
     def __init__(self, *signals: Any) -> None:
-        super().__init__(*signals)  # type: ignore[no-untyped-call]
+        super().__init__(*signals)  # type: ignore[no-untyped-call]  # factory_boy's mute_signals is unannotated
 
     def copy(self) -> mute_signals:
         return mute_signals(*self.signals)
 
     def __call__(self, callable_obj: _F) -> _F:
         if not inspect.iscoroutinefunction(callable_obj):
-            return super().__call__(callable_obj)  # type: ignore[no-any-return,no-untyped-call]
+            return super().__call__(callable_obj)  # type: ignore[no-any-return,no-untyped-call]  # factory_boy's mute_signals is unannotated
 
         @functools.wraps(callable_obj)
-        async def muted(*args: Any, **kwargs: Any) -> Any:
+        async def muted(*args: object, **kwargs: object) -> Any:
             with self.copy():  # not reentrant: a fresh copy per call
                 return await callable_obj(*args, **kwargs)
 
-        return muted  # type: ignore[return-value]
+        return muted  # type: ignore[return-value]  # the wrapper has the signature of the wrapped
 
     async def __aenter__(self) -> mute_signals:
-        self.__enter__()  # type: ignore[no-untyped-call]
+        self.__enter__()  # type: ignore[no-untyped-call]  # factory_boy's mute_signals is unannotated
         return self
 
     async def __aexit__(
@@ -57,4 +57,4 @@ class mute_signals(factory_django.mute_signals):
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.__exit__(exc_type, exc, traceback)  # type: ignore[no-untyped-call]
+        self.__exit__(exc_type, exc, traceback)  # type: ignore[no-untyped-call]  # factory_boy's mute_signals is unannotated

@@ -29,6 +29,7 @@ from ..._auto_fields import AutoFieldsOptions
 from ..._backends import backend_named
 from ..._compat import OptionDefault
 from ..._factory import AsyncFactory, ContractOptions, field_names_checker
+from ..._types import FactoryClass
 from ...errors import FactoryConfigurationError, PartialBatchError
 from ._connection import DATABASE_ARGUMENT, SESSION_ARGUMENT
 from ._naming import resolve_collection
@@ -38,14 +39,14 @@ __all__ = ["AsyncMongoFactory", "MongoFactoryOptions", "ODMFactoryOptions", "Par
 T = TypeVar("T")
 
 
-def _check_collection(meta: Any, value: Any) -> None:
+def _check_collection(meta: object, value: object) -> None:
     if value is not None and (not isinstance(value, str) or not value):
         raise FactoryConfigurationError(
             f"{meta}.collection must be a non-empty collection name (a str), got {value!r}."
         )
 
 
-def _check_embedded(meta: Any, value: Any) -> None:
+def _check_embedded(meta: object, value: object) -> None:
     if not isinstance(value, bool):
         raise FactoryConfigurationError(f"{meta}.embedded must be True or False, got {value!r}.")
 
@@ -81,17 +82,17 @@ class MongoFactoryOptions(ContractOptions, AutoFieldsOptions):
             ),
         ]
 
-    def _fill_from_meta(self, meta: Any, base_meta: Any) -> None:
-        super()._fill_from_meta(meta, base_meta)  # type: ignore[no-untyped-call]
+    def _fill_from_meta(self, meta: object, base_meta: object) -> None:
+        super()._fill_from_meta(meta, base_meta)  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
         if self.model is None:  # dict is the default model, so no Meta needs to say it
             self.model = dict
 
     def contribute_to_class(
         self,
-        factory: Any,
-        meta: Any = None,
-        base_meta: Any = None,
-        base_factory: Any = None,
+        factory: FactoryClass,
+        meta: object = None,
+        base_meta: object = None,
+        base_factory: FactoryClass | None = None,
         params: Any = None,
     ) -> None:
         super().contribute_to_class(
@@ -126,10 +127,10 @@ class ODMFactoryOptions(MongoFactoryOptions):
 
     def contribute_to_class(
         self,
-        factory: Any,
-        meta: Any = None,
-        base_meta: Any = None,
-        base_factory: Any = None,
+        factory: FactoryClass,
+        meta: object = None,
+        base_meta: object = None,
+        base_factory: FactoryClass | None = None,
         params: Any = None,
     ) -> None:
         if meta is not None and "collection" in vars(meta):

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..._types import Instance, Kwargs, ModelClass
 from ._connection import MongoTarget
 from ._documents import codec_for
 from ._naming import derive_collection_name
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 
-def collection_name_for(model: type[Any]) -> str:
+def collection_name_for(model: ModelClass) -> str:
     """The collection objects of ``model`` go to when nothing names one.
 
     The model class name in snake_case, acronyms kept whole (``BlogPost`` -> ``blog_post``,
@@ -46,7 +47,7 @@ def collection_name_for(model: type[Any]) -> str:
     return derive_collection_name(model, model)
 
 
-def to_document(obj: Any) -> dict[str, Any]:
+def to_document(obj: Instance) -> Kwargs:
     """The BSON document stored for ``obj`` (a dict is returned as it is when it needs no
     encoding, so the driver sets its ``_id`` in place).
 
@@ -57,7 +58,7 @@ def to_document(obj: Any) -> dict[str, Any]:
     return codec_for(type(obj)).to_document(obj)
 
 
-def from_document(model: Any, document: dict[str, Any]) -> Any:
+def from_document(model: Any, document: Kwargs) -> Instance:
     """An instance of ``model`` rebuilt from a stored document (aliases read back)."""
     return codec_for(model).from_document(model, document)
 
@@ -66,11 +67,11 @@ async def get_or_create_document(
     database: Any,
     collection: str,
     fields: Sequence[str],
-    document: dict[str, Any],
+    document: Kwargs,
     *,
     session: Any = None,
     owner: str,
-) -> dict[str, Any] | None:
+) -> Kwargs | None:
     """The stored document equal to ``document`` on ``fields``, or ``None`` once
     ``document`` has been inserted (its ``_id`` set in place).
 

@@ -25,6 +25,7 @@ from pymongo.database import Database
 
 from ..._call import FactoryCall
 from ..._scope import method_name, reached_from
+from ..._types import Kwargs
 from ...errors import MissingSessionError, SessionTypeError
 
 __all__ = ["MongoTarget", "check_target", "database_problem", "session_problem"]
@@ -39,7 +40,7 @@ class MongoTarget:
 
     database: Any
     session: Any = None
-    _collections: dict[str, Any] = field(default_factory=dict)
+    _collections: Kwargs = field(default_factory=dict)
 
     def collection(self, name: str) -> Any:
         """The collection ``name`` (created once per call: driver objects are not free)."""
@@ -57,7 +58,7 @@ def _motor() -> Any:
     return sys.modules.get("motor.motor_asyncio")
 
 
-def _is_motor(value: Any, class_name: str) -> bool:
+def _is_motor(value: object, class_name: str) -> bool:
     motor = _motor()
     return motor is not None and isinstance(value, getattr(motor, class_name))
 

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 from bson import ObjectId
 
+from ..._types import Instance, Kwargs, ModelClass, ReadKwargs
 from ...errors import FactoryConfigurationError
 
 __all__ = ["DocumentCodec", "codec_for", "encode_value"]
@@ -53,16 +54,16 @@ _PLAIN_TYPES: frozenset[type] = frozenset(
 class DocumentCodec(Protocol):
     """How one kind of model maps to and from BSON documents."""
 
-    def to_document(self, instance: Any) -> dict[str, Any]:
+    def to_document(self, instance: Instance) -> Kwargs:
         """A document for ``instance``; it may be ``instance`` itself (dict models)."""
 
-    def get_id(self, instance: Any) -> Any:
+    def get_id(self, instance: Instance) -> object:
         """The ``_id`` ``instance`` carries, or ``None``."""
 
-    def set_id(self, instance: Any, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: object) -> None:
         """Give ``instance`` the ``_id`` its document is stored with."""
 
-    def from_document(self, model: Any, document: dict[str, Any]) -> Any:
+    def from_document(self, model: Any, document: Kwargs) -> Instance:
         """Rebuild an instance of ``model`` from a stored document."""
 
 
@@ -83,19 +84,19 @@ def encode_value(value: Any) -> Any:
     return value if codec is None else codec.to_document(value)
 
 
-def encode_mapping(mapping: Mapping[str, Any]) -> dict[str, Any]:
+def encode_mapping(mapping: ReadKwargs) -> Kwargs:
     """A dict of ``mapping`` with nested model instances encoded; ``mapping`` itself if it
     is a plain dict that needs nothing encoded (so a stored dict model keeps its identity)."""
     changed = type(mapping) is not dict
-    encoded: dict[str, Any] = {}
+    encoded: Kwargs = {}
     for key, value in mapping.items():
         new = value if type(value) in _PLAIN_TYPES else encode_value(value)
         changed = changed or new is not value
         encoded[key] = new
-    return encoded if changed else typing.cast(dict[str, Any], mapping)
+    return encoded if changed else typing.cast(Kwargs, mapping)
 
 
-def _cannot_carry_id(instance: Any, exc: Exception) -> FactoryConfigurationError:
+def _cannot_carry_id(instance: Instance, exc: Exception) -> FactoryConfigurationError:
     name = type(instance).__name__
     return FactoryConfigurationError(
         f"{name} instances cannot carry the `_id` their document was stored with ({exc}); "
@@ -108,16 +109,16 @@ def _cannot_carry_id(instance: Any, exc: Exception) -> FactoryConfigurationError
 class MappingCodec:
     """``dict`` and ``TypedDict`` models: the instance is the document."""
 
-    def to_document(self, instance: Any) -> dict[str, Any]:
+    def to_document(self, instance: Instance) -> Kwargs:
         return encode_mapping(instance)
 
-    def get_id(self, instance: Any) -> Any:
+    def get_id(self, instance: Instance) -> object:
         return instance.get(ID)
 
-    def set_id(self, instance: Any, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: object) -> None:
         instance[ID] = document_id
 
-    def from_document(self, model: Any, document: dict[str, Any]) -> Any:
+    def from_document(self, model: Any, document: Kwargs) -> Instance:
         if model is dict or typing.is_typeddict(model):
             return document
         return model(document)
@@ -127,22 +128,22 @@ class DataclassCodec:
     """Dataclasses: one document key per field; ``_id`` from a field named ``_id`` or set on
     the instance as an attribute."""
 
-    def to_document(self, instance: Any) -> dict[str, Any]:
+    def to_document(self, instance: Instance) -> Kwargs:
         return {
             field.name: encode_value(getattr(instance, field.name))
             for field in dataclasses.fields(instance)
         }
 
-    def get_id(self, instance: Any) -> Any:
+    def get_id(self, instance: Instance) -> object:
         return getattr(instance, ID, None)
 
-    def set_id(self, instance: Any, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: object) -> None:
         try:  # object.__setattr__, as a dataclass __init__ does, so frozen ones work too
             object.__setattr__(instance, ID, document_id)
         except AttributeError as exc:
             raise _cannot_carry_id(instance, exc) from exc
 
-    def from_document(self, model: Any, document: dict[str, Any]) -> Any:
+    def from_document(self, model: Any, document: Kwargs) -> Instance:
         names = {field.name for field in dataclasses.fields(model) if field.init}
         instance = model(**{key: value for key, value in document.items() if key in names})
         if ID not in names and ID in document:
@@ -163,19 +164,19 @@ class PydanticCodec:
             None,
         )
 
-    def to_document(self, instance: Any) -> dict[str, Any]:
+    def to_document(self, instance: Instance) -> Kwargs:
         return encode_mapping(instance.model_dump(by_alias=True))
 
-    def get_id(self, instance: Any) -> Any:
+    def get_id(self, instance: Instance) -> object:
         return getattr(instance, self.id_field or ID, None)
 
-    def set_id(self, instance: Any, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: object) -> None:
         try:
             setattr(instance, self.id_field or ID, document_id)
         except (AttributeError, TypeError, ValueError) as exc:
             raise _cannot_carry_id(instance, exc) from exc
 
-    def from_document(self, model: Any, document: dict[str, Any]) -> Any:
+    def from_document(self, model: Any, document: Kwargs) -> Instance:
         instance = model.model_validate(document)
         if self.id_field is None and ID in document:
             self.set_id(instance, document[ID])
@@ -186,7 +187,7 @@ class AttrsCodec:
     """attrs classes: one document key per attribute (an attribute ``_id`` is the key
     ``_id``; attrs names its ``__init__`` argument ``id``)."""
 
-    def to_document(self, instance: Any) -> dict[str, Any]:
+    def to_document(self, instance: Instance) -> Kwargs:
         import attrs
 
         return {
@@ -194,16 +195,16 @@ class AttrsCodec:
             for field in attrs.fields(type(instance))
         }
 
-    def get_id(self, instance: Any) -> Any:
+    def get_id(self, instance: Instance) -> object:
         return getattr(instance, ID, None)
 
-    def set_id(self, instance: Any, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: object) -> None:
         try:
             object.__setattr__(instance, ID, document_id)
         except AttributeError as exc:
             raise _cannot_carry_id(instance, exc) from exc
 
-    def from_document(self, model: Any, document: dict[str, Any]) -> Any:
+    def from_document(self, model: Any, document: Kwargs) -> Instance:
         import attrs
 
         arguments = {
@@ -220,23 +221,23 @@ class AttrsCodec:
 class AttributesCodec:
     """Any other class: its instance attributes (``vars()``) that do not start with ``_``."""
 
-    def to_document(self, instance: Any) -> dict[str, Any]:
+    def to_document(self, instance: Instance) -> Kwargs:
         return {
             name: encode_value(value)
             for name, value in vars(instance).items()
             if not name.startswith("_") or name == ID
         }
 
-    def get_id(self, instance: Any) -> Any:
+    def get_id(self, instance: Instance) -> object:
         return getattr(instance, ID, None)
 
-    def set_id(self, instance: Any, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: object) -> None:
         try:
             setattr(instance, ID, document_id)
         except AttributeError as exc:
             raise _cannot_carry_id(instance, exc) from exc
 
-    def from_document(self, model: Any, document: dict[str, Any]) -> Any:
+    def from_document(self, model: Any, document: Kwargs) -> Instance:
         instance = model(**{key: value for key, value in document.items() if key != ID})
         if ID in document:
             self.set_id(instance, document[ID])
@@ -249,11 +250,11 @@ _model_codecs: dict[Any, DocumentCodec] = {}
 _nested_codecs: dict[type, DocumentCodec | None] = {}
 
 
-def _is_pydantic_model(model: type[Any]) -> bool:
+def _is_pydantic_model(model: ModelClass) -> bool:
     return hasattr(model, "model_fields") and hasattr(model, "model_dump")
 
 
-def _is_attrs_class(model: type[Any]) -> bool:
+def _is_attrs_class(model: ModelClass) -> bool:
     return hasattr(model, "__attrs_attrs__")
 
 
@@ -281,7 +282,7 @@ def codec_for(model: Any) -> DocumentCodec:
     return codec
 
 
-def _codec_for_instance(value: Any) -> DocumentCodec | None:
+def _codec_for_instance(value: object) -> DocumentCodec | None:
     """The codec of a nested value, or ``None`` for a value BSON can take as it is."""
     kind = type(value)
     if kind not in _nested_codecs:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..._types import ModelClass
+
 __all__ = ["derive_collection_name", "resolve_collection"]
 
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -24,7 +26,7 @@ def snake_case(name: str) -> str:
     return _WORD_BOUNDARY.sub("_", name).lower()
 
 
-def derive_collection_name(model: type[Any], factory: type[Any]) -> str:
+def derive_collection_name(model: ModelClass, factory: type[Any]) -> str:
     """The default collection of ``factory`` whose ``Meta.model`` is ``model``."""
     if model is dict:
         name = factory.__name__

@@ -10,7 +10,6 @@ scopes, and no factory overrides anything.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from bson import ObjectId
@@ -18,6 +17,7 @@ from bson import ObjectId
 from ..._bridge import await_
 from ..._call import FactoryCall
 from ..._scope import CallScope
+from ..._types import Args, FactoryClass, Instance, Kwargs, ReadKwargs
 from ...errors import FactoryConfigurationError
 from ._connection import SESSION_ARGUMENT, MongoTarget, check_target
 from ._documents import ID, DocumentCodec, codec_for
@@ -35,6 +35,8 @@ class MongoScope(CallScope):
     holds = True
     #: The ``Meta`` option that lists the get-or-create fields (named in errors).
     get_or_create_option: ClassVar[str] = "mongo_get_or_create"
+    #: How a user of this backend declares a unique index (the get-or-create warning's end).
+    unique_index_hint: ClassVar[str] = ""
 
     def __init__(self, call: FactoryCall, target: MongoTarget) -> None:
         super().__init__(call)
@@ -48,17 +50,17 @@ class MongoScope(CallScope):
     # -- what a factory's objects are, as documents ------------------------------------------
 
     @classmethod
-    def stores(cls, factory: Any) -> bool:
+    def stores(cls, factory: FactoryClass) -> bool:
         """Embedded factories (``Meta.embedded = True``) build sub-documents, never stored."""
         return not factory._meta.embedded
 
     @classmethod
-    def codec(cls, factory: Any) -> DocumentCodec:
+    def codec(cls, factory: FactoryClass) -> DocumentCodec:
         """How ``factory``'s model maps to documents."""
         return codec_for(factory._meta.get_model_class())
 
     @classmethod
-    def collection_name(cls, factory: Any) -> str:
+    def collection_name(cls, factory: FactoryClass) -> str:
         name: str | None = factory._meta.collection
         if name is None:  # only abstract factories have none, and they never create
             raise FactoryConfigurationError(
@@ -67,15 +69,13 @@ class MongoScope(CallScope):
         return name
 
     @classmethod
-    def lookup_fields(cls, factory: Any) -> tuple[str, ...]:
+    def lookup_fields(cls, factory: FactoryClass) -> tuple[str, ...]:
         """The document keys ``create_async`` looks an existing document up by."""
         fields: tuple[str, ...] = factory._meta.mongo_get_or_create
         return fields
 
     @classmethod
-    def make(
-        cls, factory: Any, model_class: type, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> Any:
+    def make(cls, factory: FactoryClass, model_class: type, args: Args, kwargs: Kwargs) -> Instance:
         """Build the object and, unless embedded, give it an ``_id`` (an ObjectId).
 
         Drivers generate ``_id`` on the client anyway; doing it as the object is built lets
@@ -89,11 +89,11 @@ class MongoScope(CallScope):
                 codec.set_id(instance, ObjectId())
         return instance
 
-    def from_document(self, factory: Any, document: dict[str, Any]) -> Any:
+    def from_document(self, factory: FactoryClass, document: Kwargs) -> Instance:
         """An instance of the model rebuilt from a stored document (get-or-create)."""
         return self.codec(factory).from_document(factory._meta.get_model_class(), document)
 
-    def _document(self, factory: Any, instance: Any) -> dict[str, Any]:
+    def _document(self, factory: FactoryClass, instance: Instance) -> Kwargs:
         codec = self.codec(factory)
         document = codec.to_document(instance)
         if document.get(ID) is None:  # a class without an ``_id`` field carries it aside
@@ -107,10 +107,10 @@ class MongoScope(CallScope):
         session = self.call.get(SESSION_ARGUMENT)
         return () if session is None else (session,)
 
-    def may_hold(self, factory: Any, instance: Any, step: Any) -> bool:
+    def may_hold(self, factory: FactoryClass, instance: Instance, step: Any) -> bool:
         return True
 
-    def add(self, factory: Any, instance: Any, *, hold: bool = False) -> Any:
+    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Instance:
         """Insert ``instance``'s document now, or hold it for the batch's ``insert_many``."""
         document = self._document(factory, instance)
         collection = self.collection_name(factory)
@@ -123,19 +123,21 @@ class MongoScope(CallScope):
 
     def get_or_create(
         self,
-        factory: Any,
+        factory: FactoryClass,
         model_class: type,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
+        args: Args,
+        kwargs: Kwargs,
         fields: tuple[str, ...],
-        passed: Mapping[str, Any],
-    ) -> Any:
+        passed: ReadKwargs,
+    ) -> Instance:
         """The stored document equal to the object on ``fields`` (as a model instance), or
         the object once its document is inserted; race-safe, and written at once even in a
         batch, so a batch that repeats a key gets the same document back."""
         return self.find_or_insert(factory, self.make(factory, model_class, args, kwargs), fields)
 
-    def find_or_insert(self, factory: Any, instance: Any, fields: tuple[str, ...]) -> Any:
+    def find_or_insert(
+        self, factory: FactoryClass, instance: Instance, fields: tuple[str, ...]
+    ) -> Instance:
         """:meth:`get_or_create` for an object made already."""
         found = await_(
             get_or_create(
@@ -145,6 +147,7 @@ class MongoScope(CallScope):
                 self._document(factory, instance),
                 factory.__name__,
                 fields_from=f"{factory.__name__}.Meta.{self.get_or_create_option}",
+                index_hint=self.unique_index_hint,
             )
         )
         return instance if found is None else self.from_document(factory, found)

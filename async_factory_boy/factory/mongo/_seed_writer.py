@@ -28,6 +28,7 @@ from ..._factory import AsyncFactory
 from ..._seeding import PROGRESS_TABLE as TABLE
 from ..._seeding import BatchRecord, BatchWrite, SeedError, one_line
 from ..._seeding import SeedTarget as Target
+from ..._types import Kwargs
 
 __all__ = ["MongoWriter"]
 
@@ -136,7 +137,7 @@ class MongoWriter:
     async def _connected(self) -> None:
         """Called once connected, before any batch (Beanie binds its documents here)."""
 
-    def connection(self, session: Any) -> dict[str, Any]:
+    def connection(self, session: Any) -> Kwargs:
         """The connection arguments of a batch's ``create_batch_async`` call."""
         return {"mongo_database": self._database, "mongo_session": session}
 

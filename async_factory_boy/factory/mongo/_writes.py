@@ -16,12 +16,13 @@ transaction (the caller's job) leaves nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from ..._types import Kwargs
 from ...errors import FactoryConfigurationError, PartialBatchError
 from ._connection import MongoTarget
+from ._lookups import one_lookup_at_a_time, warn_without_unique_index
 
 __all__ = ["BatchBuffer", "get_or_create"]
 
@@ -33,9 +34,9 @@ class BatchBuffer:
         self.target = target
         self.factory = factory
         self.size = size
-        self.pending: dict[str, list[dict[str, Any]]] = {}
+        self.pending: dict[str, list[Kwargs]] = {}
 
-    def add(self, collection: str, document: dict[str, Any]) -> None:
+    def add(self, collection: str, document: Kwargs) -> None:
         documents = self.pending.get(collection)
         if documents is None:
             documents = self.pending[collection] = []
@@ -44,7 +45,7 @@ class BatchBuffer:
     async def flush(self) -> None:
         """Write every collection with one ordered ``insert_many``."""
         session = self.target.session
-        done: list[tuple[str, list[dict[str, Any]]]] = []
+        done: list[tuple[str, list[Kwargs]]] = []
         for name, documents in self.pending.items():
             try:
                 await self.target.collection(name).insert_many(
@@ -58,9 +59,9 @@ class BatchBuffer:
 
     def _partial(
         self,
-        done: Sequence[tuple[str, list[dict[str, Any]]]],
+        done: Sequence[tuple[str, list[Kwargs]]],
         failed: str,
-        documents: list[dict[str, Any]],
+        documents: list[Kwargs],
         exc: BulkWriteError,
     ) -> PartialBatchError:
         inserted = int(exc.details.get("nInserted", 0))
@@ -83,36 +84,43 @@ async def get_or_create(
     target: MongoTarget,
     collection: str,
     fields: Sequence[str],
-    document: dict[str, Any],
+    document: Kwargs,
     factory: str,
     *,
     fields_from: str | None = None,
-) -> dict[str, Any] | None:
+    index_hint: str = "",
+) -> Kwargs | None:
     """The stored document that matches ``document`` on ``fields``, or ``None`` once
     ``document`` has been inserted.
 
-    A concurrent insert of the same key surfaces as ``DuplicateKeyError``: the document is
-    read again. A duplicate on another unique key finds nothing and raises unchanged.
-    ``fields_from`` names where ``fields`` came from in the error for a missing field
-    (default: ``<factory>.Meta.mongo_get_or_create``).
+    Lookups of one key in one collection run one at a time in this process, so gathered
+    calls never insert twice, unique index or not; without such an index the first call
+    warns (once per factory) that other processes can still race (``_lookups``). With the
+    index, a concurrent insert of the same key from elsewhere surfaces as
+    ``DuplicateKeyError``: the document is read again. A duplicate on another unique key
+    finds nothing and raises unchanged. ``fields_from`` names where ``fields`` came from in
+    the error for a missing field (default: ``<factory>.Meta.mongo_get_or_create``);
+    ``index_hint`` how the backend declares a unique index, for the warning.
     """
+    option = fields_from or factory + ".Meta.mongo_get_or_create"
     missing = [name for name in fields if name not in document]
     if missing:
         raise FactoryConfigurationError(
-            f"{fields_from or factory + '.Meta.mongo_get_or_create'} names {missing!r}, but "
-            f"the document has no "
+            f"{option} names {missing!r}, but the document has no "
             f"such field (it has {sorted(document)!r}); list document field names."
         )
     query = {name: document[name] for name in fields}
     handle = target.collection(collection)
-    found: dict[str, Any] | None = await handle.find_one(query, session=target.session)
-    if found is not None:
-        return found
-    try:
-        await handle.insert_one(document, session=target.session)
-    except DuplicateKeyError:
-        found = await handle.find_one(query, session=target.session)
-        if found is None:
-            raise
-        return found
+    await warn_without_unique_index(handle, fields, factory, option, index_hint)
+    async with one_lookup_at_a_time(handle, query):
+        found: Kwargs | None = await handle.find_one(query, session=target.session)
+        if found is not None:
+            return found
+        try:
+            await handle.insert_one(document, session=target.session)
+        except DuplicateKeyError:
+            found = await handle.find_one(query, session=target.session)
+            if found is None:
+                raise
+            return found
     return None

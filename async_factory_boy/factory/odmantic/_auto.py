@@ -15,13 +15,14 @@ from odmantic import Model
 from ..._auto_fields import AutoFieldsMode, ModelSubFactory
 from ..._factory import AsyncFactory
 from ..._type_fields import built_by, derive_from_type_hints
+from ..._types import FactoryClass, Kwargs
 
 __all__ = ["derive_model_fields"]
 
 
 def derive_model_fields(
-    factory_class: Any, model: type, mode: AutoFieldsMode, family: type
-) -> tuple[dict[str, Any], tuple[str, ...]]:
+    factory_class: FactoryClass, model: type, mode: AutoFieldsMode, family: type
+) -> tuple[Kwargs, tuple[str, ...]]:
     """Declarations for ``model``'s fields, a referenced model by a factory of ``family``."""
     embedded = built_by(AsyncFactory)
 

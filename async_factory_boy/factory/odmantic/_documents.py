@@ -15,6 +15,7 @@ from typing import Any
 from bson import ObjectId
 from odmantic import Model
 
+from ..._types import Instance, Kwargs
 from ..mongo._connection import MongoTarget
 
 __all__ = ["CODEC", "ODManticCodec", "document_keys", "load_references", "mark_saved"]
@@ -22,7 +23,7 @@ __all__ = ["CODEC", "ODManticCodec", "document_keys", "load_references", "mark_s
 ID = "_id"
 
 
-def _primary_field(instance: Any) -> str:
+def _primary_field(instance: Instance) -> str:
     name: str = type(instance).__primary_field__
     return name
 
@@ -30,18 +31,18 @@ def _primary_field(instance: Any) -> str:
 class ODManticCodec:
     """ODMantic ``Model`` classes, encoded and parsed by ODMantic itself."""
 
-    def to_document(self, instance: Any) -> dict[str, Any]:
-        document: dict[str, Any] = instance.model_dump_doc()
+    def to_document(self, instance: Instance) -> Kwargs:
+        document: Kwargs = instance.model_dump_doc()
         return document
 
-    def get_id(self, instance: Any) -> Any:
+    def get_id(self, instance: Instance) -> object:
         return getattr(instance, _primary_field(instance), None)
 
-    def set_id(self, instance: Any, document_id: Any) -> None:
+    def set_id(self, instance: Instance, document_id: Any) -> None:
         # ODMantic refuses to reassign a primary key; this only fills a missing one.
         object.__setattr__(instance, _primary_field(instance), ObjectId(document_id))
 
-    def from_document(self, model: Any, document: dict[str, Any]) -> Any:
+    def from_document(self, model: Any, document: Kwargs) -> Instance:
         instance = model.model_validate_doc(document)
         mark_saved(instance)
         return instance
@@ -50,7 +51,7 @@ class ODManticCodec:
 CODEC = ODManticCodec()
 
 
-def mark_saved(instance: Any) -> None:
+def mark_saved(instance: Instance) -> None:
     """Record that ``instance`` is stored as it is, as ``engine.save`` does: a later
     ``engine.save(instance)`` writes only the fields changed since."""
     object.__setattr__(instance, "__fields_modified__", set())
@@ -71,9 +72,7 @@ def document_keys(model: type[Model], names: tuple[str, ...]) -> tuple[str, ...]
     return tuple(keys)
 
 
-async def load_references(
-    target: MongoTarget, model: type[Model], document: dict[str, Any]
-) -> dict[str, Any]:
+async def load_references(target: MongoTarget, model: type[Model], document: Kwargs) -> Kwargs:
     """``document`` with each referenced document fetched by ``_id`` and put inline,
     recursively, as ``model_validate_doc`` wants it."""
     for name in model.__references__:

@@ -17,6 +17,7 @@ from odmantic.session import AIOSessionBase, SyncSessionBase
 from ..._bridge import await_
 from ..._call import FactoryCall
 from ..._scope import method_name, reached_from
+from ..._types import FactoryClass, Instance, Kwargs
 from ...errors import MissingSessionError, SessionTypeError
 from ..mongo._connection import SESSION_ARGUMENT, MongoTarget, database_problem, session_problem
 from ..mongo._documents import DocumentCodec
@@ -31,7 +32,7 @@ ENGINE_ARGUMENT = "odmantic_engine"
 def driver_session(session: Any) -> Any:
     """The driver's session behind ``session`` (ODMantic's wrappers hold one)."""
     if isinstance(session, AIOSessionBase):
-        return session.get_driver_session()  # type: ignore[attr-defined]
+        return session.get_driver_session()  # type: ignore[attr-defined]  # ODMantic's session classes lack it in their types
     return session
 
 
@@ -85,6 +86,10 @@ class ODManticScope(MongoScope):
     __slots__ = ()
 
     get_or_create_option = "odmantic_get_or_create"
+    unique_index_hint = (
+        ", or declare it on the model (`name: str = Field(unique=True)`, created by "
+        "`await engine.configure_database([Model])`)"
+    )
 
     @classmethod
     def open(cls, factory: type, call: FactoryCall) -> ODManticScope:
@@ -93,23 +98,23 @@ class ODManticScope(MongoScope):
     # -- ODMantic's models -------------------------------------------------------------------
 
     @classmethod
-    def codec(cls, factory: Any) -> DocumentCodec:
+    def codec(cls, factory: FactoryClass) -> DocumentCodec:
         model = factory._meta.get_model_class()
         if isinstance(model, type) and issubclass(model, Model):
             return CODEC
         return super().codec(factory)  # an embedded model
 
     @classmethod
-    def collection_name(cls, factory: Any) -> str:
+    def collection_name(cls, factory: FactoryClass) -> str:
         name: str = factory._meta.get_model_class().__collection__
         return name
 
     @classmethod
-    def lookup_fields(cls, factory: Any) -> tuple[str, ...]:
+    def lookup_fields(cls, factory: FactoryClass) -> tuple[str, ...]:
         names = factory._meta.odmantic_get_or_create or factory._meta.mongo_get_or_create
         return document_keys(factory._meta.get_model_class(), names) if names else ()
 
-    def from_document(self, factory: Any, document: dict[str, Any]) -> Any:
+    def from_document(self, factory: FactoryClass, document: Kwargs) -> Instance:
         """The stored document as a model, its references fetched by id (no ``$lookup``)."""
         model = factory._meta.get_model_class()
         document = await_(load_references(self.target, model, document))
@@ -124,12 +129,14 @@ class ODManticScope(MongoScope):
         session = self.target.session
         return () if session is None else (session,)
 
-    def add(self, factory: Any, instance: Any, *, hold: bool = False) -> Any:
+    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Instance:
         super().add(factory, instance, hold=hold)
         mark_saved(instance)  # a failed batch fails the call: its objects are never returned
         return instance
 
-    def find_or_insert(self, factory: Any, instance: Any, fields: tuple[str, ...]) -> Any:
+    def find_or_insert(
+        self, factory: FactoryClass, instance: Instance, fields: tuple[str, ...]
+    ) -> Instance:
         result = super().find_or_insert(factory, instance, fields)
         mark_saved(result)
         return result

@@ -15,6 +15,7 @@ from typing import Any
 
 from odmantic import AIOEngine
 
+from ..._types import Kwargs
 from ..mongo._seed_writer import CONNECT_TIMEOUT_MS, MongoWriter
 from ._scope import ENGINE_ARGUMENT
 
@@ -42,7 +43,7 @@ class ODManticWriter(MongoWriter):
     async def _connected(self) -> None:
         self._engine = AIOEngine(client=self._client, database=self._database.name)
 
-    def connection(self, session: Any) -> dict[str, Any]:
+    def connection(self, session: Any) -> Kwargs:
         return {ENGINE_ARGUMENT: self._engine, "mongo_session": session}
 
     @asynccontextmanager

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..._types import Instance
 from ._bulk import write_rows
 from ._bulk_plan import BulkUnsupported, is_generated
 from ._get_or_create import find, insert_or_find
@@ -59,7 +59,9 @@ def commit_each_call(session: AsyncSession) -> None:
     session.info[COMMIT_EACH_CALL] = True
 
 
-async def get_or_create_row(session: AsyncSession, obj: Any, fields: Iterable[str]) -> Any:
+async def get_or_create_row(
+    session: AsyncSession, obj: Instance, fields: Iterable[str]
+) -> Instance:
     """The row equal to ``obj`` on ``fields``, or ``obj`` itself once inserted and flushed.
 
     As the factories' ``Meta.sqlalchemy_get_or_create`` does it: a lookup, then the INSERT in

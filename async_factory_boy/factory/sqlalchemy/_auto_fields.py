@@ -33,6 +33,7 @@ from ..._auto_fields import (
     derived_time,
 )
 from ..._compat import Faker, LazyFunction, List, SelfAttribute, Sequence, randgen
+from ..._types import FactoryClass, Kwargs
 
 __all__ = ["derive_from_mapper"]
 
@@ -147,17 +148,17 @@ def _unique_columns(table: Table) -> set[str]:
 
 
 def derive_from_mapper(
-    factory_class: Any,
+    factory_class: FactoryClass,
     model: type,
     mode: AutoFieldsMode,
     family: type,
-) -> tuple[dict[str, Any], tuple[str, ...]]:
+) -> tuple[Kwargs, tuple[str, ...]]:
     """Declarations for the mapped class ``model`` (see the module docstring)."""
     mapper: Mapper[Any] = inspect(model)
     table = mapper.local_table
     if not isinstance(table, Table):
         raise cannot_derive(factory_class.__name__, model, "*", "a mapping over several tables")
-    derived: dict[str, Any] = {}
+    derived: Kwargs = {}
     hidden: list[str] = []
     covered: set[Column[Any]] = set()
     for rel in mapper.relationships:

@@ -39,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.schema import sort_tables
 from sqlalchemy.sql.elements import ClauseElement
 
+from ..._types import Args, Instance, Kwargs
 from ._bulk_plan import (
     MANYTOMANY,
     MANYTOONE,
@@ -101,7 +102,7 @@ def cascade_closure(objects: Iterable[Any]) -> list[Any]:
     return ordered
 
 
-def row_of(obj: Any, plan: TablePlan) -> dict[str, Any]:
+def row_of(obj: Instance, plan: TablePlan) -> Kwargs:
     """The row ``obj``'s column attributes make (column key -> value).
 
     A SQL expression as a value (``obj.created = func.now()``) cannot be a parameter of an
@@ -132,10 +133,10 @@ class BulkWrite:
     """A planned write: run it with :meth:`execute`; ``rows`` then hold generated values."""
 
     steps: list[_Step]
-    rows: dict[int, dict[str, Any]]
+    rows: dict[int, Kwargs]
     plans: dict[int, TablePlan]
     #: Rows of objects outside the write (persistent parents), for their keys.
-    known: dict[int, dict[str, Any]]
+    known: dict[int, Kwargs]
     fetch: Fetch
     referenced: set[Table]
     counts: Counter[str] = field(default_factory=Counter)
@@ -160,7 +161,7 @@ class BulkWrite:
         self, conn: AsyncConnection, insert_rows: InsertRows = core_insert_rows
     ) -> Counter[str]:
         """Write every row on ``conn`` (inside the caller's transaction); rows per table."""
-        links: list[tuple[Relation, dict[str, Any], dict[str, Any]]] = []
+        links: list[tuple[Relation, Kwargs, Kwargs]] = []
         for step in self.steps:
             for obj in step.objects:
                 self._copy_parent_keys(obj, step.plan)
@@ -174,11 +175,11 @@ class BulkWrite:
             self.counts[table.name] += len(associations[table])
         return self.counts
 
-    def _source(self, obj: Any) -> dict[str, Any] | None:
+    def _source(self, obj: Instance) -> Kwargs | None:
         found = self.rows.get(id(obj))
         return self.known.get(id(obj)) if found is None else found
 
-    def _copy_parent_keys(self, obj: Any, plan: TablePlan) -> None:
+    def _copy_parent_keys(self, obj: Instance, plan: TablePlan) -> None:
         """Many-to-one: the parent's key into the foreign key (``None`` clears it, as the
         flush does when the relationship was set to ``None``)."""
         row = self.rows[id(obj)]
@@ -199,9 +200,9 @@ class BulkWrite:
 
     def _push_keys(
         self,
-        obj: Any,
+        obj: Instance,
         plan: TablePlan,
-        links: list[tuple[Relation, dict[str, Any], dict[str, Any]]],
+        links: list[tuple[Relation, Kwargs, Kwargs]],
     ) -> None:
         """After ``obj`` is written: its keys into its one-to-many children's foreign keys;
         its many-to-many links noted, written once both sides are."""
@@ -223,7 +224,7 @@ class BulkWrite:
 
     async def _insert(self, conn: AsyncConnection, step: _Step, insert_rows: InsertRows) -> None:
         rows = [self.rows[id(obj)] for obj in step.objects]
-        groups: dict[frozenset[str], list[dict[str, Any]]] = {}
+        groups: dict[frozenset[str], list[Kwargs]] = {}
         for row in rows:  # one executemany needs the same columns in every row
             groups.setdefault(frozenset(row), []).append(row)
         for names, group in groups.items():
@@ -281,7 +282,7 @@ def prepare(
 
 
 def _check_relations(
-    obj: Any,
+    obj: Instance,
     plan: TablePlan,
     write: BulkWrite,
     order: dict[Table, int],
@@ -346,10 +347,10 @@ def _ready(
 
 
 def _association_rows(
-    links: list[tuple[Relation, dict[str, Any], dict[str, Any]]],
-) -> dict[Table, list[dict[str, Any]]]:
+    links: list[tuple[Relation, Kwargs, Kwargs]],
+) -> dict[Table, list[Kwargs]]:
     """One row per many-to-many link; a link declared from both sides is written once."""
-    tables: dict[Table, dict[tuple[Any, ...], dict[str, Any]]] = {}
+    tables: dict[Table, dict[Args, Kwargs]] = {}
     for relation, row, child_row in links:
         assert relation.secondary is not None
         association = {sec: row.get(own) for own, sec in relation.pairs}

@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
+from ..._types import Instance, Kwargs
 from ._bulk import Fetch, ParentLink, prepare
 from ._bulk_plan import ONETOMANY, BulkUnsupported, TablePlan, plan_for
 
@@ -72,7 +73,7 @@ async def write_pending(session: AsyncSession) -> bool:
     if parents is None:
         return False
 
-    def is_known(obj: Any) -> bool:
+    def is_known(obj: Instance) -> bool:
         state = instance_state(obj)
         return state.key is not None and state.session is sync and not state.expired
 
@@ -116,7 +117,7 @@ def _grown_parents(dirty: Any, new: set[int]) -> list[ParentLink] | None:
     return links
 
 
-def _take_values(obj: Any, plan: TablePlan, row: dict[str, Any]) -> None:
+def _take_values(obj: Instance, plan: TablePlan, row: Kwargs) -> None:
     """Put what the INSERT generated (keys, defaults, copied foreign keys) into ``obj``."""
     state = obj.__dict__
     for attribute, column, _keep_none in plan.columns:

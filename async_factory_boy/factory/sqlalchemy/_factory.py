@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypeVar
 
 from ..._auto_fields import AutoFieldsOptions
 from ..._backends import backend_named
@@ -56,7 +56,7 @@ class AsyncSQLAlchemyOptions(ContractOptions, AutoFieldsOptions):
     def _factory_name(self) -> str:
         return getattr(self.factory, "__name__", "AsyncSQLAlchemyModelFactory")
 
-    def _check_sqlalchemy_session(self, meta: Any, value: Any) -> None:
+    def _check_sqlalchemy_session(self, meta: object, value: object) -> None:
         if value is not None:
             name = self._factory_name
             raise FactoryConfigurationError(
@@ -66,7 +66,7 @@ class AsyncSQLAlchemyOptions(ContractOptions, AutoFieldsOptions):
                 f"{name}.Meta."
             )
 
-    def _check_sqlalchemy_session_factory(self, meta: Any, value: Any) -> None:
+    def _check_sqlalchemy_session_factory(self, meta: object, value: object) -> None:
         if value is not None:
             name = self._factory_name
             raise FactoryConfigurationError(
@@ -76,14 +76,14 @@ class AsyncSQLAlchemyOptions(ContractOptions, AutoFieldsOptions):
                 f"{name}.Meta."
             )
 
-    def _check_sqlalchemy_session_persistence(self, meta: Any, value: Any) -> None:
+    def _check_sqlalchemy_session_persistence(self, meta: object, value: object) -> None:
         if value not in VALID_SESSION_PERSISTENCE_TYPES:
             raise FactoryConfigurationError(
                 f"{self._factory_name}: Meta.sqlalchemy_session_persistence must be one of "
                 f"{', '.join(map(repr, VALID_SESSION_PERSISTENCE_TYPES))}, got {value!r}."
             )
 
-    def _check_sqlalchemy_bulk_write(self, meta: Any, value: Any) -> None:
+    def _check_sqlalchemy_bulk_write(self, meta: object, value: object) -> None:
         if not isinstance(value, bool):
             raise FactoryConfigurationError(
                 f"{self._factory_name}: Meta.sqlalchemy_bulk_write must be True (write "

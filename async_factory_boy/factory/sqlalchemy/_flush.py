@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapper
 from ..._backends import backend_named
 from ..._bridge import await_, in_bridge
 from ..._call import current_call
+from ..._types import Kwargs
 from ._bulk_plan import is_generated
 
 __all__ = ["ModelInfo", "model_info"]
@@ -70,7 +71,7 @@ def _inspect_model(model_class: type) -> ModelInfo:
     return ModelInfo(server_keys=frozenset(server_keys))
 
 
-def _flush_on_read(key: str, target: Any, value: Any, dict_: dict[str, Any]) -> Any:
+def _flush_on_read(key: str, target: Any, value: object, dict_: Kwargs) -> Any:
     """``init_scalar`` listener: flush the call's session if ``target`` is pending in it."""
     if key in dict_:  # another listener (a base class's) flushed already
         return dict_[key]

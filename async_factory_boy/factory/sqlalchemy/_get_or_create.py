@@ -23,15 +23,17 @@ PostgreSQL and SQLite need no such turn.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, inspect, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import Mapper
 
 from ..._bridge import await_
+from ..._types import Instance, ReadKwargs
 from ._savepoint import savepoint
 
 __all__ = ["find", "get_or_create", "insert_or_find"]
@@ -43,7 +45,7 @@ _TAKE_TURNS = frozenset({"mysql", "mariadb"})
 
 
 async def find(
-    session: AsyncSession, model_class: type, lookup: Mapping[str, Any], *, lock: bool = False
+    session: AsyncSession, model_class: type, lookup: ReadKwargs, *, lock: bool = False
 ) -> Any:
     """The one row of ``model_class`` matching ``lookup``, or ``None``.
 
@@ -61,8 +63,8 @@ def get_or_create(
     session: AsyncSession,
     model_class: type,
     make: Callable[[], Any],
-    lookups: tuple[Mapping[str, Any], ...],
-) -> Any:
+    lookups: tuple[ReadKwargs, ...],
+) -> Instance:
     """The row matching ``lookups[0]``, else ``make()`` inserted in a SAVEPOINT.
 
     The factories' path: it runs inside the factory call's greenlet (it awaits through
@@ -93,8 +95,8 @@ def get_or_create(
 async def insert_or_find(
     session: AsyncSession,
     model_class: type,
-    obj: Any,
-    lookups: tuple[Mapping[str, Any], ...],
+    obj: Instance,
+    lookups: tuple[ReadKwargs, ...],
 ) -> Any:
     """Insert ``obj`` (built already) in a SAVEPOINT; on a constraint violation, the winner.
 
@@ -114,9 +116,7 @@ async def insert_or_find(
     return obj
 
 
-async def _winner(
-    session: AsyncSession, model_class: type, lookups: tuple[Mapping[str, Any], ...]
-) -> Any:
+async def _winner(session: AsyncSession, model_class: type, lookups: tuple[ReadKwargs, ...]) -> Any:
     """The row another transaction inserted first, by each lookup in turn, or ``None``."""
     for lookup in lookups:
         if lookup:
@@ -141,14 +141,15 @@ def _entered(manager: AbstractAsyncContextManager[_T]) -> Iterator[_T]:
 
 @asynccontextmanager
 async def _turn(
-    session: AsyncSession, model_class: type, lookup: Mapping[str, Any]
+    session: AsyncSession, model_class: type, lookup: ReadKwargs
 ) -> AsyncIterator[None]:
     """On MariaDB / MySQL, hold a named lock for this key while inserting it.
 
     The wait is bounded by the server's ``innodb_lock_wait_timeout`` (the bound a row lock
     wait has anyway); if it runs out, the INSERT goes ahead without the turn.
     """
-    bind = session.sync_session.get_bind(mapper=inspect(model_class))
+    mapper: Mapper[Any] = inspect(model_class)
+    bind = session.sync_session.get_bind(mapper=mapper)
     if bind.dialect.name not in _TAKE_TURNS:
         yield
         return
@@ -156,11 +157,25 @@ async def _turn(
     key = repr((table, sorted(lookup.items())))
     # Lock names are limited to 64 characters and shared by the whole server.
     name = f"async_factory_boy:{hashlib.sha256(key.encode()).hexdigest()[:40]}"
-    got = await session.scalar(
+    connection = await session.connection(bind_arguments={"mapper": mapper})
+    got = await connection.scalar(
         text("SELECT GET_LOCK(:name, @@innodb_lock_wait_timeout)"), {"name": name}
     )
     try:
         yield
     finally:
-        if got == 1:
-            await session.scalar(text("SELECT RELEASE_LOCK(:name)"), {"name": name})
+        if got == 1 and _still_usable(session, connection):
+            await connection.scalar(text("SELECT RELEASE_LOCK(:name)"), {"name": name})
+
+
+def _still_usable(session: AsyncSession, connection: AsyncConnection) -> bool:
+    """Whether the connection can still run SQL (to release the named lock).
+
+    A cancellation (or a timeout) that hit a statement invalidates the connection and
+    leaves the transaction waiting for a rollback: SQL sent now would raise
+    ``PendingRollbackError`` instead of letting the ``CancelledError`` through (and on
+    asyncmy a connection left mid-packet may never answer). The server releases a named
+    lock when its connection closes, which invalidating it does.
+    """
+    transaction = session.sync_session.get_transaction()
+    return not connection.invalidated and transaction is not None and transaction.is_active

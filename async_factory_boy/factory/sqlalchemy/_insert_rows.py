@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Column, Integer, Table, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from ..._types import Args, Kwargs
 from ._bulk_plan import BulkUnsupported
 
 __all__ = ["InsertRows", "core_insert_rows"]
@@ -31,17 +32,17 @@ __all__ = ["InsertRows", "core_insert_rows"]
 #: Insert ``rows`` into ``table``; return the ``returning`` columns' values, one tuple per
 #: row in the order of ``rows``, or ``None`` when ``returning`` is empty.
 InsertRows = Callable[
-    [AsyncConnection, Table, list[dict[str, Any]], Sequence[Column[Any]]],
-    Awaitable[list[tuple[Any, ...]] | None],
+    [AsyncConnection, Table, list[Kwargs], Sequence[Column[Any]]],
+    Awaitable[list[Args] | None],
 ]
 
 
 async def core_insert_rows(
     conn: AsyncConnection,
     table: Table,
-    rows: list[dict[str, Any]],
+    rows: list[Kwargs],
     returning: Sequence[Column[Any]],
-) -> list[tuple[Any, ...]] | None:
+) -> list[Args] | None:
     """The default :data:`InsertRows`: Core ``insert()`` executemany.
 
     With ``returning``: SQLite rowid keys are given up front (see the module doc); else one
@@ -117,9 +118,9 @@ async def _insert_with_rowids(
     conn: AsyncConnection,
     table: Table,
     key: Column[Any],
-    rows: list[dict[str, Any]],
+    rows: list[Kwargs],
     returning: Sequence[Column[Any]],
-) -> list[tuple[Any, ...]]:
+) -> list[Args]:
     first = await _next_rowid(conn, table, key)
     for offset, row in enumerate(rows):
         row[key.key] = first + offset

@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
 from sqlalchemy.orm import scoped_session
 
 from ..._legacy import AwaitableSteps
+from ..._types import Kwargs
 from ...errors import SessionTypeError
 from ._factory import (
     SESSION_PERSISTENCE_COMMIT,
@@ -52,7 +53,7 @@ _SESSION_ARGUMENT: Final = "sqlalchemy_session"
 class _LegacyOptions(AsyncSQLAlchemyOptions):
     """1.0.1's ``class Meta``: a session is allowed, persistence defaults to a commit."""
 
-    def _check_sqlalchemy_session(self, meta: Any, value: Any) -> None:
+    def _check_sqlalchemy_session(self, meta: object, value: object) -> None:
         """Any session is accepted here; its kind is checked when a call starts.
 
         A sync ``scoped_session`` may wrap an async sessionmaker (1.0.1's own test set-up),
@@ -66,7 +67,7 @@ class _LegacyOptions(AsyncSQLAlchemyOptions):
             self.sqlalchemy_session_persistence = SESSION_PERSISTENCE_COMMIT
 
 
-class AsyncSQLAlchemyFactory(AwaitableSteps, AsyncSQLAlchemyModelFactory[T]):  # type: ignore[misc]
+class AsyncSQLAlchemyFactory(AwaitableSteps, AsyncSQLAlchemyModelFactory[T]):  # type: ignore[misc]  # 1.0.1's API: create() returns a coroutine, not the object
     """Deprecated: async-factory-boy 1.0.1's API on the new core.
 
     Use :class:`~async_factory_boy.factory.sqlalchemy.AsyncSQLAlchemyModelFactory` and pass
@@ -96,7 +97,7 @@ class AsyncSQLAlchemyFactory(AwaitableSteps, AsyncSQLAlchemyModelFactory[T]):  #
     # -- the Meta session becomes the call's session ------------------------------------------
 
     @classmethod
-    def _connection_defaults(cls) -> dict[str, Any]:
+    def _connection_defaults(cls) -> Kwargs:
         session = cls._meta_session()
         return {} if session is None else {_SESSION_ARGUMENT: session}
 

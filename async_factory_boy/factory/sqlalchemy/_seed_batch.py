@@ -36,6 +36,7 @@ from ..._bridge import await_, in_bridge
 from ..._capture import DECLINED, create_batch_captured
 from ..._compat import PostGeneration
 from ..._factory import AsyncFactory
+from ..._types import Args, Kwargs, ModelClass
 from ._bulk import write_rows
 from ._bulk_plan import BulkUnsupported, is_generated
 from ._factory import AsyncSQLAlchemyModelFactory
@@ -116,7 +117,7 @@ def _watch(model_class: type) -> None:
             event.listen(prop.class_attribute, "init_scalar", listener, retval=True, propagate=True)
 
 
-def _on_read(key: str, target: Any, value: Any, dict_: dict[str, Any]) -> Any:
+def _on_read(key: str, target: Any, value: object, dict_: Kwargs) -> Any:
     if key in dict_:  # another listener flushed already
         return dict_[key]
     batch = _active.get()
@@ -142,9 +143,9 @@ class _Batch:
     def capture(
         self,
         factory: type[AsyncFactory[Any]],
-        model_class: type[Any],
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
+        model_class: ModelClass,
+        args: Args,
+        kwargs: Kwargs,
     ) -> Any:
         if self._switched or not bulk_capable(factory):
             return DECLINED
@@ -154,7 +155,7 @@ class _Batch:
         self._captured_ids.add(id(instance))
         return instance
 
-    def key_read(self, target: Any, key: str, value: Any, dict_: dict[str, Any]) -> Any:
+    def key_read(self, target: Any, key: str, value: object, dict_: Kwargs) -> Any:
         """A generated key of an object taken over is read: flush for it, if we can.
 
         Objects in the session are the backend's: its own listener decides for them.

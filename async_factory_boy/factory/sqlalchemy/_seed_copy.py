@@ -39,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Mapper
 from sqlalchemy.schema import Sequence as SequenceDefault
 
+from ..._types import Args, Instance, Kwargs
 from ...errors import AsyncFactoryError
 from ._insert_rows import core_insert_rows
 
@@ -178,7 +179,7 @@ async def _next_values(conn: AsyncConnection, sequence: str, count: int) -> list
     return list(result.scalars())
 
 
-async def allocate_key(conn: AsyncConnection, obj: Any, attribute: str) -> Any:
+async def allocate_key(conn: AsyncConnection, obj: Instance, attribute: str) -> Any:
     """A key for ``obj``'s primary-key ``attribute`` read before the object is written,
     drawn from the column's sequence (the value an INSERT would have got); ``None`` when
     the column has no sequence that takes explicit values (then the caller flushes)."""
@@ -208,12 +209,12 @@ def supports_copy(conn: AsyncConnection) -> bool:
 async def insert_rows(
     conn: AsyncConnection,
     table: Table,
-    rows: list[dict[str, Any]],
+    rows: list[Kwargs],
     returning: Sequence[Column[Any]],
-) -> list[tuple[Any, ...]] | None:
+) -> list[Args] | None:
     """Write ``rows`` into ``table``; the ``returning`` columns' values in row order, or
     None when ``returning`` is empty. COPY where it stores what INSERT would, else INSERT."""
-    by_position: dict[int, tuple[Any, ...]] = {}
+    by_position: dict[int, Args] = {}
     groups: dict[frozenset[str], list[int]] = {}
     for position, row in enumerate(rows):  # one COPY (or executemany) per set of columns
         groups.setdefault(frozenset(row), []).append(position)
@@ -230,10 +231,10 @@ async def insert_rows(
 async def _write_group(
     conn: AsyncConnection,
     table: Table,
-    rows: list[dict[str, Any]],
+    rows: list[Kwargs],
     given: frozenset[str],
     returning: Sequence[Column[Any]],
-) -> list[tuple[Any, ...]]:
+) -> list[Args]:
     columns = _columns(table, conn.dialect, given) if supports_copy(conn) else None
     drawn: dict[str, list[Any]] = {}
     wanted = {column.key for column in returning}
@@ -259,7 +260,7 @@ async def _write_group(
 
 
 def _values(
-    row: dict[str, Any],
+    row: Kwargs,
     keys: tuple[str, ...],
     drawn: dict[str, list[Any]],
     index: int,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import inspect as pyinspect
 import weakref
-from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Final
 
@@ -25,6 +24,7 @@ from ..._bridge import await_
 from ..._call import FactoryCall
 from ..._compat import PostGeneration
 from ..._scope import CallScope, method_name, reached_from, take_lookup
+from ..._types import Args, FactoryClass, Instance, Kwargs, ReadKwargs
 from ...errors import MissingSessionError, SessionTypeError
 from ._bulk_session import write_pending
 from ._flush import model_info
@@ -141,14 +141,14 @@ class SessionScope(CallScope):
         resolve_session(factory, call)
 
     @classmethod
-    def lookup_fields(cls, factory: Any) -> tuple[str, ...]:
+    def lookup_fields(cls, factory: FactoryClass) -> tuple[str, ...]:
         return tuple(factory._meta.sqlalchemy_get_or_create)
 
     def exclusive_resources(self) -> tuple[object, ...]:
         """The call's ``AsyncSession``: one call at a time may flush through it."""
         return (self.session,)
 
-    def add(self, factory: Any, instance: Any, *, hold: bool = False) -> Any:
+    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Instance:
         """Add the object to the call's session (``session.add`` is synchronous); the
         call's end flushes it (a batch by the bulk writer)."""
         self.sync_session.add(instance)
@@ -156,13 +156,13 @@ class SessionScope(CallScope):
 
     def get_or_create(
         self,
-        factory: Any,
+        factory: FactoryClass,
         model_class: type,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
+        args: Args,
+        kwargs: Kwargs,
         fields: tuple[str, ...],
-        passed: Mapping[str, Any],
-    ) -> Any:
+        passed: ReadKwargs,
+    ) -> Instance:
         """``Meta.sqlalchemy_get_or_create``: the row with these values, else the object
         inserted in its own SAVEPOINT (race-safe, see ``_get_or_create``)."""
         lookup = take_lookup(factory, "sqlalchemy_get_or_create", fields, kwargs)
@@ -175,7 +175,7 @@ class SessionScope(CallScope):
         )
         return self._track(factory, obj)
 
-    def admit(self, factory: Any) -> None:
+    def admit(self, factory: FactoryClass) -> None:
         """Note what ``factory``'s ``Meta`` asks of the call's end (a flush, a commit, no
         bulk write); a batch's SAVEPOINT is opened before its first flushed object is even
         built, so nothing of the batch can be flushed outside it."""
@@ -190,7 +190,7 @@ class SessionScope(CallScope):
         if persistence == "commit" or self.session.info.get(COMMIT_EACH_CALL):
             self.commit = True
 
-    def _track(self, factory: Any, obj: Any) -> Any:
+    def _track(self, factory: FactoryClass, obj: Instance) -> Any:
         if not self.call.is_batch:
             self.created.append(obj)
         info = model_info(type(obj))
@@ -281,7 +281,7 @@ class SessionScope(CallScope):
 _async_hooks: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDictionary()
 
 
-def _has_async_hooks(factory_class: Any) -> bool:
+def _has_async_hooks(factory_class: FactoryClass) -> bool:
     """Whether the factory has an ``async def`` post_generation hook (cached per class)."""
     known = _async_hooks.get(factory_class)
     if known is None:

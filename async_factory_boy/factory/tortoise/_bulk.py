@@ -28,6 +28,8 @@ from tortoise.fields.base import DatabaseDefault
 from tortoise.models import Model
 from tortoise.signals import Signals
 
+from ..._types import Args
+
 __all__ = [
     "bulk_insert",
     "instance_allows_bulk_insert",
@@ -153,7 +155,7 @@ def _insert_sql(client: BaseDBAsyncClient, model: type[Model], names: list[str],
     return sql
 
 
-_statements: dict[tuple[Any, ...], str] = {}
+_statements: dict[Args, str] = {}
 
 
 async def _insert_returning_keys(

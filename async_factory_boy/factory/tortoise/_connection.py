@@ -20,6 +20,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClie
 
 from ..._call import FactoryCall
 from ..._scope import method_name, reached_from
+from ..._types import ModelClass
 from ...errors import MissingSessionError, SessionTypeError
 
 __all__ = ["CONNECTION_ARGUMENT", "TortoiseNotInitialisedError", "resolve_client"]
@@ -56,11 +57,11 @@ def _current_transaction(client: BaseDBAsyncClient) -> BaseDBAsyncClient:
     while isinstance(parent, TransactionalDBClient):
         parent = getattr(parent, "_parent", None)
         if parent is client:
-            return current  # type: ignore[return-value]
+            return current  # type: ignore[return-value]  # a transaction of this client is one
     return client
 
 
-def resolve_client(factory: type, call: FactoryCall, model: type[Any]) -> BaseDBAsyncClient:
+def resolve_client(factory: type, call: FactoryCall, model: ModelClass) -> BaseDBAsyncClient:
     """The client ``call`` writes ``model``'s objects through, or an error naming the factory."""
     value = call.get(CONNECTION_ARGUMENT)
     called = call.factory.__name__

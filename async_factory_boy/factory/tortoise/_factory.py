@@ -39,7 +39,7 @@ class AsyncTortoiseOptions(ContractOptions):
 
     def _build_default_options(self) -> list[OptionDefault]:
         return [
-            *super()._build_default_options(),  # type: ignore[no-untyped-call]
+            *super()._build_default_options(),  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
             OptionDefault(
                 "tortoise_get_or_create",
                 (),
@@ -76,6 +76,6 @@ class AsyncTortoiseModelFactory(AsyncFactory[T]):
         class Meta:
             abstract = True
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         treat_models_as_values()

@@ -11,12 +11,13 @@ it with a plain read.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
+
+from ..._types import Kwargs, ReadKwargs
 
 if TYPE_CHECKING:
     from ._scope import TortoiseScope
@@ -25,7 +26,7 @@ __all__ = ["get_or_create"]
 
 
 async def _find(
-    client: BaseDBAsyncClient, model: type[Model], lookup: Mapping[str, Any], *, lock: bool
+    client: BaseDBAsyncClient, model: type[Model], lookup: ReadKwargs, *, lock: bool
 ) -> Model | None:
     query = model.filter(**lookup).using_db(client)
     if lock and client.capabilities.dialect == "mysql":
@@ -37,8 +38,8 @@ async def _find(
 async def get_or_create(
     scope: TortoiseScope,
     model: type[Model],
-    lookup: dict[str, Any],
-    defaults: dict[str, Any],
+    lookup: Kwargs,
+    defaults: Kwargs,
 ) -> Model:
     """The row matching ``lookup``, or a new one made of ``lookup`` and ``defaults``.
 

@@ -9,10 +9,9 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
-from typing import Any
 
 from ..._compat import Faker, declarations
+from ..._types import FactoryClass, ReadKwargs
 
 __all__ = ["has_post_declarations", "writes_one_object"]
 
@@ -20,7 +19,7 @@ __all__ = ["has_post_declarations", "writes_one_object"]
 _post_declarations: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDictionary()
 
 
-def has_post_declarations(factory_class: Any) -> bool:
+def has_post_declarations(factory_class: FactoryClass) -> bool:
     """Whether the factory declares post-generation declarations (cached per class)."""
     known = _post_declarations.get(factory_class)
     if known is None:
@@ -43,7 +42,7 @@ _PLAIN_DECLARATIONS: tuple[type, ...] = (
 _single_writers: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDictionary()
 
 
-def writes_one_object(factory_class: Any, params: Mapping[str, Any]) -> bool:
+def writes_one_object(factory_class: FactoryClass, params: ReadKwargs) -> bool:
     """Whether creating one object of ``factory_class`` with ``params`` writes only it.
 
     True when the factory declares no SubFactory, RelatedFactory, Trait, Maybe or

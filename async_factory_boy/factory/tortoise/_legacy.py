@@ -26,7 +26,7 @@ class statement: it is the line to change (see ``docs/migration.md``).
 from __future__ import annotations
 
 from collections.abc import Coroutine
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ..._legacy import AwaitableSteps
 from ._factory import AsyncTortoiseModelFactory
@@ -36,7 +36,7 @@ __all__ = ["AsyncTortoiseFactory"]
 T = TypeVar("T")
 
 
-class AsyncTortoiseFactory(AwaitableSteps, AsyncTortoiseModelFactory[T]):  # type: ignore[misc]
+class AsyncTortoiseFactory(AwaitableSteps, AsyncTortoiseModelFactory[T]):  # type: ignore[misc]  # 1.0.1's API: create() returns a coroutine, not the object
     """Deprecated: async-factory-boy 1.0.1's API on the new core.
 
     Use :class:`~async_factory_boy.factory.tortoise.AsyncTortoiseModelFactory` and the
@@ -57,13 +57,13 @@ class AsyncTortoiseFactory(AwaitableSteps, AsyncTortoiseModelFactory[T]):  # typ
             abstract = True
 
     @classmethod
-    def build(cls, **kwargs: Any) -> Coroutine[Any, Any, T]:  # type: ignore[override]
+    def build(cls, **kwargs: object) -> Coroutine[object, object, T]:  # type: ignore[override]  # 1.0.1's API: build() returns a coroutine, not the object
         """``await F.build(...)``: :meth:`build_async` (nothing is saved)."""
         return cls.build_async(**kwargs)
 
     @classmethod
-    def build_batch(  # type: ignore[override]
-        cls, size: int, **kwargs: Any
-    ) -> Coroutine[Any, Any, list[T]]:
+    def build_batch(  # type: ignore[override]  # 1.0.1's API: build() returns a coroutine, not the object
+        cls, size: int, **kwargs: object
+    ) -> Coroutine[object, object, list[T]]:
         """``await F.build_batch(n)``: :meth:`build_batch_async` (1.0.1 returned coroutines)."""
         return cls.build_batch_async(size, **kwargs)

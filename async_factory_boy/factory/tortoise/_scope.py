@@ -15,7 +15,6 @@ INSERT (:mod:`._bulk`) when the call finishes, inside the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from tortoise.backends.base.client import (
@@ -29,6 +28,7 @@ from ..._bridge import await_
 from ..._call import FactoryCall
 from ..._compat import declarations
 from ..._scope import CallScope, take_lookup
+from ..._types import Args, FactoryClass, Instance, Kwargs, ReadKwargs
 from ...errors import FactoryConfigurationError
 from ._bulk import bulk_insert, instance_allows_bulk_insert, model_allows_bulk_insert, returns_keys
 from ._connection import CONNECTION_ARGUMENT, resolve_client
@@ -74,7 +74,7 @@ class TortoiseScope(CallScope):
         outer call is not visible, so the outer scope is found through ``call.parent``.
         """
         treat_models_as_values()  # models defined after the factories
-        model = factory._meta.get_model_class()  # type: ignore[attr-defined]
+        model = factory._meta.get_model_class()  # type: ignore[attr-defined]  # factory_boy sets _meta at class creation, untyped
         client = resolve_client(factory, call, model)
         outer = call.parent
         while outer is not None:
@@ -88,20 +88,18 @@ class TortoiseScope(CallScope):
         return opened
 
     @classmethod
-    def check(cls, factory: Any, call: FactoryCall) -> None:
+    def check(cls, factory: FactoryClass, call: FactoryCall) -> None:
         """A connection given to ``build_async`` must at least be a client."""
         treat_models_as_values()
         if call.get(CONNECTION_ARGUMENT) is not None:
             resolve_client(factory, call, factory._meta.model)
 
     @classmethod
-    def lookup_fields(cls, factory: Any) -> tuple[str, ...]:
+    def lookup_fields(cls, factory: FactoryClass) -> tuple[str, ...]:
         return tuple(factory._meta.tortoise_get_or_create)
 
     @classmethod
-    def make(
-        cls, factory: Any, model_class: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> Any:
+    def make(cls, factory: FactoryClass, model_class: Any, args: Args, kwargs: Kwargs) -> Instance:
         """Build without saving, sub-objects included.
 
         Tortoise refuses an unsaved object as a ForeignKey / OneToOne value in the model's
@@ -136,7 +134,7 @@ class TortoiseScope(CallScope):
         client = self.client
         return (client,) if isinstance(client, TransactionalDBClient) else ()
 
-    def may_hold(self, factory: Any, instance: Any, step: Any) -> bool:
+    def may_hold(self, factory: FactoryClass, instance: Instance, step: Any) -> bool:
         """Whether the object may wait for the batch's bulk insert.
 
         Only a top-level object of a ``create_batch_async`` call qualifies: a SubFactory
@@ -154,7 +152,7 @@ class TortoiseScope(CallScope):
             decided = self.top_level_bulk = self._top_level_may_wait(factory, step)
         return decided and instance_allows_bulk_insert(instance)
 
-    def _top_level_may_wait(self, factory: Any, step: Any) -> bool:
+    def _top_level_may_wait(self, factory: FactoryClass, step: Any) -> bool:
         if has_post_declarations(factory) or any(
             isinstance(value, declarations.PostGenerationDeclaration)
             for value in step.builder.extras.values()
@@ -164,7 +162,7 @@ class TortoiseScope(CallScope):
             return False
         return model_allows_bulk_insert(factory._meta.get_model_class())
 
-    def add(self, factory: Any, instance: Any, *, hold: bool = False) -> Any:
+    def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Instance:
         """Save the object through the call's client (one ``INSERT``), or hold it for the
         bulk insert at the end of the call."""
         if hold:
@@ -176,13 +174,13 @@ class TortoiseScope(CallScope):
 
     def get_or_create(
         self,
-        factory: Any,
+        factory: FactoryClass,
         model_class: type,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
+        args: Args,
+        kwargs: Kwargs,
         fields: tuple[str, ...],
-        passed: Mapping[str, Any],
-    ) -> Any:
+        passed: ReadKwargs,
+    ) -> Instance:
         """``Meta.tortoise_get_or_create``: race-safe (see ``_get_or_create``)."""
         if args:
             raise FactoryConfigurationError(

@@ -98,7 +98,7 @@ class TortoiseWriter:
                 f"{path} is not a Tortoise factory: one seed run writes either Tortoise or "
                 "SQLAlchemy factories, not both. Nothing was written."
             )
-        module = factory._meta.get_model_class().__module__  # type: ignore[no-untyped-call]
+        module = factory._meta.get_model_class().__module__  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
         if module not in self._modules:
             self._modules.append(module)
 
