@@ -324,6 +324,39 @@ def test_worker_url_names() -> None:
     )
 
 
+def test_missing_url_and_wrong_name_fail_with_the_fix(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No URL configured: the error names the ini option, the variable and the fixture; a
+    URL overridden by fixture whose database is not named for tests is refused. Nothing is
+    created either way."""
+    monkeypatch.delenv("FACTORY_DB_URL", raising=False)
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = session\n")
+    pytester.makepyfile(
+        test_unset="def test_engine(db_engine):\n    pass\n",
+        test_named="""
+import pytest
+
+@pytest.fixture(scope="session")
+def factory_db_url():
+    return "postgresql+asyncpg://localhost/myapp"
+
+def test_engine(db_engine):
+    pass
+""",
+    )
+    result = pytester.runpytest_inprocess("-p", "no:randomly", "-p", "no:xdist")
+    result.assert_outcomes(errors=2)
+    output = result.stdout.str()
+    assert (
+        "WorkerDatabaseError: db_engine / worker_database: no test database is configured" in output
+    )
+    assert "FACTORY_DB_URL" in output
+    assert "override the factory_db_url fixture" in output
+    assert "the test database 'myapp'" in output
+    assert "must contain 'test'" in output
+
+
 def test_database_not_named_for_tests_is_refused() -> None:
     """The plugin drops the test database: a name without ``test`` is refused, with the fix."""
     with pytest.raises(WorkerDatabaseError, match=r"'myapp'.*must contain 'test'.*myapp_test"):
