@@ -28,6 +28,7 @@ __all__ = [
     "SessionTypeError",
     "SyncCallError",
     "UnknownKeywordError",
+    "WorkerDatabaseError",
 ]
 
 
@@ -248,3 +249,11 @@ else:
         if name in _DJANGO_DOCS:
             return (_django_errors or _make_django_errors())[name]
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class WorkerDatabaseError(AsyncFactoryError, RuntimeError):
+    """The pytest plugin could not set up or drop a test database (``db_engine``, per worker).
+
+    The message names the database, the setting it came from (``factory_db_url``,
+    ``FACTORY_DB_URL``, the ``factory_db_url`` fixture) and what to change.
+    """

@@ -55,6 +55,7 @@ DOCUMENTED: dict[str, list[str]] = {
         "SeedShardError",
         "SessionTypeError",
         "SyncCallError",
+        "WorkerDatabaseError",
     ],
     "async_factory_boy.factory": ["AsyncFactory"],
     "async_factory_boy.backends": [

@@ -23,7 +23,7 @@ from typing import Any, TypeVar, overload
 import pytest
 
 from .._types import Function
-from . import _factory_seed, _loop, _mongo_isolation, _portal, _session, _shared
+from . import _factory_seed, _loop, _mongo_isolation, _portal, _session, _shared, _worker_db
 from ._bound import FactoryFixture
 from ._isolation import isolated_connection, isolated_session
 from ._lazy import LazyFixture
@@ -192,6 +192,7 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
         type="linelist",
         default=[],
     )
+    _worker_db.add_options(parser)
     # Conftests call register() before pytest_configure: give it the config right away.
     _session.use_pluginmanager(pluginmanager)
 
@@ -439,3 +440,24 @@ def _check_test_loop(item: pytest.Item) -> None:
         info.name2fixturedefs,
         item.config,
     )
+
+
+# -- a test database per xdist worker (_worker_db) --------------------------------------------
+# The fixtures: pytest finds them in this plugin module. Nothing is imported or connected
+# unless a test asks for them.
+from ._worker_db import db_engine as db_engine  # noqa: E402
+from ._worker_db import factory_db_schema as factory_db_schema  # noqa: E402
+from ._worker_db import factory_db_url as factory_db_url  # noqa: E402
+from ._worker_db import worker_database as worker_database  # noqa: E402
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: _worker_db.WorkerNode, error: object) -> None:
+    """xdist controller: note the PostgreSQL template a finished worker made."""
+    _worker_db.collect_templates(node)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """xdist controller: drop the templates once every worker is done (unless kept)."""
+    if not hasattr(session.config, "workerinput"):
+        _worker_db.drop_templates(session.config)
