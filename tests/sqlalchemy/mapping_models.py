@@ -50,7 +50,7 @@ class Account:
 imperative.map_imperatively(Account, account_table)
 
 
-class Hero(SQLModel, table=True):
+class SqlModelHero(SQLModel, table=True):
     __tablename__ = "sa_sqlmodel_hero"
 
     id: int | None = Field(default=None, primary_key=True)

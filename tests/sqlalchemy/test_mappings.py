@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from async_factory_boy.factory.sqlalchemy import AsyncSQLAlchemyModelFactory
 
 from .conftest import tables
-from .mapping_models import Account, Author, Book, DataclassBase, Hero, account_table
+from .mapping_models import Account, Author, Book, DataclassBase, SqlModelHero, account_table
 from .models import Enrollment, Event
 
 pytestmark = pytest.mark.asyncio
@@ -43,9 +43,9 @@ class AccountFactory(AsyncSQLAlchemyModelFactory[Account]):
     login = factory.Sequence(lambda n: f"login{n}")
 
 
-class HeroFactory(AsyncSQLAlchemyModelFactory[Hero]):
+class HeroFactory(AsyncSQLAlchemyModelFactory[SqlModelHero]):
     class Meta:
-        model = Hero
+        model = SqlModelHero
 
     name = factory.Sequence(lambda n: f"hero {n}")
     power = 3
@@ -86,13 +86,13 @@ async def test_imperatively_mapped_classes(session: AsyncSession) -> None:
 
 
 async def test_sqlmodel_tables(session: AsyncSession) -> None:
-    hero_table = Hero.__table__
+    hero_table = SqlModelHero.__table__
     assert isinstance(hero_table, sa.Table)
     async with tables(session, hero_table):
         heroes = await HeroFactory.create_batch_async(2, sqlalchemy_session=session)
 
         assert all(hero.id is not None for hero in heroes)
-        count = await session.scalar(select(func.count()).select_from(Hero))
+        count = await session.scalar(select(func.count()).select_from(SqlModelHero))
         assert count == 2
 
 
