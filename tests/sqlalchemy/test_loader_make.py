@@ -135,7 +135,7 @@ def test_objects_are_those_the_constructor_makes_state_for_state() -> None:
 
 @pytest.mark.parametrize(
     "model",
-    [OwnInit, mapping_models.Author, mapping_models.Account, mapping_models.Hero],
+    [OwnInit, mapping_models.Author, mapping_models.Account, mapping_models.SqlModelHero],
     ids=["own __init__", "dataclass mapping", "imperative mapping", "SQLModel"],
 )
 def test_models_with_a_constructor_of_their_own_keep_it(model: type[Any]) -> None:
