@@ -176,6 +176,8 @@ async def test_interrupt_inside_a_hook_while_its_gathered_creates_run(
         )
         assert issubclass(kind, asyncio.CancelledError), f"{kind.__name__}: {message}"
         await bounded(session.rollback())
+        if session.get_bind().dialect.name == "sqlite":
+            gc.collect()  # the cancelled cursor's write lock (see the test above)
     # the session's lock is free: a new call gets it at once
     await bounded(F.create_async(sqlalchemy_session=session), 10)
 
