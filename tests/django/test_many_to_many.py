@@ -75,8 +75,10 @@ async def test_a_batch_is_written_in_three_statements(queries: Any) -> None:
 
 async def test_build_links_nothing() -> None:
     article = await ArticleFactory.build_async()
+    synced = ArticleFactory.build()  # a sync build: nothing to await
+    batch = ArticleFactory.build_batch(3)
 
-    assert article.pk is None
+    assert [each.pk for each in (article, synced, *batch)] == [None] * 5
     assert await Label.objects.acount() == 0
 
 

@@ -199,4 +199,7 @@ async def test_many_to_many_batch_is_written_in_bulk(session: AsyncSession) -> N
 
 async def test_many_to_many_build_leaves_the_collection_empty() -> None:
     post = await DeclaredPostFactory.build_async()
-    assert post.tags == []
+    synced = DeclaredPostFactory.build()  # a sync build: nothing to await
+    batch = DeclaredPostFactory.build_batch(3)
+
+    assert [each.tags for each in (post, synced, *batch)] == [[]] * 5
