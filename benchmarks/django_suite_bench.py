@@ -298,14 +298,23 @@ def main(argv: list[str] | None = None) -> None:
         [
             name,
             f"{statistics.median(loops[name]):.2f} s",
+            f"{min(loops[name]):.2f}-{max(loops[name]):.2f} s",
             f"{statistics.median(walls[name]):.2f} s",
-            f"{TESTS / statistics.median(loops[name]):,.0f}",
+            f"{TESTS / statistics.median(loops[name]):,.1f}",
             f"{ratio(baseline, statistics.median(loops[name])):.2f}x",
         ]
         for name in modes
     ]
     table = markdown_table(
-        ["mode", "tests (median)", "pytest process (median)", "tests/s", "speed-up"], rows
+        [
+            "mode",
+            "tests (median)",
+            "tests (range)",
+            "pytest process (median)",
+            "tests/s",
+            "speed-up",
+        ],
+        rows,
     )
     report = "\n".join(
         [

@@ -1,5 +1,5 @@
 """Clear errors: a model string that resolves to nothing, a bad database alias, sync calls,
-and Django not configured at all."""
+and Django not configured at all (or configured, its apps not loaded)."""
 
 from __future__ import annotations
 
@@ -99,6 +99,40 @@ def test_django_not_configured_says_how_to_configure_it() -> None:
 
     assert result.stdout.startswith("DjangoNotConfiguredError ArticleFactory is a Django factory")
     assert "DJANGO_SETTINGS_MODULE" in result.stdout
+
+
+APPS_NOT_LOADED = textwrap.dedent(
+    """
+    from django.conf import settings
+
+    settings.configure(INSTALLED_APPS=["tests.django.testapp"])  # no django.setup()
+
+    from async_factory_boy.factory.django import AsyncDjangoModelFactory
+
+
+    class CompanyFactory(AsyncDjangoModelFactory):
+        class Meta:
+            model = "testapp.Company"
+
+
+    try:
+        CompanyFactory.build()
+    except Exception as exc:
+        print(type(exc).__name__, exc)
+    """
+)
+
+
+def test_a_string_model_before_the_app_registry_is_ready_says_to_set_django_up() -> None:
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-c", APPS_NOT_LOADED], capture_output=True, text=True, env=env, check=True
+    )
+
+    assert result.stdout.startswith(
+        "DjangoNotConfiguredError CompanyFactory is a Django factory but Django's apps are not "
+        "loaded yet: call django.setup()"
+    )
 
 
 @pytest.mark.asyncio

@@ -73,10 +73,24 @@ async def test_a_batch_is_written_in_three_statements(queries: Any) -> None:
     assert len({label for article in articles for label in await _labels(article)}) == 20
 
 
+async def test_a_batch_given_objects_links_each_to_them(queries: Any) -> None:
+    python, sql = await LabelFactory.create_batch_async(2, name=factory.Iterator(["py", "sql"]))
+    label_inserts = statements(queries, "INSERT", "testapp_label")
+
+    articles = await ArticleFactory.create_batch_async(4, labels=[python, sql])
+
+    assert [await _labels(article) for article in articles] == [["py", "sql"]] * 4
+    assert await Label.objects.acount() == 2  # no new label
+    assert statements(queries, "INSERT", "testapp_label") == label_inserts
+    assert statements(queries, "INSERT", "testapp_article_labels") == 1  # the 8 link rows
+
+
 async def test_build_links_nothing() -> None:
     article = await ArticleFactory.build_async()
+    synced = ArticleFactory.build()  # a sync build: nothing to await
+    batch = ArticleFactory.build_batch(3)
 
-    assert article.pk is None
+    assert [each.pk for each in (article, synced, *batch)] == [None] * 5
     assert await Label.objects.acount() == 0
 
 

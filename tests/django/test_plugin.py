@@ -1,10 +1,10 @@
 """The pytest plugin on a pytest-django project: string models, ``async_db``, the refusal.
 
-One pytest run of a small project (``_library_project``), serially on SQLite and under
-``-n 2`` on PostgreSQL (``AFB_DJANGO_DB``): its tests check string ``Meta.model``
-fixture names and links, parametrize and ``auto_fields``; that async tests (pytest-asyncio
-and anyio), an async view and a failing batch leave no row behind under ``async_db``; and
-that a model fixture on the plain ``db`` is refused.
+Two pytest runs of a small project (``_library_project``), one serial and one under
+``-n 2``, on the run's database (``AFB_DJANGO_DB``: SQLite or PostgreSQL): its tests check
+string ``Meta.model`` fixture names and links, parametrize and ``auto_fields``; that async
+tests (pytest-asyncio and anyio), an async view and a failing batch leave no row behind
+under ``async_db``; and that a model fixture on the plain ``db`` is refused.
 """
 
 from __future__ import annotations
@@ -40,11 +40,11 @@ def _run(project: pytest.Pytester, *args: str) -> pytest.RunResult:
     )  # fmt: skip
 
 
-def test_library_project(project: pytest.Pytester) -> None:
-    # One run per database, to keep the suite fast: serially on SQLite, under xdist on
-    # PostgreSQL (where each worker has a test database of its own). The rest of
-    # tests/django runs on async_db serially on both.
-    workers = ("-n", "2") if os.environ.get("AFB_DJANGO_DB") == "postgres" else ()
+@pytest.mark.parametrize("workers", [(), ("-n", "2")], ids=["serial", "xdist"])
+def test_library_project(project: pytest.Pytester, workers: tuple[str, ...]) -> None:
+    # Serially and under xdist on the database of this run (AFB_DJANGO_DB): under ``-n 2``
+    # each worker has a test database of its own (an in-memory one on SQLite), and
+    # ``async_db`` rolls back per worker. The rest of tests/django runs on async_db too.
     result = _run(project, *workers)
 
     result.assert_outcomes(passed=PASSED, errors=1)

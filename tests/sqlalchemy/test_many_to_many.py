@@ -197,6 +197,23 @@ async def test_many_to_many_batch_is_written_in_bulk(session: AsyncSession) -> N
             assert len(inserts) == 3  # the posts, the 20 tags, the 20 association rows
 
 
+async def test_many_to_many_batch_given_tags_links_each_post_to_them(
+    session: AsyncSession,
+) -> None:
+    async with tables(session, Base.metadata):
+        python, sql = await TagFactory.create_batch_async(2, sqlalchemy_session=session)
+        posts = await DeclaredPostFactory.create_batch_async(
+            4, tags=[python, sql], sqlalchemy_session=session
+        )
+
+        assert [post.tags for post in posts] == [[python, sql]] * 4
+        assert await session.scalar(select(func.count()).select_from(Tag)) == 2  # no new tag
+        assert await links(session) == 8
+
+
 async def test_many_to_many_build_leaves_the_collection_empty() -> None:
     post = await DeclaredPostFactory.build_async()
-    assert post.tags == []
+    synced = DeclaredPostFactory.build()  # a sync build: nothing to await
+    batch = DeclaredPostFactory.build_batch(3)
+
+    assert [each.tags for each in (post, synced, *batch)] == [[]] * 5
