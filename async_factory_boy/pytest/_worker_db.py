@@ -142,18 +142,23 @@ def add_options(parser: pytest.Parser) -> None:
 
 
 def worker_id(config: pytest.Config) -> str:
-    """The xdist worker id of this process (``"gw0"``...), or ``"master"`` without xdist."""
+    """The xdist worker id of this process (``"gw0"``...), or ``"master"`` without xdist.
+
+    Read from the config xdist gives its workers, never from ``PYTEST_XDIST_WORKER``: a pytest
+    run started inside a worker (pytester, a subprocess) inherits that variable but is not
+    the worker, and must test on its own database.
+    """
     workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
     if workerinput is not None:
         return str(workerinput["workerid"])
-    return os.environ.get("PYTEST_XDIST_WORKER") or "master"
+    return "master"
 
 
 def _run_id(config: pytest.Config) -> str:
     workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
     if workerinput is not None:
         return str(workerinput.get("testrunuid", ""))
-    return os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
+    return ""
 
 
 def configured_url(config: pytest.Config) -> str | None:
