@@ -19,7 +19,9 @@ Memory: peak RSS of a separate ``seed`` process per count (``--memory-counts``),
 not grow with the count. ``--profile`` adds where one seed run spends its time (cProfile).
 
 Run: ``python -m benchmarks seed`` (``--quick`` for a smoke run, ``--count N``,
-``--postgres-url postgresql+asyncpg://postgres@127.0.0.1/bench``).
+``--postgres-url postgresql+asyncpg://postgres@127.0.0.1/bench``). ``--contenders`` runs some
+contenders only: ``--contenders hooks`` the two hook rows (the sync hook against the
+``async def`` hook), ``--contenders "seed,core insert"`` the ones named.
 """
 
 from __future__ import annotations
@@ -97,6 +99,18 @@ SYNC_HOOK = "seed, sync hook"
 ASYNC_HOOK = "seed, async def hook"
 #: Issue 22: an ``async def`` hook costs the seed at most this much the same hook written sync.
 HOOK_TARGET = 1.3
+#: ``--contenders`` shorthands: names that stand for several contenders.
+CONTENDER_GROUPS = {"hooks": (SYNC_HOOK, ASYNC_HOOK)}
+
+
+def chosen_contenders(text: str) -> frozenset[str]:
+    """The contender names ``--contenders`` asks for (comma-separated; shorthands expanded)."""
+    names: set[str] = set()
+    for part in text.split(","):
+        name = part.strip()
+        if name:
+            names.update(CONTENDER_GROUPS.get(name, (name,)))
+    return frozenset(names)
 
 
 async def _fresh(engine: AsyncEngine) -> None:
@@ -291,15 +305,25 @@ async def amain(
             continue
         engine = create_async_engine(url)
         try:
+            found = contenders(engine, url, n, name)
+            if args.contenders:
+                unknown = sorted(args.contenders - {c.name for c in found})
+                if unknown:
+                    raise SystemExit(
+                        f"seed_bench: no contender named {', '.join(map(repr, unknown))} on "
+                        f"{name}; the contenders: {', '.join(c.name for c in found)}, or "
+                        f"{', '.join(CONTENDER_GROUPS)}"
+                    )
+                found = [c for c in found if c.name in args.contenders]
             results = await measure(
-                contenders(engine, url, n, name),
+                found,
                 items=n,
                 repetitions=repetitions,
                 log=lambda line: print(line, file=sys.stderr, flush=True),
             )
             timings += results
             by_name = {r.contender.name: r for r in results}
-            copy = by_name.get("copy")
+            baselines = [by_name.get(b) for b in ("orm add_all", "core insert", "copy")]
             for result in results:
                 rows.append(
                     [
@@ -308,17 +332,19 @@ async def amain(
                         f"{result.median:.2f} s",
                         f"{result.spread:.0%}",
                         f"{result.per_second:,.0f}",
-                        f"{ratio(by_name['orm add_all'].median, result.median):.2f}x",
-                        f"{ratio(by_name['core insert'].median, result.median):.2f}x",
-                        f"{ratio(copy.median, result.median):.2f}x" if copy else "",
+                        *(
+                            f"{ratio(base.median, result.median):.2f}x" if base else ""
+                            for base in baselines
+                        ),
                     ]
                 )
-            hooks = ratio(by_name[ASYNC_HOOK].median, by_name[SYNC_HOOK].median)
-            verdicts.append(
-                f"- {name}: the `async def` hook takes {hooks:.2f}x the time of the same hook "
-                f"written sync (target <= {HOOK_TARGET}x: "
-                f"{'met' if hooks <= HOOK_TARGET else '**missed**'})."
-            )
+            if ASYNC_HOOK in by_name and SYNC_HOOK in by_name:
+                hooks = ratio(by_name[ASYNC_HOOK].median, by_name[SYNC_HOOK].median)
+                verdicts.append(
+                    f"- {name}: the `async def` hook takes {hooks:.2f}x the time of the same "
+                    f"hook written sync (target <= {HOOK_TARGET}x: "
+                    f"{'met' if hooks <= HOOK_TARGET else '**missed**'})."
+                )
             if name == "PostgreSQL" and memory_counts:
                 memory_rows = []
                 for count in memory_counts:
@@ -376,6 +402,13 @@ def main(argv: list[str] | None = None) -> None:
         help="post counts whose seed process's peak RSS is measured (comma-separated; '' for none)",
     )
     parser.add_argument("--profile", action="store_true", help="add a cProfile of one seed run")
+    parser.add_argument(
+        "--contenders",
+        type=chosen_contenders,
+        default=frozenset(),
+        help="run only these contenders (comma-separated names; 'hooks' for the sync and "
+        "async def hook rows); all by default",
+    )
     args = parser.parse_args(argv)
     report, results, memory = asyncio.run(amain(args))
     publish(report, args.output, results=results, memory=memory, unit="posts/s")
