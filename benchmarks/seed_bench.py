@@ -377,7 +377,7 @@ async def amain(
             f"median of {repetitions} (spread: (max - min) / median)"
             f"{CLOCK_NOTES[args.clock]}; "
             f"{today()}, {machine_description()}.",
-            markdown_table(
+            _table_without_empty_columns(
                 [
                     "database",
                     "contender",
@@ -395,6 +395,13 @@ async def amain(
         ]
     )
     return report, timings, peaks
+
+
+def _table_without_empty_columns(headers: list[str], rows: list[list[object]]) -> str:
+    """The table without the ratio columns no row fills (their baseline was not run, see
+    ``--contenders``)."""
+    kept = [i for i in range(len(headers)) if not rows or any(row[i] != "" for row in rows)]
+    return markdown_table([headers[i] for i in kept], [[row[i] for i in kept] for row in rows])
 
 
 def main(argv: list[str] | None = None) -> None:
