@@ -23,6 +23,7 @@ Without :mod:`tomllib` (Python 3.10) it falls back to ``pip install -e ".[sqlalc
 from __future__ import annotations
 
 import argparse
+import os
 import pathlib
 import subprocess
 import sys
@@ -69,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     python = args.venv / "bin" / "python"
     if not python.exists():
         has_outer_pip = _works([sys.executable, "-m", "pip", "--python", sys.executable, "-V"])
-        venv.create(args.venv, with_pip=not has_outer_pip)
+        # Symlinks, as ``python -m venv`` makes them on POSIX (``venv.create`` copies by
+        # default, and ``make install``'s ``python -m venv`` would then warn it cannot link).
+        venv.create(args.venv, with_pip=not has_outer_pip, symlinks=os.name != "nt")
     pip = pip_command(python)
     wanted = requirements()
     targets = ["-e", f"{ROOT}[{EXTRA}]"] if wanted is None else wanted
