@@ -79,12 +79,13 @@ test: lint typecheck docs-alone pytest nox
 
 # The seed command on the example blog schema, into an embedded SQLite file (started afresh:
 # the factories' sequences restart at 0, so a second run would collide on unique emails).
-# It needs only the sqlalchemy extra (aiosqlite comes with it), so on a fresh clone it installs
-# just that (in .venv, which `make install` later completes), not every extra and tool.
+# It needs only the core dependencies and the sqlalchemy extra (aiosqlite comes with it), so
+# on a fresh clone tools/demo_env.py installs just those into .venv (which `make install`
+# later completes), not every extra and tool, and skips what else a plain venv + editable
+# install spends its time on (see the script).
 DEMO_STAMP := $(VENV)/.demo-stamp
-$(DEMO_STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[sqlalchemy]"
+$(DEMO_STAMP): pyproject.toml tools/demo_env.py
+	$(PYTHON) tools/demo_env.py $(VENV)
 	touch $(DEMO_STAMP)
 
 demo: $(DEMO_STAMP)

@@ -743,7 +743,7 @@ class AsyncFactory(Factory[T]):
         except BaseException as exc:
             LOGGER.debug(
                 "%s %s failed after %.2f ms with %s: strategy=%s, size=%s, connection: %s, "
-                "rows written before the failure: %d",
+                "rows handed to the backend before the failure: %d",
                 method_name(call),
                 cls.__qualname__,
                 elapsed_ms(started),

@@ -19,7 +19,11 @@ Memory: peak RSS of a separate ``seed`` process per count (``--memory-counts``),
 not grow with the count. ``--profile`` adds where one seed run spends its time (cProfile).
 
 Run: ``python -m benchmarks seed`` (``--quick`` for a smoke run, ``--count N``,
-``--postgres-url postgresql+asyncpg://postgres@127.0.0.1/bench``).
+``--postgres-url postgresql+asyncpg://postgres@127.0.0.1/bench``). ``--contenders`` runs some
+contenders only: ``--contenders hooks`` the two hook rows (the sync hook against the
+``async def`` hook), ``--contenders "seed,core insert"`` the ones named. ``--clock cpu``
+times this process's CPU time instead of the wall clock (the database server's work is left
+out: compare contenders that write the same rows, on a loaded machine).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import os
 import pstats
 import subprocess
 import sys
+import time
 from typing import Any
 
 import factory
@@ -97,6 +102,21 @@ SYNC_HOOK = "seed, sync hook"
 ASYNC_HOOK = "seed, async def hook"
 #: Issue 22: an ``async def`` hook costs the seed at most this much the same hook written sync.
 HOOK_TARGET = 1.3
+#: ``--contenders`` shorthands: names that stand for several contenders.
+CONTENDER_GROUPS = {"hooks": (SYNC_HOOK, ASYNC_HOOK)}
+#: ``--clock``: what a run's time is read from.
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+CLOCK_NOTES = {"wall": "", "cpu": "; times are this process's CPU time"}
+
+
+def chosen_contenders(text: str) -> frozenset[str]:
+    """The contender names ``--contenders`` asks for (comma-separated; shorthands expanded)."""
+    names: set[str] = set()
+    for part in text.split(","):
+        name = part.strip()
+        if name:
+            names.update(CONTENDER_GROUPS.get(name, (name,)))
+    return frozenset(names)
 
 
 async def _fresh(engine: AsyncEngine) -> None:
@@ -291,15 +311,26 @@ async def amain(
             continue
         engine = create_async_engine(url)
         try:
+            found = contenders(engine, url, n, name)
+            if args.contenders:
+                unknown = sorted(args.contenders - {c.name for c in found})
+                if unknown:
+                    raise SystemExit(
+                        f"seed_bench: no contender named {', '.join(map(repr, unknown))} on "
+                        f"{name}; the contenders: {', '.join(c.name for c in found)}, or "
+                        f"{', '.join(CONTENDER_GROUPS)}"
+                    )
+                found = [c for c in found if c.name in args.contenders]
             results = await measure(
-                contenders(engine, url, n, name),
+                found,
                 items=n,
                 repetitions=repetitions,
                 log=lambda line: print(line, file=sys.stderr, flush=True),
+                clock=CLOCKS[args.clock],
             )
             timings += results
             by_name = {r.contender.name: r for r in results}
-            copy = by_name.get("copy")
+            baselines = [by_name.get(b) for b in ("orm add_all", "core insert", "copy")]
             for result in results:
                 rows.append(
                     [
@@ -308,17 +339,19 @@ async def amain(
                         f"{result.median:.2f} s",
                         f"{result.spread:.0%}",
                         f"{result.per_second:,.0f}",
-                        f"{ratio(by_name['orm add_all'].median, result.median):.2f}x",
-                        f"{ratio(by_name['core insert'].median, result.median):.2f}x",
-                        f"{ratio(copy.median, result.median):.2f}x" if copy else "",
+                        *(
+                            f"{ratio(base.median, result.median):.2f}x" if base else ""
+                            for base in baselines
+                        ),
                     ]
                 )
-            hooks = ratio(by_name[ASYNC_HOOK].median, by_name[SYNC_HOOK].median)
-            verdicts.append(
-                f"- {name}: the `async def` hook takes {hooks:.2f}x the time of the same hook "
-                f"written sync (target <= {HOOK_TARGET}x: "
-                f"{'met' if hooks <= HOOK_TARGET else '**missed**'})."
-            )
+            if ASYNC_HOOK in by_name and SYNC_HOOK in by_name:
+                hooks = ratio(by_name[ASYNC_HOOK].median, by_name[SYNC_HOOK].median)
+                verdicts.append(
+                    f"- {name}: the `async def` hook takes {hooks:.2f}x the time of the same "
+                    f"hook written sync (target <= {HOOK_TARGET}x: "
+                    f"{'met' if hooks <= HOOK_TARGET else '**missed**'})."
+                )
             if name == "PostgreSQL" and memory_counts:
                 memory_rows = []
                 for count in memory_counts:
@@ -341,9 +374,10 @@ async def amain(
     report = "\n\n".join(
         [
             f"{n:,} posts, each with an author ({2 * n:,} rows), batches of {BATCH:,}, "
-            f"median of {repetitions} (spread: (max - min) / median); {today()}, "
-            f"{machine_description()}.",
-            markdown_table(
+            f"median of {repetitions} (spread: (max - min) / median)"
+            f"{CLOCK_NOTES[args.clock]}; "
+            f"{today()}, {machine_description()}.",
+            _table_without_empty_columns(
                 [
                     "database",
                     "contender",
@@ -363,6 +397,13 @@ async def amain(
     return report, timings, peaks
 
 
+def _table_without_empty_columns(headers: list[str], rows: list[list[object]]) -> str:
+    """The table without the ratio columns no row fills (their baseline was not run, see
+    ``--contenders``)."""
+    kept = [i for i in range(len(headers)) if not rows or any(row[i] != "" for row in rows)]
+    return markdown_table([headers[i] for i in kept], [[row[i] for i in kept] for row in rows])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="seed_bench", description=__doc__)
     add_common_arguments(parser)
@@ -376,6 +417,19 @@ def main(argv: list[str] | None = None) -> None:
         help="post counts whose seed process's peak RSS is measured (comma-separated; '' for none)",
     )
     parser.add_argument("--profile", action="store_true", help="add a cProfile of one seed run")
+    parser.add_argument(
+        "--contenders",
+        type=chosen_contenders,
+        default=frozenset(),
+        help="run only these contenders (comma-separated names; 'hooks' for the sync and "
+        "async def hook rows); all by default",
+    )
+    parser.add_argument(
+        "--clock",
+        choices=sorted(CLOCKS),
+        default="wall",
+        help="time runs by the wall clock (default) or by this process's CPU time",
+    )
     args = parser.parse_args(argv)
     report, results, memory = asyncio.run(amain(args))
     publish(report, args.output, results=results, memory=memory, unit="posts/s")
