@@ -149,7 +149,7 @@ class BulkWrite:
             for names in {frozenset(self.rows[id(obj)]) for obj in step.objects}
         )
 
-    def _returning(self, step: _Step, names: frozenset[str]) -> list[Column[Any]]:
+    def _returning(self, step: _Step, names: frozenset[str]) -> list[Column[object]]:
         plan = step.plan
         if self.fetch is Fetch.GENERATED:
             return [column for column in plan.generated if column.key not in names]

@@ -53,7 +53,7 @@ class _Plan:
     """One model class's way in: its mapper, and per attribute key its implementation and
     whether a value may be stored inline."""
 
-    mapper: Mapper[Any]
+    mapper: Mapper[object]
     attributes: dict[str, tuple[Any, bool]]
 
 

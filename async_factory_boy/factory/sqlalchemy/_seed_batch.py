@@ -109,7 +109,7 @@ def _watch(model_class: type) -> None:
     if model_class in _watched:
         return
     _watched.add(model_class)
-    mapper: Mapper[Any] = inspect(model_class)
+    mapper: Mapper[object] = inspect(model_class)
     for prop in mapper.column_attrs:
         if any(is_generated(c) for c in prop.columns if isinstance(c, Column)):
             listener = functools.partial(_on_read, prop.key)

@@ -80,17 +80,17 @@ class _Fill:
 
 
 _NOTHING = _Fill()
-_fills: dict[Column[Any], _Fill] = {}
+_fills: dict[Column[object], _Fill] = {}
 
 
-def _fill(column: Column[Any]) -> _Fill:
+def _fill(column: Column[object]) -> _Fill:
     known = _fills.get(column)
     if known is None:
         known = _fills[column] = _make_fill(column)
     return known
 
 
-def _make_fill(column: Column[Any]) -> _Fill:
+def _make_fill(column: Column[object]) -> _Fill:
     default: Any = column.default
     if default is None:
         return _NOTHING
@@ -147,7 +147,7 @@ def _columns(table: Table, dialect: Dialect, given: frozenset[str]) -> _Columns 
 _sequences: dict[tuple[str, str, str], str | None] = {}
 
 
-async def _sequence_of(conn: AsyncConnection, table: Table, column: Column[Any]) -> str | None:
+async def _sequence_of(conn: AsyncConnection, table: Table, column: Column[object]) -> str | None:
     """The sequence to draw ``column``'s keys from; None if explicit values are refused
     (``GENERATED ALWAYS``) or the column has none (a server default, no default)."""
     if isinstance(column.default, SequenceDefault):
@@ -190,7 +190,7 @@ async def allocate_key(conn: AsyncConnection, obj: Instance, attribute: str) -> 
     columns: list[Any] = list(getattr(prop, "columns", ()))
     if len(columns) != 1 or not isinstance(columns[0], Column) or not columns[0].primary_key:
         return None
-    column: Column[Any] = columns[0]
+    column: Column[object] = columns[0]
     table = mapper.local_table
     if column.table is not table or not supports_copy(conn):
         return None
@@ -210,7 +210,7 @@ async def insert_rows(
     conn: AsyncConnection,
     table: Table,
     rows: list[Kwargs],
-    returning: Sequence[Column[Any]],
+    returning: Sequence[Column[object]],
 ) -> list[Args] | None:
     """Write ``rows`` into ``table``; the ``returning`` columns' values in row order, or
     None when ``returning`` is empty. COPY where it stores what INSERT would, else INSERT."""
@@ -233,7 +233,7 @@ async def _write_group(
     table: Table,
     rows: list[Kwargs],
     given: frozenset[str],
-    returning: Sequence[Column[Any]],
+    returning: Sequence[Column[object]],
 ) -> list[Args]:
     columns = _columns(table, conn.dialect, given) if supports_copy(conn) else None
     drawn: dict[str, list[Any]] = {}

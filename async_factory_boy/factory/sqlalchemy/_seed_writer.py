@@ -28,8 +28,8 @@ __all__ = ["SqlWriter"]
 CONNECT_TIMEOUT = 15.0
 
 
-def _mapper(factory: type[AsyncFactory[Any]]) -> Mapper[Any] | None:
-    mapper: Mapper[Any] | None = inspect(factory._meta.get_model_class(), raiseerr=False)
+def _mapper(factory: type[AsyncFactory[Any]]) -> Mapper[object] | None:
+    mapper: Mapper[object] | None = inspect(factory._meta.get_model_class(), raiseerr=False)
     return mapper if isinstance(mapper, Mapper) else None
 
 
