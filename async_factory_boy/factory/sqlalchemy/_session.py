@@ -133,9 +133,9 @@ class SessionScope(CallScope):
         self._savepoint_block: AbstractAsyncContextManager[AsyncSessionTransaction] | None = None
         # Objects added by a single (non-batch) call, taken back out if it fails; a batch's
         # SAVEPOINT rollback expunges its objects itself.
-        self.created: list[Any] = []
+        self.created: list[Instance] = []
         # Objects whose model has server-generated columns, with those columns' keys.
-        self.refreshable: list[tuple[Any, frozenset[str]]] = []
+        self.refreshable: list[tuple[Instance, frozenset[str]]] = []
 
     @classmethod
     def open(cls, factory: type, call: FactoryCall) -> SessionScope:
