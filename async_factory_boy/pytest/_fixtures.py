@@ -382,7 +382,7 @@ def _inject(
     namespace: MutableMapping[str, object], name: str, function: Function, scope: str = "function"
 ) -> None:
     """Define fixture ``name`` from ``function`` in a module or class namespace."""
-    make = pytest.fixture(name=name, scope=scope)  # type: ignore[call-overload]
+    make = pytest.fixture(name=name, scope=scope)  # type: ignore[call-overload]  # scope is a str: pytest types it as a Literal of the scope names
     if "__qualname__" not in namespace:
         namespace[name] = make(function)
     elif _FIXTURE_OVER_STATICMETHOD:

@@ -168,11 +168,11 @@ def _define(spec: _Spec, namespace: MutableMapping[str, object]) -> object:
         )
 
     make_once.__doc__ = f"{fixture_name}'s data, made once per {scope}."
-    make_once._force_asyncio_fixture = True  # type: ignore[attr-defined]
-    make_once._async_factory_boy_shared = dataclasses.replace(  # type: ignore[attr-defined]
+    make_once._force_asyncio_fixture = True  # type: ignore[attr-defined]  # a marker attribute set on a function object
+    make_once._async_factory_boy_shared = dataclasses.replace(  # type: ignore[attr-defined]  # a marker attribute set on a function object
         spec, renames=renames
     )
-    make_once._async_factory_boy_fixture = True  # type: ignore[attr-defined]
+    make_once._async_factory_boy_fixture = True  # type: ignore[attr-defined]  # a marker attribute set on a function object
     _set_signature(make_once, argnames)
     make_once.__name__ = make_once.__qualname__ = hidden
     _inject(namespace, hidden, make_once, scope=scope)
@@ -181,7 +181,7 @@ def _define(spec: _Spec, namespace: MutableMapping[str, object]) -> object:
         return copy_into(kwargs[session], kwargs[hidden])
 
     per_test.__doc__ = function.__doc__ or f"A copy of {fixture_name}'s shared data."
-    per_test._async_factory_boy_fixture = True  # type: ignore[attr-defined]
+    per_test._async_factory_boy_fixture = True  # type: ignore[attr-defined]  # a marker attribute set on a function object
     _set_signature(per_test, [session, hidden])
     per_test.__name__ = per_test.__qualname__ = fixture_name
     _inject(namespace, fixture_name, per_test)
