@@ -73,8 +73,8 @@ class CopyError(AsyncFactoryError, RuntimeError):
 class _Fill:
     """How a column missing from the rows gets its value, as Core ``insert()`` would."""
 
-    constant: Any = _NO_VALUE  # a scalar ``default=``
-    call: Callable[[], Any] | None = None  # a zero-argument callable ``default=``
+    constant: object = _NO_VALUE  # a scalar ``default=``
+    call: Callable[[], object] | None = None  # a zero-argument callable ``default=``
     sequence: SequenceDefault | None = None  # ``default=Sequence(...)``: nextval per row
     copyable: bool = True  # False: a SQL expression or a context-reading callable
 
@@ -113,7 +113,7 @@ class _Columns:
 
     keys: tuple[str, ...]
     names: tuple[str, ...]
-    processors: tuple[Callable[[Any], Any] | None, ...]
+    processors: tuple[Callable[[object], object] | None, ...]
 
 
 # Per dialect instance: bind processors depend on the engine's options (json_serializer).
@@ -170,7 +170,7 @@ async def _sequence_of(conn: AsyncConnection, table: Table, column: Column[objec
     return _sequences[cache_key]
 
 
-async def _next_values(conn: AsyncConnection, sequence: str, count: int) -> list[Any]:
+async def _next_values(conn: AsyncConnection, sequence: str, count: int) -> list[object]:
     """``count`` values of ``sequence`` in one round trip, in the order they were drawn."""
     result = await conn.execute(
         text("SELECT nextval(CAST(:s AS regclass)) FROM generate_series(1, :n) AS i ORDER BY i"),
@@ -179,7 +179,7 @@ async def _next_values(conn: AsyncConnection, sequence: str, count: int) -> list
     return list(result.scalars())
 
 
-async def allocate_key(conn: AsyncConnection, obj: Instance, attribute: str) -> Any:
+async def allocate_key(conn: AsyncConnection, obj: Instance, attribute: str) -> object:
     """A key for ``obj``'s primary-key ``attribute`` read before the object is written,
     drawn from the column's sequence (the value an INSERT would have got); ``None`` when
     the column has no sequence that takes explicit values (then the caller flushes)."""
@@ -187,7 +187,7 @@ async def allocate_key(conn: AsyncConnection, obj: Instance, attribute: str) -> 
     if not isinstance(mapper, Mapper) or not isinstance(mapper.local_table, Table):
         return None
     prop = mapper.attrs.get(attribute)
-    columns: list[Any] = list(getattr(prop, "columns", ()))
+    columns: list[object] = list(getattr(prop, "columns", ()))
     if len(columns) != 1 or not isinstance(columns[0], Column) or not columns[0].primary_key:
         return None
     column: Column[object] = columns[0]
@@ -236,7 +236,7 @@ async def _write_group(
     returning: Sequence[Column[object]],
 ) -> list[Args]:
     columns = _columns(table, conn.dialect, given) if supports_copy(conn) else None
-    drawn: dict[str, list[Any]] = {}
+    drawn: dict[str, list[object]] = {}
     wanted = {column.key for column in returning}
     if columns is not None and conn.in_transaction():
         for column in table.columns:
@@ -262,10 +262,10 @@ async def _write_group(
 def _values(
     row: Kwargs,
     keys: tuple[str, ...],
-    drawn: dict[str, list[Any]],
+    drawn: dict[str, list[object]],
     index: int,
     table: Table,
-) -> list[Any]:
+) -> list[object]:
     """One row's Python values in ``keys`` order, defaults and drawn keys filled in."""
     values = []
     for key in keys:
@@ -284,7 +284,7 @@ async def _copy(
     table: Table,
     columns: _Columns,
     keys: tuple[str, ...],
-    values: list[list[Any]],
+    values: list[list[object]],
 ) -> None:
     """COPY ``values`` (converted in place) into ``table``'s columns ``keys``."""
     names = list(columns.names) + [table.columns[k].name for k in keys[len(columns.keys) :]]
@@ -329,7 +329,7 @@ async def _driver_in_transaction(conn: AsyncConnection, table: Table) -> Any:
 
 
 async def _psycopg_copy(
-    driver: Any, table: Table, names: list[str], records: list[list[Any]]
+    driver: Any, table: Table, names: list[str], records: list[list[object]]
 ) -> None:
     from psycopg import sql
 
