@@ -15,11 +15,14 @@ import contextvars
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._logging import DEBUG, LOGGER, elapsed_ms, perf_counter
 from ._scope import CallScope
 from ._types import Function, ReadKwargs
+
+if TYPE_CHECKING:
+    from ._compat import BuildStepLike
 
 __all__ = ["FactoryCall", "activate", "current_call"]
 
@@ -63,7 +66,7 @@ class FactoryCall:
     state: dict[Any, Any] = field(default_factory=dict)
     parent: FactoryCall | None = None
     overrides: ReadKwargs = field(default_factory=dict)
-    step: Any = None
+    step: BuildStepLike | None = None
     capture: Function | None = None
     written: int = 0
     # Created on first use: most calls never enter a context or defer a write, and a

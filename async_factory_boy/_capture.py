@@ -23,7 +23,7 @@ from typing import Any
 
 from ._compat import enums
 from ._factory import DECLINED, AsyncFactory, Capture
-from ._types import ReadKwargs
+from ._types import Instance, ReadKwargs
 
 __all__ = ["DECLINED", "Capture", "create_batch_captured"]
 
@@ -35,7 +35,7 @@ async def create_batch_captured(
     connection: ReadKwargs,
     capture: Capture,
     before_finish: Callable[[], Awaitable[None]] | None = None,
-) -> list[Any]:
+) -> list[Instance]:
     """Create ``size`` objects of ``factory`` as one batch call, offering each to ``capture``.
 
     ``connection`` holds the call's connection arguments (``{"sqlalchemy_session": s}``),
@@ -45,7 +45,7 @@ async def create_batch_captured(
     ``insert_many``); a failure anywhere unwinds the call as in ``create_batch_async``.
     Returns the top-level objects, captured or persisted.
     """
-    result: list[Any] = await factory._call_async(
+    result: list[Instance] = await factory._call_async(
         enums.CREATE_STRATEGY,
         dict(connection),
         factory._check_size(size),

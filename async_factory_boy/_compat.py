@@ -23,7 +23,7 @@ must import without Django.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from factory import builder, declarations, enums
@@ -53,7 +53,7 @@ from factory.errors import AssociatedClassError, FactoryError
 from factory.faker import Faker
 from factory.random import randgen, reseed_random
 
-from ._types import Args, FactoryClass, Function, Instance, Kwargs
+from ._types import Args, FactoryClass, Function, Instance, Kwargs, ModelClass
 
 if TYPE_CHECKING:
     from factory import django as factory_django
@@ -143,7 +143,7 @@ class DeclarationWithContextLike(Protocol):
     @property
     def name(self) -> str: ...
     @property
-    def declaration(self) -> Any: ...
+    def declaration(self) -> object: ...
     @property
     def context(self) -> Kwargs: ...
 
@@ -165,19 +165,22 @@ class FactoryOptionsLike(Protocol):
     """``factory.base.FactoryOptions`` (a factory's ``_meta``), as far as the package reads it."""
 
     factory: FactoryClass
-    model: Any
+    model: object  # a model class, or a name the backend resolves (Django's "app.Model")
     abstract: bool
     parameters: Kwargs
     pre_declarations: DeclarationSetLike
     post_declarations: DeclarationSetLike
-    counter_reference: Any
+    counter_reference: FactoryOptionsLike  # the options whose counter the sequences share
+    exclude: Collection[str]  # Meta.exclude: fields not passed to the model
+    rename: Mapping[str, str]  # Meta.rename: a field name to the model's argument name
+    inline_args: Collection[str]  # Meta.inline_args: fields passed positionally
 
-    def get_model_class(self) -> Any: ...
+    def get_model_class(self) -> ModelClass: ...
     def next_sequence(self) -> int: ...
     def prepare_arguments(self, attributes: Kwargs) -> tuple[Args, Kwargs]: ...
-    def instantiate(self, step: Any, args: Args, kwargs: Kwargs) -> Instance: ...
+    def instantiate(self, step: BuildStepLike, args: Args, kwargs: Kwargs) -> Instance: ...
     def use_postgeneration_results(
-        self, step: Any, instance: Instance, results: Kwargs
+        self, step: BuildStepLike, instance: Instance, results: Kwargs
     ) -> None: ...
 
 
@@ -189,8 +192,10 @@ class StepBuilderLike(Protocol):
     strategy: str
     force_init_sequence: int | None
 
-    def recurse(self, factory_meta: Any, extras: Kwargs) -> StepBuilderLike: ...
-    def build(self, parent_step: Any = None, force_sequence: int | None = None) -> Any: ...
+    def recurse(self, factory_meta: object, extras: Kwargs) -> StepBuilderLike: ...
+    def build(
+        self, parent_step: BuildStepLike | None = None, force_sequence: int | None = None
+    ) -> Instance: ...
 
 
 class BuildStepLike(Protocol):
@@ -200,11 +205,11 @@ class BuildStepLike(Protocol):
     sequence: int
     attributes: Kwargs
     parent_step: BuildStepLike | None
-    stub: Any
+    stub: Any  # factory_boy's Resolver over the attributes; the fast path sets its own
 
     def recurse(
         self, factory: FactoryClass, declarations: Kwargs, force_sequence: int | None = None
-    ) -> Any: ...
+    ) -> Instance: ...
 
 
 class DeclarationLike(Protocol):
@@ -226,11 +231,13 @@ class SelfAttributeLike(Protocol):
 
     depth: int  # how many leading dots: 1 reads the object itself, 2 its parent, ...
     attribute_name: str  # the dotted path without the leading dots
-    default: Any
+
+    @property
+    def default(self) -> object: ...
 
 
 class _FactoryWrapperLike(Protocol):
-    def get(self) -> Any: ...
+    def get(self) -> FactoryClass: ...
 
 
 class SubFactoryLike(DeclarationLike, Protocol):
@@ -249,21 +256,25 @@ class RelatedFactoryLike(Protocol):
 
     defaults: Kwargs  # the field values passed to the related factory
 
-    def get_factory(self) -> Any: ...
+    def get_factory(self) -> FactoryClass: ...
 
 
 class MaybeLike(Protocol):
     """``factory.Maybe(decider, yes, no)``."""
 
-    decider: Any
-    yes: Any
-    no: Any
+    @property
+    def decider(self) -> object: ...
+    @property
+    def yes(self) -> object: ...
+    @property
+    def no(self) -> object: ...
 
 
 class TransformerLike(Protocol):
     """``factory.Transformer(default, transform=...)``."""
 
-    default: Any
+    @property
+    def default(self) -> object: ...
 
 
 class TraitLike(Protocol):
@@ -297,7 +308,7 @@ def declaration_function(
     return wrapped.function
 
 
-def self_attribute_parts(declaration: SelfAttribute) -> tuple[int, str, Any]:
+def self_attribute_parts(declaration: SelfAttribute) -> tuple[int, str, object]:
     """``(depth, attribute_name, default)`` of a SelfAttribute: ``"..a.b"`` is ``(2, "a.b")``."""
     parsed: SelfAttributeLike = declaration
     return parsed.depth, parsed.attribute_name, parsed.default
@@ -305,7 +316,7 @@ def self_attribute_parts(declaration: SelfAttribute) -> tuple[int, str, Any]:
 
 def sub_factory_parts(
     declaration: SubFactory,
-) -> tuple[Callable[[], Any], Kwargs, bool]:
+) -> tuple[Callable[[], FactoryClass], Kwargs, bool]:
     """What building a SubFactory's object needs, read once.
 
     ``(get_factory, defaults, force_sequence)``: the function ``get_factory`` calls (the
@@ -316,13 +327,13 @@ def sub_factory_parts(
     return sub.factory_wrapper.get, dict(sub._defaults), bool(sub.FORCE_SEQUENCE)
 
 
-def maybe_parts(declaration: Maybe) -> tuple[Any, Any, Any]:
+def maybe_parts(declaration: Maybe) -> tuple[object, object, object]:
     """``(decider, yes, no)`` of a ``Maybe`` (each a declaration or a plain value)."""
     maybe: MaybeLike = declaration
     return maybe.decider, maybe.yes, maybe.no
 
 
-def transformer_default(declaration: Transformer) -> Any:
+def transformer_default(declaration: Transformer) -> object:
     """The value (or declaration) a ``Transformer`` transforms when not overridden."""
     transformer: TransformerLike = declaration
     return transformer.default
@@ -334,7 +345,7 @@ def trait_overrides(trait: Trait) -> Kwargs:
     return parsed.overrides
 
 
-def declared_values(factory: type[Any]) -> list[Any]:
+def declared_values(factory: object) -> list[object]:
     """The declarations and parameters ``factory`` declares (with its bases'), as values.
 
     An object that is not a factory declares nothing.
@@ -381,7 +392,7 @@ def builds_plainly(factory: FactoryClass) -> bool:
     return getattr(factory._build, "__func__", None) is _BASE_BUILD
 
 
-def prepares_arguments_plainly(options: Any) -> bool:
+def prepares_arguments_plainly(options: FactoryOptionsLike) -> bool:
     """Whether ``options.prepare_arguments`` is factory_boy's own, not an override."""
     return getattr(options.prepare_arguments, "__func__", None) is FactoryOptions.prepare_arguments
 
@@ -402,14 +413,14 @@ def resolver_values(resolver: Resolver) -> Kwargs:
     return values
 
 
-def sequence_counter(factory: type[Any]) -> type[Any]:
+def sequence_counter(factory: FactoryClass) -> FactoryClass:
     """The factory whose counter ``factory``'s sequences draw from: factory_boy shares one
     counter between a factory and its subclasses for the same model (``counter_reference``)."""
-    reference: type[Any] = factory._meta.counter_reference.factory
+    reference: FactoryClass = factory._meta.counter_reference.factory
     return reference
 
 
-def sequence_next(factory: type[Any]) -> int:
+def sequence_next(factory: FactoryClass) -> int:
     """The sequence number ``factory`` will hand out next (without taking it)."""
     meta = factory._meta.counter_reference
     meta._initialize_counter()
@@ -417,7 +428,7 @@ def sequence_next(factory: type[Any]) -> int:
     return value
 
 
-def set_sequence_next(factory: type[Any], value: int) -> None:
+def set_sequence_next(factory: FactoryClass, value: int) -> None:
     """Make ``value`` the next sequence number of ``factory``'s (shared) counter."""
     factory._meta.counter_reference.reset_sequence(value, force=True)
 
@@ -439,7 +450,7 @@ def reseed_fakers(seed: int) -> None:
 _DJANGO_NAMES = frozenset({"DjangoOptions", "FileField", "ImageField", "Password"})
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     # factory.django imports Django: only the Django backend asks for these names.
     if name == "factory_django" or name in _DJANGO_NAMES:
         from factory import django as factory_django

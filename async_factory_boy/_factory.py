@@ -14,6 +14,7 @@ from ._builder import AsyncStepBuilder, is_awaitable
 from ._call import FactoryCall, activate, current_call
 from ._call import _current as _current_call_var
 from ._compat import (
+    BuildStepLike,
     Factory,
     FactoryOptions,
     OptionDefault,
@@ -94,7 +95,7 @@ DECLINED: Final = _Declined()
 
 #: ``capture(factory, model_class, args, kwargs)``: the object, built and taken over by a
 #: tool (not persisted), or :data:`DECLINED`. Runs inside the call's greenlet.
-Capture = Callable[[type["AsyncFactory[Any]"], type[Any], Args, Kwargs], Any]
+Capture = Callable[[FactoryClass, ModelClass, Args, Kwargs], object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +161,7 @@ class ContractOptions(FactoryOptions):
             steps = self.steps = Steps.of(factory)
         return steps
 
-    def instantiate(self, step: Any, args: Any, kwargs: Any) -> Instance:
+    def instantiate(self, step: BuildStepLike, args: Args, kwargs: Kwargs) -> Instance:
         factory: Any = self.factory  # FactoryOptions.factory: untyped in factory_boy
         model = self.get_model_class()  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
         strategy = step.builder.strategy
@@ -183,7 +184,9 @@ class ContractOptions(FactoryOptions):
         finally:
             call.step = previous
 
-    def use_postgeneration_results(self, step: Any, instance: Instance, results: Any) -> None:
+    def use_postgeneration_results(
+        self, step: BuildStepLike, instance: Instance, results: Kwargs
+    ) -> None:
         """factory_boy's hook, called only where there is something to do after the
         post-generation declarations (a scope's step, a user's override)."""
         steps = self.steps or self.factory_steps()
@@ -331,7 +334,9 @@ class AsyncFactory(Factory[T]):
         return await run_in_bridge(cls._create_in_scope, call, model_class, args, kwargs, False)
 
     @classmethod
-    async def _create_many_async(cls, model_class: ModelClass, instances: list[Any]) -> list[Any]:
+    async def _create_many_async(
+        cls, model_class: ModelClass, instances: list[Instance]
+    ) -> list[Instance]:
         """Persist objects built by a ``create_batch_async`` call, in one bulk write.
 
         Overriding it opts the factory into deferred batch writes: inside a batch, objects
@@ -405,7 +410,7 @@ class AsyncFactory(Factory[T]):
     # -- factory_boy's internals, routed through the async builder -------------------------
 
     @classmethod
-    def _generate(cls, strategy: str, params: Kwargs) -> Any:
+    def _generate(cls, strategy: str, params: Kwargs) -> Instance:
         if cls._meta.abstract:
             raise factory_errors.FactoryError(
                 f"Cannot generate instances of abstract factory {cls.__name__}; ensure "
@@ -767,7 +772,7 @@ class AsyncFactory(Factory[T]):
         return result
 
     @classmethod
-    def _generate_many(cls, strategy: str, size: int, overrides: Kwargs) -> list[Any]:
+    def _generate_many(cls, strategy: str, size: int, overrides: Kwargs) -> list[Instance]:
         objects = []
         for index in range(size):
             objects.append(cls._generate(strategy, dict(overrides)))

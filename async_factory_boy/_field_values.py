@@ -32,7 +32,7 @@ import functools
 import re
 import uuid
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias
 
 from ._compat import (
     BaseDeclaration,
@@ -45,6 +45,9 @@ from ._compat import (
 )
 from ._regex_values import UnsupportedPattern, matching_string
 
+if TYPE_CHECKING:
+    import faker as faker_package
+
 __all__ = [
     "FIELD_PROVIDERS",
     "READABLE_NAMES",
@@ -53,6 +56,9 @@ __all__ = [
     "provider_keys",
     "value_for",
 ]
+
+#: A numeric bound of a field (``ge`` / ``le`` of a constraint).
+Number: TypeAlias = int | float | decimal.Decimal
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,22 +85,23 @@ class FieldFacts:
 
     name: str
     python_type: type | None
-    source: Any = None
+    source: object = None
     max_length: int | None = None
     min_length: int | None = None
-    low: Any = None
-    high: Any = None
+    low: Number | None = None
+    high: Number | None = None
     precision: int | None = None
     scale: int | None = None
     aware: bool = False
     unique: bool = False
-    choices: tuple[Any, ...] | None = None
+    choices: tuple[object, ...] | None = None
     pattern: str | None = None
     kind: str | None = None
     item: FieldFacts | None = None
 
 
-Provider = Callable[[FieldFacts], Any]
+#: A provider: the declaration making a valid value of the field, ``None`` when it has none.
+Provider = Callable[[FieldFacts], BaseDeclaration | None]
 
 #: The latest moment a derived date, time or datetime takes. Faker's default end is "now",
 #: so one seed gave other values a second (or a day) later; with a fixed end, reseeding
@@ -103,19 +110,19 @@ LATEST_DERIVED_MOMENT = datetime.datetime(2025, 1, 1)
 _EPOCH = datetime.datetime(2020, 1, 1)
 
 
-def derived_datetime(aware: bool) -> Any:
+def derived_datetime(aware: bool) -> Faker:
     """The declaration of a datetime field: between 1970 and :data:`LATEST_DERIVED_MOMENT`,
     in UTC when the field is timezone-aware."""
     zone = datetime.timezone.utc if aware else None
     return Faker("date_time", tzinfo=zone, end_datetime=LATEST_DERIVED_MOMENT)
 
 
-def derived_date() -> Any:
+def derived_date() -> Faker:
     """The declaration of a date field (up to :data:`LATEST_DERIVED_MOMENT`)."""
     return Faker("date_object", end_datetime=LATEST_DERIVED_MOMENT)
 
 
-def derived_time() -> Any:
+def derived_time() -> Faker:
     """The declaration of a time-of-day field (drawn like the datetimes)."""
     return Faker("time_object", end_datetime=LATEST_DERIVED_MOMENT)
 
@@ -191,7 +198,7 @@ POOL_SIZE = 512
 _pools: dict[tuple[str, str], tuple[str, ...]] = {}
 
 
-def _make(faker: Any, kind: str) -> str:
+def _make(faker: faker_package.Faker, kind: str) -> str:
     if kind == "title":
         return str(faker.sentence(nb_words=4)).rstrip(".")
     if kind == "text":
@@ -263,7 +270,7 @@ def _numbered(value: str, kind: str, n: int, max_length: int | None) -> str:
     return f"{value[:room]}{suffix}"[-max_length if max_length else 0 :]
 
 
-def _kind_value(facts: FieldFacts, kind: str) -> Any:
+def _kind_value(facts: FieldFacts, kind: str) -> BaseDeclaration | None:
     maximum = facts.max_length
     minimum = facts.min_length or 1
     if kind == "uuid":
@@ -277,7 +284,7 @@ def _kind_value(facts: FieldFacts, kind: str) -> Any:
 # -- the built-in providers, one per Python type --------------------------------------------
 
 
-def _text(facts: FieldFacts) -> Any:
+def _text(facts: FieldFacts) -> BaseDeclaration | None:
     if facts.choices:
         return Faker("random_element", elements=list(facts.choices))
     if facts.pattern is not None:
@@ -301,11 +308,11 @@ def _text(facts: FieldFacts) -> Any:
     return Faker("pystr", min_chars=low, max_chars=high)
 
 
-def _boolean(facts: FieldFacts) -> Any:
+def _boolean(facts: FieldFacts) -> BaseDeclaration | None:
     return Faker("pybool")
 
 
-def _bounds(facts: FieldFacts, low: Any, high: Any) -> tuple[Any, Any]:
+def _bounds(facts: FieldFacts, low: Number, high: Number) -> tuple[Number, Number]:
     if facts.low is not None:
         low = facts.low
     if facts.high is not None:
@@ -313,21 +320,21 @@ def _bounds(facts: FieldFacts, low: Any, high: Any) -> tuple[Any, Any]:
     return low, max(high, low)
 
 
-def _integer(facts: FieldFacts) -> Any:
+def _integer(facts: FieldFacts) -> BaseDeclaration | None:
     low, high = _bounds(facts, 0, 9999)
     if facts.unique:
         return Sequence(lambda n: low + n + 1)
     return Faker("pyint", min_value=low, max_value=high)
 
 
-def _float(facts: FieldFacts) -> Any:
+def _float(facts: FieldFacts) -> BaseDeclaration | None:
     if facts.unique:
         return Sequence(lambda n: float(n + 1))
     low, high = _bounds(facts, 0.0, 9999.0)
     return Faker("pyfloat", min_value=low, max_value=high, right_digits=3)
 
 
-def _decimal(facts: FieldFacts) -> Any:
+def _decimal(facts: FieldFacts) -> BaseDeclaration | None:
     if facts.unique:
         return Sequence(lambda n: decimal.Decimal(n + 1))
     scale = 2 if facts.scale is None else facts.scale
@@ -339,20 +346,20 @@ def _decimal(facts: FieldFacts) -> Any:
     return Faker("pydecimal", left_digits=left, right_digits=scale, positive=True)
 
 
-def _datetime(facts: FieldFacts) -> Any:
+def _datetime(facts: FieldFacts) -> BaseDeclaration | None:
     if facts.unique:
         zone = datetime.timezone.utc if facts.aware else None
         return Sequence(lambda n: (_EPOCH + datetime.timedelta(seconds=n)).replace(tzinfo=zone))
     return derived_datetime(facts.aware)
 
 
-def _date(facts: FieldFacts) -> Any:
+def _date(facts: FieldFacts) -> BaseDeclaration | None:
     if facts.unique:
         return Sequence(lambda n: _EPOCH.date() + datetime.timedelta(days=n))
     return derived_date()
 
 
-def _time(facts: FieldFacts) -> Any:
+def _time(facts: FieldFacts) -> BaseDeclaration | None:
     return derived_time()
 
 
@@ -361,40 +368,40 @@ def _random_timedelta() -> datetime.timedelta:
     return datetime.timedelta(seconds=randgen.randint(0, 30 * 86400))
 
 
-def _timedelta(facts: FieldFacts) -> Any:
+def _timedelta(facts: FieldFacts) -> BaseDeclaration | None:
     return LazyFunction(_random_timedelta)
 
 
-def _uuid(facts: FieldFacts) -> Any:
+def _uuid(facts: FieldFacts) -> BaseDeclaration | None:
     return Faker("uuid4", cast_to=None)
 
 
-def _bytes(facts: FieldFacts) -> Any:
+def _bytes(facts: FieldFacts) -> BaseDeclaration | None:
     if facts.unique:
         key = facts.name
         return Sequence(lambda n: f"{key}-{n}".encode())
     return Faker("binary", length=min(facts.max_length or 16, 16))
 
 
-def _mapping(facts: FieldFacts) -> Any:
+def _mapping(facts: FieldFacts) -> BaseDeclaration | None:
     return Faker("pydict", nb_elements=3, value_types=[str, int])
 
 
-def _sequence(facts: FieldFacts) -> Any:
+def _sequence(facts: FieldFacts) -> BaseDeclaration | None:
     item = None if facts.item is None else value_for(facts.item)
     if item is None:
         return None
     return List([item] * max(facts.min_length or 2, 1))
 
 
-def _enumeration(facts: FieldFacts) -> Any:
+def _enumeration(facts: FieldFacts) -> BaseDeclaration | None:
     kind = facts.python_type
     assert kind is not None  # looked up by it
     return Faker("random_element", elements=list(kind))  # type: ignore[call-overload]  # an Enum class
 
 
 #: The table: a type to a provider (see the module docstring). Projects add their own keys.
-FIELD_PROVIDERS: dict[type, Any] = {
+FIELD_PROVIDERS: dict[type, Provider | BaseDeclaration] = {
     enum.Enum: _enumeration,
     bool: _boolean,
     int: _integer,
@@ -428,7 +435,7 @@ def provider_keys(facts: FieldFacts) -> Iterator[type]:
     yield from mro
 
 
-def value_for(facts: FieldFacts) -> Any:
+def value_for(facts: FieldFacts) -> BaseDeclaration | None:
     """A declaration for a valid value of the field, or ``None`` if the table has none."""
     for key in provider_keys(facts):
         entry = FIELD_PROVIDERS.get(key)

@@ -21,6 +21,7 @@ from ._types import Args, FactoryClass, Instance, Kwargs, ReadKwargs
 from .errors import FactoryConfigurationError
 
 if TYPE_CHECKING:
+    from ._compat import BuildStepLike
     from ._factory import AsyncFactory
 
 __all__ = ["HandlerScope"]
@@ -61,7 +62,9 @@ class HandlerScope(CallScope):
         resource = getattr(handler, "exclusive_resource", None)
         return () if resource is None else (resource,)
 
-    def may_hold(self, factory: FactoryClass, instance: Instance, step: Any) -> bool:
+    def may_hold(
+        self, factory: FactoryClass, instance: Instance, step: BuildStepLike | None
+    ) -> bool:
         """Batch objects wait for ``save_many`` when the factory saves through a handler."""
         return factory._persistence_handler(self.call) is not None
 

@@ -43,7 +43,7 @@ async def save_with(handler: Any, obj: Instance) -> Instance:
     return obj if result is None else result
 
 
-async def save_many_with(handler: Any, objs: Sequence[Any]) -> list[Any]:
+async def save_many_with(handler: Any, objs: Sequence[Instance]) -> list[Instance]:
     """Store a batch through ``handler.save_many`` (or one ``save`` each, in order)."""
     bulk = getattr(handler, "save_many", None)
     if bulk is None:

@@ -14,6 +14,7 @@ from collections.abc import Coroutine
 from typing import Any, ClassVar
 
 from ._deprecation import warn_deprecated
+from ._types import Instance
 
 __all__ = ["AwaitableSteps"]
 
@@ -41,15 +42,15 @@ class AwaitableSteps:
         )
 
     @classmethod
-    def create(cls, **kwargs: object) -> Coroutine[object, object, Any]:
+    def create(cls, **kwargs: object) -> Coroutine[object, object, Instance]:
         """``await F.create(...)`` (and ``await F(...)``): ``create_async``."""
         create_async: Any = cls.create_async  # type: ignore[attr-defined]  # the subclass is an AsyncFactory: the mixin is its base
-        coroutine: Coroutine[object, object, Any] = create_async(**kwargs)
+        coroutine: Coroutine[object, object, Instance] = create_async(**kwargs)
         return coroutine
 
     @classmethod
-    def create_batch(cls, size: int, **kwargs: object) -> Coroutine[object, object, list[Any]]:
+    def create_batch(cls, size: int, **kwargs: object) -> Coroutine[object, object, list[Instance]]:
         """``await F.create_batch(n)``: ``create_batch_async`` (one bulk write)."""
         create_batch_async: Any = cls.create_batch_async  # type: ignore[attr-defined]  # the subclass is an AsyncFactory: the mixin is its base
-        coroutine: Coroutine[object, object, list[Any]] = create_batch_async(size, **kwargs)
+        coroutine: Coroutine[object, object, list[Instance]] = create_batch_async(size, **kwargs)
         return coroutine

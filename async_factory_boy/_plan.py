@@ -48,6 +48,7 @@ from ._compat import (
     BuildStepLike,
     DeclarationSetLike,
     FactoryOptions,
+    FactoryOptionsLike,
     LazyAttribute,
     LazyFunction,
     Maybe,
@@ -73,7 +74,7 @@ from ._compat import (
     transformer_default,
 )
 from ._logging import DEBUG, FACTORY_LOGGER, LOGGER
-from ._types import Args, Kwargs
+from ._types import Args, Instance, Kwargs
 
 __all__ = [
     "ENABLED",
@@ -232,7 +233,7 @@ class Plan:
         self.builds_plainly = builds_plainly
 
 
-def plan_for(factory_meta: Any, extras: Kwargs) -> Plan | None:
+def plan_for(factory_meta: FactoryOptionsLike, extras: Kwargs) -> Plan | None:
     """The plan of ``factory_meta`` for a call with ``extras``, or ``None`` for the slow path.
 
     Plain override values are placeholders in the plan. Declarations among the extras (a
@@ -280,7 +281,7 @@ def plan_for(factory_meta: Any, extras: Kwargs) -> Plan | None:
     return plan
 
 
-_IDENTITY_HASH: Any = object.__hash__
+_IDENTITY_HASH: object = object.__hash__
 
 #: Whether factory_boy's declarations log their evaluations (``factory.debug()`` turns the
 #: ``factory`` logger to DEBUG), as :func:`refresh_logged` last found. Plans made then
@@ -306,7 +307,9 @@ def refresh_logged() -> None:
 _MAX_DECLARED_PLANS = 256
 
 
-def _make_plan(factory_meta: Any, extras: Kwargs, inline: bool = True) -> Plan | None:
+def _make_plan(
+    factory_meta: FactoryOptionsLike, extras: Kwargs, inline: bool = True
+) -> Plan | None:
     """The plan; with ``inline`` false, every declaration is a ``GENERIC`` field (its
     own ``evaluate_pre`` runs, and logs as factory_boy's resolver would have it)."""
     try:
@@ -344,7 +347,9 @@ def _make_plan(factory_meta: Any, extras: Kwargs, inline: bool = True) -> Plan |
     )
 
 
-def _keyword_names(factory_meta: Any, pre: DeclarationSetLike) -> tuple[str, ...] | None:
+def _keyword_names(
+    factory_meta: FactoryOptionsLike, pre: DeclarationSetLike
+) -> tuple[str, ...] | None:
     if (
         not prepares_arguments_plainly(factory_meta)
         or adjusts_kwargs(factory_meta.factory)
@@ -356,7 +361,7 @@ def _keyword_names(factory_meta: Any, pre: DeclarationSetLike) -> tuple[str, ...
     return tuple(name for name in pre if name not in hidden)
 
 
-def _is_own_kind(declaration: Any) -> bool:
+def _is_own_kind(declaration: object) -> bool:
     """Whether ``declaration`` is a plain value or one of factory_boy's own declarations."""
     if isinstance(declaration, _Slot) or get_builder_phase(declaration) is None:
         return True
@@ -426,7 +431,7 @@ class FastResolver:
         object.__setattr__(self, "_FastResolver__state", (plan, step, extras, pending))
 
     @property
-    def factory_parent(self) -> Any:
+    def factory_parent(self) -> object:
         """The resolver of the object this one is built for (through a SubFactory), if any."""
         parent = self.__state[1].parent_step
         return parent.stub if parent else None
@@ -537,8 +542,11 @@ def _is_plain(options_class: type) -> bool:
 
 
 def build(
-    builder: StepBuilderLike, plan: Plan, parent_step: Any, force_sequence: int | None
-) -> Any:
+    builder: StepBuilderLike,
+    plan: Plan,
+    parent_step: BuildStepLike | None,
+    force_sequence: int | None,
+) -> Instance:
     """``StepBuilder.build`` along ``plan``: the object, its post-generation done."""
     factory_meta = builder.factory_meta
     if force_sequence is not None:
@@ -591,7 +599,7 @@ def finish_build(
     kwargs: Kwargs,
     post: Iterable[tuple[str, Any, Kwargs]],
     plain_build: bool = False,
-) -> Any:
+) -> Instance:
     """Instantiate the model of ``step`` and run its post-generation declarations.
 
     Both resolution paths end here, so instantiation, awaiting async hooks and naming an

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ._compat import (
     declaration_defaults,
     declarations,
@@ -11,20 +9,21 @@ from ._compat import (
     maybe_parts,
     trait_overrides,
 )
+from ._types import FactoryClass
 
 __all__ = ["reached_factories", "reached_from"]
 
 
-def reached_from(factory: type[Any]) -> list[type[Any]]:
+def reached_from(factory: FactoryClass) -> list[FactoryClass]:
     """Every factory class the declarations of ``factory`` name, transitively; ``factory``
     itself only when some declaration names it again (a tree's parent, say).
 
     SubFactory, RelatedFactory(List), List/Dict items, Maybe branches and Traits are
     followed; factories called from hooks cannot be seen.
     """
-    seen: list[type[Any]] = []
-    factories: list[type[Any]] = []
-    values: list[Any] = declared_values(factory)
+    seen: list[FactoryClass] = []
+    factories: list[FactoryClass] = []
+    values: list[object] = declared_values(factory)
     while factories or values:
         if values:
             value = values.pop()
@@ -44,6 +43,6 @@ def reached_from(factory: type[Any]) -> list[type[Any]]:
     return seen
 
 
-def reached_factories(factory: type[Any]) -> list[type[Any]]:
+def reached_factories(factory: FactoryClass) -> list[FactoryClass]:
     """``factory`` and every factory it reaches, each once, ``factory`` first."""
     return [factory, *(reached for reached in reached_from(factory) if reached is not factory)]

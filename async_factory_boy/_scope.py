@@ -16,7 +16,7 @@ and the seed command can all depend on it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from ._backends import BUILTIN_BACKENDS
 from ._types import Args, FactoryClass, Instance, Kwargs, ReadKwargs
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from ._call import FactoryCall
+    from ._compat import BuildStepLike
     from ._many_to_many import LinkRequest
 
 __all__ = [
@@ -149,7 +150,9 @@ class CallScope:
         cannot write (naming it), or do what must come before the object (open a batch's
         SAVEPOINT). The default admits every factory."""
 
-    def may_hold(self, factory: FactoryClass, instance: Instance, step: Any) -> bool:
+    def may_hold(
+        self, factory: FactoryClass, instance: Instance, step: BuildStepLike | None
+    ) -> bool:
         """Whether ``instance`` (just made) may wait for :meth:`finish`'s bulk write.
 
         Asked for objects of a ``create_batch_async`` call only, and only when
@@ -187,7 +190,11 @@ class CallScope:
         """After the post-generation declarations of a created ``instance`` ran."""
 
     def link_many(
-        self, factory: FactoryClass, instance: Instance, request: LinkRequest, step: Any
+        self,
+        factory: FactoryClass,
+        instance: Instance,
+        request: LinkRequest,
+        step: BuildStepLike,
     ) -> object:
         """Fill ``instance``'s many-to-many relation as ``request`` (a
         :class:`~async_factory_boy._many_to_many.LinkRequest`) says: ``ManyToMany``.

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ._auto_fields import AutoFieldsMode, ModelSubFactory, Underivable, cannot_derive
-from ._compat import Dict, Faker, List, Transformer
+from ._compat import BaseDeclaration, Dict, Faker, List, Transformer
 from ._field_values import FieldFacts, value_for
 from ._types import FactoryClass, Kwargs
 
@@ -30,12 +30,12 @@ class FieldSpec:
     """One field of a model: the keyword it is passed as, its type, and its constraints."""
 
     name: str
-    annotation: Any
+    annotation: object  # a type hint: a class, a Union, an Annotated, a Literal...
     required: bool
     constraints: Kwargs = dataclasses.field(default_factory=dict)
 
 
-_MISSING: Any = dataclasses.MISSING
+_MISSING: object = dataclasses.MISSING
 
 
 def _pydantic_fields(model: type) -> list[FieldSpec] | None:
@@ -113,7 +113,7 @@ def _init_fields(model: type) -> list[FieldSpec]:
     ]
 
 
-def _strip_optional(annotation: Any) -> Any:
+def _strip_optional(annotation: object) -> object:
     origin = typing.get_origin(annotation)
     if origin is typing.Union or origin is types.UnionType:
         members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
@@ -142,7 +142,7 @@ def hint_facts(name: str, kind: type, constraints: Kwargs) -> FieldFacts:
     """What the type-to-value table needs to know of a field annotated ``kind``."""
     low = constraints.get("ge")
     high = constraints.get("le")
-    step: Any = 1
+    step: float | decimal.Decimal = 1
     if issubclass(kind, float):
         step = 1e-6
     elif issubclass(kind, decimal.Decimal):
@@ -174,11 +174,11 @@ def hint_facts(name: str, kind: type, constraints: Kwargs) -> FieldFacts:
 
 
 def declaration_for(
-    annotation: Any,
+    annotation: object,
     constraints: Kwargs,
-    nested: Callable[[type], Any],
+    nested: Callable[[type], BaseDeclaration],
     name: str = "",
-) -> Any:
+) -> BaseDeclaration | None:
     """A declaration making a valid value of ``annotation``; ``None`` if there is none.
 
     Containers, ``Literal`` and nested models are read here; a value of any other type
@@ -214,8 +214,8 @@ def derive_from_type_hints(
     factory_class: FactoryClass,
     model: type,
     mode: AutoFieldsMode,
-    nested: Callable[[type], Any],
-    annotation_of: Callable[[Any], Any] = lambda annotation: annotation,
+    nested: Callable[[type], BaseDeclaration],
+    annotation_of: Callable[[object], object] = lambda annotation: annotation,
 ) -> tuple[Kwargs, tuple[str, ...]]:
     """Declarations for ``model``'s fields; an unsupported required type is an error.
 
@@ -240,11 +240,11 @@ def derive_from_type_hints(
     return derived, ()
 
 
-def built_by(plain: type) -> Callable[[type], Any]:
+def built_by(plain: type) -> Callable[[type], BaseDeclaration]:
     """``nested`` for models that are built, never stored on their own (the parent holds
     them): an auto factory of ``plain``, a factory that stores nothing itself."""
 
-    def nested(kind: type) -> Any:
+    def nested(kind: type) -> BaseDeclaration:
         return ModelSubFactory(kind, plain, registered=False)
 
     return nested

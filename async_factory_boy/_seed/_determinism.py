@@ -25,7 +25,6 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from .._compat import (
     reseed_fakers,
@@ -35,6 +34,7 @@ from .._compat import (
     set_sequence_next,
 )
 from .._reach import reached_from
+from .._types import FactoryClass
 from ._batches import Batch, Job
 from ._errors import SeedError
 
@@ -58,12 +58,12 @@ def reseed(value: int) -> None:
 
 @dataclass(frozen=True)
 class _Window:
-    counter: type[Any]
+    counter: FactoryClass
     start: int
     end: int  # first number past the window
 
 
-def _is_counted(factory: type[Any]) -> bool:
+def _is_counted(factory: FactoryClass) -> bool:
     meta = getattr(factory, "_meta", None)
     return getattr(meta, "counter_reference", None) is not None and not meta.abstract  # type: ignore[union-attr]  # meta is not None when counter_reference is set
 
@@ -76,9 +76,9 @@ class SequenceLayout:
         self._batch_size = batch_size
         self._stride = stride
         self._tops = [sequence_counter(job.factory) for job in jobs]
-        self._reached: list[list[type[Any]]] = []
+        self._reached: list[list[FactoryClass]] = []
         for job in jobs:
-            counters: list[type[Any]] = []
+            counters: list[FactoryClass] = []
             for factory in reached_from(job.factory):
                 counter = sequence_counter(factory) if _is_counted(factory) else None
                 if counter is not None and counter not in counters:
@@ -87,7 +87,7 @@ class SequenceLayout:
         reached_anywhere = {counter for counters in self._reached for counter in counters}
         tops = Counter(self._tops)
         self._dense = [tops[top] == 1 and top not in reached_anywhere for top in self._tops]
-        self._bases: dict[type[Any], int] = {}
+        self._bases: dict[FactoryClass, int] = {}
 
     def windows(self, batch: Batch) -> list[_Window]:
         """The counters batch ``batch`` draws from, each with its window of numbers."""
@@ -128,7 +128,7 @@ class SequenceLayout:
                 f"--sequence-stride {max(per_object, self._stride + 1)} or more"
             )
 
-    def _base(self, counter: type[Any]) -> int:
+    def _base(self, counter: FactoryClass) -> int:
         """The factory's own first number (``_setup_next_sequence``, usually 0)."""
         if counter not in self._bases:
             self._bases[counter] = int(counter._setup_next_sequence())

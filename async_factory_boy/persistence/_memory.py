@@ -231,7 +231,7 @@ class MemoryPersistence(Generic[T]):
             if all(read_field(obj, name) == value for name, value in wanted.items())
         ]
 
-    def _insert(self, objs: list[Any]) -> None:
+    def _insert(self, objs: list[Instance]) -> None:
         """Validate ``objs`` as a whole, then store them; the caller holds the lock."""
         plans = self._plan(objs)
         self._assign_ids(plans)
@@ -243,7 +243,7 @@ class MemoryPersistence(Generic[T]):
                 table.counter = max(table.counter, key)
 
     def _plan(
-        self, objs: list[Any]
+        self, objs: list[Instance]
     ) -> list[tuple[_Table, Any, Hashable | None, dict[tuple[str, ...], Args]]]:
         """Check every object against the store and the rest of the batch; store nothing."""
         plans = []

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Generator, MutableMapping
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, overload
 
 import pytest
 
@@ -32,6 +32,9 @@ from ._naming import factory_fixture_name, get_model_name, named_model
 from ._request import PENDING, FactoryboyRequest, factoryboy_request
 from ._request import async_factory_boy_request as async_factory_boy_request  # the fixture
 from ._shared import copy_into, shared_data
+
+if TYPE_CHECKING:
+    from ._fixtures import RelatedLink
 
 # -- Mongo test isolation: the plugin's fixtures ---------------------------------------------
 # A database per test (its name carries the xdist worker), dropped after it, on the
@@ -66,7 +69,7 @@ __all__ = [
     "shared_data",
 ]
 
-F = TypeVar("F", bound=type[Any])
+F = TypeVar("F", bound=type[object])
 
 
 @overload
@@ -75,8 +78,8 @@ def register(
     _name: str | None = ...,
     *,
     session_fixture: str | None = ...,
-    _caller_locals: MutableMapping[str, Any] | None = ...,
-    **overrides: Any,
+    _caller_locals: MutableMapping[str, object] | None = ...,
+    **overrides: object,
 ) -> F: ...
 
 
@@ -86,8 +89,8 @@ def register(
     _name: str | None = ...,
     *,
     session_fixture: str | None = ...,
-    _caller_locals: MutableMapping[str, Any] | None = ...,
-    **overrides: Any,
+    _caller_locals: MutableMapping[str, object] | None = ...,
+    **overrides: object,
 ) -> Callable[[F], F]: ...
 
 
@@ -96,8 +99,8 @@ def register(
     _name: str | None = None,
     *,
     session_fixture: str | None = None,
-    _caller_locals: MutableMapping[str, Any] | None = None,
-    **overrides: Any,
+    _caller_locals: MutableMapping[str, object] | None = None,
+    **overrides: object,
 ) -> F | Callable[[F], F]:
     """Define fixtures for an async factory in the calling module (or conftest, or class).
 
@@ -158,12 +161,12 @@ def register(
     return factory_class
 
 
-def _caller_namespace() -> MutableMapping[str, Any]:
-    namespace: MutableMapping[str, Any] = sys._getframe(2).f_locals
+def _caller_namespace() -> MutableMapping[str, object]:
+    namespace: MutableMapping[str, object] = sys._getframe(2).f_locals
     return namespace
 
 
-def _check_registrable(factory_class: type[Any]) -> None:
+def _check_registrable(factory_class: type[object]) -> None:
     from ..errors import RegistrationError
     from ..factory import AsyncFactory
 
@@ -279,7 +282,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     """Finish the deferred model-fixture work, call ``pytest_factoryboy_done``, run the test.
 
     The hook is left to pytest-factoryboy when it is installed too (it calls it for every
@@ -308,16 +311,20 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_fixture_setup(
-    fixturedef: Any, request: pytest.FixtureRequest
-) -> Generator[None, Any, Any]:
+    fixturedef: pytest.FixtureDef[object], request: pytest.FixtureRequest
+) -> Generator[None, object, object]:
     if fixturedef.scope == "function":
         return (yield from _set_up(fixturedef, request))
     with _factory_seed.around_fixture(fixturedef, request):
         return (yield from _set_up(fixturedef, request))
 
 
-def _set_up(fixturedef: Any, request: pytest.FixtureRequest) -> Generator[None, Any, Any]:
-    """Set one fixture up: a model fixture through ``_setup_function``, others as they are."""
+def _set_up(fixturedef: Any, request: pytest.FixtureRequest) -> Generator[None, object, object]:
+    """Set one fixture up: a model fixture through ``_setup_function``, others as they are.
+
+    ``fixturedef`` is untyped: pytest declares ``FixtureDef.func`` final, and the plugin
+    swaps it for the time of the setup.
+    """
     function = fixturedef.func
     suite_function = _suite_set_up(fixturedef, request)
     if suite_function is not None:
@@ -336,7 +343,7 @@ def _set_up(fixturedef: Any, request: pytest.FixtureRequest) -> Generator[None, 
         )
     ):
         return (yield)
-    links: list[Any] = []
+    links: list[RelatedLink] = []
     try:
         fixturedef.func = _setup_function(function, portal, request, links)
     except BaseException as exc:  # raised by pytest's setup itself, which caches it
@@ -353,8 +360,8 @@ def _set_up(fixturedef: Any, request: pytest.FixtureRequest) -> Generator[None, 
 
 
 def _setup_function(
-    function: Any, portal: bool, request: pytest.FixtureRequest, links: list[Any]
-) -> Any:
+    function: Function, portal: bool, request: pytest.FixtureRequest, links: list[RelatedLink]
+) -> Function:
     """What pytest calls in place of fixture ``function`` for this request.
 
     A model fixture creates its object on the test's loop (``_loop``) or, asked for with
@@ -388,7 +395,7 @@ def _raiser(error: BaseException) -> Function:
     fixture half set up (finalizers registered, nothing cached).
     """
 
-    def fail(**kwargs: object) -> Any:
+    def fail(**kwargs: object) -> NoReturn:
         raise error
 
     return fail
@@ -398,7 +405,9 @@ def _raiser(error: BaseException) -> Function:
 # Kept apart from the rest of the hooks above: they call in here, and only here.
 
 
-def _suite_set_up(fixturedef: Any, request: pytest.FixtureRequest) -> Callable[..., Any] | None:
+def _suite_set_up(
+    fixturedef: pytest.FixtureDef[object], request: pytest.FixtureRequest
+) -> Function | None:
     """What pytest calls in place of a fixture for the suite features, or ``None``.
 
     The once-per-scope half of a ``@shared_data`` fixture runs on the test's loop
@@ -409,7 +418,7 @@ def _suite_set_up(fixturedef: Any, request: pytest.FixtureRequest) -> Callable[.
     function = fixturedef.func
     try:
         if _shared.is_shared_fixture(function):
-            routed: Callable[..., Any] = _shared.route(function, fixturedef, request)
+            routed: Function = _shared.route(function, fixturedef, request)
             return routed
         if _is_model_fixture(function) or not _portal.is_async(function):
             return None  # a model fixture runs on its test's loop (``_loop.route``)

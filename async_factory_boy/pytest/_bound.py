@@ -10,13 +10,13 @@ factory's own class methods and declarations are all there, and sequences are sh
 from __future__ import annotations
 
 from collections.abc import Coroutine
-from typing import Any, Protocol, TypeVar, cast
+from typing import Protocol, TypeVar, cast
 
-from .._types import Kwargs
+from .._types import FactoryClass, Instance, Kwargs
 
 __all__ = ["FactoryFixture", "bind"]
 
-F = TypeVar("F", bound=type[Any])
+F = TypeVar("F", bound=type[object])
 T = TypeVar("T")
 
 _metaclasses: dict[type, type] = {}
@@ -27,8 +27,8 @@ def _calling_creates(metaclass: type) -> type:
     bound = _metaclasses.get(metaclass)
     if bound is None:
 
-        def __call__(cls: Any, **kwargs: object) -> Coroutine[object, object, Any]:
-            coroutine: Coroutine[object, object, Any] = cls.create_async(**kwargs)
+        def __call__(cls: FactoryClass, **kwargs: object) -> Coroutine[object, object, Instance]:
+            coroutine: Coroutine[object, object, Instance] = cls.create_async(**kwargs)
             return coroutine
 
         bound = _metaclasses[metaclass] = type(
@@ -37,7 +37,7 @@ def _calling_creates(metaclass: type) -> type:
     return bound
 
 
-def bind(factory_class: F, argument: str, connection: Any) -> F:
+def bind(factory_class: F, argument: str, connection: object) -> F:
     """A subclass of ``factory_class`` whose calls pass ``argument=connection`` by default.
 
     A ``None`` connection (a session fixture with nothing to hand over, as Beanie's
@@ -49,17 +49,27 @@ def bind(factory_class: F, argument: str, connection: Any) -> F:
             kwargs.setdefault(argument, connection)
         return kwargs
 
-    async def create_async(cls: Any, /, **kwargs: object) -> Any:
+    async def create_async(cls: FactoryClass, /, **kwargs: object) -> Instance:
         return await super(bound, cls).create_async(**with_connection(kwargs))
 
-    async def create_batch_async(cls: Any, /, size: int, **kwargs: object) -> Any:
-        return await super(bound, cls).create_batch_async(size, **with_connection(kwargs))
+    async def create_batch_async(
+        cls: FactoryClass, /, size: int, **kwargs: object
+    ) -> list[Instance]:
+        made: list[Instance] = await super(bound, cls).create_batch_async(
+            size, **with_connection(kwargs)
+        )
+        return made
 
-    async def build_async(cls: Any, /, **kwargs: object) -> Any:
+    async def build_async(cls: FactoryClass, /, **kwargs: object) -> Instance:
         return await super(bound, cls).build_async(**with_connection(kwargs))
 
-    async def build_batch_async(cls: Any, /, size: int, **kwargs: object) -> Any:
-        return await super(bound, cls).build_batch_async(size, **with_connection(kwargs))
+    async def build_batch_async(
+        cls: FactoryClass, /, size: int, **kwargs: object
+    ) -> list[Instance]:
+        built: list[Instance] = await super(bound, cls).build_batch_async(
+            size, **with_connection(kwargs)
+        )
+        return built
 
     namespace = {
         "__module__": factory_class.__module__,

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 from .._compat import declarations
-from .._types import Function, Kwargs, ReadKwargs
+from .._types import FactoryClass, Function, Kwargs, ReadKwargs
 from ._bound import bind
 from ._lazy import LazyFixture
 from ._naming import GENERIC_MODELS, SEPARATOR, get_model_name
@@ -43,7 +43,7 @@ class _NotProvided:
 
 #: Value of attribute fixtures for Params: nothing is passed to the factory unless a test
 #: overrides the fixture.
-NOT_PROVIDED: Any = _NotProvided()
+NOT_PROVIDED = _NotProvided()
 
 #: Whether ``register()`` has defined a model fixture in this process: async tests taking
 #: ``request`` then run in a portal (``_portal``), where ``getfixturevalue`` reaches them.
@@ -54,7 +54,7 @@ model_fixtures_defined = False
 class Registration:
     """What ``register()`` decided for one factory: names and where the session comes from."""
 
-    factory_class: type[Any]
+    factory_class: FactoryClass
     factory_name: str
     model_name: str
     #: Fixture handing over the connection, or ``None`` for factories that need none.
@@ -85,7 +85,7 @@ class RelatedLink:
     #: parametrize ``edition__year``.
     model_attributes: tuple[str, ...]
     #: The RelatedFactory's factory, ``EditionFactory``.
-    factory: type[Any]
+    factory: FactoryClass
     #: Its ``factory_related_name``, ``"book"``: the attribute that must point back.
     related_name: str
 
@@ -109,7 +109,7 @@ class ModelSpec:
 def define_fixtures(
     registration: Registration,
     overrides: ReadKwargs,
-    namespace: MutableMapping[str, Any],
+    namespace: MutableMapping[str, object],
 ) -> None:
     """Write the factory, attribute and model fixtures of ``registration`` into ``namespace``."""
     factory_class = registration.factory_class
@@ -134,7 +134,7 @@ def define_fixtures(
                 continue
         attribute_fixtures[attr] = argname
         sub_model = _registrable_sub_model(declaration, model_name)
-        if sub_model is not None:
+        if sub_model is not None and isinstance(declaration, declarations.SubFactory):
             defaults[attr] = NOT_PROVIDED
             # A user factory of a builtin container: its fixture name ("dict") is required,
             # as get_model_name's warning says (pytest-factoryboy's behaviour).
@@ -157,7 +157,7 @@ def define_fixtures(
     model_fixtures_defined = True
 
 
-def _declarations(factory_class: type[Any]) -> Iterable[tuple[str, Any]]:
+def _declarations(factory_class: FactoryClass) -> Iterable[tuple[str, object]]:
     """Every declaration of the factory, then every Params entry (traits included)."""
     meta = factory_class._meta
     seen = set()
@@ -169,7 +169,7 @@ def _declarations(factory_class: type[Any]) -> Iterable[tuple[str, Any]]:
             yield attr, parameter
 
 
-def _default_value(factory_class: type[Any], attr: str, declaration: Any) -> Any:
+def _default_value(factory_class: FactoryClass, attr: str, declaration: object) -> object:
     """The attribute fixture's value when nobody overrides it (pytest-factoryboy's).
 
     A post-generation hook's fixture holds the value the hook gets when nothing is passed
@@ -184,7 +184,7 @@ def _default_value(factory_class: type[Any], attr: str, declaration: Any) -> Any
     return declaration
 
 
-def _registrable_sub_model(declaration: Any, model_name: str) -> str | None:
+def _registrable_sub_model(declaration: object, model_name: str) -> str | None:
     """The fixture name a SubFactory's object is taken from, if it may come from one."""
     if not isinstance(declaration, declarations.SubFactory):
         return None
@@ -204,10 +204,10 @@ def _registrable_sub_model(declaration: Any, model_name: str) -> str | None:
 
 
 def _related_link(
-    factory_class: type[Any],
+    factory_class: FactoryClass,
     attr: str,
     argname: str,
-    declaration: Any,
+    declaration: declarations.RelatedFactory,
     model_name: str,
     overrides: ReadKwargs,
 ) -> RelatedLink | None:
@@ -237,7 +237,7 @@ def _related_link(
     return RelatedLink(attr, argname, related_model, attributes, related_factory, declaration.name)
 
 
-def _value_fixture(argname: str, value: object) -> Any:
+def _value_fixture(argname: str, value: object) -> Function:
     """An attribute fixture holding ``value`` (a LazyFixture also asks for its fixtures)."""
     argnames = value.argnames if isinstance(value, LazyFixture) else ()
     return _make_fixture(argname, lambda **kwargs: value, argnames)
@@ -246,10 +246,10 @@ def _value_fixture(argname: str, value: object) -> Any:
 def _linked_fixture(
     argname: str,
     model: str,
-    fallback: Any,
-    namespace: MutableMapping[str, Any],
+    fallback: object,
+    namespace: MutableMapping[str, object],
     required: bool = False,
-) -> Any:
+) -> Function:
     """``user__company`` / ``book__book_edition``: the ``model`` fixture's object, if any.
 
     When ``model`` is defined in the same namespace (before or after this call) or by a
@@ -258,7 +258,7 @@ def _linked_fixture(
     if there is none the fixture holds ``fallback`` and the factory makes the object.
     """
 
-    def linked_value(**kwargs: Any) -> Any:
+    def linked_value(**kwargs: Any) -> object:
         if model in kwargs:
             return kwargs[model]
         request: pytest.FixtureRequest = kwargs["request"]
@@ -284,7 +284,7 @@ _waiting: dict[int, dict[str, list[Function]]] = {}
 _conftest_models: set[str] = set()
 
 
-def _model_defined(namespace: MutableMapping[str, Any], model_name: str) -> None:
+def _model_defined(namespace: MutableMapping[str, object], model_name: str) -> None:
     """``model_name`` now exists in ``namespace``: make it a static dependency there."""
     if str(namespace.get("__file__", "")).endswith("conftest.py"):
         _conftest_models.add(model_name)
@@ -292,13 +292,13 @@ def _model_defined(namespace: MutableMapping[str, Any], model_name: str) -> None
         _set_signature(function, (model_name,))
 
 
-def _factory_fixture(registration: Registration) -> Any:
+def _factory_fixture(registration: Registration) -> Function:
     """``user_factory``: the factory, bound to the session fixture when there is one."""
     factory_class = registration.factory_class
     fixture = registration.session_fixture
     argument = registration.connection_argument
 
-    def factory_value(**kwargs: Any) -> Any:
+    def factory_value(**kwargs: Any) -> object:
         if fixture is None or argument is None:
             return factory_class
         if fixture in kwargs:
@@ -316,7 +316,7 @@ def _factory_fixture(registration: Registration) -> Any:
     return _make_fixture(registration.factory_name, factory_value, argnames)
 
 
-def optional_fixture(request: pytest.FixtureRequest, name: str) -> Any:
+def optional_fixture(request: pytest.FixtureRequest, name: str) -> object:
     """The value of fixture ``name``, or ``None`` if no such fixture is defined."""
     try:
         return request.getfixturevalue(name)
@@ -326,7 +326,7 @@ def optional_fixture(request: pytest.FixtureRequest, name: str) -> Any:
         return None
 
 
-def _model_fixture(spec: ModelSpec) -> Any:
+def _model_fixture(spec: ModelSpec) -> Function:
     """``user``: one object created with ``create_async`` from the attribute fixtures.
 
     The function is what pytest sees (its parameters are the fixture's dependencies); the
@@ -338,7 +338,7 @@ def _model_fixture(spec: ModelSpec) -> Any:
         argnames.append(registration.session_fixture)
     argnames.extend(name for name in spec.attribute_fixtures.values() if name not in argnames)
 
-    async def create_model(**kwargs: object) -> Any:
+    async def create_model(**kwargs: object) -> None:
         raise RuntimeError(  # pragma: no cover - replaced by the plugin's setup hook
             f"{registration.model_name}: model fixtures are set up by async_factory_boy's "
             "pytest plugin; is it disabled (-p no:async_factory_boy)?"
@@ -355,7 +355,7 @@ def _model_fixture(spec: ModelSpec) -> Any:
     return _make_fixture(registration.model_name, create_model, argnames)
 
 
-def _make_fixture(name: str, function: Function, argnames: Iterable[str]) -> Any:
+def _make_fixture(name: str, function: Function, argnames: Iterable[str]) -> Function:
     """``function``, ready to become fixture ``name`` receiving ``argnames`` as keywords.
 
     ``_inject`` makes it a fixture: how depends on where it goes.
@@ -379,10 +379,10 @@ _FIXTURE_OVER_STATICMETHOD = pytest.version_tuple >= (9,)
 
 
 def _inject(
-    namespace: MutableMapping[str, Any], name: str, function: Any, scope: str = "function"
+    namespace: MutableMapping[str, object], name: str, function: Function, scope: str = "function"
 ) -> None:
     """Define fixture ``name`` from ``function`` in a module or class namespace."""
-    make = pytest.fixture(name=name, scope=scope)  # type: ignore[call-overload]
+    make = pytest.fixture(name=name, scope=scope)  # type: ignore[call-overload]  # scope is a str: pytest types it as a Literal of the scope names
     if "__qualname__" not in namespace:
         namespace[name] = make(function)
     elif _FIXTURE_OVER_STATICMETHOD:

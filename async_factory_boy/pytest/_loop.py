@@ -20,8 +20,16 @@ import contextlib
 import functools
 import inspect
 import sys
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
-from typing import Any, NoReturn
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
+from typing import NoReturn
 
 import pytest
 
@@ -76,7 +84,7 @@ def _on_own_loop(
         return _generator_on_own_loop(function, create)
 
     @functools.wraps(function)
-    def run(**kwargs: object) -> Any:
+    def run(**kwargs: object) -> object:
         return asyncio.run(create(**kwargs))
 
     for attr in _ASYNCIO_MARKS:
@@ -117,7 +125,7 @@ def _copy(
             yield value
 
     @functools.wraps(function)
-    async def routed_coroutine(**kwargs: object) -> Any:
+    async def routed_coroutine(**kwargs: object) -> object:
         return await create(**kwargs)
 
     # A yield fixture (setup, then teardown) stays one.
@@ -132,9 +140,11 @@ def _copy(
     return routed
 
 
-def _ini(config: pytest.Config, name: str) -> Any:
+def _ini(config: pytest.Config, name: str) -> str | None:
+    """A string option of pytest-asyncio's (all those read here are strings)."""
     try:
-        return config.getini(name)
+        value = config.getini(name)
+        return value if isinstance(value, str) else None
     except ValueError:  # pytest-asyncio is not installed
         return None
 
@@ -151,7 +161,7 @@ _SETTINGS = (
 )
 
 
-def asyncio_fixture_loop_scope(function: Any, scope: str, config: pytest.Config) -> str | None:
+def asyncio_fixture_loop_scope(function: object, scope: str, config: pytest.Config) -> str | None:
     """The loop scope pytest-asyncio runs fixture ``function`` on; ``None``: not its fixture.
 
     As pytest-asyncio decides it: marked fixtures (``@pytest_asyncio.fixture``, or any
@@ -182,7 +192,9 @@ def test_loop_scope(item: pytest.Item) -> str | None:
     return str(scope or _ini(item.config, "asyncio_default_test_loop_scope") or "function")
 
 
-def check_fixture_loop(fixturedef: Any, function: Any, request: pytest.FixtureRequest) -> None:
+def check_fixture_loop(
+    fixturedef: pytest.FixtureDef[object], function: object, request: pytest.FixtureRequest
+) -> None:
     """Fail, naming the setting, when fixture ``function`` would outlive its event loop.
 
     A fixture wider than a test (the engine of a session) run on a loop narrower than
@@ -222,8 +234,8 @@ def check_fixture_loop(fixturedef: Any, function: Any, request: pytest.FixtureRe
 def check_arguments(
     consumer: str,
     loop_scope: str | None,
-    argnames: Any,
-    definitions: Any,
+    argnames: Iterable[str],
+    definitions: Mapping[str, Sequence[pytest.FixtureDef[object]]],
     config: pytest.Config,
 ) -> None:
     """Fail, naming the setting, when ``consumer`` (on ``loop_scope``) gets an engine,
@@ -258,24 +270,30 @@ def check_arguments(
         )
 
 
-def _loop_bound(value: Any) -> str | None:
+def _loop_bound(value: object) -> str | None:
     """``"an AsyncEngine"`` (...) when ``value`` holds connections bound to an event loop."""
-    module = sys.modules.get("sqlalchemy.ext.asyncio")
-    if module is None:
-        return None
-    engine: Any = None
+    if "sqlalchemy.ext.asyncio" not in sys.modules:
+        return None  # nothing made by SQLAlchemy's asyncio extension: not imported
+    from sqlalchemy.ext.asyncio import (
+        AsyncConnection,
+        AsyncEngine,
+        AsyncSession,
+        async_sessionmaker,
+    )
+
+    engine: object = None
     kind = ""
-    if isinstance(value, module.AsyncEngine):
+    if isinstance(value, AsyncEngine):
         engine, kind = value, "an AsyncEngine"
-    elif isinstance(value, module.AsyncConnection):
+    elif isinstance(value, AsyncConnection):
         engine, kind = value.engine, "an AsyncConnection"
-    elif isinstance(value, module.AsyncSession):
+    elif isinstance(value, AsyncSession):
         engine, kind = value.bind, "an AsyncSession"
-    elif isinstance(value, module.async_sessionmaker):
+    elif isinstance(value, async_sessionmaker):
         engine, kind = value.kw.get("bind"), "an async_sessionmaker"
-    if isinstance(engine, module.AsyncConnection):
+    if isinstance(engine, AsyncConnection):
         engine = engine.engine
-    if not isinstance(engine, module.AsyncEngine):
+    if not isinstance(engine, AsyncEngine):
         return None
     from sqlalchemy.pool import NullPool
 

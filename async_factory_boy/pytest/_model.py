@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from .._types import Instance
 from ._fixtures import NOT_PROVIDED, ModelSpec, RelatedLink, optional_fixture
 from ._lazy import LazyFixture
 from ._request import Deferred, FactoryboyRequest
@@ -34,9 +35,9 @@ REQUEST_FIXTURE = "_async_factory_boy_request"
 
 __all__ = ["follows", "link_related", "prepare", "related_fixture_names", "spec_of"]
 
-Create = Callable[..., Coroutine[object, object, Any]]
+Create = Callable[..., Coroutine[object, object, Instance]]
 #: The definition of a fixture in effect for a test, or ``None`` (pytest's ``FixtureDef``).
-Lookup = Callable[[str], Any]
+Lookup = Callable[[str], "pytest.FixtureDef[object] | None"]
 
 
 def spec_of(function: object) -> ModelSpec | None:
@@ -71,14 +72,16 @@ def prepare(spec: ModelSpec, request: pytest.FixtureRequest) -> tuple[Create, li
         if connection is not None:
             kwargs[argument] = connection
 
-    async def create(**_: Any) -> Any:
+    async def create(**_: object) -> Instance:
         return await factory_class.create_async(**kwargs)
 
     return create, linked
 
 
 def link_related(
-    request: pytest.FixtureRequest, fixturedef: Any, links: Iterable[RelatedLink]
+    request: pytest.FixtureRequest,
+    fixturedef: pytest.FixtureDef[object],
+    links: Iterable[RelatedLink],
 ) -> None:
     """Ask for the related fixtures of a model fixture whose object is now cached."""
     deferred: list[Deferred] = []
@@ -134,7 +137,7 @@ def _closure(request: pytest.FixtureRequest, name: str) -> set[str]:
     return seen
 
 
-def _fixturedefs(request: pytest.FixtureRequest, name: str) -> list[Any]:
+def _fixturedefs(request: pytest.FixtureRequest, name: str) -> list[pytest.FixtureDef[object]]:
     """The definitions of fixture ``name`` visible to the test (pytest's own lookup)."""
     item = request.node if isinstance(request.node, pytest.Item) else request._pyfuncitem
     manager = request._fixturemanager
@@ -142,7 +145,7 @@ def _fixturedefs(request: pytest.FixtureRequest, name: str) -> list[Any]:
 
 
 def _lookup(request: pytest.FixtureRequest) -> Lookup:
-    def definition(name: str) -> Any:
+    def definition(name: str) -> pytest.FixtureDef[object] | None:
         defs = _fixturedefs(request, name)
         return defs[-1] if defs else None
 
@@ -184,7 +187,7 @@ def related_fixture_names(metafunc: pytest.Metafunc) -> list[str]:
     definition = metafunc.definition
     manager = definition.session._fixturemanager
 
-    def lookup(name: str) -> Any:
+    def lookup(name: str) -> pytest.FixtureDef[object] | None:
         defs = manager.getfixturedefs(name, definition)
         return defs[-1] if defs else None
 

@@ -216,10 +216,10 @@ def _no_odmantic_models() -> tuple[type, ...]:
 def _routed(function: Function) -> Function:
     """Mark ``function`` to run on the test's own event loop, as model fixtures do: the
     plugin's fixture setup routes it (``_loop``), whichever async plugin runs the test."""
-    function._async_factory_boy_routed = True  # type: ignore[attr-defined]
+    function._async_factory_boy_routed = True  # type: ignore[attr-defined]  # a marker attribute set on a function object
     # pytest-asyncio's mark, as on model fixtures: its strict mode would otherwise warn that
     # an asyncio test asked for an unmarked async fixture (``_loop`` routes each request).
-    function._force_asyncio_fixture = True  # type: ignore[attr-defined]
+    function._force_asyncio_fixture = True  # type: ignore[attr-defined]  # a marker attribute set on a function object
     return function
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import warnings
-from typing import Any, TypeVar
+from typing import TypeVar
+
+from .._types import FactoryClass, ModelClass
 
 __all__ = [
     "GENERIC_MODELS",
@@ -27,7 +29,7 @@ T = TypeVar("T")
 SEPARATOR = "__"
 
 #: Models too generic to stand for a fixture name (a ``dict`` model would be ``dict``).
-GENERIC_MODELS: frozenset[type[Any]] = frozenset({dict, list, set, tuple, frozenset})
+GENERIC_MODELS: frozenset[type[object]] = frozenset({dict, list, set, tuple, frozenset})
 
 _ACRONYM_THEN_WORD = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _LOWER_THEN_UPPER = re.compile(r"([a-z\d])([A-Z])")
@@ -40,12 +42,12 @@ def underscore(name: str) -> str:
     return name.replace("-", "_").lower()
 
 
-def factory_fixture_name(factory_class: type[Any]) -> str:
+def factory_fixture_name(factory_class: FactoryClass) -> str:
     """The fixture holding the factory class itself: ``UserFactory`` -> ``user_factory``."""
     return underscore(factory_class.__name__)
 
 
-def model_fixture_name(factory_class: type[Any]) -> str:
+def model_fixture_name(factory_class: FactoryClass) -> str:
     """The fixture holding one created object: model ``User`` -> ``user``, without warning.
 
     A model given as a string (Django's ``"library.Publisher"``) is named from the model it
@@ -60,19 +62,19 @@ def model_fixture_name(factory_class: type[Any]) -> str:
     return underscore(model.__name__)
 
 
-def _model_now(factory_class: type[Any]) -> Any:
+def _model_now(factory_class: FactoryClass) -> ModelClass | str:
     """``Meta.model``, resolved if it is a string its options can resolve already."""
     meta = factory_class._meta
-    model = meta.model
+    model: ModelClass | str = meta.model
     if isinstance(model, str):
         resolve = getattr(meta, "model_if_ready", None)
-        resolved = None if resolve is None else resolve()
+        resolved: ModelClass | None = None if resolve is None else resolve()
         if resolved is not None:
             return resolved
     return model
 
 
-def get_model_name(factory_class: type[Any]) -> str:
+def get_model_name(factory_class: FactoryClass) -> str:
     """The model fixture name of ``factory_class`` (pytest-factoryboy's ``get_model_name``).
 
     Warns when the model is a builtin container (``dict``, ``list``...): the fixture would be

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import sys
 import weakref
-from typing import Any
+
+from .._types import FactoryClass
 
 __all__ = ["SCOPE_BASES", "Counters", "load", "restart", "save"]
 
@@ -36,21 +37,21 @@ SCOPE_BASES = {
 }
 
 #: The next number of each counter, keyed by the factory owning it.
-Counters = dict[type[Any], int]
+Counters = dict[FactoryClass, int]
 
 # Each counter's start (``_setup_next_sequence()``), asked once: a factory may compute it.
-_starts: weakref.WeakKeyDictionary[type[Any], int] = weakref.WeakKeyDictionary()
+_starts: weakref.WeakKeyDictionary[FactoryClass, int] = weakref.WeakKeyDictionary()
 
 
-def _owners() -> list[type[Any]]:
+def _owners() -> list[FactoryClass]:
     """Every factory class that owns a counter (factory_boy shares one down a model's line)."""
     if "factory.base" not in sys.modules:
         return []  # nobody imported factory_boy: there are no counters
     from .._compat import BaseFactory, sequence_counter
 
-    owners: dict[type[Any], None] = {}
-    seen: set[type[Any]] = set()
-    todo: list[type[Any]] = [BaseFactory]
+    owners: dict[FactoryClass, None] = {}
+    seen: set[FactoryClass] = set()
+    todo: list[FactoryClass] = [BaseFactory]
     while todo:
         cls = todo.pop()
         if cls in seen:
@@ -62,7 +63,7 @@ def _owners() -> list[type[Any]]:
     return list(owners)
 
 
-def _start(owner: type[Any]) -> int:
+def _start(owner: FactoryClass) -> int:
     start = _starts.get(owner)
     if start is None:
         start = _starts[owner] = int(owner._setup_next_sequence())

@@ -26,11 +26,10 @@ The ini option ``async_factory_boy_session_fixtures`` changes the mapping, one
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from .._backends import default_fixtures
+from .._types import FactoryClass
 
 __all__ = [
     "DEFAULT_SESSION_FIXTURES",
@@ -69,7 +68,7 @@ HANDLER_ARGUMENT = "persistence"
 
 
 def session_for(
-    factory_class: type[Any], explicit: str | None
+    factory_class: FactoryClass, explicit: str | None
 ) -> tuple[str | None, str | None, bool]:
     """``(fixture name, connection argument, required)`` for ``factory_class``.
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import sys
-from collections.abc import Callable, Coroutine, Mapping, MutableMapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeGuard, TypeVar, cast, overload
 
 import pytest
 
@@ -37,7 +37,16 @@ __all__ = ["copy_into", "is_shared_fixture", "route", "shared_data"]
 
 T = TypeVar("T")
 Scope = Literal["session", "package", "module", "class"]
-Maker = Callable[..., Coroutine[Any, Any, Any]]
+Maker = Callable[..., Awaitable[object]]
+
+
+class SharedFixture(Protocol):
+    """The once-per-scope half of a ``@shared_data`` fixture, as ``_define`` marks it."""
+
+    _async_factory_boy_shared: _Spec
+
+    def __call__(self, **kwargs: object) -> Awaitable[object]: ...
+
 
 _SCOPES = ("function", "class", "module", "package", "session")
 
@@ -68,8 +77,8 @@ def shared_data(
     session: str = "db_session",
     name: str | None = None,
     class_: type[AsyncSession] | None = None,
-    _caller_locals: MutableMapping[str, Any] | None = None,
-) -> Any:
+    _caller_locals: MutableMapping[str, object] | None = None,
+) -> object:
     """Make a fixture whose data is created once per ``scope`` and copied into each test.
 
     The decorated ``async def`` receives, as its first argument, a session committing into
@@ -100,7 +109,7 @@ def shared_data(
     """
     namespace = _caller_locals if _caller_locals is not None else sys._getframe(1).f_locals
 
-    def decorate(function: Maker) -> Any:
+    def decorate(function: Maker) -> object:
         spec = _Spec(function, scope, connection, session, name, class_)
         return _define(spec, namespace)
 
@@ -125,7 +134,7 @@ class _Spec:
     renames: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
-def _define(spec: _Spec, namespace: MutableMapping[str, Any]) -> Any:
+def _define(spec: _Spec, namespace: MutableMapping[str, object]) -> object:
     """Define the two fixtures of ``spec`` in ``namespace``; return the visible one."""
     from ..errors import RegistrationError
     from . import _fixtures
@@ -152,18 +161,18 @@ def _define(spec: _Spec, namespace: MutableMapping[str, Any]) -> Any:
     argnames = [connection, *(_hidden(p) if p in _shared_names else p for p in parameters)]
     _shared_names.add(fixture_name)
 
-    async def make_once(**kwargs: Any) -> Any:
+    async def make_once(**kwargs: object) -> None:
         raise RuntimeError(  # pragma: no cover - replaced by the plugin's setup hook
             f"{fixture_name}: shared data is set up by async_factory_boy's pytest plugin; "
             "is it disabled (-p no:async_factory_boy)?"
         )
 
     make_once.__doc__ = f"{fixture_name}'s data, made once per {scope}."
-    make_once._force_asyncio_fixture = True  # type: ignore[attr-defined]
-    make_once._async_factory_boy_shared = dataclasses.replace(  # type: ignore[attr-defined]
+    make_once._force_asyncio_fixture = True  # type: ignore[attr-defined]  # a marker attribute set on a function object
+    make_once._async_factory_boy_shared = dataclasses.replace(  # type: ignore[attr-defined]  # a marker attribute set on a function object
         spec, renames=renames
     )
-    make_once._async_factory_boy_fixture = True  # type: ignore[attr-defined]
+    make_once._async_factory_boy_fixture = True  # type: ignore[attr-defined]  # a marker attribute set on a function object
     _set_signature(make_once, argnames)
     make_once.__name__ = make_once.__qualname__ = hidden
     _inject(namespace, hidden, make_once, scope=scope)
@@ -172,7 +181,7 @@ def _define(spec: _Spec, namespace: MutableMapping[str, Any]) -> Any:
         return copy_into(kwargs[session], kwargs[hidden])
 
     per_test.__doc__ = function.__doc__ or f"A copy of {fixture_name}'s shared data."
-    per_test._async_factory_boy_fixture = True  # type: ignore[attr-defined]
+    per_test._async_factory_boy_fixture = True  # type: ignore[attr-defined]  # a marker attribute set on a function object
     _set_signature(per_test, [session, hidden])
     per_test.__name__ = per_test.__qualname__ = fixture_name
     _inject(namespace, fixture_name, per_test)
@@ -187,12 +196,14 @@ def _hidden(name: str) -> str:
     return f"_{name}_shared"
 
 
-def is_shared_fixture(function: object) -> bool:
+def is_shared_fixture(function: object) -> TypeGuard[SharedFixture]:
     """Whether ``function`` is the once-per-scope half of a ``@shared_data`` fixture."""
     return hasattr(function, "_async_factory_boy_shared")
 
 
-def route(function: Any, fixturedef: Any, request: pytest.FixtureRequest) -> Any:
+def route(
+    function: SharedFixture, fixturedef: pytest.FixtureDef[object], request: pytest.FixtureRequest
+) -> Callable[..., object]:
     """What pytest runs in place of the once-per-scope half, on the tests' event loop.
 
     The data is made on the loop the test runs on (``_loop.route``), which must live at
@@ -200,9 +211,9 @@ def route(function: Any, fixturedef: Any, request: pytest.FixtureRequest) -> Any
     """
     from . import _loop
 
-    spec: _Spec = function._async_factory_boy_shared
+    spec = function._async_factory_boy_shared
 
-    async def create(**kwargs: Any) -> Any:
+    async def create(**kwargs: Any) -> object:
         from ._isolation import session_on
 
         connection = kwargs.pop(spec.connection)
@@ -220,14 +231,14 @@ def route(function: Any, fixturedef: Any, request: pytest.FixtureRequest) -> Any
     return routed
 
 
-def _orm_objects(value: Any) -> list[Any]:
+def _orm_objects(value: object) -> list[object]:
     """The ORM objects in ``value``, found as :func:`copy_into` finds them."""
-    found: list[Any] = []
+    found: list[object] = []
     _walk(value, found.append)
     return found
 
 
-def _walk(value: Any, visit: Callable[[Any], Any]) -> Any:
+def _walk(value: object, visit: Callable[[object], object]) -> object:
     """``value`` with each ORM object replaced by ``visit(object)``; containers copied."""
     from sqlalchemy import inspect as sa_inspect
     from sqlalchemy.orm.state import InstanceState
@@ -243,7 +254,7 @@ def _walk(value: Any, visit: Callable[[Any], Any]) -> Any:
     return visit(value)
 
 
-async def _load_relationships(session: AsyncSession, obj: Any) -> None:
+async def _load_relationships(session: AsyncSession, obj: object) -> None:
     """Load the relationships ``obj`` has not loaded, while a session may still await.
 
     A test reading ``author.posts`` on its copy then finds them, instead of a lazy load
@@ -269,5 +280,5 @@ def copy_into(session: AsyncSession, value: T) -> T:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     sync_session = session.sync_session if isinstance(session, AsyncSession) else session
-    result: T = _walk(value, lambda obj: sync_session.merge(obj, load=False))
-    return result
+    # _walk rebuilds ``value``'s containers as they were: the copy has ``value``'s type.
+    return cast(T, _walk(value, lambda obj: sync_session.merge(obj, load=False)))

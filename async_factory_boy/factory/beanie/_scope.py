@@ -33,7 +33,7 @@ __all__ = ["BeanieScope"]
 class BeanieTarget(MongoTarget):
     """The call's session and the collections Beanie bound each document class to."""
 
-    _checked: set[type[Any]] = field(default_factory=set)
+    _checked: set[ModelClass] = field(default_factory=set)
 
     def collection(self, name: str) -> Any:
         return self._collections[name]  # bound by :meth:`bind` before any write

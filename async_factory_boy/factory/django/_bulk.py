@@ -9,8 +9,6 @@ so that ``create_batch_async`` returns the same rows either way, just faster.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import connections  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
 from django.db.models import Model, signals  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
 
@@ -43,8 +41,8 @@ def _is_multi_table_child(model_class: ModelClass) -> bool:
     return any(parent._meta.concrete_model is not concrete for parent in _parents(model_class))
 
 
-def _parents(model_class: ModelClass) -> list[type[Any]]:
-    parents: list[type[Any]] = list(model_class._meta.get_parent_list())
+def _parents(model_class: ModelClass) -> list[ModelClass]:
+    parents: list[ModelClass] = list(model_class._meta.get_parent_list())
     return parents
 
 

@@ -22,7 +22,7 @@ from django.db.models.fields.files import FieldFile  # type: ignore[import-untyp
 
 from ..._bridge import await_
 from ..._call import FactoryCall
-from ..._compat import declarations, factory_errors
+from ..._compat import BuildStepLike, declarations, factory_errors
 from ..._many_to_many import LinkRequest, only_links
 from ..._scope import CallScope, take_lookup
 from ..._types import Args, FactoryClass, Instance, Kwargs, ReadKwargs
@@ -123,7 +123,9 @@ class DjangoScope(CallScope):
             self.atomic_aliases.add(alias)
             await_(self.call.enter_async_context(_atomic(alias)))
 
-    def may_hold(self, factory: FactoryClass, instance: Instance, step: Any) -> bool:
+    def may_hold(
+        self, factory: FactoryClass, instance: Instance, step: BuildStepLike | None
+    ) -> bool:
         """Whether this object may wait for the batch's ``abulk_create``.
 
         Only a top-level object of a ``create_batch_async`` call qualifies: nothing else
@@ -190,7 +192,11 @@ class DjangoScope(CallScope):
             await_(instance.asave(using=database_alias(factory, self.call)))
 
     def link_many(
-        self, factory: FactoryClass, instance: Instance, request: LinkRequest, step: Any
+        self,
+        factory: FactoryClass,
+        instance: Instance,
+        request: LinkRequest,
+        step: BuildStepLike,
     ) -> object:
         """Note a ``ManyToMany`` relation of ``instance``, filled at :meth:`finish`.
 

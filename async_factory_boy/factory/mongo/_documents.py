@@ -63,7 +63,7 @@ class DocumentCodec(Protocol):
     def set_id(self, instance: Instance, document_id: object) -> None:
         """Give ``instance`` the ``_id`` its document is stored with."""
 
-    def from_document(self, model: Any, document: Kwargs) -> Instance:
+    def from_document(self, model: ModelClass, document: Kwargs) -> Instance:
         """Rebuild an instance of ``model`` from a stored document."""
 
 
@@ -118,7 +118,7 @@ class MappingCodec:
     def set_id(self, instance: Instance, document_id: object) -> None:
         instance[ID] = document_id
 
-    def from_document(self, model: Any, document: Kwargs) -> Instance:
+    def from_document(self, model: ModelClass, document: Kwargs) -> Instance:
         if model is dict or typing.is_typeddict(model):
             return document
         return model(document)
@@ -143,7 +143,7 @@ class DataclassCodec:
         except AttributeError as exc:
             raise _cannot_carry_id(instance, exc) from exc
 
-    def from_document(self, model: Any, document: Kwargs) -> Instance:
+    def from_document(self, model: ModelClass, document: Kwargs) -> Instance:
         names = {field.name for field in dataclasses.fields(model) if field.init}
         instance = model(**{key: value for key, value in document.items() if key in names})
         if ID not in names and ID in document:
@@ -154,7 +154,7 @@ class DataclassCodec:
 class PydanticCodec:
     """Pydantic v2 models: dumped by alias, so ``Field(alias="_id")`` maps ``id`` to ``_id``."""
 
-    def __init__(self, model: Any) -> None:
+    def __init__(self, model: ModelClass) -> None:
         self.id_field = next(
             (
                 name
@@ -176,7 +176,7 @@ class PydanticCodec:
         except (AttributeError, TypeError, ValueError) as exc:
             raise _cannot_carry_id(instance, exc) from exc
 
-    def from_document(self, model: Any, document: Kwargs) -> Instance:
+    def from_document(self, model: ModelClass, document: Kwargs) -> Instance:
         instance = model.model_validate(document)
         if self.id_field is None and ID in document:
             self.set_id(instance, document[ID])
@@ -204,7 +204,7 @@ class AttrsCodec:
         except AttributeError as exc:
             raise _cannot_carry_id(instance, exc) from exc
 
-    def from_document(self, model: Any, document: Kwargs) -> Instance:
+    def from_document(self, model: ModelClass, document: Kwargs) -> Instance:
         import attrs
 
         arguments = {
@@ -237,7 +237,7 @@ class AttributesCodec:
         except AttributeError as exc:
             raise _cannot_carry_id(instance, exc) from exc
 
-    def from_document(self, model: Any, document: Kwargs) -> Instance:
+    def from_document(self, model: ModelClass, document: Kwargs) -> Instance:
         instance = model(**{key: value for key, value in document.items() if key != ID})
         if ID in document:
             self.set_id(instance, document[ID])
@@ -246,7 +246,7 @@ class AttributesCodec:
 
 # Two caches: a model class always gets a codec (the attributes fallback at worst), while a
 # nested value of an unknown type is left for BSON to store (or refuse) as it is.
-_model_codecs: dict[Any, DocumentCodec] = {}
+_model_codecs: dict[ModelClass, DocumentCodec] = {}
 _nested_codecs: dict[type, DocumentCodec | None] = {}
 
 
@@ -258,7 +258,7 @@ def _is_attrs_class(model: ModelClass) -> bool:
     return hasattr(model, "__attrs_attrs__")
 
 
-def _choose(model: Any) -> DocumentCodec | None:
+def _choose(model: ModelClass) -> DocumentCodec | None:
     if model is dict or typing.is_typeddict(model):
         return MappingCodec()
     if not isinstance(model, type):
@@ -274,7 +274,7 @@ def _choose(model: Any) -> DocumentCodec | None:
     return None
 
 
-def codec_for(model: Any) -> DocumentCodec:
+def codec_for(model: ModelClass) -> DocumentCodec:
     """The codec of ``model``, a model class (cached per class)."""
     codec = _model_codecs.get(model)
     if codec is None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..._types import ModelClass
+from ..._types import FactoryClass, ModelClass
 
 __all__ = ["derive_collection_name", "resolve_collection"]
 
@@ -26,7 +26,7 @@ def snake_case(name: str) -> str:
     return _WORD_BOUNDARY.sub("_", name).lower()
 
 
-def derive_collection_name(model: ModelClass, factory: type[Any]) -> str:
+def derive_collection_name(model: ModelClass, factory: FactoryClass) -> str:
     """The default collection of ``factory`` whose ``Meta.model`` is ``model``."""
     if model is dict:
         name = factory.__name__

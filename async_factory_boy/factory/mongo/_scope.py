@@ -10,7 +10,7 @@ scopes, and no factory overrides anything.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from bson import ObjectId
 
@@ -22,6 +22,9 @@ from ...errors import FactoryConfigurationError
 from ._connection import SESSION_ARGUMENT, MongoTarget, check_target
 from ._documents import ID, DocumentCodec, codec_for
 from ._writes import BatchBuffer, get_or_create
+
+if TYPE_CHECKING:
+    from ..._compat import BuildStepLike
 
 __all__ = ["MongoScope"]
 
@@ -107,7 +110,9 @@ class MongoScope(CallScope):
         session = self.call.get(SESSION_ARGUMENT)
         return () if session is None else (session,)
 
-    def may_hold(self, factory: FactoryClass, instance: Instance, step: Any) -> bool:
+    def may_hold(
+        self, factory: FactoryClass, instance: Instance, step: BuildStepLike | None
+    ) -> bool:
         return True
 
     def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Instance:

@@ -47,14 +47,14 @@ _INT_LIMITS = {
 }
 
 
-def _int_limit(kind: types.TypeEngine[Any]) -> int:
+def _int_limit(kind: object) -> int:
     for base, limit in _INT_LIMITS.items():
         if isinstance(kind, base):
             return limit
     return 2**31 - 1
 
 
-def _underlying(kind: types.TypeEngine[Any]) -> types.TypeEngine[Any]:
+def _underlying(kind: types.TypeEngine[object]) -> types.TypeEngine[object]:
     """The type a ``TypeDecorator`` (SQLModel's ``AutoString``, a project's own) stores
     through: its ``impl``, unwrapped as far as it goes."""
     seen = 0
@@ -64,7 +64,7 @@ def _underlying(kind: types.TypeEngine[Any]) -> types.TypeEngine[Any]:
     return kind
 
 
-def _declared_python_type(kind: types.TypeEngine[Any]) -> type | None:
+def _declared_python_type(kind: types.TypeEngine[object]) -> type | None:
     """The Python type a ``TypeDecorator`` says it takes, when it says one of its own
     (its ``process_bind_param`` then expects that, not the ``impl``'s type)."""
     if not isinstance(kind, types.TypeDecorator):
@@ -78,7 +78,7 @@ def _declared_python_type(kind: types.TypeEngine[Any]) -> type | None:
     return declared if isinstance(declared, type) and declared is not object else None
 
 
-def column_facts(name: str, kind: types.TypeEngine[Any], unique: bool = False) -> FieldFacts:
+def column_facts(name: str, kind: types.TypeEngine[object], unique: bool = False) -> FieldFacts:
     """What the type-to-value table needs to know of a column of type ``kind``."""
     source = kind
     declared = _declared_python_type(kind)
@@ -138,7 +138,7 @@ def column_facts(name: str, kind: types.TypeEngine[Any], unique: bool = False) -
     return FieldFacts(name, python_type, source=source, unique=unique, **extra)
 
 
-def _is_generated(column: Column[Any], table: Table) -> bool:
+def _is_generated(column: Column[object], table: Table) -> bool:
     """The database (or SQLAlchemy) fills it in: the caller never has to."""
     if column.computed is not None or column.identity is not None:
         return True
@@ -172,13 +172,13 @@ def derive_from_mapper(
     family: type,
 ) -> tuple[Kwargs, tuple[str, ...]]:
     """Declarations for the mapped class ``model`` (see the module docstring)."""
-    mapper: Mapper[Any] = inspect(model)
+    mapper: Mapper[object] = inspect(model)
     table = mapper.local_table
     if not isinstance(table, Table):
         raise cannot_derive(factory_class.__name__, model, "*", "a mapping over several tables")
     derived: Kwargs = {}
     hidden: list[str] = []
-    covered: set[Column[Any]] = set()
+    covered: set[Column[object]] = set()
     for rel in mapper.relationships:
         if rel.viewonly or rel.direction is not RelationshipDirection.MANYTOONE:
             continue
@@ -188,7 +188,7 @@ def derive_from_mapper(
         if required and rel.mapper.class_ is not model:
             covers = tuple(attribute_of_column(mapper, column) for column in local)
             derived[rel.key] = ModelSubFactory(rel.mapper.class_, family, covers=covers)
-    attribute_of: dict[Column[Any], str] = {}
+    attribute_of: dict[Column[object], str] = {}
     for prop in mapper.column_attrs:
         for column in prop.columns:
             if isinstance(column, Column) and column.table is table:
@@ -233,14 +233,14 @@ def _parent_key(helper: str, key: str, obj: Any) -> Any:
     return read_generated(getattr(obj, helper), key)
 
 
-def _mapped_class(mapper: Mapper[Any], table: Any) -> type | None:
+def _mapped_class(mapper: Mapper[object], table: Any) -> type | None:
     for other in mapper.registry.mappers:
         if other.local_table is table and other.inherits is None:
             return other.class_
     return None
 
 
-def attribute_of_column(mapper: Mapper[Any], column: Any) -> str:
+def attribute_of_column(mapper: Mapper[object], column: Any) -> str:
     """The attribute name of ``column`` on ``mapper`` (its column name if not mapped)."""
     try:
         return mapper.get_property_by_column(column).key
@@ -249,6 +249,6 @@ def attribute_of_column(mapper: Mapper[Any], column: Any) -> str:
 
 
 def _attribute(model: type, column: Any) -> str:
-    mapper: Mapper[Any] = inspect(model)
+    mapper: Mapper[object] = inspect(model)
     prop = mapper.get_property_by_column(column)
     return prop.key

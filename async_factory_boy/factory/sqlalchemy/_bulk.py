@@ -82,11 +82,11 @@ def related(value: Any, relation: Relation) -> Iterable[Any]:
     return value.values() if isinstance(value, dict) else value
 
 
-def cascade_closure(objects: Iterable[Any]) -> list[Any]:
+def cascade_closure(objects: Iterable[Instance]) -> list[Instance]:
     """``objects``, each once and in order, then whatever they reach through a save-update
     cascade, in the order found: what ``session.add_all(objects)`` would add."""
     seen: set[int] = set()
-    ordered: list[Any] = []
+    ordered: list[Instance] = []
     for obj in objects:
         if id(obj) not in seen:
             seen.add(id(obj))
@@ -125,7 +125,7 @@ class _Step:
     """One executemany: objects of one table whose parents are written before them."""
 
     plan: TablePlan
-    objects: list[Any]
+    objects: list[Instance]
 
 
 @dataclass
@@ -149,7 +149,7 @@ class BulkWrite:
             for names in {frozenset(self.rows[id(obj)]) for obj in step.objects}
         )
 
-    def _returning(self, step: _Step, names: frozenset[str]) -> list[Column[Any]]:
+    def _returning(self, step: _Step, names: frozenset[str]) -> list[Column[object]]:
         plan = step.plan
         if self.fetch is Fetch.GENERATED:
             return [column for column in plan.generated if column.key not in names]
@@ -259,7 +259,7 @@ def prepare(
     plans = {id(obj): plan_for(type(obj)) for obj in objects}
     rows = {id(obj): row_of(obj, plans[id(obj)]) for obj in objects}
     write = BulkWrite(steps=[], rows=rows, plans=plans, known={}, fetch=fetch, referenced=set())
-    by_table: dict[Table, list[Any]] = {}
+    by_table: dict[Table, list[Instance]] = {}
     for obj in objects:
         by_table.setdefault(plans[id(obj)].table, []).append(obj)
     order = {table: index for index, table in enumerate(sort_tables(by_table))}
@@ -322,8 +322,8 @@ def _check_relations(
 
 
 def _ready(
-    pending: list[Any], table: Table, plans: dict[int, TablePlan]
-) -> tuple[list[Any], list[Any]]:
+    pending: list[Instance], table: Table, plans: dict[int, TablePlan]
+) -> tuple[list[Instance], list[Instance]]:
     """Split ``pending`` into rows whose same-table parents are written, and the rest.
 
     Only a self-referential model (a comment replying to a comment) needs more than one

@@ -64,15 +64,15 @@ class Relation:
 class TablePlan:
     """How to turn one mapped class's objects into rows of its table."""
 
-    mapper: Mapper[Any]
+    mapper: Mapper[object]
     table: Table
     #: ``(attribute key, column key, keep None)``: ``None`` is written only for types that
     #: say so (``should_evaluate_none``), as the ORM does; otherwise the column's default applies.
     columns: tuple[tuple[str, str, bool], ...]
-    primary_key: tuple[Column[Any], ...]
+    primary_key: tuple[Column[object], ...]
     #: Columns whose value the INSERT may produce (keys, defaults, server defaults,
     #: computed and identity columns): returned when a row does not give them.
-    generated: tuple[Column[Any], ...]
+    generated: tuple[Column[object], ...]
     relations: tuple[Relation, ...]
 
 
@@ -101,7 +101,7 @@ def _key(column: ColumnElement[Any]) -> str:
     return key
 
 
-def is_generated(column: Column[Any]) -> bool:
+def is_generated(column: Column[object]) -> bool:
     """Whether the INSERT may fill ``column`` (key, default, server default, computed,
     identity): a value to read back, or to flush for when read early (``_flush``)."""
     return (
@@ -113,7 +113,7 @@ def is_generated(column: Column[Any]) -> bool:
     )
 
 
-def _check_mapper(cls: type, mapper: Mapper[Any]) -> Table:
+def _check_mapper(cls: type, mapper: Mapper[object]) -> Table:
     table = mapper.local_table
     if mapper.inherits is not None or mapper.polymorphic_on is not None:
         raise BulkUnsupported(f"{cls.__name__} uses mapped inheritance")
@@ -156,7 +156,7 @@ def _relation(cls: type, rel: Any) -> Relation:
 
 
 def _make_plan(cls: type) -> TablePlan:
-    mapper: Mapper[Any] | None = inspect(cls, raiseerr=False)
+    mapper: Mapper[object] | None = inspect(cls, raiseerr=False)
     if not isinstance(mapper, Mapper):
         raise BulkUnsupported(f"{cls.__name__} is not a mapped class")
     table = _check_mapper(cls, mapper)

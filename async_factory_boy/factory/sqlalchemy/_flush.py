@@ -50,7 +50,7 @@ def model_info(model_class: type) -> ModelInfo:
     return info
 
 
-def _is_server_generated(column: Column[Any]) -> bool:
+def _is_server_generated(column: Column[object]) -> bool:
     return (
         column.server_default is not None
         or column.computed is not None
@@ -59,7 +59,7 @@ def _is_server_generated(column: Column[Any]) -> bool:
 
 
 def _inspect_model(model_class: type) -> ModelInfo:
-    mapper: Mapper[Any] = inspect(model_class)
+    mapper: Mapper[object] = inspect(model_class)
     server_keys = set()
     for prop in mapper.column_attrs:
         columns = [column for column in prop.columns if isinstance(column, Column)]

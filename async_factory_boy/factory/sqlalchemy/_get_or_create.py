@@ -153,7 +153,7 @@ async def _turn(
     The wait is bounded by the server's ``innodb_lock_wait_timeout`` (the bound a row lock
     wait has anyway); if it runs out, the INSERT goes ahead without the turn.
     """
-    mapper: Mapper[Any] = inspect(model_class)
+    mapper: Mapper[object] = inspect(model_class)
     bind = session.sync_session.get_bind(mapper=mapper)
     if bind.dialect.name not in _TAKE_TURNS:
         yield

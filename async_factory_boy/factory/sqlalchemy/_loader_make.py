@@ -33,6 +33,8 @@ from sqlalchemy.orm import Mapper, attributes
 from sqlalchemy.orm.base import LoaderCallableStatus
 from sqlalchemy.orm.decl_base import _declarative_constructor
 
+from ..._types import Instance, Kwargs, ModelClass
+
 __all__ = ["ENABLED", "make"]
 
 #: Off with ``ASYNC_FACTORY_BOY_LOADER_MAKE=0``: every object through its constructor.
@@ -53,14 +55,14 @@ class _Plan:
     """One model class's way in: its mapper, and per attribute key its implementation and
     whether a value may be stored inline."""
 
-    mapper: Mapper[Any]
+    mapper: Mapper[object]
     attributes: dict[str, tuple[Any, bool]]
 
 
 _plans: weakref.WeakKeyDictionary[type, _Plan | None] = weakref.WeakKeyDictionary()
 
 
-def make(model_class: type[Any], kwargs: dict[str, Any]) -> Any:
+def make(model_class: ModelClass, kwargs: Kwargs) -> Instance:
     """``model_class(**kwargs)``, made the loader's way where that is the same object."""
     plan = _plan(model_class) if ENABLED else None
     if plan is None or not kwargs.keys() <= plan.attributes.keys():
@@ -97,7 +99,7 @@ def make(model_class: type[Any], kwargs: dict[str, Any]) -> Any:
     return obj
 
 
-def _plan(model_class: type[Any]) -> _Plan | None:
+def _plan(model_class: ModelClass) -> _Plan | None:
     try:
         return _plans[model_class]
     except KeyError:
@@ -105,7 +107,7 @@ def _plan(model_class: type[Any]) -> _Plan | None:
         return plan
 
 
-def _plan_for(model_class: type[Any]) -> _Plan | None:
+def _plan_for(model_class: ModelClass) -> _Plan | None:
     mapper = inspect(model_class, raiseerr=False)
     if not isinstance(mapper, Mapper) or mapper.class_ is not model_class:
         return None

@@ -38,7 +38,7 @@ from ..._backends import HANDLER_ARGUMENT, backend_of
 from ..._bridge import await_, in_bridge
 from ..._capture import DECLINED, create_batch_captured
 from ..._factory import AsyncFactory
-from ..._types import Args, Kwargs, ModelClass
+from ..._types import Args, Instance, Kwargs, ModelClass
 from ._bulk import write_rows
 from ._bulk_plan import BulkUnsupported, is_generated
 from ._factory import AsyncSQLAlchemyModelFactory
@@ -109,7 +109,7 @@ def _watch(model_class: type) -> None:
     if model_class in _watched:
         return
     _watched.add(model_class)
-    mapper: Mapper[Any] = inspect(model_class)
+    mapper: Mapper[object] = inspect(model_class)
     for prop in mapper.column_attrs:
         if any(is_generated(c) for c in prop.columns if isinstance(c, Column)):
             listener = functools.partial(_on_read, prop.key)
@@ -146,7 +146,7 @@ class _Batch:
         self.session = session
         self._insert_rows = insert_rows
         self._allocate_key = allocate_key
-        self.captured: list[Any] = []
+        self.captured: list[Instance] = []
         self._captured_ids: set[int] = set()
         self._switched = False
 

@@ -73,24 +73,24 @@ class CopyError(AsyncFactoryError, RuntimeError):
 class _Fill:
     """How a column missing from the rows gets its value, as Core ``insert()`` would."""
 
-    constant: Any = _NO_VALUE  # a scalar ``default=``
-    call: Callable[[], Any] | None = None  # a zero-argument callable ``default=``
+    constant: object = _NO_VALUE  # a scalar ``default=``
+    call: Callable[[], object] | None = None  # a zero-argument callable ``default=``
     sequence: SequenceDefault | None = None  # ``default=Sequence(...)``: nextval per row
     copyable: bool = True  # False: a SQL expression or a context-reading callable
 
 
 _NOTHING = _Fill()
-_fills: dict[Column[Any], _Fill] = {}
+_fills: dict[Column[object], _Fill] = {}
 
 
-def _fill(column: Column[Any]) -> _Fill:
+def _fill(column: Column[object]) -> _Fill:
     known = _fills.get(column)
     if known is None:
         known = _fills[column] = _make_fill(column)
     return known
 
 
-def _make_fill(column: Column[Any]) -> _Fill:
+def _make_fill(column: Column[object]) -> _Fill:
     default: Any = column.default
     if default is None:
         return _NOTHING
@@ -113,7 +113,7 @@ class _Columns:
 
     keys: tuple[str, ...]
     names: tuple[str, ...]
-    processors: tuple[Callable[[Any], Any] | None, ...]
+    processors: tuple[Callable[[object], object] | None, ...]
 
 
 # Per dialect instance: bind processors depend on the engine's options (json_serializer).
@@ -147,7 +147,7 @@ def _columns(table: Table, dialect: Dialect, given: frozenset[str]) -> _Columns 
 _sequences: dict[tuple[str, str, str], str | None] = {}
 
 
-async def _sequence_of(conn: AsyncConnection, table: Table, column: Column[Any]) -> str | None:
+async def _sequence_of(conn: AsyncConnection, table: Table, column: Column[object]) -> str | None:
     """The sequence to draw ``column``'s keys from; None if explicit values are refused
     (``GENERATED ALWAYS``) or the column has none (a server default, no default)."""
     if isinstance(column.default, SequenceDefault):
@@ -170,7 +170,7 @@ async def _sequence_of(conn: AsyncConnection, table: Table, column: Column[Any])
     return _sequences[cache_key]
 
 
-async def _next_values(conn: AsyncConnection, sequence: str, count: int) -> list[Any]:
+async def _next_values(conn: AsyncConnection, sequence: str, count: int) -> list[object]:
     """``count`` values of ``sequence`` in one round trip, in the order they were drawn."""
     result = await conn.execute(
         text("SELECT nextval(CAST(:s AS regclass)) FROM generate_series(1, :n) AS i ORDER BY i"),
@@ -179,7 +179,7 @@ async def _next_values(conn: AsyncConnection, sequence: str, count: int) -> list
     return list(result.scalars())
 
 
-async def allocate_key(conn: AsyncConnection, obj: Instance, attribute: str) -> Any:
+async def allocate_key(conn: AsyncConnection, obj: Instance, attribute: str) -> object:
     """A key for ``obj``'s primary-key ``attribute`` read before the object is written,
     drawn from the column's sequence (the value an INSERT would have got); ``None`` when
     the column has no sequence that takes explicit values (then the caller flushes)."""
@@ -187,10 +187,10 @@ async def allocate_key(conn: AsyncConnection, obj: Instance, attribute: str) -> 
     if not isinstance(mapper, Mapper) or not isinstance(mapper.local_table, Table):
         return None
     prop = mapper.attrs.get(attribute)
-    columns: list[Any] = list(getattr(prop, "columns", ()))
+    columns: list[object] = list(getattr(prop, "columns", ()))
     if len(columns) != 1 or not isinstance(columns[0], Column) or not columns[0].primary_key:
         return None
-    column: Column[Any] = columns[0]
+    column: Column[object] = columns[0]
     table = mapper.local_table
     if column.table is not table or not supports_copy(conn):
         return None
@@ -210,7 +210,7 @@ async def insert_rows(
     conn: AsyncConnection,
     table: Table,
     rows: list[Kwargs],
-    returning: Sequence[Column[Any]],
+    returning: Sequence[Column[object]],
 ) -> list[Args] | None:
     """Write ``rows`` into ``table``; the ``returning`` columns' values in row order, or
     None when ``returning`` is empty. COPY where it stores what INSERT would, else INSERT."""
@@ -233,10 +233,10 @@ async def _write_group(
     table: Table,
     rows: list[Kwargs],
     given: frozenset[str],
-    returning: Sequence[Column[Any]],
+    returning: Sequence[Column[object]],
 ) -> list[Args]:
     columns = _columns(table, conn.dialect, given) if supports_copy(conn) else None
-    drawn: dict[str, list[Any]] = {}
+    drawn: dict[str, list[object]] = {}
     wanted = {column.key for column in returning}
     if columns is not None and conn.in_transaction():
         for column in table.columns:
@@ -262,10 +262,10 @@ async def _write_group(
 def _values(
     row: Kwargs,
     keys: tuple[str, ...],
-    drawn: dict[str, list[Any]],
+    drawn: dict[str, list[object]],
     index: int,
     table: Table,
-) -> list[Any]:
+) -> list[object]:
     """One row's Python values in ``keys`` order, defaults and drawn keys filled in."""
     values = []
     for key in keys:
@@ -284,7 +284,7 @@ async def _copy(
     table: Table,
     columns: _Columns,
     keys: tuple[str, ...],
-    values: list[list[Any]],
+    values: list[list[object]],
 ) -> None:
     """COPY ``values`` (converted in place) into ``table``'s columns ``keys``."""
     names = list(columns.names) + [table.columns[k].name for k in keys[len(columns.keys) :]]
@@ -329,7 +329,7 @@ async def _driver_in_transaction(conn: AsyncConnection, table: Table) -> Any:
 
 
 async def _psycopg_copy(
-    driver: Any, table: Table, names: list[str], records: list[list[Any]]
+    driver: Any, table: Table, names: list[str], records: list[list[object]]
 ) -> None:
     from psycopg import sql
 

@@ -16,6 +16,7 @@ from ..._factory import AsyncFactory
 from ..._reach import reached_factories as _reached_factories
 from ..._seeding import BatchWrite, SeedError, one_line
 from ..._seeding import SeedTarget as Target
+from ..._types import FactoryClass
 from ._factory import AsyncSQLAlchemyModelFactory
 from ._insert_rows import InsertRows, core_insert_rows
 from ._seed_batch import write_batch
@@ -28,12 +29,12 @@ __all__ = ["SqlWriter"]
 CONNECT_TIMEOUT = 15.0
 
 
-def _mapper(factory: type[AsyncFactory[Any]]) -> Mapper[Any] | None:
-    mapper: Mapper[Any] | None = inspect(factory._meta.get_model_class(), raiseerr=False)
+def _mapper(factory: type[AsyncFactory[Any]]) -> Mapper[object] | None:
+    mapper: Mapper[object] | None = inspect(factory._meta.get_model_class(), raiseerr=False)
     return mapper if isinstance(mapper, Mapper) else None
 
 
-def _needs_another_connection(factory: type[Any]) -> bool:
+def _needs_another_connection(factory: FactoryClass) -> bool:
     """A factory of another backend that persists, so it needs a connection of its own."""
     if not issubclass(factory, AsyncFactory) or issubclass(factory, AsyncSQLAlchemyModelFactory):
         return False
@@ -175,7 +176,7 @@ class SqlWriter:
         return self._conn
 
 
-def _family(factory: type[Any]) -> str:
+def _family(factory: FactoryClass) -> str:
     """``AsyncMongoFactory``: the backend base class a factory derives from."""
     for base in factory.__mro__[1:]:
         if base.__module__.startswith("async_factory_boy.factory."):

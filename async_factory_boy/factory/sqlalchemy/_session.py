@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 from ..._bridge import await_
 from ..._call import FactoryCall
-from ..._compat import PostGeneration, builds_plainly
+from ..._compat import BuildStepLike, PostGeneration, builds_plainly
 from ..._many_to_many import LinkRequest
 from ..._scope import CallScope, method_name, reached_from, take_lookup
 from ..._types import Args, FactoryClass, Instance, Kwargs, ReadKwargs
@@ -133,9 +133,9 @@ class SessionScope(CallScope):
         self._savepoint_block: AbstractAsyncContextManager[AsyncSessionTransaction] | None = None
         # Objects added by a single (non-batch) call, taken back out if it fails; a batch's
         # SAVEPOINT rollback expunges its objects itself.
-        self.created: list[Any] = []
+        self.created: list[Instance] = []
         # Objects whose model has server-generated columns, with those columns' keys.
-        self.refreshable: list[tuple[Any, frozenset[str]]] = []
+        self.refreshable: list[tuple[Instance, frozenset[str]]] = []
 
     @classmethod
     def open(cls, factory: type, call: FactoryCall) -> SessionScope:
@@ -219,7 +219,11 @@ class SessionScope(CallScope):
         return obj
 
     def link_many(
-        self, factory: FactoryClass, instance: Instance, request: LinkRequest, step: Any
+        self,
+        factory: FactoryClass,
+        instance: Instance,
+        request: LinkRequest,
+        step: BuildStepLike,
     ) -> object:
         """``ManyToMany``: the given objects, or ``size`` new ones made in this call (added to
         its session, so its flush writes them with the rest, a batch's in bulk), appended

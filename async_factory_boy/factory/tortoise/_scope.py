@@ -26,7 +26,7 @@ from tortoise.models import Model
 
 from ..._bridge import await_
 from ..._call import FactoryCall
-from ..._compat import declarations
+from ..._compat import BuildStepLike, declarations
 from ..._scope import CallScope, take_lookup
 from ..._types import Args, FactoryClass, Instance, Kwargs, ReadKwargs
 from ...errors import FactoryConfigurationError
@@ -134,7 +134,9 @@ class TortoiseScope(CallScope):
         client = self.client
         return (client,) if isinstance(client, TransactionalDBClient) else ()
 
-    def may_hold(self, factory: FactoryClass, instance: Instance, step: Any) -> bool:
+    def may_hold(
+        self, factory: FactoryClass, instance: Instance, step: BuildStepLike | None
+    ) -> bool:
         """Whether the object may wait for the batch's bulk insert.
 
         Only a top-level object of a ``create_batch_async`` call qualifies: a SubFactory

@@ -21,6 +21,7 @@ from ..._factory import AsyncFactory
 from ..._seeding import PROGRESS_TABLE as TABLE
 from ..._seeding import BatchWrite, SeedError, one_line
 from ..._seeding import SeedTarget as Target
+from ..._types import Instance
 from ._factory import AsyncTortoiseModelFactory
 
 __all__ = ["TortoiseWriter", "tortoise_url"]
@@ -61,7 +62,7 @@ def tortoise_url(url: str) -> str:
     return f"{tortoise_scheme}://{rest}"
 
 
-def _graph_counts(objects: list[Any]) -> Counter[str]:
+def _graph_counts(objects: list[Instance]) -> Counter[str]:
     """Rows per table of ``objects`` and every model they reference (each counted once)."""
     from tortoise.models import Model
 
