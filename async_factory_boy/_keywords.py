@@ -200,9 +200,15 @@ def keywords_of(factory: Any, connection: Iterable[str]) -> KnownKeywords:
     return KnownKeywords(frozenset(names), frozenset(connection), frozenset(own), owner)
 
 
-def check_keywords(factory: Any, known: KnownKeywords, overrides: Mapping[str, Any]) -> None:
+def check_keywords(
+    factory: Any,
+    known: KnownKeywords,
+    overrides: Mapping[str, Any],
+    reached_from: type | None = None,
+) -> None:
     """Raise :class:`UnknownKeywordError` for the first keyword of ``overrides`` that
-    ``factory`` does not accept."""
+    ``factory`` does not accept (``reached_from``: the outer factory whose SubFactory or
+    RelatedFactory passed them, named in the message)."""
     names = known.names
     for key in overrides:
         if key in names:
@@ -213,10 +219,12 @@ def check_keywords(factory: Any, known: KnownKeywords, overrides: Mapping[str, A
         owner = known.attribute_owner
         if owner is not None and hasattr(owner, root):
             continue
-        raise _unknown(factory, key, root, known)
+        raise _unknown(factory, key, root, known, reached_from)
 
 
-def _unknown(factory: Any, key: str, root: str, known: KnownKeywords) -> UnknownKeywordError:
+def _unknown(
+    factory: Any, key: str, root: str, known: KnownKeywords, reached_from: type | None
+) -> UnknownKeywordError:
     model = factory._meta.get_model_class()
     fields = sorted(name for name in known.names if not name.startswith("_"))
     candidates = [*fields, *sorted(known.connection)]
@@ -224,8 +232,13 @@ def _unknown(factory: Any, key: str, root: str, known: KnownKeywords) -> Unknown
     hint = f" did you mean {close[0]!r}?" if close else ""
     listed = [*fields, *(f"{name}=" for name in sorted(known.own_connection))]
     shown = ", ".join(listed[:15]) + (", ..." if len(listed) > 15 else "")
+    via = (
+        ""
+        if reached_from is None
+        else f", passed by a SubFactory or RelatedFactory of {reached_from.__name__}"
+    )
     return UnknownKeywordError(
-        f"{factory.__name__}: unknown keyword {key!r} (not a field of "
+        f"{factory.__name__}: unknown keyword {key!r}{via} (not a field of "
         f"{getattr(model, '__name__', model)}, a declaration, a parameter or a connection "
         f"argument of the factory);{hint} Valid names: {shown}. Fix the name, or declare it "
         f"on {factory.__name__} if the model takes it some other way.",
