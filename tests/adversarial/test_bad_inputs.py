@@ -1,9 +1,10 @@
 """Errors a user can cause name the factory, the wrong thing and the fix (issue 24, item 4).
 
-An unmapped ``Meta.model`` is refused where the factory is defined; a SubFactory or
-RelatedFactory to a sync factory_boy persistence factory is refused at the create, naming
-the outer factory, the sync one and the async class to derive it from, on both resolution
-paths (the fast path and factory_boy's own).
+An unmapped ``Meta.model`` (SQLAlchemy), or one that is not the backend's kind of class
+(Tortoise, Beanie and ODMantic unless embedded), is refused where the factory is defined; a
+SubFactory or RelatedFactory to a sync factory_boy persistence factory is refused at the
+create, naming the outer factory, the sync one and the async class to derive it from, on
+both resolution paths (the fast path and factory_boy's own).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 import factory
 import factory.alchemy
+import pydantic
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
@@ -25,6 +27,10 @@ from tests.sqlalchemy.models import Company, User
 class Plain:
     def __init__(self, **kwargs: Any) -> None:
         self.__dict__.update(kwargs)
+
+
+class Note(pydantic.BaseModel):
+    text: str = ""
 
 
 class AbstractBase(DeclarativeBase):
@@ -74,6 +80,61 @@ def test_a_tortoise_factory_needs_a_tortoise_model() -> None:
         "PlainFactory: Meta.model Plain is not a Tortoise model (a subclass of "
         "tortoise.models.Model)"
     )
+
+
+def test_a_beanie_factory_needs_a_document_unless_embedded() -> None:
+    from async_factory_boy.factory.beanie import AsyncBeanieFactory
+
+    with pytest.raises(FactoryConfigurationError) as raised:
+
+        class NoteFactory(AsyncBeanieFactory[Note]):
+            class Meta:
+                model = Note
+
+    assert str(raised.value).startswith(
+        "NoteFactory: Meta.model Note is not a Beanie document (a subclass of beanie.Document)"
+    )
+    assert "embedded = True" in str(raised.value)
+
+    class EmbeddedNoteFactory(AsyncBeanieFactory[Note]):
+        class Meta:
+            model = Note
+            embedded = True
+
+    class InheritingFactory(EmbeddedNoteFactory):  # inherits the model and embedded
+        pass
+
+    assert InheritingFactory._meta.model is Note
+
+
+def test_an_odmantic_factory_needs_a_model_unless_embedded() -> None:
+    from async_factory_boy.factory.odmantic import AsyncODManticFactory
+
+    with pytest.raises(FactoryConfigurationError) as raised:
+
+        class NoteFactory(AsyncODManticFactory[Note]):
+            class Meta:
+                model = Note
+
+    assert str(raised.value).startswith(
+        "NoteFactory: Meta.model Note is not an ODMantic model (a subclass of odmantic.Model)"
+    )
+
+    class EmbeddedNoteFactory(AsyncODManticFactory[Note]):
+        class Meta:
+            model = Note
+            embedded = True
+
+    assert EmbeddedNoteFactory._meta.embedded
+
+
+def test_an_odm_base_factory_without_a_model_is_not_refused() -> None:
+    from async_factory_boy.factory.beanie import AsyncBeanieFactory
+
+    class BaseFactory(AsyncBeanieFactory[Any]):  # shared declarations, no Meta
+        stamp = "x"
+
+    assert BaseFactory._meta.model is dict
 
 
 class SyncCompanyFactory(factory.alchemy.SQLAlchemyModelFactory):  # type: ignore[misc]  # untyped base

@@ -43,6 +43,34 @@ async def test_model_string_without_app_label_is_rejected() -> None:
         await NoLabelFactory.build_async()
 
 
+class NotAModel:
+    def __init__(self, **kwargs: object) -> None:
+        self.__dict__.update(kwargs)
+
+
+def test_a_model_class_that_is_not_a_django_model_is_refused_at_definition() -> None:
+    with pytest.raises(FactoryConfigurationError) as info:
+
+        class PlainFactory(AsyncDjangoModelFactory[NotAModel]):
+            class Meta:
+                model = NotAModel
+
+    assert str(info.value).startswith(
+        "PlainFactory: Meta.model NotAModel is not a Django model (a subclass of "
+        "django.db.models.Model)"
+    )
+    assert "'app_label.ModelName' string" in str(info.value)
+
+
+def test_an_abstract_django_factory_may_name_no_model_class() -> None:
+    class BaseFactory(AsyncDjangoModelFactory[NotAModel]):
+        class Meta:
+            model = NotAModel
+            abstract = True
+
+    assert BaseFactory._meta.abstract
+
+
 def test_calling_the_factory_points_to_create_async() -> None:
     with pytest.raises(SyncCallError, match=r"UserFactory\.create_async"):
         UserFactory()
