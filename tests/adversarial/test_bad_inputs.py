@@ -15,6 +15,7 @@ import factory
 import factory.alchemy
 import pydantic
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
@@ -151,6 +152,38 @@ class SyncUserFactory(factory.alchemy.SQLAlchemyModelFactory):  # type: ignore[m
     name = "member"
 
 
+class PlainCompanyFactory(factory.Factory):  # type: ignore[misc]  # untyped base
+    """factory_boy's plain Factory over a mapped class: its create() saves nothing."""
+
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"plain {n}")
+
+
+class PlainUserFactory(factory.Factory):  # type: ignore[misc]  # untyped base
+    class Meta:
+        model = User
+
+    name = "plain member"
+
+
+class PlainSubUserFactory(AsyncSQLAlchemyModelFactory[User]):
+    class Meta:
+        model = User
+
+    name = "user"
+    company = factory.SubFactory(PlainCompanyFactory)
+
+
+class PlainRelatedCompanyFactory(AsyncSQLAlchemyModelFactory[Company]):
+    class Meta:
+        model = Company
+
+    name = "company"
+    member = factory.RelatedFactory(PlainUserFactory, factory_related_name="company")
+
+
 class UserFactory(AsyncSQLAlchemyModelFactory[User]):
     class Meta:
         model = User
@@ -204,3 +237,46 @@ async def test_building_through_a_sync_factory_boy_factory_still_works() -> None
     user = await UserFactory.build_async()
     assert user.company is not None
     assert user.company.name.startswith("sync ")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("factory_class", "outer", "inner", "model"),
+    [
+        (PlainSubUserFactory, "PlainSubUserFactory", "PlainCompanyFactory", "Company"),
+        (PlainRelatedCompanyFactory, "PlainRelatedCompanyFactory", "PlainUserFactory", "User"),
+    ],
+)
+async def test_a_plain_factory_over_a_mapped_class_reached_from_create_async_is_named(
+    sqlite_session: AsyncSession,
+    resolution_path: str,
+    factory_class: Any,
+    outer: str,
+    inner: str,
+    model: str,
+) -> None:
+    """Without the error, the RelatedFactory's row was lost (an SAWarning, no row) and the
+    SubFactory's saved only through the relationship's cascade."""
+    with pytest.raises(FactoryConfigurationError) as raised:
+        await factory_class.create_async(sqlalchemy_session=sqlite_session)
+
+    message = str(raised.value)
+    assert message.startswith(
+        f"{outer} reaches {inner} (a SubFactory or RelatedFactory), a sync factory_boy "
+        f"Factory (its create() does not save {model}, a mapped class)"
+    )
+    assert (
+        f"make {inner} subclass async_factory_boy.factory.sqlalchemy.AsyncSQLAlchemyModelFactory"
+        in message
+    )
+    await sqlite_session.rollback()
+    for table in (User, Company):
+        rows = await sqlite_session.execute(sa.select(sa.func.count()).select_from(table))
+        assert rows.scalar_one() == 0
+
+
+@pytest.mark.asyncio
+async def test_building_through_a_plain_factory_still_works() -> None:
+    user = await PlainSubUserFactory.build_async()
+    assert user.company is not None
+    assert user.company.name.startswith("plain ")
