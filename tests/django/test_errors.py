@@ -9,8 +9,15 @@ import sys
 import textwrap
 
 import pytest
+from django.db import models
 
-from async_factory_boy.errors import FactoryConfigurationError, SessionTypeError, SyncCallError
+from async_factory_boy._keywords import check_keywords, keywords_of
+from async_factory_boy.errors import (
+    FactoryConfigurationError,
+    SessionTypeError,
+    SyncCallError,
+    UnknownKeywordError,
+)
 from async_factory_boy.factory.django import (
     AsyncDjangoModelFactory,
     DjangoDatabaseNotFoundError,
@@ -150,3 +157,41 @@ async def test_a_subfactory_to_a_sync_django_model_factory_names_both_and_the_fi
     assert message.startswith("MemberFactory reaches SyncCompanyFactory")
     assert "sync factory_boy DjangoModelFactory" in message
     assert "async_factory_boy.factory.django.AsyncDjangoModelFactory" in message
+
+
+class _ArgManager(models.Manager):  # type: ignore[type-arg]  # django-stubs is not used
+    def create(self, arg: object = None, **kwargs: object) -> object:  # takes out ``arg``
+        return super().create(**kwargs)
+
+
+class WithOwnKeywords(models.Model):
+    """A model whose own ``__init__`` and manager's ``create`` take keywords that are no field
+    (factory_boy's suite has both: ``WithSignals``, ``WithCustomManager``)."""
+
+    name = models.CharField(max_length=20)
+
+    objects = _ArgManager()
+
+    class Meta:
+        app_label = "testapp"
+        managed = False
+
+    def __init__(self, *args: object, receiver: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.receiver = receiver
+
+
+class WithOwnKeywordsFactory(AsyncDjangoModelFactory[WithOwnKeywords]):
+    class Meta:
+        model = WithOwnKeywords
+
+    name = "x"
+
+
+def test_keywords_a_models_init_or_manager_takes_are_not_unknown() -> None:
+    known = keywords_of(WithOwnKeywordsFactory, ())
+
+    assert {"arg", "receiver", "name"} <= known.names
+    check_keywords(WithOwnKeywordsFactory, known, {"arg": 1, "receiver": 2})
+    with pytest.raises(UnknownKeywordError, match="did you mean 'receiver'"):
+        check_keywords(WithOwnKeywordsFactory, known, {"reciever": 2})
