@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 
+import factory
 import pytest
 from django.db import models
 
@@ -157,6 +158,33 @@ async def test_a_subfactory_to_a_sync_django_model_factory_names_both_and_the_fi
     assert message.startswith("MemberFactory reaches SyncCompanyFactory")
     assert "sync factory_boy DjangoModelFactory" in message
     assert "async_factory_boy.factory.django.AsyncDjangoModelFactory" in message
+
+
+class PlainCompanyFactory(factory.Factory):  # type: ignore[misc]  # untyped base
+    """factory_boy's plain Factory over a Django model: its create() saves nothing."""
+
+    class Meta:
+        model = Company
+
+    name = "plain"
+    slug = "plain"
+
+
+@pytest.mark.asyncio
+async def test_a_plain_factory_over_a_django_model_reached_from_create_async_is_named() -> None:
+    class MemberFactory(UserFactory):
+        company = factory.SubFactory(PlainCompanyFactory)
+
+    with pytest.raises(FactoryConfigurationError) as raised:
+        await MemberFactory.create_async()
+
+    message = str(raised.value)
+    assert message.startswith(
+        "MemberFactory reaches PlainCompanyFactory (a SubFactory or RelatedFactory), a sync "
+        "factory_boy Factory (its create() does not save Company, a Django model)"
+    )
+    assert "async_factory_boy.factory.django.AsyncDjangoModelFactory" in message
+    assert (await MemberFactory.build_async()).company.name == "plain"  # building is fine
 
 
 class _ArgManager(models.Manager):  # type: ignore[type-arg]  # django-stubs is not used
