@@ -92,8 +92,13 @@ class AsyncStepBuilder(builder.StepBuilder):
         self.force_init_sequence = extras.pop("__sequence") if "__sequence" in extras else None
 
     def build(self, parent_step: Any = None, force_sequence: int | None = None) -> Any:
-        if parent_step is not None and self.strategy == enums.CREATE_STRATEGY:
-            refuse_sync_persistence(self.factory_meta, parent_step)
+        if parent_step is not None:
+            if self.strategy == enums.CREATE_STRATEGY:
+                refuse_sync_persistence(self.factory_meta, parent_step)
+            if self.extras:  # ``company__nmae=``: the sub-factory's keywords, checked as its own
+                check_nested = getattr(self.factory_meta.factory, "_check_keywords", None)
+                if check_nested is not None:
+                    check_nested(self.extras, parent_step.builder.factory_meta.factory)
         plan = _plan.plan_for(self.factory_meta, self.extras)
         if plan is not None:
             return _plan.build(self, plan, parent_step, force_sequence)

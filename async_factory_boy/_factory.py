@@ -655,10 +655,12 @@ class AsyncFactory(Factory[T]):
         return connection, overrides
 
     @classmethod
-    def _check_keywords(cls, overrides: Kwargs) -> None:
+    def _check_keywords(cls, overrides: Kwargs, reached_from: type | None = None) -> None:
         """Refuse a keyword the factory and its model do not accept (a typo), naming the
         nearest valid one (:mod:`async_factory_boy._keywords`). What is accepted is found
-        at the first call and kept; a call then costs one subset test."""
+        at the first call and kept; a call then costs one subset test. ``reached_from`` is
+        the outer factory when the keywords came to this one through a SubFactory or
+        RelatedFactory (``company__nmae=``), named in the message."""
         options = cls._meta
         known = getattr(options, "keywords", None)
         if known is None:
@@ -667,7 +669,7 @@ class AsyncFactory(Factory[T]):
             if isinstance(options, ContractOptions):
                 options.keywords = known
         if known.checked and not overrides.keys() <= known.names:
-            check_keywords(cls, known, overrides)
+            check_keywords(cls, known, overrides, reached_from)
 
     @classmethod
     def _connection_defaults(cls) -> Kwargs:

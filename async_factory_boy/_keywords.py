@@ -13,8 +13,9 @@ the factory's declarations (derived ones included), ``Params``, ``Meta.rename`` 
 factory_boy's ``__sequence``, the connection arguments, and what the model's constructor
 takes: a mapped class's attributes (SQLAlchemy declarative, imperative, SQLModel), a pydantic
 model's fields and aliases, a dataclass's or attrs class's ``__init__`` parameters, a Django
-model's fields. A per-call check is then one subset test of the override names; only a name
-outside the set is looked at further (``x__y`` by its root ``x``; SQLAlchemy's and Django's
+model's fields (and the keywords of its own ``__init__`` or its manager's own ``create``).
+A per-call check is then one subset test of the override names; only a name outside the
+set is looked at further (``x__y`` by its root ``x``; SQLAlchemy's and Django's
 constructors accept any class attribute, so such a name is accepted too).
 
 Nothing is checked where the factory or the model may consume any keyword: a model whose
@@ -116,6 +117,29 @@ def _pydantic_names(model: type) -> set[str] | None:
     return names
 
 
+def _parameters(function: Any) -> set[str]:
+    """The names ``function`` takes by keyword (``self`` left out)."""
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        return set()
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    return {p.name for p in signature.parameters.values() if p.kind in kinds} - {"self"}
+
+
+def _overridden(klass: type, names: Iterable[str]) -> set[str]:
+    """The keyword parameters of the methods ``names`` that ``klass`` or a base outside
+    Django defines (a model's own ``__init__``, a custom manager's ``create``)."""
+    taken: set[str] = set()
+    for name in names:
+        for base in klass.__mro__:
+            if name in base.__dict__:
+                if not (base.__module__ or "").startswith("django."):
+                    taken |= _parameters(base.__dict__[name])
+                break
+    return taken
+
+
 def _django_names(model: type) -> set[str] | None:
     options = getattr(model, "_meta", None)
     get_fields = getattr(options, "get_fields", None)
@@ -127,6 +151,12 @@ def _django_names(model: type) -> set[str] | None:
         attname = getattr(field, "attname", None)
         if attname:
             names.add(attname)
+    # A model's own ``__init__`` and its manager's own ``create`` may take keywords that are
+    # no field (factory_boy passes every keyword to ``manager.create()``).
+    names |= _overridden(model, ("__init__",))
+    manager = getattr(model, "_default_manager", None)
+    if manager is not None:
+        names |= _overridden(type(manager), ("create", "acreate"))
     return names
 
 
@@ -200,9 +230,15 @@ def keywords_of(factory: Any, connection: Iterable[str]) -> KnownKeywords:
     return KnownKeywords(frozenset(names), frozenset(connection), frozenset(own), owner)
 
 
-def check_keywords(factory: Any, known: KnownKeywords, overrides: Mapping[str, Any]) -> None:
+def check_keywords(
+    factory: Any,
+    known: KnownKeywords,
+    overrides: Mapping[str, Any],
+    reached_from: type | None = None,
+) -> None:
     """Raise :class:`UnknownKeywordError` for the first keyword of ``overrides`` that
-    ``factory`` does not accept."""
+    ``factory`` does not accept (``reached_from``: the outer factory whose SubFactory or
+    RelatedFactory passed them, named in the message)."""
     names = known.names
     for key in overrides:
         if key in names:
@@ -213,10 +249,12 @@ def check_keywords(factory: Any, known: KnownKeywords, overrides: Mapping[str, A
         owner = known.attribute_owner
         if owner is not None and hasattr(owner, root):
             continue
-        raise _unknown(factory, key, root, known)
+        raise _unknown(factory, key, root, known, reached_from)
 
 
-def _unknown(factory: Any, key: str, root: str, known: KnownKeywords) -> UnknownKeywordError:
+def _unknown(
+    factory: Any, key: str, root: str, known: KnownKeywords, reached_from: type | None
+) -> UnknownKeywordError:
     model = factory._meta.get_model_class()
     fields = sorted(name for name in known.names if not name.startswith("_"))
     candidates = [*fields, *sorted(known.connection)]
@@ -224,8 +262,13 @@ def _unknown(factory: Any, key: str, root: str, known: KnownKeywords) -> Unknown
     hint = f" did you mean {close[0]!r}?" if close else ""
     listed = [*fields, *(f"{name}=" for name in sorted(known.own_connection))]
     shown = ", ".join(listed[:15]) + (", ..." if len(listed) > 15 else "")
+    via = (
+        ""
+        if reached_from is None
+        else f", passed by a SubFactory or RelatedFactory of {reached_from.__name__}"
+    )
     return UnknownKeywordError(
-        f"{factory.__name__}: unknown keyword {key!r} (not a field of "
+        f"{factory.__name__}: unknown keyword {key!r}{via} (not a field of "
         f"{getattr(model, '__name__', model)}, a declaration, a parameter or a connection "
         f"argument of the factory);{hint} Valid names: {shown}. Fix the name, or declare it "
         f"on {factory.__name__} if the model takes it some other way.",

@@ -134,6 +134,18 @@ async def interrupted_at(
     return kind, message
 
 
+def _release_sqlite_zombie(session: AsyncSession) -> None:
+    """On SQLite, free the write lock a cancelled statement's connection still holds.
+
+    The cancelled statement's cursor lives in a reference cycle (SQLAlchemy's error handling
+    frames): until it is collected, SQLite keeps the closed connection's write lock (an
+    unfinalised statement makes it a "zombie" connection), and the next write waits for it
+    until "database is locked". The other databases release on close.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        gc.collect()
+
+
 @pytest.mark.parametrize(("name", "mode"), CASES)
 async def test_interrupt_at_every_statement_boundary(
     session: AsyncSession, name: str, mode: str
@@ -148,11 +160,7 @@ async def test_interrupt_at_every_statement_boundary(
             f"{name}, statement {boundary} of {boundaries}: {kind.__name__}: {message}"
         )
         await bounded(session.rollback())  # the session recovers (MariaDB: no hang) ...
-        if session.get_bind().dialect.name == "sqlite":
-            # The cancelled statement's cursor lives in a reference cycle (SQLAlchemy's error
-            # handling frames): until it is collected, SQLite keeps the closed connection's
-            # write lock (an unfinalised statement makes it a "zombie" connection).
-            gc.collect()
+        _release_sqlite_zombie(session)
         await bounded(operation(session))  # ... and works again
         await bounded(session.rollback())
     for model in (User, Company):
@@ -176,8 +184,7 @@ async def test_interrupt_inside_a_hook_while_its_gathered_creates_run(
         )
         assert issubclass(kind, asyncio.CancelledError), f"{kind.__name__}: {message}"
         await bounded(session.rollback())
-        if session.get_bind().dialect.name == "sqlite":
-            gc.collect()  # the cancelled cursor's write lock (see the test above)
+        _release_sqlite_zombie(session)
     # the session's lock is free: a new call gets it at once
     await bounded(F.create_async(sqlalchemy_session=session), 10)
 

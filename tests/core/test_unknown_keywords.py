@@ -10,7 +10,8 @@ from typing import Any
 import factory
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry, relationship
 from sqlmodel import Field, SQLModel
 
 from async_factory_boy import AsyncFactory, UnknownKeywordError
@@ -106,7 +107,9 @@ CASES = [
     (UserFactory, {"emial": "x"}, "emial", "email"),
     (UserFactory, {"sqlalchemy_sesion": object()}, "sqlalchemy_sesion", "sqlalchemy_session"),
     (CompanyFactory, {"nmae": "x"}, "nmae", "name"),
+    (CompanyFactory, {"sqlalchemy_sesion": object()}, "sqlalchemy_sesion", "sqlalchemy_session"),
     (PlainFactory, {"titel": "x"}, "titel", "title"),
+    (PlainFactory, {"sqlalchemy_sesion": object()}, "sqlalchemy_sesion", "sqlalchemy_session"),
     (PointFactory, {"z": 3}, "z", None),
     (PointFactory, {"xx": 3}, "xx", "x"),
 ]
@@ -153,3 +156,59 @@ async def test_a_factory_with_a_hook_taking_keywords_is_not_checked() -> None:
             return kwargs
 
     assert (await PasswordFactory.build_async(password="secret")).x == 1
+
+
+class KwMember(Base):
+    __tablename__ = "kw_member"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(40))
+    company_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kw_company.id"))
+    company: Mapped[KwCompany | None] = relationship()
+
+
+class MemberFactory(AsyncSQLAlchemyModelFactory[KwMember]):
+    class Meta:
+        model = KwMember
+
+    email = "m@example.com"
+    company = factory.SubFactory(CompanyFactory)
+
+
+class StaffedCompanyFactory(CompanyFactory):
+    boss = factory.RelatedFactory(MemberFactory, factory_related_name="company", emial="b@x")
+
+
+@pytest.mark.parametrize("strategy", ["build_async", "create_async", "build"])
+async def test_a_sub_factorys_unknown_keyword_names_it_and_the_outer_factory(
+    strategy: str,
+) -> None:
+    """``company__nmae=`` reaches CompanyFactory through MemberFactory's SubFactory: checked
+    as CompanyFactory's own keyword, before anything is built."""
+    engine = create_async_engine("sqlite+aiosqlite://")  # no tables: nothing may be sent
+    session = {"sqlalchemy_session": AsyncSession(engine)} if strategy == "create_async" else {}
+
+    async def call() -> Any:
+        result = getattr(MemberFactory, strategy)(company__nmae="x", **session)
+        return result if strategy == "build" else await result
+
+    with pytest.raises(UnknownKeywordError) as info:
+        await call()
+    await engine.dispose()
+
+    assert str(info.value).startswith(
+        "CompanyFactory: unknown keyword 'nmae', passed by a SubFactory or RelatedFactory "
+        "of MemberFactory"
+    )
+    assert info.value.suggestion == "name"
+    assert (await MemberFactory.build_async(company__name="x")).company.name == "x"
+
+
+async def test_a_related_factorys_declared_keyword_is_checked_too() -> None:
+    with pytest.raises(UnknownKeywordError) as info:
+        await StaffedCompanyFactory.build_async()
+
+    assert str(info.value).startswith(
+        "MemberFactory: unknown keyword 'emial', passed by a SubFactory or RelatedFactory "
+        "of StaffedCompanyFactory"
+    )
+    assert info.value.suggestion == "email"

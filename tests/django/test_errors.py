@@ -8,9 +8,17 @@ import subprocess
 import sys
 import textwrap
 
+import factory
 import pytest
+from django.db import models
 
-from async_factory_boy.errors import FactoryConfigurationError, SessionTypeError, SyncCallError
+from async_factory_boy._keywords import check_keywords, keywords_of
+from async_factory_boy.errors import (
+    FactoryConfigurationError,
+    SessionTypeError,
+    SyncCallError,
+    UnknownKeywordError,
+)
 from async_factory_boy.factory.django import (
     AsyncDjangoModelFactory,
     DjangoDatabaseNotFoundError,
@@ -41,6 +49,34 @@ async def test_model_string_without_app_label_is_rejected() -> None:
 
     with pytest.raises(DjangoModelNotFoundError, match=r"'app_label\.ModelName'"):
         await NoLabelFactory.build_async()
+
+
+class NotAModel:
+    def __init__(self, **kwargs: object) -> None:
+        self.__dict__.update(kwargs)
+
+
+def test_a_model_class_that_is_not_a_django_model_is_refused_at_definition() -> None:
+    with pytest.raises(FactoryConfigurationError) as info:
+
+        class PlainFactory(AsyncDjangoModelFactory[NotAModel]):
+            class Meta:
+                model = NotAModel
+
+    assert str(info.value).startswith(
+        "PlainFactory: Meta.model NotAModel is not a Django model (a subclass of "
+        "django.db.models.Model)"
+    )
+    assert "'app_label.ModelName' string" in str(info.value)
+
+
+def test_an_abstract_django_factory_may_name_no_model_class() -> None:
+    class BaseFactory(AsyncDjangoModelFactory[NotAModel]):
+        class Meta:
+            model = NotAModel
+            abstract = True
+
+    assert BaseFactory._meta.abstract
 
 
 def test_calling_the_factory_points_to_create_async() -> None:
@@ -156,3 +192,68 @@ async def test_a_subfactory_to_a_sync_django_model_factory_names_both_and_the_fi
     assert message.startswith("MemberFactory reaches SyncCompanyFactory")
     assert "sync factory_boy DjangoModelFactory" in message
     assert "async_factory_boy.factory.django.AsyncDjangoModelFactory" in message
+
+
+class PlainCompanyFactory(factory.Factory):  # type: ignore[misc]  # untyped base
+    """factory_boy's plain Factory over a Django model: its create() saves nothing."""
+
+    class Meta:
+        model = Company
+
+    name = "plain"
+    slug = "plain"
+
+
+@pytest.mark.asyncio
+async def test_a_plain_factory_over_a_django_model_reached_from_create_async_is_named() -> None:
+    class MemberFactory(UserFactory):
+        company = factory.SubFactory(PlainCompanyFactory)
+
+    with pytest.raises(FactoryConfigurationError) as raised:
+        await MemberFactory.create_async()
+
+    message = str(raised.value)
+    assert message.startswith(
+        "MemberFactory reaches PlainCompanyFactory (a SubFactory or RelatedFactory), a sync "
+        "factory_boy Factory (its create() does not save Company, a Django model)"
+    )
+    assert "async_factory_boy.factory.django.AsyncDjangoModelFactory" in message
+    assert (await MemberFactory.build_async()).company.name == "plain"  # building is fine
+
+
+class _ArgManager(models.Manager):  # type: ignore[type-arg]  # django-stubs is not used
+    def create(self, arg: object = None, **kwargs: object) -> object:  # takes out ``arg``
+        return super().create(**kwargs)
+
+
+class WithOwnKeywords(models.Model):
+    """A model whose own ``__init__`` and manager's ``create`` take keywords that are no field
+    (factory_boy's suite has both: ``WithSignals``, ``WithCustomManager``)."""
+
+    name = models.CharField(max_length=20)
+
+    objects = _ArgManager()
+
+    class Meta:
+        app_label = "testapp"
+        managed = False
+
+    def __init__(self, *args: object, receiver: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.receiver = receiver
+
+
+class WithOwnKeywordsFactory(AsyncDjangoModelFactory[WithOwnKeywords]):
+    class Meta:
+        model = WithOwnKeywords
+
+    name = "x"
+
+
+def test_keywords_a_models_init_or_manager_takes_are_not_unknown() -> None:
+    known = keywords_of(WithOwnKeywordsFactory, ())
+
+    assert {"arg", "receiver", "name"} <= known.names
+    check_keywords(WithOwnKeywordsFactory, known, {"arg": 1, "receiver": 2})
+    with pytest.raises(UnknownKeywordError, match="did you mean 'receiver'"):
+        check_keywords(WithOwnKeywordsFactory, known, {"reciever": 2})

@@ -84,3 +84,32 @@ async def test_get_or_create_field_without_value(tortoise_db: TortoiseDatabase) 
 
     with pytest.raises(factory.errors.FactoryError, match="NoValueFactory"):
         await NoValueFactory.create_async()
+
+
+class PlainCompanyFactory(factory.Factory):  # type: ignore[misc]  # untyped base
+    """factory_boy's plain Factory over a Tortoise model: its create() saves nothing."""
+
+    class Meta:
+        model = Company
+
+    name = "plain"
+
+
+@pytest.mark.asyncio
+async def test_a_plain_factory_over_a_tortoise_model_reached_from_create_async_is_named(
+    tortoise_db: TortoiseDatabase,
+) -> None:
+    class MemberFactory(UserFactory):
+        company = factory.SubFactory(PlainCompanyFactory)
+
+    with pytest.raises(FactoryConfigurationError) as raised:
+        await MemberFactory.create_async(tortoise_connection=tortoise_db.connection)
+
+    message = str(raised.value)
+    assert message.startswith(
+        "MemberFactory reaches PlainCompanyFactory (a SubFactory or RelatedFactory), a sync "
+        "factory_boy Factory (its create() does not save Company, a Tortoise model)"
+    )
+    assert "async_factory_boy.factory.tortoise.AsyncTortoiseModelFactory" in message
+    assert await Company.all().using_db(tortoise_db.connection).count() == 0
+    assert (await MemberFactory.build_async()).company.name == "plain"  # building is fine

@@ -29,6 +29,8 @@ from . import _requires  # noqa: F401
 # isort: split
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
+from beanie import Document
+
 from ..._backends import backend_named
 from ..mongo import AsyncMongoFactory, ODMFactoryOptions
 from ..mongo._connection import SESSION_ARGUMENT
@@ -52,6 +54,14 @@ class BeanieFactoryOptions(ODMFactoryOptions):
     beanie_get_or_create: tuple[str, ...]
     get_or_create_option = "beanie_get_or_create"
     collection_owner = "Beanie names the collection (`class Settings: name = ...` on the document)"
+    document_kind = (
+        "a Beanie document (a subclass of beanie.Document), so it cannot be stored; derive it "
+        "from beanie.Document, or, for a model stored inside another document, set "
+        "embedded = True in the factory's Meta"
+    )
+
+    def is_document(self, model: type) -> bool:
+        return issubclass(model, Document)
 
 
 class AsyncBeanieFactory(AsyncMongoFactory[Doc]):

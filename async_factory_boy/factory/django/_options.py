@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..._compat import DjangoOptions
+from ..._compat import DjangoOptions, OptionDefault
 from ..._factory import AsyncFactoryOptions
+from ..._model_option import refuse_model, with_model_check
 from ._errors import DjangoModelNotFoundError, check_django_ready
 
 __all__ = ["AsyncDjangoOptions"]
@@ -22,6 +23,27 @@ class AsyncDjangoOptions(DjangoOptions, AsyncFactoryOptions):
     django_get_or_create: tuple[str, ...]
     database: str
     skip_postgeneration_save: bool
+
+    def _check_model(self, meta: object, value: object) -> None:
+        """A model class must be a Django model; a string is resolved (and checked) later."""
+        if isinstance(value, str):
+            return
+        from django.db.models import Model  # type: ignore[import-untyped]  # Django ships no type hints (django-stubs is not a dependency)
+
+        refuse_model(
+            getattr(self.factory, "__name__", "AsyncDjangoModelFactory"),
+            meta,
+            value,
+            lambda model: issubclass(model, Model),
+            "a Django model (a subclass of django.db.models.Model), so it has no table to "
+            "write to; give a model class or an 'app_label.ModelName' string",
+        )
+
+    def _build_default_options(self) -> list[OptionDefault]:
+        return with_model_check(
+            super()._build_default_options(),  # type: ignore[no-untyped-call]  # factory_boy's method is unannotated
+            self._check_model,
+        )
 
     # While the factory class is being defined, a model string stays a string: Django may
     # not be set up yet when a factories module is imported, and a bad string is reported

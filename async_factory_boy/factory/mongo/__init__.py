@@ -29,6 +29,7 @@ from ..._auto_fields import AutoFieldsOptions
 from ..._backends import backend_named
 from ..._compat import OptionDefault
 from ..._factory import AsyncFactory, ContractOptions, field_names_checker
+from ..._model_option import refuse_model
 from ..._types import FactoryClass
 from ...errors import FactoryConfigurationError, PartialBatchError
 from ._connection import DATABASE_ARGUMENT, SESSION_ARGUMENT
@@ -112,6 +113,13 @@ class ODMFactoryOptions(MongoFactoryOptions):
 
     get_or_create_option: ClassVar[str]
     collection_owner: ClassVar[str]
+    #: What ``Meta.model`` must be unless ``embedded = True``, and how to get one (the end
+    #: of the error naming the factory).
+    document_kind: ClassVar[str]
+
+    def is_document(self, model: type) -> bool:
+        """Whether ``model`` is a document class of the ODM (one it can store)."""
+        raise NotImplementedError
 
     def _build_default_options(self) -> list[OptionDefault]:
         option = self.get_or_create_option
@@ -142,6 +150,10 @@ class ODMFactoryOptions(MongoFactoryOptions):
         )
         option = self.get_or_create_option
         setattr(self, option, tuple(getattr(self, option)))
+        if meta is not None and "model" in vars(meta) and not self.embedded:
+            # Only a model this class's Meta names: an inherited one was checked with its
+            # factory, and a base factory that names none has the ``dict`` default.
+            refuse_model(factory.__name__, meta, self.model, self.is_document, self.document_kind)
 
 
 class AsyncMongoFactory(AsyncFactory[T]):

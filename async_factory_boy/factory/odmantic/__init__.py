@@ -29,6 +29,8 @@ from . import _requires  # noqa: F401
 # isort: split
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
+from odmantic import Model
+
 from ..._backends import backend_named
 from ..mongo import AsyncMongoFactory, ODMFactoryOptions
 from ..mongo._connection import SESSION_ARGUMENT
@@ -55,6 +57,14 @@ class ODManticFactoryOptions(ODMFactoryOptions):
     collection_owner = (
         "ODMantic names the collection (`model_config = {'collection': ...}` on the model)"
     )
+    document_kind = (
+        "an ODMantic model (a subclass of odmantic.Model), so it cannot be stored; derive it "
+        "from odmantic.Model, or, for an odmantic.EmbeddedModel stored inside another model, "
+        "set embedded = True in the factory's Meta"
+    )
+
+    def is_document(self, model: type) -> bool:
+        return issubclass(model, Model)
 
 
 class AsyncODManticFactory(AsyncMongoFactory[M]):
