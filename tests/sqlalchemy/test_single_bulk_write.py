@@ -121,3 +121,39 @@ async def test_a_failed_single_create_leaves_the_session_as_a_failed_flush(
     assert fast == slow
     assert "previous exception during flush" in slow[6]
     assert slow[-1] == []  # nothing of the transaction stayed
+
+
+async def _inserts(session: AsyncSession, on: bool) -> list[tuple[str, bool]]:
+    """The INSERTs one single create sends: table, and whether it reads values back."""
+    _session.SINGLE_BULK_WRITE = on
+    sent: list[tuple[str, bool]] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT"):
+            table = statement.split()[2].strip('"`')
+            sent.append((table, "RETURNING" in statement.upper()))
+
+    engine = session.bind.sync_engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        user = await UserFactory.create_async(sqlalchemy_session=session)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert user.id is not None
+    assert user.company_id == user.company.id
+    await session.execute(sa.delete(User))
+    await session.execute(sa.delete(Company))
+    return sent
+
+
+async def test_a_single_create_reads_its_keys_back_as_the_flush_does(
+    session: AsyncSession, single_bulk_write: None
+) -> None:
+    """Where the flush takes a new key from the cursor's ``lastrowid`` (SQLite), so does the
+    bulk writer (no ``RETURNING``: on aiosqlite one hand-off to the driver's thread less);
+    where it uses ``RETURNING`` (PostgreSQL), so does the bulk writer."""
+    fast = await _inserts(session, on=True)
+    slow = await _inserts(session, on=False)
+
+    assert fast == slow
+    assert [table for table, _ in fast] == [Company.__tablename__, User.__tablename__]
