@@ -7,6 +7,7 @@ same calls with the switch on and off on every SQL database and compares what th
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError, PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from async_factory_boy.factory.sqlalchemy import _session
+from async_factory_boy.factory.sqlalchemy._inline_connection import inline_connection, run_inline
 
 from .factories import CompanyFactory, UserFactory
 from .models import Company, User
@@ -157,3 +159,38 @@ async def test_a_single_create_reads_its_keys_back_as_the_flush_does(
 
     assert fast == slow
     assert [table for table, _ in fast] == [Company.__tablename__, User.__tablename__]
+
+
+async def test_run_inline_refuses_a_coroutine_that_suspends() -> None:
+    """The single create's write runs its coroutine without an event loop: one that awaits
+    anything but the inline connection is closed and refused, not left half-run."""
+    steps: list[str] = []
+
+    async def suspends() -> None:
+        steps.append("started")
+        try:
+            await asyncio.sleep(0)
+        finally:
+            steps.append("closed")
+
+    with pytest.raises(RuntimeError, match="awaited something other than the connection"):
+        run_inline(suspends())
+    assert steps == ["started", "closed"]
+
+
+async def test_the_inline_connection_answers_as_the_async_one(session: AsyncSession) -> None:
+    def inline(sync: Any) -> tuple[Any, ...]:
+        conn = inline_connection(sync.connection())
+        return (
+            conn.dialect.name,
+            run_inline(conn.scalar(sa.select(sa.literal(41) + 1))),
+            run_inline(conn.execute(sa.select(sa.literal("a")))).all(),
+        )
+
+    connection = await session.connection()
+    expected = (
+        connection.dialect.name,
+        await connection.scalar(sa.select(sa.literal(41) + 1)),
+        (await connection.execute(sa.select(sa.literal("a")))).all(),
+    )
+    assert await session.run_sync(inline) == expected
