@@ -154,10 +154,21 @@ def _grown_parents(dirty: Any, new: set[int]) -> list[ParentLink] | None:
 
 
 def _take_values(obj: Instance, plan: TablePlan, row: Kwargs) -> None:
-    """Put what the INSERT generated (keys, defaults, copied foreign keys) into ``obj``."""
+    """Put what the INSERT generated (keys, defaults, copied foreign keys) into ``obj``.
+
+    The values go straight into the object's dict: ``_register_persistent``, which follows
+    for every written object, commits all of its attributes (``_commit_all_states``), which
+    is what ``set_committed_value`` does per attribute, one ``InstanceState._commit`` each.
+    The per-attribute commit also drops the attribute's own load callable; an object that
+    has any (none made by a factory has) gets ``set_committed_value`` as before.
+    """
     state = obj.__dict__
+    inline = not instance_state(obj).callables
     for attribute, column, _keep_none in plan.columns:
         if column in row:
             value = row[column]
             if state.get(attribute, _MISSING) is not value:
-                set_committed_value(obj, attribute, value)
+                if inline:
+                    state[attribute] = value
+                else:
+                    set_committed_value(obj, attribute, value)
