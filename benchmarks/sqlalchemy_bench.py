@@ -472,6 +472,7 @@ def timing_table(results: list[_harness.Result]) -> str:
         in_group = [r for r in results if r.contender.group == group]
         baseline = in_group[0].per_second
         for result in in_group:
+            cpu, low, high = _harness.paired_cpu_ratio(result, in_group[0])
             rows.append(
                 [
                     group,
@@ -480,9 +481,18 @@ def timing_table(results: list[_harness.Result]) -> str:
                     f"{result.per_second:,.0f}",
                     f"{_harness.ratio(result.per_second, baseline):.2f}x",
                     f"{result.spread * 100:.0f}%",
+                    f"{cpu:.2f}x ({low:.2f}-{high:.2f})",
                 ]
             )
-    headers = ["scenario", "contender", "median ms", "users/s", "vs hand-written", "spread"]
+    headers = [
+        "scenario",
+        "contender",
+        "median ms",
+        "users/s",
+        "vs hand-written",
+        "spread",
+        "CPU vs hand-written (pairs)",
+    ]
     return _harness.markdown_table(headers, rows)
 
 
@@ -607,6 +617,10 @@ async def bench(
         "the hand-written baseline included",
         "- the spread column shows how noisy the machine was; the call counts do not depend "
         "on load",
+        "- CPU vs hand-written (pairs): the hand-written baseline's CPU time (this process, "
+        "every thread) over the contender's, per interleaved repetition: the median, lowest "
+        "and highest; it leaves out time spent waiting for a core, so it holds on a loaded "
+        "machine, and the database server's own work, which it does not see",
         *(
             [
                 "- `--ours-only`: the other factory libraries' rows are left out (see "
