@@ -23,6 +23,7 @@ import inspect
 import os
 import pathlib
 import platform
+import statistics
 import sys
 import time
 import tracemalloc
@@ -42,6 +43,7 @@ __all__ = [
     "markdown_table",
     "measure",
     "measure_peak_memory",
+    "paired_cpu_ratio",
     "publish",
     "ratio",
     "run",
@@ -97,6 +99,24 @@ class Result(_record.Timings):
     contender: Contender
     items: int
     seconds: list[float] = field(default_factory=list)
+    #: This process's CPU time per repetition (every thread: a driver's too), in the order
+    #: the repetitions ran. Unlike the wall-clock time it does not count the time the
+    #: process waited for a core, so on a shared machine it is the steadier of the two;
+    #: it does not count the database server's work either.
+    cpu_seconds: list[float] = field(default_factory=list)
+
+
+def paired_cpu_ratio(result: Result, baseline: Result) -> tuple[float, float, float]:
+    """``baseline``'s CPU time over ``result``'s, repetition by repetition (both ran in the
+    same interleaved round): the median ratio, and the lowest and highest."""
+    ratios = sorted(
+        base / own
+        for base, own in zip(baseline.cpu_seconds, result.cpu_seconds, strict=False)
+        if own
+    )
+    if not ratios:
+        return (float("nan"),) * 3
+    return statistics.median(ratios), ratios[0], ratios[-1]
 
 
 async def measure(
@@ -123,9 +143,10 @@ async def measure(
             contender = result.contender
             await _call(contender.prepare)
             gc.collect()
-            started = clock()
+            started, cpu_started = clock(), time.process_time()
             await _call(contender.run)
             elapsed = clock() - started
+            result.cpu_seconds.append(time.process_time() - cpu_started)
             await _call(contender.verify)
             await _call(contender.cleanup)
             result.seconds.append(elapsed)

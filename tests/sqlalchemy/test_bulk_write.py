@@ -48,8 +48,8 @@ def spy_on_bulk(monkeypatch: pytest.MonkeyPatch, *, enabled: bool) -> list[bool]
     """Record what each bulk attempt returned; with ``enabled=False`` every one declines."""
     results: list[bool] = []
 
-    async def spy(session: AsyncSession, *, as_flush: bool = False) -> bool:
-        wrote = enabled and await write_pending(session, as_flush=as_flush)
+    async def spy(session: AsyncSession, **options: bool) -> bool:
+        wrote = enabled and await write_pending(session, **options)
         results.append(wrote)
         return wrote
 
@@ -162,9 +162,8 @@ async def test_a_stored_parent_gains_children_as_in_a_flush(
 
     (bulk, flushed), results = await bulk_and_flush(session, monkeypatch, make)
 
-    # The firm's single create is written in bulk too (unless switched off), then the batch.
-    single = [True] if _session.SINGLE_BULK_WRITE else []
-    assert results == [*single, ordered_returning(session)]
+    # The firm's single create, then the batch: both in bulk where RETURNING is ordered.
+    assert results == [ordered_returning(session)] * 2
     assert bulk == flushed
 
 

@@ -7,6 +7,7 @@ same calls with the switch on and off on every SQL database and compares what th
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError, PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from async_factory_boy.factory.sqlalchemy import _session
+from async_factory_boy.factory.sqlalchemy._inline_connection import inline_connection, run_inline
 
 from .factories import CompanyFactory, UserFactory
 from .models import Company, User
@@ -121,3 +123,74 @@ async def test_a_failed_single_create_leaves_the_session_as_a_failed_flush(
     assert fast == slow
     assert "previous exception during flush" in slow[6]
     assert slow[-1] == []  # nothing of the transaction stayed
+
+
+async def _inserts(session: AsyncSession, on: bool) -> list[tuple[str, bool]]:
+    """The INSERTs one single create sends: table, and whether it reads values back."""
+    _session.SINGLE_BULK_WRITE = on
+    sent: list[tuple[str, bool]] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT"):
+            table = statement.split()[2].strip('"`')
+            sent.append((table, "RETURNING" in statement.upper()))
+
+    engine = session.bind.sync_engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        user = await UserFactory.create_async(sqlalchemy_session=session)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert user.id is not None
+    assert user.company_id == user.company.id
+    await session.execute(sa.delete(User))
+    await session.execute(sa.delete(Company))
+    return sent
+
+
+async def test_a_single_create_reads_its_keys_back_as_the_flush_does(
+    session: AsyncSession, single_bulk_write: None
+) -> None:
+    """Where the flush takes a new key from the cursor's ``lastrowid`` (SQLite), so does the
+    bulk writer (no ``RETURNING``: on aiosqlite one hand-off to the driver's thread less);
+    where it uses ``RETURNING`` (PostgreSQL), so does the bulk writer."""
+    fast = await _inserts(session, on=True)
+    slow = await _inserts(session, on=False)
+
+    assert fast == slow
+    assert [table for table, _ in fast] == [Company.__tablename__, User.__tablename__]
+
+
+async def test_run_inline_refuses_a_coroutine_that_suspends() -> None:
+    """The single create's write runs its coroutine without an event loop: one that awaits
+    anything but the inline connection is closed and refused, not left half-run."""
+    steps: list[str] = []
+
+    async def suspends() -> None:
+        steps.append("started")
+        try:
+            await asyncio.sleep(0)
+        finally:
+            steps.append("closed")
+
+    with pytest.raises(RuntimeError, match="awaited something other than the connection"):
+        run_inline(suspends())
+    assert steps == ["started", "closed"]
+
+
+async def test_the_inline_connection_answers_as_the_async_one(session: AsyncSession) -> None:
+    def inline(sync: Any) -> tuple[Any, ...]:
+        conn = inline_connection(sync.connection())
+        return (
+            conn.dialect.name,
+            run_inline(conn.scalar(sa.select(sa.literal(41) + 1))),
+            run_inline(conn.execute(sa.select(sa.literal("a")))).all(),
+        )
+
+    connection = await session.connection()
+    expected = (
+        connection.dialect.name,
+        await connection.scalar(sa.select(sa.literal(41) + 1)),
+        (await connection.execute(sa.select(sa.literal("a")))).all(),
+    )
+    assert await session.run_sync(inline) == expected

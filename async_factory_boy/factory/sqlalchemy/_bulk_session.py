@@ -26,14 +26,15 @@ from __future__ import annotations
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
-from sqlalchemy.util import await_only, safe_reraise
+from sqlalchemy.util import safe_reraise
 
 from ..._types import Instance, Kwargs
 from ._bulk import Fetch, ParentLink, prepare
 from ._bulk_plan import ONETOMANY, BulkUnsupported, TablePlan, plan_for
+from ._inline_connection import inline_connection, run_inline
 
 __all__ = ["write_pending"]
 
@@ -90,11 +91,11 @@ async def write_pending(session: AsyncSession, *, as_flush: bool = False) -> boo
     plans = {id(plan): plan for plan in write.plans.values()}.values()
     if _has_insert_listeners(plans):
         return False
-    conn = await session.connection()
-    if write.needs_returning() and not (
-        conn.dialect.insert_executemany_returning_sort_by_parameter_order
-    ):
-        return False
+
+    def writes_exactly(conn: AsyncConnection) -> bool:
+        return not write.needs_returning() or bool(
+            conn.dialect.insert_executemany_returning_sort_by_parameter_order
+        )
 
     def finish() -> None:
         for obj in objects:
@@ -102,23 +103,33 @@ async def write_pending(session: AsyncSession, *, as_flush: bool = False) -> boo
         sync._register_persistent({*states, *(instance_state(link[0]) for link in parents)})
 
     if not as_flush:
+        conn = await session.connection()
+        if not writes_exactly(conn):
+            return False
         await write.execute(conn)
         finish()
         return True
 
-    def flush_like(sync: Session) -> None:
+    def flush_like(sync: Session) -> bool:
+        # The session's connection taken here, in the one greenlet this write runs in, as
+        # ``AsyncSession.connection()`` takes it (which would spawn a greenlet of its own:
+        # a single create pays that per call), and the statements run on it directly
+        # (``_inline_connection``), not through ``AsyncConnection``.
+        conn = inline_connection(sync.connection())
+        if not writes_exactly(conn):
+            return False
         # Session._flush's frame around its unit of work (private, as _register_persistent).
         transaction = sync._autobegin_t()._begin()
         try:
-            await_only(write.execute(conn))
+            run_inline(write.execute(conn))
             finish()
             transaction.commit()
         except BaseException:
             with safe_reraise():
                 transaction.rollback(_capture_exception=True)
+        return True
 
-    await session.run_sync(flush_like)
-    return True
+    return await session.run_sync(flush_like)
 
 
 def _grown_parents(dirty: Any, new: set[int]) -> list[ParentLink] | None:
@@ -143,10 +154,21 @@ def _grown_parents(dirty: Any, new: set[int]) -> list[ParentLink] | None:
 
 
 def _take_values(obj: Instance, plan: TablePlan, row: Kwargs) -> None:
-    """Put what the INSERT generated (keys, defaults, copied foreign keys) into ``obj``."""
+    """Put what the INSERT generated (keys, defaults, copied foreign keys) into ``obj``.
+
+    The values go straight into the object's dict: ``_register_persistent``, which follows
+    for every written object, commits all of its attributes (``_commit_all_states``), which
+    is what ``set_committed_value`` does per attribute, one ``InstanceState._commit`` each.
+    The per-attribute commit also drops the attribute's own load callable; an object that
+    has any (none made by a factory has) gets ``set_committed_value`` as before.
+    """
     state = obj.__dict__
+    inline = not instance_state(obj).callables
     for attribute, column, _keep_none in plan.columns:
         if column in row:
             value = row[column]
             if state.get(attribute, _MISSING) is not value:
-                set_committed_value(obj, attribute, value)
+                if inline:
+                    state[attribute] = value
+                else:
+                    set_committed_value(obj, attribute, value)
