@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import _suite_project  # noqa: E402
 
-#: Test modules written; each has its own module data (``@shared_data``).
+#: Test modules written (``--modules``); each has its own module data (``@shared_data``).
 MODULES = 6
 
 INI = """
@@ -269,29 +269,33 @@ async def test_nothing_left_but_module_data(db_session, board, labels):
 TESTS_PER_MODULE = TESTS.count("\nasync def test_")
 
 
-def write_project(root: pathlib.Path) -> pathlib.Path:
+def write_project(root: pathlib.Path, modules: int = MODULES) -> pathlib.Path:
     """The recipe suite under ``root``: models and app of the suite benchmark, the recipe."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "models.py").write_text(_suite_project.MODELS)
     (root / "app.py").write_text(_suite_project.APP)
     (root / "pytest.ini").write_text(INI)
     (root / "conftest.py").write_text(CONFTEST)
-    for module in range(MODULES):
+    for module in range(modules):
         (root / f"test_recipe_{module}.py").write_text(TESTS.format(module=f"m{module}"))
     return root
 
 
-def database_url(database: str, scratch: pathlib.Path) -> str:
+SERVERS = {
+    "postgres": "postgresql+asyncpg://postgres@127.0.0.1:5432/",
+    "mariadb": "mysql+asyncmy://root@127.0.0.1:3306/",
+}
+
+
+def database_url(database: str, scratch: pathlib.Path, servers: dict[str, str]) -> str:
     """A fresh test database name per invocation, so two runs of this tool never collide."""
     name = f"afb_repeat_{uuid.uuid4().hex[:8]}_test"
-    if database == "postgres":
-        return f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-    if database == "mariadb":
-        return f"mysql+asyncmy://root@127.0.0.1:3306/{name}"
-    return f"sqlite+aiosqlite:///{scratch / (name + '.db')}"
+    if database == "sqlite":
+        return f"sqlite+aiosqlite:///{scratch / (name + '.db')}"
+    return servers[database].rstrip("/") + "/" + name
 
 
-def run_once(project: pathlib.Path, url: str, workers: int) -> tuple[bool, float, str]:
+def run_once(project: pathlib.Path, url: str, workers: int, tests: int) -> tuple[bool, float, str]:
     env = {**os.environ, "FACTORY_DB_URL": url, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     plugins = ("asyncio", "async_factory_boy", "xdist.plugin")
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"]
@@ -303,7 +307,7 @@ def run_once(project: pathlib.Path, url: str, workers: int) -> tuple[bool, float
     )
     elapsed = time.perf_counter() - started
     output = completed.stdout + completed.stderr
-    expected = f"{MODULES * TESTS_PER_MODULE} passed"
+    expected = f"{tests} passed"
     return completed.returncode == 0 and expected in output, elapsed, output
 
 
@@ -317,17 +321,21 @@ def main(argv: list[str] | None = None) -> int:
         default=["postgres", "mariadb", "sqlite"],
         choices=["postgres", "mariadb", "sqlite"],
     )
+    parser.add_argument("--modules", type=int, default=MODULES, help="test modules to write")
+    parser.add_argument("--postgres-url", default=SERVERS["postgres"], help="the server")
+    parser.add_argument("--mariadb-url", default=SERVERS["mariadb"], help="the server")
     args = parser.parse_args(argv)
+    servers = {"postgres": args.postgres_url, "mariadb": args.mariadb_url}
     scratch = pathlib.Path(tempfile.mkdtemp(prefix="repeat-suite-"))
-    project = write_project(scratch / "project")
-    tests = MODULES * TESTS_PER_MODULE
+    project = write_project(scratch / "project", args.modules)
+    tests = args.modules * TESTS_PER_MODULE
     summary: dict[str, list[bool]] = {}
     try:
         for database in args.databases:
-            url = database_url(database, scratch)
+            url = database_url(database, scratch, servers)
             results = summary.setdefault(database, [])
             for number in range(1, args.runs + 1):
-                ok, elapsed, output = run_once(project, url, args.workers)
+                ok, elapsed, output = run_once(project, url, args.workers, tests)
                 results.append(ok)
                 status = "passed" if ok else "FAILED"
                 print(f"{database} run {number}: {status} ({tests} tests, {elapsed:.1f} s)")
