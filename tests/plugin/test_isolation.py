@@ -147,6 +147,36 @@ async def test_class_gives_the_session_class_the_application_uses(engine: AsyncE
     assert await count_companies(engine) == 0
 
 
+class AppSession(AsyncSession):
+    """An application's own session class (no SQLModel): a helper its endpoints call."""
+
+    async def company_names(self) -> list[str]:
+        return list(await self.scalars(select(Company.name).order_by(Company.name)))
+
+
+async def test_any_session_subclass_on_a_scopes_connection(engine: AsyncEngine) -> None:
+    """``class_=`` any AsyncSession subclass, and the application's sessionmaker bound to a
+    module's connection: the test nests in a SAVEPOINT, with the app's class and options."""
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        await connection.execute(insert(Company).values(name="module"))
+        async with isolated_session(connection, class_=AppSession) as session:
+            assert type(session) is AppSession
+            await CompanyFactory.create_async(name="test 1", sqlalchemy_session=session)
+            assert await session.company_names() == ["module", "test 1"]
+        maker = async_sessionmaker(connection, class_=AppSession, expire_on_commit=False)
+        async with isolated_session(maker) as session:
+            assert type(session) is AppSession
+            assert session.sync_session.expire_on_commit is False
+            company = await CompanyFactory.create_async(name="test 2", sqlalchemy_session=session)
+            await session.commit()
+            assert company.name == "test 2"  # not expired by the commit
+            assert await session.company_names() == ["module", "test 2"]
+        assert list(await connection.scalars(select(Company.name))) == ["module"]
+        await transaction.rollback()
+    assert await count_companies(engine) == 0
+
+
 @pytest.mark.parametrize(
     ("bind", "class_", "message"),
     [
