@@ -296,19 +296,7 @@ async def db_session(db_engine):
         yield session
 """
 
-CONFTEST_FACTORIES = (
-    """
-import factory
-import httpx
-import pytest
-
-from app import app, get_session
-from async_factory_boy import await_
-from async_factory_boy.factory.sqlalchemy import AsyncSQLAlchemyModelFactory
-from async_factory_boy.pytest import isolated_session, register
-from models import Comment, Issue, Organization, Project, Tag, User
-
-
+FACTORY_CLASSES = """
 class OrganizationFactory(AsyncSQLAlchemyModelFactory):
     class Meta:
         model = Organization
@@ -364,7 +352,24 @@ class CommentFactory(AsyncSQLAlchemyModelFactory):
     body = factory.Sequence(lambda n: f"Comment {n}")
     issue = factory.SubFactory(IssueFactory)
     author = factory.SubFactory(UserFactory)
+"""
 
+CONFTEST_FACTORIES = (
+    """
+import factory
+import httpx
+import pytest
+
+from app import app, get_session
+from async_factory_boy import await_
+from async_factory_boy.factory.sqlalchemy import AsyncSQLAlchemyModelFactory
+from async_factory_boy.pytest import isolated_session, register
+from models import Comment, Issue, Organization, Project, Tag, User
+
+
+"""
+    + FACTORY_CLASSES
+    + """
 
 register(OrganizationFactory)
 register(UserFactory)

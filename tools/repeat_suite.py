@@ -51,7 +51,8 @@ asyncio_default_test_loop_scope = session
 factory_db_metadata = models:Base.metadata
 """
 
-CONFTEST = '''
+CONFTEST = (
+    """
 import factory
 import httpx
 import pytest
@@ -63,53 +64,9 @@ from async_factory_boy.pytest import isolated_connection, isolated_session, regi
 from models import Comment, Issue, Organization, Project, Tag, User
 
 
-class OrganizationFactory(AsyncSQLAlchemyModelFactory):
-    class Meta:
-        model = Organization
-
-    name = factory.Sequence(lambda n: f"Organization {n}")
-
-
-class UserFactory(AsyncSQLAlchemyModelFactory):
-    class Meta:
-        model = User
-
-    email = factory.Sequence(lambda n: f"user{n}@example.com")
-    name = factory.Sequence(lambda n: f"User {n}")
-    organization = factory.SubFactory(OrganizationFactory)
-
-
-class ProjectFactory(AsyncSQLAlchemyModelFactory):
-    class Meta:
-        model = Project
-
-    name = factory.Sequence(lambda n: f"Project {n}")
-    organization = factory.SubFactory(OrganizationFactory)
-
-
-class TagFactory(AsyncSQLAlchemyModelFactory):
-    class Meta:
-        model = Tag
-
-    name = factory.Sequence(lambda n: f"tag {n}")
-
-
-class IssueFactory(AsyncSQLAlchemyModelFactory):
-    class Meta:
-        model = Issue
-
-    title = factory.Sequence(lambda n: f"Issue {n}")
-    project = factory.SubFactory(ProjectFactory)
-    author = factory.SubFactory(UserFactory)
-
-    @factory.post_generation
-    def tags(self, create, extracted, **kwargs):
-        if not create:
-            return
-        if extracted is None:
-            extracted = await_(TagFactory.create_batch_async(2))
-        self.tags.extend(extracted)
-
+"""
+    + _suite_project.FACTORY_CLASSES
+    + '''
 
 register(UserFactory)
 register(IssueFactory)
@@ -137,6 +94,7 @@ async def client(db_session):
         yield client
     app.dependency_overrides.clear()
 '''
+)
 
 TESTS = '''
 import asyncio
