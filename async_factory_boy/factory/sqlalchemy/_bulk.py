@@ -170,7 +170,7 @@ class BulkWrite:
             for obj in step.objects:
                 self._push_keys(obj, step.plan, links)
         associations = _association_rows(links)
-        for table in sort_tables(associations):
+        for table in sort_tables(associations) if associations else ():
             await insert_rows(conn, table, associations[table], ())
             self.counts[table.name] += len(associations[table])
         return self.counts
