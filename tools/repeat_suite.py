@@ -42,15 +42,6 @@ from benchmarks import _suite_project  # noqa: E402
 #: Test modules written (``--modules``); each has its own module data (``@shared_data``).
 MODULES = 6
 
-INI = """
-[pytest]
-pythonpath = .
-asyncio_mode = auto
-asyncio_default_fixture_loop_scope = session
-asyncio_default_test_loop_scope = session
-factory_db_metadata = models:Base.metadata
-"""
-
 CONFTEST = (
     """
 import factory
@@ -232,7 +223,7 @@ def write_project(root: pathlib.Path, modules: int = MODULES) -> pathlib.Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "models.py").write_text(_suite_project.MODELS)
     (root / "app.py").write_text(_suite_project.APP)
-    (root / "pytest.ini").write_text(INI)
+    (root / "pytest.ini").write_text(_suite_project.INI)
     (root / "conftest.py").write_text(CONFTEST)
     for module in range(modules):
         (root / f"test_recipe_{module}.py").write_text(TESTS.format(module=f"m{module}"))
