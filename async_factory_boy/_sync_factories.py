@@ -58,15 +58,17 @@ def _is_mapped(model: object) -> bool:
     return isinstance(sqlalchemy.inspect(model, raiseerr=False), Mapper)
 
 
+def _is_subclass(cls: object, module_name: str, class_name: str) -> bool:
+    """Whether ``cls`` is a subclass of ``module_name.class_name`` (never importing it: a
+    subclass of it means it is imported)."""
+    module = sys.modules.get(module_name)
+    base = getattr(module, class_name, None) if module is not None else None
+    return isinstance(base, type) and isinstance(cls, type) and issubclass(cls, base)
+
+
 def _subclass_of(module_name: str, class_name: str) -> Callable[[object], bool]:
     """A test for subclasses of ``module_name.class_name``, if that module is imported."""
-
-    def test(model: object) -> bool:
-        module = sys.modules.get(module_name)  # a subclass of it means it is imported
-        base = getattr(module, class_name, None) if module is not None else None
-        return isinstance(base, type) and isinstance(model, type) and issubclass(model, base)
-
-    return test
+    return lambda model: _is_subclass(model, module_name, class_name)
 
 
 # (is the model a row of this backend, what it is, the async class to use, where it lives)
@@ -98,9 +100,7 @@ def _sync_base(factory: type) -> tuple[str, str, str, str] | None:
     if hasattr(factory, "create_async"):  # one of ours (some derive from factory_boy's)
         return None
     for module_name, sync_name, async_name, async_module in _SYNC_PERSISTENCE:
-        module = sys.modules.get(module_name)  # a subclass of it means it is imported
-        base = getattr(module, sync_name, None) if module is not None else None
-        if isinstance(base, type) and issubclass(factory, base):
+        if _is_subclass(factory, module_name, sync_name):
             return sync_name, async_name, async_module, ""
     # factory_boy's plain Factory over a row's class: its create() only calls the class.
     # SQLAlchemy saves such a row through a relationship's cascade at best (a SubFactory's)
