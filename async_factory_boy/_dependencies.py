@@ -38,10 +38,11 @@ def require(*modules: str, extra: str, needed_by: str) -> None:
         except ModuleNotFoundError as exc:
             missing = exc.name or module
             top = missing.partition(".")[0]
-            if _SHIPPED_WITH.get(top, top) not in provided:
+            package = _SHIPPED_WITH.get(top, top)
+            if package not in provided:
                 raise
             raise MissingDependencyError(
-                f"{needed_by} needs {_SHIPPED_WITH.get(top, top)!r}, which is not installed: "
+                f"{needed_by} needs {package!r}, which is not installed: "
                 f'pip install "async-factory-boy[{extra}]"',
                 name=missing,
                 extra=extra,
