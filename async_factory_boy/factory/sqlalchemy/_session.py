@@ -33,6 +33,7 @@ from ._flush import model_info
 from ._get_or_create import get_or_create
 from ._loader_make import make as loader_make
 from ._savepoint import savepoint
+from ._session_add import add as add_to_session
 
 __all__ = [
     "COMMIT_EACH_CALL",
@@ -167,7 +168,7 @@ class SessionScope(CallScope):
     def add(self, factory: FactoryClass, instance: Instance, *, hold: bool = False) -> Instance:
         """Add the object to the call's session (``session.add`` is synchronous); the
         call's end flushes it (a batch by the bulk writer)."""
-        self.sync_session.add(instance)
+        add_to_session(self.sync_session, instance)
         return self._track(factory, instance)
 
     def get_or_create(
