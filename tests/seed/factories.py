@@ -34,6 +34,25 @@ class PostFactory(AsyncSQLAlchemyModelFactory[Post]):
     body = "Lorem ipsum"
 
 
+class GenericAuthorFactory(AsyncFactory[Author]):
+    """A SQLAlchemy model on the generic ``AsyncFactory`` (no SQLAlchemy factory class)."""
+
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Generic author {n}")
+    email = factory.Sequence(lambda n: f"generic{n}@example.com")
+
+
+class GenericPostFactory(AsyncFactory[Post]):
+    class Meta:
+        model = Post
+
+    author = factory.SubFactory(GenericAuthorFactory)
+    title = factory.Sequence(lambda n: f"Generic post {n}")
+    body = "Lorem ipsum"
+
+
 class CollidingAuthorFactory(AuthorFactory):
     """From sequence number 2000 on, every email repeats: with batches of 10, the third batch
     (whose reached authors are numbered from 2000) fails on its insert."""

@@ -35,6 +35,17 @@ def test_writes_each_object_and_what_it_references(sqlite_url: str) -> None:
     assert query(sqlite_url, orphans) == [(0,)]
 
 
+def test_create_tables_covers_models_of_generic_async_factories(sqlite_url: str) -> None:
+    """A mapped model on ``AsyncFactory`` itself: ``--create-tables`` creates its tables."""
+    result = run_seed(
+        "tests.seed.factories:GenericPostFactory", "-n", "3", "--create-tables", "--url", sqlite_url
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert count(sqlite_url, "posts") == 3
+    assert count(sqlite_url, "authors") == 3
+
+
 def test_summary_lists_rows_per_table_time_and_rate(sqlite_url: str) -> None:
     result = run_seed(POSTS, "--count", "5", "--create-tables", "--url", sqlite_url)
 

@@ -116,7 +116,9 @@ class SqlWriter:
         metadatas: list[MetaData] = []
         for top in factories:
             for reached in _reached_factories(top):
-                if not issubclass(reached, AsyncSQLAlchemyModelFactory) or reached._meta.abstract:
+                # Any factory of a mapped model: a SQLAlchemy factory class, or the generic
+                # ``AsyncFactory`` whose objects the seed writes all the same.
+                if reached._meta.abstract:
                     continue
                 mapper = _mapper(reached)
                 table = mapper.local_table if mapper is not None else None
