@@ -1,12 +1,17 @@
 """``--workers N``: N processes on this machine, each a shard of the run, one report.
 
 The parent does everything once that must happen once (connect, create the tables and the
-progress records, refuse a run already under way without ``--resume``), then starts N
-processes (``multiprocessing``'s spawn: a fresh interpreter each, as a shard on another
-machine would be). Worker ``w`` writes shard ``w/N`` of the run (of a ``--shard I/M`` run,
-shard ``I + M*w`` of ``M*N``: its share of that shard), whole batches, one transaction
-each, and sends its progress, summary and errors to the parent through a queue; the parent
-prints one progress line and one summary for all of them.
+progress records, refuse a run already under way without ``--resume``), while N processes
+start (``multiprocessing``'s spawn: a fresh interpreter each, as a shard on another machine
+would be) and import the factories; they wait at a gate (:class:`_Gate`) until the parent's
+preparation is done, and leave without touching the database if it failed. A spawned
+interpreter takes about as long to import the factories as the parent takes to prepare, so
+starting both at once saves one of them from every run's wall time.
+
+Worker ``w`` writes shard ``w/N`` of the run (of a ``--shard I/M`` run, shard ``I + M*w``
+of ``M*N``: its share of that shard), whole batches, one transaction each, and sends its
+progress, summary and errors to the parent through a queue; the parent prints one progress
+line and one summary for all of them.
 
 Each worker runs in a process group of its own (and ends itself when the parent is gone),
 so Ctrl-C on a terminal reaches only the parent, which passes it on once per press: the
@@ -37,6 +42,7 @@ from ._cli import SeedOptions
 from ._errors import SeedError, one_line
 from ._output import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Output, report_error
 from ._plan import make_plan, open_writer
+from ._specs import load_factory
 from ._url import Redactor, Target
 
 __all__ = ["run_workers", "worker_shard"]
@@ -90,10 +96,46 @@ def _die_with(parent: int) -> None:
 #: ``_run.run``, handed in (it starts the workers, so this module cannot import it).
 RunOne = Callable[[SeedOptions, Output, Redactor], int]
 
+_WAITING, _GO, _ABORT = 0, 1, 2
 
-def _worker(run: RunOne, options: SeedOptions, worker: int, events: Any, parent: int) -> None:
-    """One worker process: a plain single-process run of its shard. ``parent`` is the
-    parent's pid, passed rather than read here: the parent may already be gone."""
+
+class _Gate:
+    """Where started workers wait for the parent's preparation: opened, or aborted."""
+
+    def __init__(self, context: Any) -> None:
+        self._decision = context.Value("b", _WAITING)
+        self._decided = context.Event()
+
+    def open(self) -> None:
+        self._decide(_GO)
+
+    def abort(self) -> None:
+        self._decide(_ABORT)
+
+    def _decide(self, decision: int) -> None:
+        self._decision.value = decision
+        self._decided.set()
+
+    def wait(self) -> bool:
+        """Whether to run (the parent's preparation succeeded)."""
+        self._decided.wait()
+        return bool(self._decision.value == _GO)
+
+
+def _preload(options: SeedOptions) -> None:
+    """Import the factories while the parent prepares; the run imports them again (a
+    cached module) and reports any failure as it always does."""
+    for spec in options.factories:
+        with contextlib.suppress(Exception):
+            load_factory(spec)
+
+
+def _worker(
+    run: RunOne, options: SeedOptions, worker: int, events: Any, parent: int, gate: _Gate
+) -> None:
+    """One worker process: a plain single-process run of its shard, once ``gate`` opens.
+    ``parent`` is the parent's pid, passed rather than read here: the parent may already be
+    gone."""
     if hasattr(os, "setpgrp"):
         os.setpgrp()  # Ctrl-C on the terminal reaches the parent only, which passes it on
         threading.Thread(target=_die_with, args=(parent,), daemon=True).start()
@@ -101,6 +143,9 @@ def _worker(run: RunOne, options: SeedOptions, worker: int, events: Any, parent:
     redact.learn([options.url])
     output = _QueueOutput(redact, events, worker)
     try:
+        _preload(options)
+        if not gate.wait():
+            return  # the parent's preparation failed: it reports why
         code = run(options, output, redact)
     except KeyboardInterrupt:  # Ctrl-C passed on before the run's own handler was in place
         code = EXIT_INTERRUPTED
@@ -160,21 +205,30 @@ def run_workers(
             with contextlib.suppress(Exception):
                 await writer.close()
 
+    context = multiprocessing.get_context("spawn")
+    gate = _Gate(context)
+    events = context.Queue()
+    processes = _start(run, options, context, events, gate)
+    opened = False
     try:
         asyncio.run(prepare())
+        totals: Counter[str] = Counter()
+        for batch in make_plan(options, jobs, options.shard).batches:
+            totals[jobs[batch.job].factory.__name__] += batch.size
+        gate.open()
+        opened = True
     except SeedError as exc:
         return report_error(exc, output, show_traceback=options.traceback)
-    totals: Counter[str] = Counter()
-    for batch in make_plan(options, jobs, options.shard).batches:
-        totals[jobs[batch.job].factory.__name__] += batch.size
-    return _supervise(run, options, target, output, totals)
+    finally:
+        if not opened:  # failed or interrupted: the workers leave without a statement
+            gate.abort()
+            for process in processes:
+                process.join()
+    return _supervise(options, target, output, totals, events, processes)
 
 
-def _supervise(
-    run: RunOne, options: SeedOptions, target: Target, output: Output, totals: Counter[str]
-) -> int:
-    context = multiprocessing.get_context("spawn")
-    events = context.Queue()
+def _start(run: RunOne, options: SeedOptions, context: Any, events: Any, gate: _Gate) -> list[Any]:
+    """Start the worker processes; they import the factories, then wait at ``gate``."""
     count = options.workers
     processes = []
     for worker in range(count):
@@ -187,10 +241,22 @@ def _supervise(
             yes=True,  # the parent asked
         )
         process = context.Process(
-            target=_worker, args=(run, worker_options, worker, events, os.getpid())
+            target=_worker, args=(run, worker_options, worker, events, os.getpid(), gate)
         )
         process.start()
         processes.append(process)
+    return processes
+
+
+def _supervise(
+    options: SeedOptions,
+    target: Target,
+    output: Output,
+    totals: Counter[str],
+    events: Any,
+    processes: list[Any],
+) -> int:
+    count = options.workers
     progress = _Progress(totals)
     started = time.perf_counter()
     interrupted = False

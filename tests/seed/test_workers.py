@@ -96,3 +96,24 @@ def test_workers_end_when_the_parent_is_killed(
 
     assert count(url, "posts") == posts  # nobody writes any more
     assert posts == 50 * count(url, TABLE)
+
+
+@pytest.mark.postgres
+def test_workers_started_during_a_failed_preparation_write_nothing(
+    postgres_asyncpg_url: str, blog_tables: Callable[[str], str]
+) -> None:
+    """The workers start while the parent prepares; a refusal of the parent's (this run is
+    committed already) sends them away before their first statement."""
+    url = blog_tables(postgres_asyncpg_url)
+    args = (POSTS, "-n", "20", "--batch-size", "5", "--workers", "2", "--url", url)
+    assert run_seed(*args, "--create-tables").returncode == 0
+
+    again = run_seed(*args)
+
+    assert again.returncode == 1, again.stderr
+    [error] = messages(again.stderr)
+    assert error.startswith("error: run ")
+    assert "already committed 4 of the 4 batches" in error
+    assert "Traceback" not in again.stdout + again.stderr
+    assert count(url, "posts") == 20
+    assert count(url, TABLE) == 4
