@@ -21,14 +21,16 @@ object). The factory decides per object as well (see ``AsyncTortoiseModelFactory
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeAlias
 
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
-from tortoise.fields.base import DatabaseDefault
+from tortoise.fields.base import DatabaseDefault, Field
 from tortoise.models import Model
 from tortoise.signals import Signals
 
 from ..._types import Args
+from . import _construct
 
 __all__ = [
     "bulk_insert",
@@ -158,13 +160,32 @@ def _insert_sql(client: BaseDBAsyncClient, model: type[Model], names: list[str],
 _statements: dict[Args, str] = {}
 
 
+#: A column of the INSERT: its attribute, the field type and validation of ``Field``'s own
+#: ``to_db_value`` (done inline), or the field's own ``to_db_value`` (``convert``).
+_Column: TypeAlias = tuple[
+    str, type[object], Callable[[object], None] | None, Callable[[object, Model], object] | None
+]
+
+
+def _column(name: str, field: Field[object]) -> _Column:
+    """How a column's value is read for the INSERT: ``field.to_db_value(value, obj)``.
+
+    Where that is ``Field``'s own (conversion to the field type, then the validators), it is
+    done inline (``convert`` ``None``), without a call to ``validate`` for a field without
+    validators: with :data:`._construct.ENABLED` off, every value goes through the method.
+    """
+    if _construct.ENABLED and type(field).to_db_value is Field.to_db_value:
+        return name, field.field_type, field.validate if field.validators else None, None
+    return name, object, None, field.to_db_value
+
+
 async def _insert_returning_keys(
     client: BaseDBAsyncClient, model: type[Model], objects: list[Model]
 ) -> None:
     meta = model._meta
     names = list(client.executor_class(model=model, db=client).regular_columns)
     fields_map = meta.fields_map
-    converters = [fields_map[name].to_db_value for name in names]
+    columns = [_column(name, fields_map[name]) for name in names]
     pk_column = meta.db_pk_column
     pk_attr = meta.pk_attr
     to_python = meta.pk.to_python_value
@@ -174,12 +195,19 @@ async def _insert_returning_keys(
     per_chunk = max(1, min(_MAX_ROWS, _MAX_PARAMETERS // max(1, len(names))))
     for start in range(0, len(objects), per_chunk):
         chunk = objects[start : start + per_chunk]
-        values: list[Any] = []
+        values: list[object] = []
+        append = values.append
         for obj in chunk:
-            values.extend(
-                convert(getattr(obj, name), obj)
-                for name, convert in zip(names, converters, strict=True)
-            )
+            for name, field_type, validate, convert in columns:
+                value: object = getattr(obj, name)
+                if convert is not None:
+                    value = convert(value, obj)
+                else:  # Field.to_db_value, inlined
+                    if value is not None and not isinstance(value, field_type):
+                        value = field_type(value)  # type: ignore[call-arg]  # Field.to_db_value's call
+                    if validate is not None:
+                        validate(value)
+                append(value)
         sql = _insert_sql(client, model, names, len(chunk))
         if client.capabilities.dialect == "postgres":
             # asyncpg's execute_query returns no rows for an INSERT; execute_query_dict does.
