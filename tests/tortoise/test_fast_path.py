@@ -7,7 +7,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
+import os
+import sys
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -290,6 +293,16 @@ async def test_save_receivers_see_the_same_objects_either_way(
         listeners.remove(receiver)
     assert len(by_switch[True]) == 2
     assert by_switch[True] == by_switch[False]
+
+
+async def test_the_environment_variable_turns_the_fast_path_off() -> None:
+    code = "from async_factory_boy.factory.tortoise import _construct; print(_construct.ENABLED)"
+    env = {**os.environ, "ASYNC_FACTORY_BOY_TORTOISE_FAST": "0"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", code, env=env, stdout=asyncio.subprocess.PIPE
+    )
+    out, _ = await process.communicate()
+    assert out.decode().strip() == "False"
 
 
 # -- construct() itself ------------------------------------------------------------------
