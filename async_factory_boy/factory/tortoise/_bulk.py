@@ -42,6 +42,9 @@ __all__ = [
 # Bound parameters per statement: SQLite's limit is 32766, PostgreSQL's 32767 (asyncpg).
 _MAX_PARAMETERS = 30_000
 _MAX_ROWS = 1_000
+# asyncpg prepares a statement longer than this again at every execution (its default
+# ``max_cacheable_statement_size``): a Parse / Describe round trip and a codec per parameter.
+_CACHEABLE_STATEMENT = 15 * 1024
 
 # ``SELECT VERSION()`` answers per MySQL-dialect client (MariaDB has RETURNING, MySQL not).
 _mariadb_returning: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
@@ -179,6 +182,28 @@ def _column(name: str, field: Field[object]) -> _Column:
     return name, object, None, field.to_db_value
 
 
+def _cacheable_rows(
+    client: BaseDBAsyncClient, model: type[Model], names: list[str], rows: int
+) -> int:
+    """At most ``rows``, as many as keep the statement short enough for asyncpg to keep it
+    prepared (one round trip per chunk instead of two; cached per table and columns)."""
+    key = (client.executor_class, client.query_class, model._meta.db_table, tuple(names), rows)
+    known = _cacheable.get(key)
+    if known is None:
+        known = rows
+        length = len(_insert_sql(client, model, names, known))
+        while known > 1 and length > _CACHEABLE_STATEMENT:
+            known = max(1, min(known - 1, known * _CACHEABLE_STATEMENT // length))
+            length = len(_insert_sql(client, model, names, known))
+        if len(_cacheable) > 256:
+            _cacheable.clear()
+        _cacheable[key] = known
+    return known
+
+
+_cacheable: dict[Args, int] = {}
+
+
 async def _insert_returning_keys(
     client: BaseDBAsyncClient, model: type[Model], objects: list[Model]
 ) -> None:
@@ -193,6 +218,8 @@ async def _insert_returning_keys(
     # where Model.__setattr__'s relation checks have nothing to do.
     plain_key = pk_attr not in meta.fk_fields and pk_attr not in meta.o2o_fields
     per_chunk = max(1, min(_MAX_ROWS, _MAX_PARAMETERS // max(1, len(names))))
+    if _construct.ENABLED and client.capabilities.dialect == "postgres":
+        per_chunk = _cacheable_rows(client, model, names, per_chunk)
     for start in range(0, len(objects), per_chunk):
         chunk = objects[start : start + per_chunk]
         values: list[object] = []
