@@ -7,6 +7,7 @@ import uuid
 from decimal import Decimal
 
 from tortoise import fields
+from tortoise.exceptions import ValidationError
 from tortoise.models import Model
 
 
@@ -85,6 +86,15 @@ class Status(str, enum.Enum):
     LIVE = "live"
 
 
+class UpperTextField(fields.TextField):
+    """A field that checks in ``validate`` itself, without validators."""
+
+    def validate(self, value: object) -> None:
+        if isinstance(value, str) and value != value.upper():
+            raise ValidationError(f"{self.model_field_name}: {value!r} is not upper case")
+        super().validate(value)
+
+
 class Article(Model):
     """Every kind of value ``Model.__init__`` treats its own way: constant, mutable (deep-copied)
     and callable defaults, converted values (Decimal, enum, datetimes), ``auto_now`` fields,
@@ -102,6 +112,7 @@ class Article(Model):
     created = fields.DatetimeField(auto_now_add=True)
     updated = fields.DatetimeField(auto_now=True)
     note = fields.TextField(null=True)
+    motto = UpperTextField(default="HELLO")
     company: fields.ForeignKeyRelation[Company] = fields.ForeignKeyField(
         "models.Company", related_name="articles"
     )

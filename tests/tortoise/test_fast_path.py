@@ -240,6 +240,8 @@ async def test_refused_values_raise_the_constructors_errors(
         await ArticleFactory.create_batch_async(2, title=None, slug="x")
     with pytest.raises(ValidationError, match="title: Length of"):  # a validator, at the INSERT
         await ArticleFactory.create_batch_async(2, title="x" * 51, slug=factory.Sequence(str))
+    with pytest.raises(ValidationError, match="motto: 'quiet' is not upper case"):
+        await ArticleFactory.create_batch_async(2, motto="quiet")
     with pytest.raises(IntegrityError):  # make() sets an unsaved object after __init__
         await ArticleFactory.create_batch_async(2, company=Company(name="unsaved"))
     assert await tortoise_db.count("afb_article") == 0

@@ -173,12 +173,14 @@ _Column: TypeAlias = tuple[
 def _column(name: str, field: Field[object]) -> _Column:
     """How a column's value is read for the INSERT: ``field.to_db_value(value, obj)``.
 
-    Where that is ``Field``'s own (conversion to the field type, then the validators), it is
-    done inline (``convert`` ``None``), without a call to ``validate`` for a field without
-    validators: with :data:`._construct.ENABLED` off, every value goes through the method.
+    Where that is ``Field``'s own (conversion to the field type, then ``validate``), it is
+    done inline (``convert`` ``None``), without the call to ``Field``'s own ``validate`` for
+    a field without validators (it has nothing to do then): with
+    :data:`._construct.ENABLED` off, every value goes through the method.
     """
     if _construct.ENABLED and type(field).to_db_value is Field.to_db_value:
-        return name, field.field_type, field.validate if field.validators else None, None
+        idle = not field.validators and type(field).validate is Field.validate
+        return name, field.field_type, None if idle else field.validate, None
     return name, object, None, field.to_db_value
 
 
