@@ -25,6 +25,7 @@ def url(request: pytest.FixtureRequest) -> str:
     value: str = request.getfixturevalue(request.param)
     wipe(
         value,
+        "afb_article",  # refers to afb_user and afb_company (tests/tortoise/test_fast_path.py)
         "afb_user_tag",
         "afb_profile",
         "afb_token",
@@ -90,7 +91,16 @@ def test_a_shard_then_resume_store_the_rows_of_one_run(url: str) -> None:
     )
     assert run_seed(*args, "--url", url).returncode == 0
     expected = sorted(query(url, rows))
-    wipe(url, "afb_user_tag", "afb_profile", "afb_token", "afb_user", "afb_company", TABLE)
+    wipe(
+        url,
+        "afb_article",
+        "afb_user_tag",
+        "afb_profile",
+        "afb_token",
+        "afb_user",
+        "afb_company",
+        TABLE,
+    )
 
     shard = run_seed(*args, "--shard", "1/2", "--url", url)
     rest = run_seed(*args, "--resume", "--url", url)

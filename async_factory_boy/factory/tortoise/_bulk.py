@@ -21,14 +21,16 @@ object). The factory decides per object as well (see ``AsyncTortoiseModelFactory
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeAlias
 
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
-from tortoise.fields.base import DatabaseDefault
+from tortoise.fields.base import DatabaseDefault, Field
 from tortoise.models import Model
 from tortoise.signals import Signals
 
 from ..._types import Args
+from . import _construct
 
 __all__ = [
     "bulk_insert",
@@ -40,6 +42,9 @@ __all__ = [
 # Bound parameters per statement: SQLite's limit is 32766, PostgreSQL's 32767 (asyncpg).
 _MAX_PARAMETERS = 30_000
 _MAX_ROWS = 1_000
+# asyncpg prepares a statement longer than this again at every execution (its default
+# ``max_cacheable_statement_size``): a Parse / Describe round trip and a codec per parameter.
+_CACHEABLE_STATEMENT = 15 * 1024
 
 # ``SELECT VERSION()`` answers per MySQL-dialect client (MariaDB has RETURNING, MySQL not).
 _mariadb_returning: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
@@ -158,13 +163,56 @@ def _insert_sql(client: BaseDBAsyncClient, model: type[Model], names: list[str],
 _statements: dict[Args, str] = {}
 
 
+#: A column of the INSERT: its attribute, the field type and validation of ``Field``'s own
+#: ``to_db_value`` (done inline), or the field's own ``to_db_value`` (``convert``).
+_Column: TypeAlias = tuple[
+    str, type[object], Callable[[object], None] | None, Callable[[object, Model], object] | None
+]
+
+
+def _column(name: str, field: Field[object]) -> _Column:
+    """How a column's value is read for the INSERT: ``field.to_db_value(value, obj)``.
+
+    Where that is ``Field``'s own (conversion to the field type, then ``validate``), it is
+    done inline (``convert`` ``None``), without the call to ``Field``'s own ``validate`` for
+    a field without validators (it has nothing to do then): with
+    :data:`._construct.ENABLED` off, every value goes through the method.
+    """
+    if _construct.ENABLED and type(field).to_db_value is Field.to_db_value:
+        idle = not field.validators and type(field).validate is Field.validate
+        return name, field.field_type, None if idle else field.validate, None
+    return name, object, None, field.to_db_value
+
+
+def _cacheable_rows(
+    client: BaseDBAsyncClient, model: type[Model], names: list[str], rows: int
+) -> int:
+    """At most ``rows``, as many as keep the statement short enough for asyncpg to keep it
+    prepared (one round trip per chunk instead of two; cached per table and columns)."""
+    key = (client.executor_class, client.query_class, model._meta.db_table, tuple(names), rows)
+    known = _cacheable.get(key)
+    if known is None:
+        known = rows
+        length = len(_insert_sql(client, model, names, known))
+        while known > 1 and length > _CACHEABLE_STATEMENT:
+            known = max(1, min(known - 1, known * _CACHEABLE_STATEMENT // length))
+            length = len(_insert_sql(client, model, names, known))
+        if len(_cacheable) > 256:
+            _cacheable.clear()
+        _cacheable[key] = known
+    return known
+
+
+_cacheable: dict[Args, int] = {}
+
+
 async def _insert_returning_keys(
     client: BaseDBAsyncClient, model: type[Model], objects: list[Model]
 ) -> None:
     meta = model._meta
     names = list(client.executor_class(model=model, db=client).regular_columns)
     fields_map = meta.fields_map
-    converters = [fields_map[name].to_db_value for name in names]
+    columns = [_column(name, fields_map[name]) for name in names]
     pk_column = meta.db_pk_column
     pk_attr = meta.pk_attr
     to_python = meta.pk.to_python_value
@@ -172,14 +220,23 @@ async def _insert_returning_keys(
     # where Model.__setattr__'s relation checks have nothing to do.
     plain_key = pk_attr not in meta.fk_fields and pk_attr not in meta.o2o_fields
     per_chunk = max(1, min(_MAX_ROWS, _MAX_PARAMETERS // max(1, len(names))))
+    if _construct.ENABLED and client.capabilities.dialect == "postgres":
+        per_chunk = _cacheable_rows(client, model, names, per_chunk)
     for start in range(0, len(objects), per_chunk):
         chunk = objects[start : start + per_chunk]
-        values: list[Any] = []
+        values: list[object] = []
+        append = values.append
         for obj in chunk:
-            values.extend(
-                convert(getattr(obj, name), obj)
-                for name, convert in zip(names, converters, strict=True)
-            )
+            for name, field_type, validate, convert in columns:
+                value: object = getattr(obj, name)
+                if convert is not None:
+                    value = convert(value, obj)
+                else:  # Field.to_db_value, inlined
+                    if value is not None and not isinstance(value, field_type):
+                        value = field_type(value)  # type: ignore[call-arg]  # Field.to_db_value's call
+                    if validate is not None:
+                        validate(value)
+                append(value)
         sql = _insert_sql(client, model, names, len(chunk))
         if client.capabilities.dialect == "postgres":
             # asyncpg's execute_query returns no rows for an INSERT; execute_query_dict does.

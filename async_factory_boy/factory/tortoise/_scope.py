@@ -26,10 +26,11 @@ from tortoise.models import Model
 
 from ..._bridge import await_
 from ..._call import FactoryCall
-from ..._compat import BuildStepLike, declarations
+from ..._compat import BuildStepLike, builds_plainly, declarations
 from ..._scope import CallScope, take_lookup
 from ..._types import Args, FactoryClass, Instance, Kwargs, ReadKwargs
 from ...errors import FactoryConfigurationError
+from . import _construct
 from ._bulk import bulk_insert, instance_allows_bulk_insert, model_allows_bulk_insert, returns_keys
 from ._connection import CONNECTION_ARGUMENT, resolve_client
 from ._get_or_create import get_or_create
@@ -104,12 +105,18 @@ class TortoiseScope(CallScope):
 
         Tortoise refuses an unsaved object as a ForeignKey / OneToOne value in the model's
         constructor; a built object's built SubFactory object is set after construction.
+        Where the factory's ``_build`` is factory_boy's own, the object is made without
+        ``Model.__init__`` when that gives the same object (:mod:`._construct`).
         """
         if args:
             raise FactoryConfigurationError(
                 f"{factory.__name__}: Tortoise models take keyword arguments only; drop "
                 "Meta.inline_args."
             )
+        if _construct.ENABLED and builds_plainly(factory):
+            made = _construct.construct(model_class, kwargs)
+            if made is not None:
+                return made
         meta = model_class._meta
         relations = meta.fk_fields | meta.o2o_fields
         unsaved = {
