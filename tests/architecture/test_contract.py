@@ -50,11 +50,12 @@ BACKENDS = [backend for backend in all_backends() if backend.name != HANDLER_ARG
 
 
 def _backend_classes(package: str) -> list[type[Any]]:
-    """Every class defined in the modules of a backend package."""
+    """Every class defined in the modules of a backend package (or in a backend's one
+    module: a backend may be a single module, as the contract suite's JSON-lines store)."""
     found: dict[str, type[Any]] = {}
     root = importlib.import_module(package)
     modules = [root]
-    for info in pkgutil.iter_modules(root.__path__, f"{package}."):
+    for info in pkgutil.iter_modules(getattr(root, "__path__", ()), f"{package}."):
         modules.append(importlib.import_module(info.name))
     for module in modules:
         for value in vars(module).values():
