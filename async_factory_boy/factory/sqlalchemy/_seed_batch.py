@@ -43,6 +43,7 @@ from ._bulk import write_rows
 from ._bulk_plan import BulkUnsupported, is_generated
 from ._factory import AsyncSQLAlchemyModelFactory
 from ._insert_rows import InsertRows, core_insert_rows
+from ._seed_rows import PATHS, RowsBatch, rows_capable
 from ._session import SessionScope
 
 __all__ = ["AllocateKey", "write_batch"]
@@ -142,8 +143,11 @@ class _Batch:
         session: AsyncSession,
         insert_rows: InsertRows = core_insert_rows,
         allocate_key: AllocateKey | None = None,
+        rows: RowsBatch | None = None,
     ) -> None:
         self.session = session
+        #: The rows path's records, when the batch's factories may make them (``_seed_rows``).
+        self.rows = rows
         self._insert_rows = insert_rows
         self._allocate_key = allocate_key
         self.captured: list[Instance] = []
@@ -157,6 +161,8 @@ class _Batch:
         args: Args,
         kwargs: Kwargs,
     ) -> Any:
+        if self.rows is not None:
+            return self.rows.capture(factory, model_class, args, kwargs)
         if self._switched or not bulk_capable(factory):
             return DECLINED
         instance = SessionScope.make(factory, model_class, args, kwargs)  # as the backend
@@ -214,7 +220,11 @@ class _Batch:
         return self._switched or bool(sync.new) or bool(sync.identity_map) or bool(sync.dirty)
 
     async def write(self, conn: AsyncConnection) -> None:
-        """The end of the batch: one bulk write, or the session's flush."""
+        """The end of the batch: the records' rows, one bulk write, or the session's flush."""
+        if self.rows is not None:
+            await self.rows.write(conn, self._insert_rows)
+            return
+        PATHS["objects"] += 1
         if not self.session_used():
             try:
                 await write_rows(conn, self.captured, insert_rows=self._insert_rows)
@@ -240,7 +250,9 @@ async def write_batch(
     before the write without flushing (default: flush).
     """
     session = AsyncSession(bind=conn)
-    batch = _Batch(session, insert_rows, allocate_key)
+    factories = rows_capable(factory)
+    rows = RowsBatch(factories) if factories is not None else None
+    batch = _Batch(session, insert_rows, allocate_key, rows)
     event.listen(session.sync_session, "before_flush", batch.before_flush)
 
     async def finish() -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.sql import Insert
 from ..._backends import HANDLER_ARGUMENT, backend_of
 from ..._factory import AsyncFactory
 from ..._reach import reached_factories as _reached_factories
-from ..._seeding import BatchWrite, SeedError, one_line
+from ..._seeding import BatchWrite, RebuildBatch, SeedError, one_line
 from ..._seeding import SeedTarget as Target
 from ..._types import FactoryClass
 from ._factory import AsyncSQLAlchemyModelFactory
@@ -23,6 +23,7 @@ from ._seed_batch import write_batch
 from ._seed_copy import allocate_key, copied_rows, supports_copy
 from ._seed_copy import insert_rows as copy_insert_rows
 from ._seed_progress import create_progress_table, finished_batches, read_records, record_batch
+from ._seed_rows import PATHS, give_up
 
 __all__ = ["SqlWriter"]
 
@@ -160,6 +161,10 @@ class SqlWriter:
                 counts = self._counter.counts + copied
                 batch.check()
                 await record_batch(conn, batch.record, sum(counts.values()))
+        except RebuildBatch:  # rolled back: the run builds it again, with objects
+            give_up(batch.factory)
+            PATHS["rebuilt"] += 1
+            raise
         finally:
             copied_rows.reset(token)
         return counts
