@@ -242,17 +242,20 @@ async def write_batch(
     *,
     insert_rows: InsertRows = core_insert_rows,
     allocate_key: AllocateKey | None = None,
+    rows: bool = False,
 ) -> None:
     """Create ``size`` objects of ``factory`` on ``conn`` (inside its open transaction).
 
     ``insert_rows`` writes each table of the bulk path (default: Core ``insert()``
     executemany; the seed passes COPY on PostgreSQL); ``allocate_key`` gives a key read
-    before the write without flushing (default: flush).
+    before the write without flushing (default: flush). ``rows``: the factory may take the
+    rows path (``_seed_rows``), for a caller that rebuilds the batch on
+    :class:`~async_factory_boy._seeding.RebuildBatch` (the seed's run).
     """
     session = AsyncSession(bind=conn)
-    factories = rows_capable(factory)
-    rows = RowsBatch(factories) if factories is not None else None
-    batch = _Batch(session, insert_rows, allocate_key, rows)
+    factories = rows_capable(factory) if rows else None
+    records = RowsBatch(factories) if factories is not None else None
+    batch = _Batch(session, insert_rows, allocate_key, records)
     event.listen(session.sync_session, "before_flush", batch.before_flush)
 
     async def finish() -> None:

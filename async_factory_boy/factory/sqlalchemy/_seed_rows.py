@@ -34,31 +34,37 @@ on the object path for the rest of the process.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import logging
 import os
+import random
 import weakref
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, ClassVar
+from uuid import UUID
 
+from factory import random as factory_random
+from factory.base import BaseFactory
 from factory.declarations import PostGenerationDeclaration
 from sqlalchemy import Column, Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Mapper
 from sqlalchemy.schema import sort_tables
+from sqlalchemy.sql.elements import ClauseElement
 
 from ..._compat import builds_plainly, declarations, declared_values, maybe_parts, trait_overrides
 from ..._reach import reached_factories
 from ..._seeding import RebuildBatch
 from ..._types import Args, FactoryClass, Kwargs, ModelClass
-from ._bulk import row_of
 from ._bulk_plan import MANYTOONE, BulkUnsupported, TablePlan, is_generated, plan_for
 from ._insert_rows import InsertRows
 from ._loader_make import _plan as loader_plan
 
-__all__ = ["ENABLED", "PATHS", "RowsBatch", "rows_capable"]
+__all__ = ["ENABLED", "PATHS", "RowsBatch", "give_up", "rows_capable", "snapshot"]
 
 LOGGER = logging.getLogger("async_factory_boy.seed")
 
@@ -103,6 +109,8 @@ class RowSpec:
 
     model: type
     plan: TablePlan
+    #: Column attribute -> (column key, whether ``None`` is written: ``row_of``'s rule).
+    columns: dict[str, tuple[str, bool]]
     #: Keywords a record takes: column attributes and many-to-one relationships.
     allowed: frozenset[str]
     parents: tuple[_Parent, ...]
@@ -186,6 +194,7 @@ def _make_spec(model: type) -> RowSpec | None:
     spec = RowSpec(
         model=model,
         plan=plan,
+        columns={attribute: (key, keep_none) for attribute, key, keep_none in plan.columns},
         allowed=frozenset(columns | parent_keys),
         parents=tuple(parents),
         none_when_unset=frozenset((columns - generated) | parent_keys),
@@ -317,12 +326,75 @@ def _plain_factory(factory: FactoryClass) -> bool:
     return True
 
 
+#: Value types that are never SQL expressions: no ``__clause_element__`` to look for.
+_PLAIN_TYPES = frozenset(
+    {str, int, float, bool, bytes, datetime.datetime, datetime.date, Decimal, UUID}
+)
+
+
+def _row_of(record: RowRecord, spec: RowSpec) -> Kwargs:
+    """The row the object's column attributes would make: ``_bulk.row_of``'s rule (``None``
+    left out unless the type writes it), over the keywords given rather than every column."""
+    columns = spec.columns
+    row = {}
+    for attribute, value in record.__dict__.items():
+        found = columns.get(attribute)
+        if found is None:
+            continue  # a relationship: its keys are copied at the write
+        if value is None:
+            if not found[1]:
+                continue
+        elif type(value) not in _PLAIN_TYPES and (
+            isinstance(value, ClauseElement) or hasattr(value, "__clause_element__")
+        ):
+            # The flush renders a SQL expression inline; an executemany or COPY cannot.
+            raise RebuildBatch(f"{attribute} is a SQL expression")
+        row[found[0]] = value
+    return row
+
+
+def snapshot() -> Callable[[], None]:
+    """What a batch's build changes outside the database, saved: every factory's sequence
+    counter, Python's and factory_boy's random state. Calling the result puts it back, so
+    that a rebuilt batch draws what its first attempt drew, for the factories the seed's
+    sequence layout sets per batch and for those it cannot see (a hidden ``auto_fields``
+    parent, a factory called from a declaration) alike."""
+    counters: dict[int, tuple[Any, Any, int]] = {}
+    found: list[type] = [BaseFactory]
+    while found:
+        cls = found.pop()
+        found.extend(cls.__subclasses__())
+        reference = getattr(getattr(cls, "_meta", None), "counter_reference", None)
+        if reference is not None and id(reference) not in counters:
+            counter = reference._counter
+            counters[id(reference)] = (reference, counter, getattr(counter, "seq", 0))
+    python_state = random.getstate()
+    factory_state = factory_random.get_random_state()
+
+    def restore() -> None:
+        for reference, counter, seq in counters.values():
+            reference._counter = counter
+            if counter is not None:
+                counter.seq = seq
+        random.setstate(python_state)
+        factory_random.set_random_state(factory_state)
+
+    return restore
+
+
 class RowsBatch:
     """One batch on the rows path: the records in the order they were made, written at its
     end parents first."""
 
     def __init__(self, factories: frozenset[FactoryClass]) -> None:
         self._factories = factories
+        self._specs: dict[type, RowSpec] = {}
+        for factory in factories:
+            model = factory._meta.get_model_class()
+            spec = row_spec(model)
+            if spec is not None:
+                self._specs[model] = spec
+        self._record_classes = {model: spec.record_class for model, spec in self._specs.items()}
         self.records: list[RowRecord] = []
         #: Tables whose keys some record's foreign key needs (read back or drawn).
         self._referenced: set[Table] = set()
@@ -331,14 +403,14 @@ class RowsBatch:
         self, factory: FactoryClass, model_class: ModelClass, args: Args, kwargs: Kwargs
     ) -> RowRecord:
         """A record of ``kwargs`` where ``model_class(**kwargs)`` would be."""
-        spec = row_spec(model_class) if factory in self._factories else None
+        spec = self._specs.get(model_class) if factory in self._factories else None
         if spec is None or args or not kwargs.keys() <= spec.allowed:
             raise RebuildBatch(f"{factory.__name__} makes objects a row cannot stand for")
         for parent in spec.parents:
             value = kwargs.get(parent.key)
             if value is None:
                 continue
-            if type(value) is not row_spec(parent.model).record_class:  # type: ignore[union-attr]
+            if type(value) is not self._record_classes.get(parent.model):
                 raise RebuildBatch(f"{factory.__name__}.{parent.key} is not a row of this batch")
             self._referenced.add(parent.table)
         record_class = spec.record_class
@@ -354,10 +426,7 @@ class RowsBatch:
         by_table: dict[Table, list[RowRecord]] = {}
         for record in self.records:
             spec = type(record).spec
-            try:
-                record._row = row_of(record, spec.plan)
-            except BulkUnsupported as exc:  # a SQL expression: the flush renders it
-                raise RebuildBatch(str(exc)) from None
+            record._row = _row_of(record, spec)
             by_table.setdefault(spec.plan.table, []).append(record)
         for table in sort_tables(by_table):
             records = by_table[table]
