@@ -242,7 +242,9 @@ def _listeners(dispatch: Any) -> Iterator[object]:
 
 
 def _is_internal(listener: object) -> bool:
-    """SQLAlchemy's own listener (cascade tracking, backrefs), or the seed's key-read watch.
+    """SQLAlchemy's own listener (cascade tracking, backrefs), or this backend's key-read
+    watches (``_flush``, ``_seed_batch``: flush on demand, for objects; a record answers a
+    generated key's read by rebuilding its batch).
 
     A listener registered through ``event.listen`` is wrapped (``AttributeEvents._listen``):
     the function it wraps is the one to judge.
@@ -253,10 +255,11 @@ def _is_internal(listener: object) -> bool:
     if isinstance(listener, functools.partial):
         listener = listener.func
     module = getattr(listener, "__module__", None) or ""
-    return module.startswith("sqlalchemy.") or module == _SEED_BATCH_MODULE
+    return module.startswith("sqlalchemy.") or module in _KEY_WATCHES
 
 
-_SEED_BATCH_MODULE = __name__.rsplit(".", 1)[0] + "._seed_batch"
+_PACKAGE = __name__.rsplit(".", 1)[0]
+_KEY_WATCHES = frozenset({f"{_PACKAGE}._flush", f"{_PACKAGE}._seed_batch"})
 
 
 _capable: weakref.WeakKeyDictionary[type, frozenset[FactoryClass] | None] = (
