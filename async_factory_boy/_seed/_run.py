@@ -23,6 +23,7 @@ from collections import Counter
 from .._seeding import RebuildBatch
 from ._batches import Batch, Job
 from ._cli import SeedOptions
+from ._collector import set_aside
 from ._determinism import batch_seed, reseed
 from ._errors import SeedError, one_line
 from ._output import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, Output, report_error
@@ -146,7 +147,8 @@ async def _seed(
             return report(exc, options, output)
         started = time.perf_counter()
         try:
-            await _write(plan, options, writer, counts, started, stop, output)
+            with set_aside():
+                await _write(plan, options, writer, counts, started, stop, output)
         except _Interrupted:
             output.summary(target.display, counts, time.perf_counter() - started, "Interrupted:")
             output.error(

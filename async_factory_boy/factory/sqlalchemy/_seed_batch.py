@@ -161,8 +161,6 @@ class _Batch:
         args: Args,
         kwargs: Kwargs,
     ) -> Any:
-        if self.rows is not None:
-            return self.rows.capture(factory, model_class, args, kwargs)
         if self._switched or not bulk_capable(factory):
             return DECLINED
         instance = SessionScope.make(factory, model_class, args, kwargs)  # as the backend
@@ -267,7 +265,7 @@ async def write_batch(
             factory,
             size,
             connection={_SESSION_ARGUMENT: session},
-            capture=batch.capture,
+            capture=batch.capture if records is None else records.capture,
             before_finish=finish,
         )
         await session.flush()  # whatever a hook added after the batch's write
