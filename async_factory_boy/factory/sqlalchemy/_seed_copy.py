@@ -252,7 +252,13 @@ async def _write_group(
             keys = columns.keys + tuple(k for k in drawn if k not in columns.keys)
             values = _all_values(rows, keys, given, drawn, table)
             positions = [keys.index(column.key) for column in returning]
-            returned = [tuple(value[p] for p in positions) for value in values]
+            if not positions:
+                returned: list[Args] = []
+            elif len(positions) == 1:  # a key (the common case): no generator per row
+                first = positions[0]
+                returned = [(value[first],) for value in values]
+            else:
+                returned = [tuple(value[p] for p in positions) for value in values]
             await _copy(conn, table, columns, keys, values)
             return returned
     # INSERT as batches write it (the backend's Core executemany with ordered RETURNING).
