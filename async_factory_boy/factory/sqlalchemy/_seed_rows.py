@@ -44,11 +44,11 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import ClassVar
 from uuid import UUID
 
 from factory import random as factory_random
-from factory.base import BaseFactory
+from factory.base import BaseFactory, FactoryOptions, _Counter
 from factory.declarations import PostGenerationDeclaration
 from sqlalchemy import Column, Table
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -63,6 +63,7 @@ from ..._types import Args, FactoryClass, Kwargs, ModelClass
 from ._bulk_plan import MANYTOONE, BulkUnsupported, TablePlan, is_generated, plan_for
 from ._insert_rows import InsertRows
 from ._loader_make import _plan as loader_plan
+from ._seed_takeover import bulk_capable
 
 __all__ = ["ENABLED", "PATHS", "RowsBatch", "give_up", "rows_capable", "snapshot"]
 
@@ -224,7 +225,7 @@ def _only_own_listeners(mapper: Mapper[object]) -> bool:
     return True
 
 
-def _named_listeners(dispatch: Any) -> Iterator[tuple[str, list[object]]]:
+def _named_listeners(dispatch: object) -> Iterator[tuple[str, list[object]]]:
     for name in dir(dispatch):
         if name.startswith("_"):
             continue
@@ -236,7 +237,7 @@ def _named_listeners(dispatch: Any) -> Iterator[tuple[str, list[object]]]:
             yield name, found
 
 
-def _listeners(dispatch: Any) -> Iterator[object]:
+def _listeners(dispatch: object) -> Iterator[object]:
     for _, found in _named_listeners(dispatch):
         yield from found
 
@@ -286,8 +287,6 @@ def give_up(factory: FactoryClass) -> None:
 
 
 def _graph(top: FactoryClass) -> frozenset[FactoryClass] | None:
-    from ._seed_batch import bulk_capable  # the object path's own test, done first
-
     reached = reached_factories(top)
     tables: dict[Table, RowSpec] = {}
     for factory in reached:
@@ -362,7 +361,7 @@ def snapshot() -> Callable[[], None]:
     that a rebuilt batch draws what its first attempt drew, for the factories the seed's
     sequence layout sets per batch and for those it cannot see (a hidden ``auto_fields``
     parent, a factory called from a declaration) alike."""
-    counters: dict[int, tuple[Any, Any, int]] = {}
+    counters: dict[int, tuple[FactoryOptions, _Counter | None, int]] = {}
     found: list[type] = [BaseFactory]
     while found:
         cls = found.pop()
