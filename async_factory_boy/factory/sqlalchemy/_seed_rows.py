@@ -137,7 +137,7 @@ class RowRecord:
     _row: Kwargs
 
     @property  # type: ignore[misc]  # isinstance() reads __class__: the record passes as the model
-    def __class__(self) -> type:
+    def __class__(self) -> type:  # pyright: ignore[reportIncompatibleMethodOverride]  # read-only on purpose
         return type(self).spec.model
 
     def __getattr__(self, name: str) -> None:
