@@ -143,6 +143,12 @@ class ShelfWithBooksFactory(ShelfFactory):
     )
 
 
+class ShelfWithListedBooksFactory(ShelfFactory):
+    """A one-to-many collection declared as a list: the object path, known before building."""
+
+    books = factory.List([factory.SubFactory(PlainBookFactory, shelf=None) for _ in range(2)])
+
+
 class KeyReadingBookFactory(BookFactory):
     """Reads the parent's generated key: a row record cannot answer, the batch is rebuilt."""
 
@@ -176,6 +182,7 @@ ROWS = ("BookFactory", "PlainBookFactory", "ShelfFactory")
 OBJECTS = {
     "HookedBookFactory": "a post-generation hook",
     "ShelfWithBooksFactory": "a RelatedFactoryList",
+    "ShelfWithListedBooksFactory": "a one-to-many collection declared as a List",
     "ListenedFactory": "a before_insert listener",
     "ValidatedFactory": "a @validates validator",
     "InitializedFactory": "an __init__ of its own",

@@ -293,7 +293,7 @@ def _graph(top: FactoryClass) -> frozenset[FactoryClass] | None:
         if not bulk_capable(factory) or not _plain_factory(factory):
             return None
         spec = row_spec(factory._meta.get_model_class())
-        if spec is None:
+        if spec is None or _declares_collections(factory, spec):
             return None
         tables[spec.plan.table] = spec
     order = {table: index for index, table in enumerate(sort_tables(tables))}
@@ -302,6 +302,14 @@ def _graph(top: FactoryClass) -> frozenset[FactoryClass] | None:
             if parent.table in order and order[parent.table] > order[table]:
                 return None  # tables referring to each other: the bulk writer's rounds
     return frozenset(reached)
+
+
+def _declares_collections(factory: FactoryClass, spec: RowSpec) -> bool:
+    """A declared field that is a relationship other than a many-to-one (``tags =
+    factory.List([...])``): seen now, rather than by rebuilding the factory's first batch."""
+    relationships = spec.plan.mapper.relationships.keys()
+    declared = getattr(factory._meta, "base_declarations", {})
+    return any(name in relationships and name not in spec.allowed for name in declared)
 
 
 def _plain_factory(factory: FactoryClass) -> bool:
