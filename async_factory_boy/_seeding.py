@@ -31,6 +31,7 @@ __all__ = [
     "PROGRESS_TABLE",
     "BatchRecord",
     "BatchWrite",
+    "RebuildBatch",
     "SeedError",
     "SeedTarget",
     "SeedWriter",
@@ -57,6 +58,13 @@ class SeedError(AsyncFactoryError):
         super().__init__(message)
         self.cause = cause
         self.usage = usage
+
+
+class RebuildBatch(AsyncFactoryError):
+    """Internal signal: a batch a writer started on a fast path (the SQL writer's rows
+    path) turned out to need real objects. Raised before anything of the batch is written,
+    inside its transaction (which is rolled back); the run builds the batch again from the
+    same sequences and seeds, and the writer takes its ordinary path. Users never see it."""
 
 
 def one_line(exc: BaseException, limit: int = 300) -> str:

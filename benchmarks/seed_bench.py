@@ -253,7 +253,9 @@ def peak_rss_megabytes(url: str, n: int) -> float:
 #: The parts of a seed run the profile reports: (label, file suffix, function name).
 _PARTS = (
     ("whole batches (build + write)", "factory/sqlalchemy/_seed_batch.py", "write_batch"),
-    ("bulk write: rows, keys, statements", "factory/sqlalchemy/_bulk.py", "write_rows"),
+    ("rows path: records made (capture)", "factory/sqlalchemy/_seed_rows.py", "capture"),
+    ("rows path: rows, keys, statements", "factory/sqlalchemy/_seed_rows.py", "write"),
+    ("object path: bulk write of objects", "factory/sqlalchemy/_bulk.py", "write_rows"),
     (
         "COPY / INSERT statements (driver included)",
         "factory/sqlalchemy/_seed_copy.py",

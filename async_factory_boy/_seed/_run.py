@@ -20,8 +20,10 @@ import sys
 import time
 from collections import Counter
 
-from ._batches import Job
+from .._seeding import RebuildBatch
+from ._batches import Batch, Job
 from ._cli import SeedOptions
+from ._collector import set_aside
 from ._determinism import batch_seed, reseed
 from ._errors import SeedError, one_line
 from ._output import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, Output, report_error
@@ -145,7 +147,8 @@ async def _seed(
             return report(exc, options, output)
         started = time.perf_counter()
         try:
-            await _write(plan, options, writer, counts, started, stop, output)
+            with set_aside():
+                await _write(plan, options, writer, counts, started, stop, output)
         except _Interrupted:
             output.summary(target.display, counts, time.perf_counter() - started, "Interrupted:")
             output.error(
@@ -188,6 +191,37 @@ def _log_batch(name: str, number: int, size: int, written: Counter[str], started
     )
 
 
+async def _write_batch(
+    plan: Plan, options: SeedOptions, writer: Writer, batch: Batch
+) -> Counter[str]:
+    """Write one batch, from the state the batch alone decides (seeds, sequences).
+
+    A writer whose fast path turns out not to fit the batch (``RebuildBatch``, raised before
+    anything of it is written) has rolled it back and taken its ordinary path for that
+    factory: the batch is built again from the same state, so its rows are the same.
+    """
+    job = plan.jobs[batch.job]
+    for rebuilt in (False, True):
+        if options.seed is not None:
+            reseed(batch_seed(options.seed, job.path, batch.number))
+        windows = plan.layout.start(batch)
+        check = functools.partial(plan.layout.check, batch, windows)
+        try:
+            return await writer.write_batch(
+                BatchWrite(job.factory, batch.size, plan.record(batch), check)
+            )
+        except RebuildBatch as rebuild:
+            if rebuilt:  # the ordinary path does not raise it: never twice
+                raise
+            LOGGER.debug(
+                "batch %d of %s rebuilt with objects: %s",
+                batch.number + 1,
+                job.factory.__name__,
+                rebuild,
+            )
+    raise AssertionError("unreachable")  # the second attempt returns or raises
+
+
 async def _write(
     plan: Plan,
     options: SeedOptions,
@@ -216,15 +250,9 @@ async def _write(
             continue
         if stop.is_set():
             raise _Interrupted
-        if options.seed is not None:
-            reseed(batch_seed(options.seed, job.path, batch.number))
-        windows = plan.layout.start(batch)
         batch_started = time.perf_counter()
         try:
-            check = functools.partial(plan.layout.check, batch, windows)
-            written = await writer.write_batch(
-                BatchWrite(job.factory, batch.size, plan.record(batch), check)
-            )
+            written = await _write_batch(plan, options, writer, batch)
         except Exception as exc:
             message = str(exc) if isinstance(exc, SeedError) else one_line(exc)
             hint = ""

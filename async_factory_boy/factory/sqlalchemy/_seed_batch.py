@@ -34,15 +34,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.util import await_only
 
-from ..._backends import HANDLER_ARGUMENT, backend_of
 from ..._bridge import await_, in_bridge
 from ..._capture import DECLINED, create_batch_captured
 from ..._factory import AsyncFactory
 from ..._types import Args, Instance, Kwargs, ModelClass
 from ._bulk import write_rows
 from ._bulk_plan import BulkUnsupported, is_generated
-from ._factory import AsyncSQLAlchemyModelFactory
 from ._insert_rows import InsertRows, core_insert_rows
+from ._seed_rows import PATHS, RowsBatch, rows_capable
+from ._seed_takeover import bulk_capable
 from ._session import SessionScope
 
 __all__ = ["AllocateKey", "write_batch"]
@@ -55,50 +55,6 @@ _SESSION_ARGUMENT = "sqlalchemy_session"
 _active: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar(
     "async_factory_boy_seed_batch", default=None
 )
-
-
-_bulk_capable: dict[type, bool] = {}
-
-
-def bulk_capable(factory: type) -> bool:
-    """Whether objects of ``factory`` can be taken over for the bulk writer.
-
-    Only when the backend would do nothing but ``session.add(Model(**values))`` and flush
-    for a key read (a plain ``AsyncFactory`` of a mapped model: nothing at all). Any override
-    of a persistence step, a get_or_create or ``sqlalchemy_session_persistence = None`` (no
-    flush on demand) leaves the object to the backend. An ``async def`` hook does not: the
-    core runs its frames inside the call's greenlet (``run_coroutine``), so a generated key
-    it reads is flushed for on demand as in a sync hook, where the backend, flushing each
-    such object before its hooks, would make the seed a flush per object.
-    """
-    known = _bulk_capable.get(factory)
-    if known is None:
-        known = _bulk_capable[factory] = _is_plain(factory)
-    return known
-
-
-def _is_plain(factory: type) -> bool:
-    if not issubclass(factory, AsyncFactory):
-        return False
-    if any(
-        factory._overrides(step)
-        for step in ("_create_async", "_create_many_async", "_after_postgeneration_async")
-    ):
-        return False  # a user's persistence step, or a bulk write of the factory's own
-    options: Any = factory._meta
-    if issubclass(factory, AsyncSQLAlchemyModelFactory):
-        if options.sqlalchemy_get_or_create:
-            return False
-        if options.sqlalchemy_session_persistence is None:
-            return False  # added, never flushed for: a key read gives None, as in a test
-    elif backend_of(factory).name == HANDLER_ARGUMENT:
-        # A plain AsyncFactory of a mapped model persists nothing by itself; the seed
-        # writes its objects (unless it saves through a persistence handler).
-        if options.persistence is not None or options.persistence_required:
-            return False
-    else:
-        return False  # another backend's factory
-    return isinstance(inspect(options.get_model_class(), raiseerr=False), Mapper)
 
 
 _watched: set[type] = set()
@@ -142,8 +98,11 @@ class _Batch:
         session: AsyncSession,
         insert_rows: InsertRows = core_insert_rows,
         allocate_key: AllocateKey | None = None,
+        rows: RowsBatch | None = None,
     ) -> None:
         self.session = session
+        #: The rows path's records, when the batch's factories may make them (``_seed_rows``).
+        self.rows = rows
         self._insert_rows = insert_rows
         self._allocate_key = allocate_key
         self.captured: list[Instance] = []
@@ -214,7 +173,11 @@ class _Batch:
         return self._switched or bool(sync.new) or bool(sync.identity_map) or bool(sync.dirty)
 
     async def write(self, conn: AsyncConnection) -> None:
-        """The end of the batch: one bulk write, or the session's flush."""
+        """The end of the batch: the records' rows, one bulk write, or the session's flush."""
+        if self.rows is not None:
+            await self.rows.write(conn, self._insert_rows)
+            return
+        PATHS["objects"] += 1
         if not self.session_used():
             try:
                 await write_rows(conn, self.captured, insert_rows=self._insert_rows)
@@ -232,15 +195,20 @@ async def write_batch(
     *,
     insert_rows: InsertRows = core_insert_rows,
     allocate_key: AllocateKey | None = None,
+    rows: bool = False,
 ) -> None:
     """Create ``size`` objects of ``factory`` on ``conn`` (inside its open transaction).
 
     ``insert_rows`` writes each table of the bulk path (default: Core ``insert()``
     executemany; the seed passes COPY on PostgreSQL); ``allocate_key`` gives a key read
-    before the write without flushing (default: flush).
+    before the write without flushing (default: flush). ``rows``: the factory may take the
+    rows path (``_seed_rows``), for a caller that rebuilds the batch on
+    :class:`~async_factory_boy._seeding.RebuildBatch` (the seed's run).
     """
     session = AsyncSession(bind=conn)
-    batch = _Batch(session, insert_rows, allocate_key)
+    factories = rows_capable(factory) if rows else None
+    records = RowsBatch(factories) if factories is not None else None
+    batch = _Batch(session, insert_rows, allocate_key, records)
     event.listen(session.sync_session, "before_flush", batch.before_flush)
 
     async def finish() -> None:
@@ -252,7 +220,7 @@ async def write_batch(
             factory,
             size,
             connection={_SESSION_ARGUMENT: session},
-            capture=batch.capture,
+            capture=batch.capture if records is None else records.capture,
             before_finish=finish,
         )
         await session.flush()  # whatever a hook added after the batch's write

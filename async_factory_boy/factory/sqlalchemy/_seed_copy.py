@@ -250,13 +250,49 @@ async def _write_group(
                 drawn[column.key] = await _next_values(conn, sequence, len(rows))
         if columns is not None:
             keys = columns.keys + tuple(k for k in drawn if k not in columns.keys)
-            values = [_values(row, keys, drawn, index, table) for index, row in enumerate(rows)]
+            values = _all_values(rows, keys, given, drawn, table)
             positions = [keys.index(column.key) for column in returning]
-            returned = [tuple(value[p] for p in positions) for value in values]
+            if not positions:
+                returned: list[Args] = []
+            elif len(positions) == 1:  # a key (the common case): no generator per row
+                first = positions[0]
+                returned = [(value[first],) for value in values]
+            else:
+                returned = [tuple(value[p] for p in positions) for value in values]
             await _copy(conn, table, columns, keys, values)
             return returned
     # INSERT as batches write it (the backend's Core executemany with ordered RETURNING).
     return await core_insert_rows(conn, table, rows, returning) or []
+
+
+def _all_values(
+    rows: list[Kwargs],
+    keys: tuple[str, ...],
+    given: frozenset[str],
+    drawn: dict[str, list[object]],
+    table: Table,
+) -> list[list[object]]:
+    """Every row's Python values in ``keys`` order, defaults and drawn keys filled in.
+
+    Column by column where no default is called (every row of a group has the ``given``
+    keys; drawn keys and constants are lists already), which spares a Python call and a
+    lookup per value; row by row as :func:`_values` otherwise, so that callable defaults
+    are called in the order Core calls them (row after row).
+    """
+    if not keys or any(
+        k not in given and k not in drawn and _fill(table.columns[k]).call for k in keys
+    ):
+        return [_values(row, keys, drawn, index, table) for index, row in enumerate(rows)]
+    count = len(rows)
+    columns: list[list[object]] = []
+    for key in keys:
+        if key in given:
+            columns.append([row[key] for row in rows])
+        elif key in drawn:
+            columns.append(drawn[key])
+        else:
+            columns.append([_fill(table.columns[key]).constant] * count)
+    return [list(value) for value in zip(*columns, strict=True)]
 
 
 def _values(

@@ -14,7 +14,7 @@ from sqlalchemy.sql import Insert
 from ..._backends import HANDLER_ARGUMENT, backend_of
 from ..._factory import AsyncFactory
 from ..._reach import reached_factories as _reached_factories
-from ..._seeding import BatchWrite, SeedError, one_line
+from ..._seeding import BatchWrite, RebuildBatch, SeedError, one_line
 from ..._seeding import SeedTarget as Target
 from ..._types import FactoryClass
 from ._factory import AsyncSQLAlchemyModelFactory
@@ -23,6 +23,7 @@ from ._seed_batch import write_batch
 from ._seed_copy import allocate_key, copied_rows, supports_copy
 from ._seed_copy import insert_rows as copy_insert_rows
 from ._seed_progress import create_progress_table, finished_batches, read_records, record_batch
+from ._seed_rows import PATHS, give_up, rows_capable, snapshot
 
 __all__ = ["SqlWriter"]
 
@@ -147,6 +148,9 @@ class SqlWriter:
         self._counter.counts = Counter()
         copied: Counter[str] = Counter()
         token = copied_rows.set(copied)
+        # The rows path may give up half-way (RebuildBatch): the run then builds the batch
+        # again, which must draw the same sequence numbers and random values.
+        restore = snapshot() if rows_capable(batch.factory) is not None else None
         try:
             async with conn.begin():
                 if self._copy and supports_copy(conn):
@@ -156,12 +160,21 @@ class SqlWriter:
                         batch.size,
                         insert_rows=copy_insert_rows,
                         allocate_key=allocate_key,
+                        rows=True,
                     )
                 else:
-                    await write_batch(conn, batch.factory, batch.size, insert_rows=self.insert_rows)
+                    await write_batch(
+                        conn, batch.factory, batch.size, insert_rows=self.insert_rows, rows=True
+                    )
                 counts = self._counter.counts + copied
                 batch.check()
                 await record_batch(conn, batch.record, sum(counts.values()))
+        except RebuildBatch:  # rolled back: the run builds it again, with objects
+            if restore is not None:
+                restore()
+            give_up(batch.factory)
+            PATHS["rebuilt"] += 1
+            raise
         finally:
             copied_rows.reset(token)
         return counts
