@@ -142,8 +142,8 @@ def test_factories_that_need_objects_keep_the_object_path(sql_url: str, name: st
 
 def test_what_the_hooks_and_listeners_do_is_stored(sqlite_url: str) -> None:
     """The object path ran for real: each factory's hook, validator or __init__ shows in its
-    rows. (Not the ``before_insert`` listener: the object path's bulk writer inserts with
-    Core, which mapper events do not see, with the rows path on or off alike.)"""
+    rows; the ``before_insert`` listener's objects are written by the backend's flush,
+    which calls it, as ``create_batch_async`` writes them."""
     paths = [f"{MODULE}:{name}" for name in sorted(OBJECTS)]
     try:
         _seed(sqlite_url, paths, 2, rows=True)
@@ -160,6 +160,9 @@ def test_what_the_hooks_and_listeners_do_is_stored(sqlite_url: str) -> None:
             "InitializedFactory": query(
                 sqlite_url, "SELECT name FROM rows_initialized WHERE name LIKE '%(init)'"
             ),
+            "ListenedFactory": query(
+                sqlite_url, "SELECT name FROM rows_listened WHERE name LIKE '%(listened)'"
+            ),
         }
     finally:
         drop_tables(sqlite_url, Base.metadata)
@@ -169,6 +172,7 @@ def test_what_the_hooks_and_listeners_do_is_stored(sqlite_url: str) -> None:
         "ShelfWithBooksFactory": 4,
         "ValidatedFactory": 2,
         "InitializedFactory": 2,
+        "ListenedFactory": 2,
     }
 
 

@@ -26,7 +26,7 @@ def bulk_capable(factory: type) -> bool:
     Only when the backend would do nothing but ``session.add(Model(**values))`` and flush
     for a key read (a plain ``AsyncFactory`` of a mapped model: nothing at all). Any override
     of a persistence step, a get_or_create or ``sqlalchemy_session_persistence = None`` (no
-    flush on demand) leaves the object to the backend. An ``async def`` hook does not: the
+    flush on demand), or an insert listener on the model, leaves the object to the backend. An ``async def`` hook does not: the
     core runs its frames inside the call's greenlet (``run_coroutine``), so a generated key
     it reads is flushed for on demand as in a sync hook, where the backend, flushing each
     such object before its hooks, would make the seed a flush per object.
@@ -58,4 +58,14 @@ def _is_plain(factory: type) -> bool:
             return False
     else:
         return False  # another backend's factory
-    return isinstance(inspect(options.get_model_class(), raiseerr=False), Mapper)
+    mapper = inspect(options.get_model_class(), raiseerr=False)
+    if not isinstance(mapper, Mapper):
+        return False
+    # ``before_insert`` / ``after_insert`` / ``refresh_flush`` listeners run in a flush, not
+    # in the bulk writer's Core INSERTs: the backend's flush writes such objects, as
+    # ``create_batch_async`` leaves them to the flush (``_bulk_session``).
+    return not (
+        mapper.dispatch.before_insert
+        or mapper.dispatch.after_insert
+        or mapper.class_manager.dispatch.refresh_flush
+    )
