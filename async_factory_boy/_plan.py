@@ -79,6 +79,7 @@ from ._types import Args, Instance, Kwargs
 __all__ = [
     "ENABLED",
     "LOGGED",
+    "NOT_GENERATED",
     "FastResolver",
     "Field",
     "Kind",
@@ -212,7 +213,15 @@ class Plan:
     when the plan is made, at the factory's first build with these keys.
     """
 
-    __slots__ = ("builds_plainly", "by_name", "fields", "keyword_names", "post")
+    __slots__ = (
+        "builds_plainly",
+        "by_name",
+        "fields",
+        "generated",
+        "generated_for",
+        "keyword_names",
+        "post",
+    )
 
     def __init__(
         self,
@@ -231,6 +240,13 @@ class Plan:
         #: Whether the factory's ``_build`` is factory_boy's own: the build strategy then
         #: calls the model class itself.
         self.builds_plainly = builds_plainly
+        #: The options class :attr:`generated` was generated for (``None``: not tried yet;
+        #: :data:`NOT_GENERATED`: the plan has something only :func:`build` does). Plans
+        #: are shared by the wrappers of a factory's options, and the generated code
+        #: inlines what the options class does, so it serves that one class.
+        self.generated_for: object = None
+        #: The plan's generated build (see :mod:`._codegen`), for ``generated_for``.
+        self.generated: Any = None
 
 
 def plan_for(factory_meta: FactoryOptionsLike, extras: Kwargs) -> Plan | None:
@@ -244,6 +260,13 @@ def plan_for(factory_meta: FactoryOptionsLike, extras: Kwargs) -> Plan | None:
     """
     if not ENABLED:
         return None
+    if not extras and not LOGGED:  # the commonest key, ``()``, found without building it
+        try:
+            found: Plan | None = factory_meta.pre_declarations._async_factory_boy_plans[()]  # type: ignore[attr-defined]  # our own attribute, see plans_of
+        except (AttributeError, KeyError):
+            pass  # no plan made yet: made below
+        else:
+            return found
     key: Args = tuple(extras)
     logged = LOGGED
     if logged:
@@ -282,6 +305,9 @@ def plan_for(factory_meta: FactoryOptionsLike, extras: Kwargs) -> Plan | None:
 
 
 _IDENTITY_HASH: object = object.__hash__
+
+#: :attr:`Plan.generated_for` of a plan that gets no generated code.
+NOT_GENERATED = object()
 
 #: Whether factory_boy's declarations log their evaluations (``factory.debug()`` turns the
 #: ``factory`` logger to DEBUG), as :func:`refresh_logged` last found. Plans made then
