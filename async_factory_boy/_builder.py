@@ -16,9 +16,16 @@ from typing import Any
 from . import _codegen, _plan
 from ._awaiting import exhausted, is_awaitable, resolve_awaitable, treat_as_value
 from ._bridge import cooperate
-from ._compat import builder, enums, resolver_step, resolver_values
+from ._compat import (
+    BuildStepLike,
+    FactoryOptions,
+    builder,
+    enums,
+    resolver_step,
+    resolver_values,
+)
 from ._sync_factories import refuse_sync_persistence
-from ._types import Kwargs
+from ._types import Instance, Kwargs
 
 __all__ = ["AsyncStepBuilder", "is_awaitable", "treat_as_value"]
 
@@ -93,10 +100,12 @@ class AsyncStepBuilder(builder.StepBuilder):
         self.force_init_sequence = extras.pop("__sequence") if "__sequence" in extras else None
 
     def _generate_and_build(
-        self, plan: _plan.Plan, parent_step: Any, force_sequence: int | None
-    ) -> Any:
+        self, plan: _plan.Plan, parent_step: BuildStepLike | None, force_sequence: int | None
+    ) -> Instance:
         """The first build along ``plan`` (with code generation on): generate its code."""
-        generated = _codegen.generate(plan, self.factory_meta)
+        generated = _codegen.generate(
+            plan, self.factory_meta, AsyncStepBuilder, refuse_sync_persistence
+        )
         if generated is None:
             plan.generated_for = _plan.NOT_GENERATED
             return _plan.build(self, plan, parent_step, force_sequence)
@@ -115,11 +124,10 @@ class AsyncStepBuilder(builder.StepBuilder):
         plan = _plan.plan_for(self.factory_meta, self.extras)
         if plan is not None:
             if _codegen.ENABLED:
-                generated_for = plan.generated_for
-                if generated_for is type(self.factory_meta):
-                    generated: _codegen.Generated = plan.generated
+                generated = plan.generated
+                if generated is not None and plan.generated_for is type(self.factory_meta):
                     return generated(self, parent_step, force_sequence)
-                if generated_for is None:
+                if plan.generated_for is None:
                     return self._generate_and_build(plan, parent_step, force_sequence)
             return _plan.build(self, plan, parent_step, force_sequence)
         pre, post = parse_declarations(self.factory_meta, self.extras)
@@ -142,7 +150,9 @@ class AsyncStepBuilder(builder.StepBuilder):
         )
 
 
-def build_many(factory_meta: Any, overrides: Kwargs, strategy: str, size: int) -> list[Any]:
+def build_many(
+    factory_meta: FactoryOptions, overrides: Kwargs, strategy: str, size: int
+) -> list[Instance]:
     """``AsyncStepBuilder(factory_meta, dict(overrides), strategy).build()`` ``size`` times.
 
     Without overrides (the commonest batch), each object goes straight to its plan's
@@ -164,9 +174,16 @@ def build_many(factory_meta: Any, overrides: Kwargs, strategy: str, size: int) -
             builder.force_init_sequence = None
             plan = None
             if _plan.ENABLED and not _plan.LOGGED and _codegen.ENABLED:
-                plan = _plan.plan_for(factory_meta, builder.extras)
+                # ``plan_for``'s look-up of the key ``()``, without the call (and without
+                # ``contextlib.suppress``, a context manager per object).
+                try:  # noqa: SIM105
+                    plan = factory_meta.pre_declarations._async_factory_boy_plans[()]  # type: ignore[attr-defined]  # our own attribute, see plans_of
+                except (AttributeError, KeyError):
+                    pass  # no plan made yet: ``build`` makes it
+            generated = None
             if plan is not None and plan.generated_for is options_class:
-                generated: _codegen.Generated = plan.generated
+                generated = plan.generated
+            if generated is not None:
                 objects.append(generated(builder, None, None))
             else:
                 objects.append(builder.build())

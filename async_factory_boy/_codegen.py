@@ -55,21 +55,18 @@ from ._compat import (
     FactoryWrapper,
     SequenceCounter,
     StepBuilder,
-    StepBuilderLike,
     deepgetattr,
     enums,
 )
-from ._types import Instance
 
-__all__ = ["ENABLED", "Generated", "generate"]
+__all__ = ["ENABLED", "Generated", "generate", "inline_options"]
 
 #: Whether plans get generated code. ``ASYNC_FACTORY_BOY_CODEGEN=0`` turns it off for the
 #: whole process; tests and the oracle flip this flag instead.
 ENABLED: bool = os.environ.get("ASYNC_FACTORY_BOY_CODEGEN", "1") != "0"
 
-#: A plan's generated build: ``(builder, parent_step, force_sequence) -> instance``, what
-#: :func:`._plan.build` computes for the same arguments.
-Generated = Callable[[StepBuilderLike, "BuildStepLike | None", "int | None"], Instance]
+#: A plan's generated build (its type lives with :class:`._plan.Plan`, which holds it).
+Generated = _plan.Generated
 
 _K = _plan.Kind
 # The kinds whose evaluation may read the resolver (and so resolve later fields first).
@@ -87,9 +84,19 @@ _BUILD_STEP_INIT = BuildStep.__init__
 _RESOLVER_INIT = _plan.FastResolver.__init__
 
 
-def generate(plan: _plan.Plan, factory_meta: FactoryOptionsLike) -> Generated | None:
+def generate(
+    plan: _plan.Plan,
+    factory_meta: FactoryOptionsLike,
+    builder_class: type[StepBuilder],
+    refuse_sync_persistence: Callable[[FactoryOptionsLike, BuildStepLike], None],
+) -> Generated | None:
     """The generated build of ``plan`` for options of ``factory_meta``'s type, or ``None``
-    when the plan has something only :func:`._plan.build` does."""
+    when the plan has something only :func:`._plan.build` does.
+
+    ``builder_class`` (:class:`._builder.AsyncStepBuilder`) and ``refuse_sync_persistence``
+    are what its ``build`` does for a SubFactory's object, which the generated code inlines
+    (passed in: the builder imports this module).
+    """
     if (
         plan.post
         or plan.keyword_names is None
@@ -99,7 +106,9 @@ def generate(plan: _plan.Plan, factory_meta: FactoryOptionsLike) -> Generated | 
     ):
         return None
     options_class = type(factory_meta)
-    source, namespace = _Source(plan, options_class).render()
+    source, namespace = _Source(
+        plan, options_class, builder_class, refuse_sync_persistence
+    ).render()
     code = compile(source, f"<async_factory_boy generated build: {_label(factory_meta)}>", "exec")
     exec(code, namespace)  # our own source, built from the plan's constants
     generated: Generated = namespace["build"]
@@ -111,16 +120,27 @@ def _label(factory_meta: FactoryOptionsLike) -> str:
     return getattr(factory, "__qualname__", repr(factory))
 
 
+#: The core's options class (``_factory.ContractOptions``), whose ``instantiate`` and
+#: ``use_postgeneration_results`` the generated code runs inline; ``_factory`` names it with
+#: :func:`inline_options` when it defines it (it imports the builder, which imports this).
+_contract_options: type | None = None
+
+
+def inline_options(options_class: type) -> None:
+    """Name the core's options class (see :data:`_contract_options`)."""
+    global _contract_options
+    _contract_options = options_class
+
+
 def _inlines_contract(options_class: type) -> bool:
     """Whether ``options_class`` has the core's own ``instantiate`` and
     ``use_postgeneration_results`` (which the generated code then runs inline)."""
-    from ._factory import ContractOptions  # _factory imports the builder
-
-    return (
-        getattr(options_class, "instantiate", None) is ContractOptions.instantiate
-        and getattr(options_class, "use_postgeneration_results", None)
-        is ContractOptions.use_postgeneration_results
-        and getattr(options_class, "factory_steps", None) is ContractOptions.factory_steps
+    contract = _contract_options
+    if contract is None:
+        return False
+    return all(
+        getattr(options_class, name, None) is getattr(contract, name)
+        for name in ("instantiate", "use_postgeneration_results", "factory_steps")
     )
 
 
@@ -132,16 +152,19 @@ def _is_keyword(name: str) -> bool:
 class _Source:
     """The source of one plan's generated build, and the constants it names."""
 
-    def __init__(self, plan: _plan.Plan, options_class: type) -> None:
-        from ._builder import AsyncStepBuilder  # the builder imports this module
-        from ._sync_factories import refuse_sync_persistence  # as above
-
+    def __init__(
+        self,
+        plan: _plan.Plan,
+        options_class: type,
+        builder_class: type[StepBuilder],
+        refuse_sync_persistence: Callable[[FactoryOptionsLike, BuildStepLike], None],
+    ) -> None:
         self.plan = plan
         self.lines: list[str] = []
         self.namespace: dict[str, Any] = {
             "BuildStep": BuildStep,
             "BaseFactory": BaseFactory,
-            "AsyncStepBuilder": AsyncStepBuilder,
+            "AsyncStepBuilder": builder_class,
             "FastResolver": _plan.FastResolver,
             "set_resolver_state": _plan.FastResolver._FastResolver__state.__set__,  # type: ignore[attr-defined]  # the slot's descriptor
             "new": object.__new__,
@@ -167,7 +190,7 @@ class _Source:
             and SequenceCounter.next is _COUNTER_NEXT
         )
         self.plain_model = getattr(options_class, "get_model_class", None) is _GET_MODEL_CLASS
-        self.inline_child = AsyncStepBuilder.recurse is StepBuilder.recurse
+        self.inline_child = builder_class.recurse is StepBuilder.recurse
         kinds = [field.kind for field in plan.fields]
         self.with_resolver = not self.inline_contract or any(
             kind in _READS_RESOLVER for kind in kinds

@@ -197,6 +197,9 @@ class ContractOptions(FactoryOptions):
             factory._after_postgeneration(instance, create=create, results=results)
 
 
+_codegen.inline_options(ContractOptions)
+
+
 class AsyncFactoryOptions(ContractOptions, AutoFieldsOptions):
     """factory_boy's options plus the persistence ones of :class:`AsyncFactory`.
 

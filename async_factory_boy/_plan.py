@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import enum
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ._awaiting import awaitable_types, exhausted, is_awaitable, resolve_awaitable
@@ -82,6 +82,7 @@ __all__ = [
     "NOT_GENERATED",
     "FastResolver",
     "Field",
+    "Generated",
     "Kind",
     "Plan",
     "PostField",
@@ -206,6 +207,11 @@ class PostField:
         return f"<PostField {self.name!r}: {type(self.declaration).__name__}>"
 
 
+#: A plan's generated build (see :mod:`._codegen`): ``(builder, parent_step, force_sequence)
+#: -> instance``, what :func:`build` computes for the same arguments.
+Generated = Callable[[StepBuilderLike, "BuildStepLike | None", "int | None"], Instance]
+
+
 class Plan:
     """How one factory resolves with one set of override keys, computed once.
 
@@ -246,7 +252,7 @@ class Plan:
         #: inlines what the options class does, so it serves that one class.
         self.generated_for: object = None
         #: The plan's generated build (see :mod:`._codegen`), for ``generated_for``.
-        self.generated: Any = None
+        self.generated: Generated | None = None
 
 
 def plan_for(factory_meta: FactoryOptionsLike, extras: Kwargs) -> Plan | None:
