@@ -459,10 +459,11 @@ class _Source:
             self.kwargs(3)
             self.line(3, f"instance = {model}(**kwargs)")
         self.line(2, "else:")
-        self.ensure_step(3)
-        self.attributes(3)
+        # ContractOptions.instantiate's build path: the backend scope's ``make`` (the
+        # SQLAlchemy backend's loader-style constructor, say), which takes no step.
         self.kwargs(3)
-        self.line(3, "instance = factory_meta.instantiate(step=step, args=(), kwargs=kwargs)")
+        self.line(3, "factory = factory_meta.factory")
+        self.line(3, f"instance = factory._backend.scope.make(factory, {model}, (), kwargs)")
         self.line(2, "if steps.overridden:  # ContractOptions.use_postgeneration_results")
         self.line(
             3, "factory_meta.factory._after_postgeneration(instance, create=False, results={})"
@@ -471,4 +472,15 @@ class _Source:
         self.ensure_step(2)
         self.attributes(2)
         self.kwargs(2)
-        self.line(2, f"instance = {finish}")
+        self.line(2, "if builder.strategy == CREATE:")
+        # ``finish_build`` of an object without post-generation declarations, for options
+        # that are not factory_boy's own: ``instantiate``, then the core's
+        # ``use_postgeneration_results`` inline.
+        self.line(3, "instance = factory_meta.instantiate(step=step, args=(), kwargs=kwargs)")
+        self.line(3, "steps = factory_meta.steps or factory_meta.factory_steps()")
+        self.line(3, "if steps.scope_after or steps.overridden:")
+        self.line(
+            4, "factory_meta.factory._after_postgeneration(instance, create=True, results={})"
+        )
+        self.line(2, "else:")
+        self.line(3, f"instance = {finish}")
