@@ -319,7 +319,7 @@ def report(results: list[Result], n: int, repetitions: int, calls: dict[int, int
         "plans have generated builds (`_codegen.py`), so per object what is left is the "
         "generated function itself, the plan look-up (a property read and two dict "
         "look-ups), the declarations' own functions (the Sequence and LazyAttribute "
-        "lambdas, the SubFactory's factory) and the model's constructor; the builder, the "
+        "lambdas) and the model's constructor; the builder, the "
         "`BuildStep` and the resolver are made without a Python `__init__` and the "
         "sequence counter is read inline. With dataclass models the constructor is nearly "
         "free, so the ratio is the resolution cost alone; ORM models' instrumented "
