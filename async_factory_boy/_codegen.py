@@ -234,8 +234,7 @@ class _Source:
             self.line(1, "step.builder = builder")
             self.line(1, "step.sequence = sequence")
             self.line(1, "step.attributes = {}")
-            self.line(1, "step.parent_step = parent_step")
-            self.line(1, "step.stub = None")
+            self.line(1, "step.parent_step = parent_step")  # ``stub``: the resolver, below
         if self.with_resolver:
             self.line(1, "extras = builder.extras")
             self.line(1, "pending = []")

@@ -419,3 +419,23 @@ async def test_generated_code_off_builds_along_the_plans_loop() -> None:
     await Off.build_async()
     assert plan.generated is not None
     assert plan.generated_for is type(Off._meta)
+
+
+async def test_field_names_that_are_not_identifiers_or_are_keywords() -> None:
+    class Loose(AsyncFactory[dict[str, Any]]):
+        class Meta:
+            model = dict
+
+        # Names the generated source must quote, never spell as identifiers.
+        step = factory.Sequence(lambda n: n)
+        kwargs = "k"
+
+    async def scenario() -> Any:
+        return await Loose.build_batch_async(2, **{"not an identifier": 1, "class": 2})
+
+    made = assert_same(await three_ways(scenario, Loose))
+    assert made == [
+        {"step": 0, "kwargs": "k", "not an identifier": 1, "class": 2},
+        {"step": 1, "kwargs": "k", "not an identifier": 1, "class": 2},
+    ]
+    assert generated(Loose, "not an identifier", "class")
