@@ -31,6 +31,11 @@ factory_boy's resolver (:mod:`._builder`), as before this module existed. The sa
 for everything when ``ASYNC_FACTORY_BOY_FAST_PATH=0`` is set in the environment
 or :data:`ENABLED` is set to ``False`` (for debugging, and for the oracle that runs factory_boy's
 own suite both ways: ``tools/port_factory_boy_suite.py``).
+
+A plan of the inline kinds only, without post-generation declarations, also gets :func:`build`
+unrolled into a function generated once for it (:mod:`._codegen`, held by the plan:
+:attr:`Plan.generated`); :func:`build` stays the path of every other plan, and of all of them
+with ``ASYNC_FACTORY_BOY_CODEGEN=0``.
 """
 
 from __future__ import annotations
