@@ -6,9 +6,10 @@ dispatches on it, calls :func:`._plan._resolve`, and per object it sets up a
 thousands of objects of one plan the loop, the dispatch and those calls are most of the
 cost of an object whose model constructor is cheap (a dataclass). Here, once per plan, the
 loop is unrolled into the source of one function (``exec``), with each field's kind, name
-and payload as constants: the sequence number, the fields in order as locals, the keyword
-dict as one literal, and the model instantiated directly when factory_boy's and the core's
-``instantiate`` would do just that.
+and payload as constants: the sequence number, the fields in order as locals, the model
+called with its keyword arguments spelled out when the core's ``instantiate`` would call it
+(or the backend scope's ``make`` when it would call that), and the builder, ``BuildStep``
+and resolver made without a Python ``__init__``.
 
 What the generated function keeps, so that nothing observable changes:
 
@@ -19,12 +20,14 @@ What the generated function keeps, so that nothing observable changes:
   resolution, ``CyclicDefinitionError`` and the resolver's AttributeError messages are
   the resolver's own;
 * factory_boy's sequence semantics: ``force_sequence``, ``__sequence``, and
-  ``next_sequence`` (inlined as ``SequenceCounter.next`` on the options' counter only when both
-  are factory_boy's own and the counter is set up; the first object, a subclass sharing
-  its parent's counter, and ``reset_sequence`` all go through ``_counter`` as before);
+  ``next_sequence`` (inlined as ``_Counter.next`` on the options' counter only when both
+  are factory_boy's own and the counter is set up, else called: a subclass shares its
+  parent's counter object and ``reset_sequence`` resets that object, so both read the
+  same ``seq``);
 * the awaiting of awaitable values and the ``exhausted`` report of a ``StopIteration``;
-* ``SubFactory`` objects built by the child's builder (``recurse`` then ``build``), so the
-  child gets its own plan and, if it has one, its own generated function.
+* ``SubFactory`` objects built as the child's builder builds them: without overrides, the
+  child's ``recurse`` / ``__init__`` / ``build`` / plan look-up are inlined down to the
+  child plan's own generated function when it has one (``build`` itself otherwise).
 
 A plan gets a generated function only when every field is of a kind inlined here
 (``VALUE``, ``OVERRIDE``, ``SEQUENCE``, ``LAZY_FUNCTION``, ``LAZY_ATTRIBUTE``,
