@@ -102,7 +102,11 @@ class AsyncStepBuilder(builder.StepBuilder):
     def _generate_and_build(
         self, plan: _plan.Plan, parent_step: BuildStepLike | None, force_sequence: int | None
     ) -> Instance:
-        """The first build along ``plan`` (with code generation on): generate its code."""
+        """A build along ``plan`` before it has generated code (with code generation on):
+        the plan's loop, until its :data:`._codegen.HOT_AFTER`-th object generates it."""
+        plan.uses += 1
+        if plan.uses < _codegen.HOT_AFTER:
+            return _plan.build(self, plan, parent_step, force_sequence)
         generated = _codegen.generate(
             plan, self.factory_meta, AsyncStepBuilder, refuse_sync_persistence
         )

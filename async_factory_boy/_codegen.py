@@ -44,6 +44,7 @@ import keyword
 import os
 import sys
 from collections.abc import Callable
+from types import CodeType
 from typing import Any
 
 from . import _plan
@@ -62,11 +63,23 @@ from ._compat import (
     enums,
 )
 
-__all__ = ["ENABLED", "Generated", "generate", "inline_options"]
+__all__ = ["ENABLED", "HOT_AFTER", "Generated", "generate", "inline_options"]
 
 #: Whether plans get generated code. ``ASYNC_FACTORY_BOY_CODEGEN=0`` turns it off for the
 #: whole process; tests and the oracle flip this flag instead.
 ENABLED: bool = os.environ.get("ASYNC_FACTORY_BOY_CODEGEN", "1") != "0"
+
+#: A plan gets its generated build at its ``HOT_AFTER``-th object; the objects before go
+#: through :func:`._plan.build`. Compiling a build costs about 1 ms, the loop's overhead of a
+#: few hundred objects: a plan built a handful of times (a test's one ``create_async``) would
+#: never win it back, a batch wins it back within its first thousand objects. Tests set 1.
+HOT_AFTER = 32
+
+#: Compiled builds by their source: plans of one shape (the same factory and override keys
+#: with new declaration objects in the extras, a factory class made again at run time) share
+#: one code object, each with its own constants. At most :data:`_MAX_CODES` are kept.
+_codes: dict[str, CodeType] = {}
+_MAX_CODES = 512
 
 #: A plan's generated build (its type lives with :class:`._plan.Plan`, which holds it).
 Generated = _plan.Generated
@@ -112,7 +125,13 @@ def generate(
     source, namespace = _Source(
         plan, options_class, builder_class, refuse_sync_persistence
     ).render()
-    code = compile(source, f"<async_factory_boy generated build: {_label(factory_meta)}>", "exec")
+    label = _label(factory_meta)
+    source = f"# {label!r}\n{source}"  # shared by the plans of one factory only
+    code = _codes.get(source)
+    if code is None:
+        if len(_codes) >= _MAX_CODES:
+            _codes.clear()
+        code = _codes[source] = compile(source, f"<generated build: {label}>", "exec")
     exec(code, namespace)  # our own source, built from the plan's constants
     generated: Generated = namespace["build"]
     return generated

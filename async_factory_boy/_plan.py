@@ -232,6 +232,7 @@ class Plan:
         "generated_for",
         "keyword_names",
         "post",
+        "uses",
     )
 
     def __init__(
@@ -258,6 +259,9 @@ class Plan:
         self.generated_for: object = None
         #: The plan's generated build (see :mod:`._codegen`), for ``generated_for``.
         self.generated: Generated | None = None
+        #: Objects built along the plan before it had generated code (see
+        #: :data:`._codegen.HOT_AFTER`).
+        self.uses = 0
 
 
 def plan_for(factory_meta: FactoryOptionsLike, extras: Kwargs) -> Plan | None:

@@ -225,6 +225,9 @@ def _counted_generate(*args, **kwargs):
     return counted
 
 
+# Every plan gets its generated build at its first object (not only hot plans), so the run
+# with generated code builds as much as it can by it.
+_codegen.HOT_AFTER = 1
 _plan.build = _counted_plan_build
 AsyncBuildStep.resolve = _counted_resolve
 _codegen.generate = _counted_generate

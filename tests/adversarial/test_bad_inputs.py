@@ -205,6 +205,7 @@ def resolution_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
     """Each resolution path in turn (the plans' generated builds, their loop, factory_boy's)."""
     monkeypatch.setattr(_plan, "ENABLED", request.param != "factory_boy's path")
     monkeypatch.setattr(_codegen, "ENABLED", request.param == "generated code")
+    monkeypatch.setattr(_codegen, "HOT_AFTER", 1)
     path: str = request.param
     return path
 

@@ -23,4 +23,5 @@ def resolution(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
     """
     monkeypatch.setattr(_plan, "ENABLED", request.param != "factory_boy resolver")
     monkeypatch.setattr(_codegen, "ENABLED", request.param == "generated code")
+    monkeypatch.setattr(_codegen, "HOT_AFTER", 1)  # generated at a plan's first object
     return str(request.param)

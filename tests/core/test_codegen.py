@@ -36,6 +36,7 @@ def restore_switches(monkeypatch: pytest.MonkeyPatch) -> None:
     """The switches as they were after each test (``three_ways`` flips them)."""
     monkeypatch.setattr(_plan, "ENABLED", True)
     monkeypatch.setattr(_codegen, "ENABLED", True)
+    monkeypatch.setattr(_codegen, "HOT_AFTER", 1)  # generated at a plan's first object
 
 
 def set_mode(mode: str) -> None:
@@ -439,3 +440,39 @@ async def test_field_names_that_are_not_identifiers_or_are_keywords() -> None:
         {"step": 1, "kwargs": "k", "not an identifier": 1, "class": 2},
     ]
     assert generated(Loose, "not an identifier", "class")
+
+
+async def test_a_plan_gets_generated_code_at_its_hot_after_th_object(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_codegen, "HOT_AFTER", 5)
+
+    class Warm(AsyncFactory[Company]):
+        class Meta:
+            model = Company
+
+        name = factory.Sequence(lambda n: f"w{n}")
+
+    made = await Warm.build_batch_async(4)
+    assert not generated(Warm)
+    made += await Warm.build_batch_async(3)
+    assert generated(Warm)
+    assert [c.name for c in made] == [f"w{i}" for i in range(7)]
+
+
+async def test_plans_of_one_shape_share_their_compiled_code() -> None:
+    class Fresh(AsyncFactory[Company]):
+        class Meta:
+            model = Company
+
+        name = "n"
+
+    # A new declaration object per call: a plan per call, one compiled source.
+    first = await Fresh.build_async(country=factory.LazyFunction(lambda: "a"))
+    second = await Fresh.build_async(country=factory.LazyFunction(lambda: "b"))
+    assert (first.country, second.country) == ("a", "b")
+    plans = [p for p in plans_of(Fresh._meta.pre_declarations).values() if p is not None]
+    codes = {p.generated.__code__ for p in plans if p.generated is not None}
+    assert len(plans) == 2
+    assert all(p.generated is not None for p in plans)
+    assert len(codes) == 1

@@ -26,7 +26,8 @@ pytestmark = pytest.mark.asyncio
 
 
 @pytest.fixture(autouse=True)
-def codegen_restored() -> Iterator[None]:
+def codegen_restored(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(_codegen, "HOT_AFTER", 1)  # generated at a plan's first object
     before = _codegen.ENABLED
     yield
     _codegen.ENABLED = before
