@@ -64,8 +64,9 @@ pytest: install
 # The other supported environments (Python 3.10-3.13, SQLAlchemy 2.0/2.1, Django 4.2/5.2/6,
 # factory-boy 3.3.1/3.3.3, pytest-asyncio 0.24/newest) are declared in noxfile.py; `make test`
 # runs this subset of them (`.venv/bin/nox -l` lists all, `make nox-all` runs all), and
-# factory_boy's own suite on AsyncFactory with the fast path on and off, for factory-boy 3.3.1
-# and 3.3.3 (the oracle of the fast path: tools/port_factory_boy_suite.py).
+# factory_boy's own suite on AsyncFactory with the fast path off, on, and with generated
+# builds, for factory-boy 3.3.1 and 3.3.3 (the oracle of the fast path:
+# tools/port_factory_boy_suite.py).
 NOX := $(VENV)/bin/nox --reuse-existing-virtualenvs
 NOX_OLDEST_TESTS := tests/core tests/sqlalchemy tests/sqlalchemy_legacy tests/test_compat.py
 NOX_NEWEST_TESTS := tests/core tests/django tests/test_compat.py

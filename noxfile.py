@@ -9,7 +9,8 @@ Each session is one Python (3.10 - 3.13) with one dependency set:
 
 So every supported value of every axis runs somewhere. ``factory_boy_suite`` runs factory_boy's
 own test suite on ``AsyncFactory`` (``tools/port_factory_boy_suite.py``, the oracle of the fast
-resolution path) on both dependency sets, with the fast path on and off.
+resolution path) on both dependency sets, with the fast path off, on, and on with generated
+builds.
 
 ``make test`` runs the whole suite on the main environment (.venv) and then the subset of these
 sessions listed in the Makefile (``make nox``); ``nox -l`` lists them all,
@@ -124,7 +125,8 @@ FACTORY_BOY_SUITE_PYTHONS = {"oldest": "3.10", "newest": "3.13"}
     ids=list(FACTORY_BOY_SUITE_PYTHONS),
 )
 def factory_boy_suite(session: nox.Session, deps: str) -> None:
-    """factory_boy's own tests on AsyncFactory, fast path on and off: no new difference."""
+    """factory_boy's own tests on AsyncFactory, fast path off, on, and with generated builds:
+    no new difference."""
     pins = _pins(str(session.python), deps)
     del pins["pytest-asyncio"]  # the suite is sync: factory_boy's tests are unittest cases
     session.install("-e", ".", *pins.values(), *FACTORY_BOY_SUITE_NEEDS)

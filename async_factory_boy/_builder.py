@@ -13,11 +13,19 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-from . import _plan
+from . import _codegen, _plan
 from ._awaiting import exhausted, is_awaitable, resolve_awaitable, treat_as_value
-from ._compat import builder, enums, resolver_step, resolver_values
+from ._bridge import cooperate
+from ._compat import (
+    BuildStepLike,
+    FactoryOptions,
+    builder,
+    enums,
+    resolver_step,
+    resolver_values,
+)
 from ._sync_factories import refuse_sync_persistence
-from ._types import Kwargs
+from ._types import Instance, Kwargs
 
 __all__ = ["AsyncStepBuilder", "is_awaitable", "treat_as_value"]
 
@@ -91,6 +99,24 @@ class AsyncStepBuilder(builder.StepBuilder):
         self.extras = extras
         self.force_init_sequence = extras.pop("__sequence") if "__sequence" in extras else None
 
+    def _generate_and_build(
+        self, plan: _plan.Plan, parent_step: BuildStepLike | None, force_sequence: int | None
+    ) -> Instance:
+        """A build along ``plan`` before it has generated code (with code generation on):
+        the plan's loop, until its :data:`._codegen.HOT_AFTER`-th object generates it."""
+        plan.uses += 1
+        if plan.uses < _codegen.HOT_AFTER:
+            return _plan.build(self, plan, parent_step, force_sequence)
+        generated = _codegen.generate(
+            plan, self.factory_meta, AsyncStepBuilder, refuse_sync_persistence
+        )
+        if generated is None:
+            plan.generated_for = _plan.NOT_GENERATED
+            return _plan.build(self, plan, parent_step, force_sequence)
+        plan.generated = generated
+        plan.generated_for = type(self.factory_meta)
+        return generated(self, parent_step, force_sequence)
+
     def build(self, parent_step: Any = None, force_sequence: int | None = None) -> Any:
         if parent_step is not None:
             if self.strategy == enums.CREATE_STRATEGY:
@@ -101,6 +127,12 @@ class AsyncStepBuilder(builder.StepBuilder):
                     check_nested(self.extras, parent_step.builder.factory_meta.factory)
         plan = _plan.plan_for(self.factory_meta, self.extras)
         if plan is not None:
+            if _codegen.ENABLED:
+                generated = plan.generated
+                if generated is not None and plan.generated_for is type(self.factory_meta):
+                    return generated(self, parent_step, force_sequence)
+                if plan.generated_for is None:
+                    return self._generate_and_build(plan, parent_step, force_sequence)
             return _plan.build(self, plan, parent_step, force_sequence)
         pre, post = parse_declarations(self.factory_meta, self.extras)
 
@@ -120,3 +152,45 @@ class AsyncStepBuilder(builder.StepBuilder):
             kwargs,
             ((name, post[name].declaration, post[name].context) for name in post.sorted()),
         )
+
+
+def build_many(
+    factory_meta: FactoryOptions, overrides: Kwargs, strategy: str, size: int
+) -> list[Instance]:
+    """``AsyncStepBuilder(factory_meta, dict(overrides), strategy).build()`` ``size`` times.
+
+    Without overrides (the commonest batch), each object goes straight to its plan's
+    generated build, as :meth:`AsyncStepBuilder.build` would send it there (no parent
+    step, so no check before the plan), without the builder's ``__init__``, its ``build``
+    and :func:`._plan.plan_for` per object; anything else takes ``build``.
+    """
+    objects = []
+    options_class = type(factory_meta)
+    new = object.__new__
+    for index in range(size):
+        if overrides:
+            objects.append(AsyncStepBuilder(factory_meta, dict(overrides), strategy).build())
+        else:
+            builder = new(AsyncStepBuilder)
+            builder.factory_meta = factory_meta
+            builder.strategy = strategy
+            builder.extras = {}
+            builder.force_init_sequence = None
+            plan = None
+            if _plan.ENABLED and not _plan.LOGGED and _codegen.ENABLED:
+                # ``plan_for``'s look-up of the key ``()``, without the call (and without
+                # ``contextlib.suppress``, a context manager per object).
+                try:  # noqa: SIM105
+                    plan = factory_meta.pre_declarations._async_factory_boy_plans[()]  # type: ignore[attr-defined]  # our own attribute, see plans_of
+                except (AttributeError, KeyError):
+                    pass  # no plan made yet: ``build`` makes it
+            generated = None
+            if plan is not None and plan.generated_for is options_class:
+                generated = plan.generated
+            if generated is not None:
+                objects.append(generated(builder, None, None))
+            else:
+                objects.append(builder.build())
+        if not index & 7:  # an event-loop turn every ~10 ms (the clock read every 8th
+            cooperate()  # object): timeouts, cancellation and other tasks get through
+    return objects

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from factory import builder, declarations, enums
 from factory import errors as factory_errors
 from factory.base import BaseFactory, Factory, FactoryOptions, OptionDefault
+from factory.base import _Counter as SequenceCounter
 from factory.builder import BuildStep, DeclarationSet, Resolver, StepBuilder
 from factory.declarations import (
     SKIP,
@@ -48,6 +49,7 @@ from factory.declarations import (
     Transformer,
     deepgetattr,
 )
+from factory.declarations import _FactoryWrapper as FactoryWrapper
 from factory.enums import get_builder_phase
 from factory.errors import AssociatedClassError, FactoryError
 from factory.faker import Faker
@@ -76,6 +78,7 @@ __all__ = [
     "FactoryError",
     "FactoryOptions",
     "FactoryOptionsLike",
+    "FactoryWrapper",
     "Faker",
     "FileField",
     "FunctionDeclarationLike",
@@ -95,6 +98,7 @@ __all__ = [
     "SelfAttribute",
     "SelfAttributeLike",
     "Sequence",
+    "SequenceCounter",
     "StepBuilder",
     "StepBuilderLike",
     "SubFactory",

@@ -31,13 +31,18 @@ factory_boy's resolver (:mod:`._builder`), as before this module existed. The sa
 for everything when ``ASYNC_FACTORY_BOY_FAST_PATH=0`` is set in the environment
 or :data:`ENABLED` is set to ``False`` (for debugging, and for the oracle that runs factory_boy's
 own suite both ways: ``tools/port_factory_boy_suite.py``).
+
+A plan of the inline kinds only, without post-generation declarations, also gets :func:`build`
+unrolled into a function generated once for it (:mod:`._codegen`, held by the plan:
+:attr:`Plan.generated`); :func:`build` stays the path of every other plan, and of all of them
+with ``ASYNC_FACTORY_BOY_CODEGEN=0``.
 """
 
 from __future__ import annotations
 
 import enum
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ._awaiting import awaitable_types, exhausted, is_awaitable, resolve_awaitable
@@ -79,8 +84,10 @@ from ._types import Args, Instance, Kwargs
 __all__ = [
     "ENABLED",
     "LOGGED",
+    "NOT_GENERATED",
     "FastResolver",
     "Field",
+    "Generated",
     "Kind",
     "Plan",
     "PostField",
@@ -205,6 +212,11 @@ class PostField:
         return f"<PostField {self.name!r}: {type(self.declaration).__name__}>"
 
 
+#: A plan's generated build (see :mod:`._codegen`): ``(builder, parent_step, force_sequence)
+#: -> instance``, what :func:`build` computes for the same arguments.
+Generated = Callable[[StepBuilderLike, "BuildStepLike | None", "int | None"], Instance]
+
+
 class Plan:
     """How one factory resolves with one set of override keys, computed once.
 
@@ -212,7 +224,16 @@ class Plan:
     when the plan is made, at the factory's first build with these keys.
     """
 
-    __slots__ = ("builds_plainly", "by_name", "fields", "keyword_names", "post")
+    __slots__ = (
+        "builds_plainly",
+        "by_name",
+        "fields",
+        "generated",
+        "generated_for",
+        "keyword_names",
+        "post",
+        "uses",
+    )
 
     def __init__(
         self,
@@ -231,6 +252,16 @@ class Plan:
         #: Whether the factory's ``_build`` is factory_boy's own: the build strategy then
         #: calls the model class itself.
         self.builds_plainly = builds_plainly
+        #: The options class :attr:`generated` was generated for (``None``: not tried yet;
+        #: :data:`NOT_GENERATED`: the plan has something only :func:`build` does). Plans
+        #: are shared by the wrappers of a factory's options, and the generated code
+        #: inlines what the options class does, so it serves that one class.
+        self.generated_for: object = None
+        #: The plan's generated build (see :mod:`._codegen`), for ``generated_for``.
+        self.generated: Generated | None = None
+        #: Objects built along the plan before it had generated code (see
+        #: :data:`._codegen.HOT_AFTER`).
+        self.uses = 0
 
 
 def plan_for(factory_meta: FactoryOptionsLike, extras: Kwargs) -> Plan | None:
@@ -244,6 +275,13 @@ def plan_for(factory_meta: FactoryOptionsLike, extras: Kwargs) -> Plan | None:
     """
     if not ENABLED:
         return None
+    if not extras and not LOGGED:  # the commonest key, ``()``, found without building it
+        try:
+            found: Plan | None = factory_meta.pre_declarations._async_factory_boy_plans[()]  # type: ignore[attr-defined]  # our own attribute, see plans_of
+        except (AttributeError, KeyError):
+            pass  # no plan made yet: made below
+        else:
+            return found
     key: Args = tuple(extras)
     logged = LOGGED
     if logged:
@@ -282,6 +320,9 @@ def plan_for(factory_meta: FactoryOptionsLike, extras: Kwargs) -> Plan | None:
 
 
 _IDENTITY_HASH: object = object.__hash__
+
+#: :attr:`Plan.generated_for` of a plan that gets no generated code.
+NOT_GENERATED = object()
 
 #: Whether factory_boy's declarations log their evaluations (``factory.debug()`` turns the
 #: ``factory`` logger to DEBUG), as :func:`refresh_logged` last found. Plans made then

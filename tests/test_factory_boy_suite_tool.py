@@ -29,14 +29,44 @@ def _expected_run(tool: ModuleType) -> dict[str, str]:
     return run
 
 
-def _built(tool: ModuleType, plan: int | None = None) -> dict[str, dict[str, int]]:
+def _built(
+    tool: ModuleType, plan: int | None = None, generated: int | None = None
+) -> dict[str, dict[str, int]]:
     fast = tool.MIN_BUILT_ALONG_A_PLAN if plan is None else plan
-    return {"slow": {"plan": 0, "resolver": fast}, "fast": {"plan": fast, "resolver": 0}}
+    by_code = tool.MIN_BUILT_BY_GENERATED_CODE if generated is None else generated
+    return {
+        "slow": {"plan": 0, "resolver": fast, "generated": 0},
+        "fast": {"plan": fast, "resolver": 0, "generated": 0},
+        "codegen": {"plan": fast, "resolver": 0, "generated": by_code},
+    }
 
 
 def test_the_expected_outcomes_pass(tool: ModuleType) -> None:
     run = _expected_run(tool)
-    assert tool.problems(run, dict(run), _built(tool)) == []
+    assert tool.problems(run, dict(run), _built(tool), dict(run)) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ("differs", "differs: tests.test_x.Case.test_0: off passed, on + generated code failure"),
+        ("fewer generated", "fast path on + generated code built 10 objects by generated code"),
+        ("generated while off", "generated code off built 3 objects by it"),
+    ],
+)
+def test_each_new_difference_of_the_generated_code_run_fails(
+    tool: ModuleType, change: str, problem: str
+) -> None:
+    slow, fast, codegen = _expected_run(tool), _expected_run(tool), _expected_run(tool)
+    built = _built(tool)
+    if change == "differs":
+        codegen["tests.test_x.Case.test_0"] = "failure"
+    elif change == "fewer generated":
+        built = _built(tool, generated=10)
+    else:
+        built["fast"]["generated"] = 3
+    found = tool.problems(slow, fast, built, codegen)
+    assert any(line.startswith(problem) for line in found), found
 
 
 @pytest.mark.parametrize(

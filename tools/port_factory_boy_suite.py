@@ -36,18 +36,22 @@ today). Django's sync ORM runs inside the call's event loop, so the run sets
 would otherwise open a second connection, which the in-memory SQLite test database reports as
 "table is locked"), with a fast password hasher (the default one is slow on purpose).
 
-The two runs (``ASYNC_FACTORY_BOY_FAST_PATH=0``: factory_boy's resolver; ``=1``: the plans) go
-in parallel. The script prints each run's counts, the tests that are not passed with the
-reason, and fails (exit status 1) on any test whose outcome differs between the runs or from
-:data:`EXPECTED_OUTCOMES`, on a test count other than :data:`EXPECTED_TESTS`, when the slow run
-built anything along a plan, or when the fast run built fewer than
-:data:`MIN_BUILT_ALONG_A_PLAN` objects along a plan (the fast path covering less of the suite).
-Extra arguments go to both pytest runs.
+The three runs (``ASYNC_FACTORY_BOY_FAST_PATH=0``: factory_boy's resolver; ``=1`` with
+``ASYNC_FACTORY_BOY_CODEGEN=0``: the plans' loop; both ``=1``: the plans' generated code, see
+``async_factory_boy/_codegen.py``) go in parallel. The script prints each run's counts, the
+tests that are not passed with the reason, and fails (exit status 1) on any test whose outcome
+differs between the slow run and another or from :data:`EXPECTED_OUTCOMES`, on a test count
+other than :data:`EXPECTED_TESTS`, when the slow run built anything along a plan, when a fast
+run built fewer than :data:`MIN_BUILT_ALONG_A_PLAN` objects along a plan (the fast path
+covering less of the suite), when the run without generated code built anything by it, or
+when the run with it built fewer than :data:`MIN_BUILT_BY_GENERATED_CODE` objects by it.
+Extra arguments go to every pytest run.
 
 Result (factory-boy 3.3.1 on Python 3.10 and 3.3.3 on Python 3.13, the dependency sets of
 ``noxfile.py``; the two sdists carry the same tests): 439 tests, 437 passed and the same 2
-failed in both runs, no test differs; the fast run built 1,540 objects along a plan and 1 by
-factory_boy's resolver (a factory with a declaration class of the test's own).
+failed in every run, no test differs; the fast runs built 1,540 objects along a plan and 1 by
+factory_boy's resolver (a factory with a declaration class of the test's own), 641 of them by
+generated code in the run that has it.
 """
 
 from __future__ import annotations
@@ -94,6 +98,10 @@ EXPECTED_OUTCOMES: dict[str, tuple[str, str]] = {
 EXPECTED_TESTS = 439
 #: Objects the fast run must build along a plan at least (1,540 at the last count).
 MIN_BUILT_ALONG_A_PLAN = 1500
+#: Objects the run with generated code must build by it at least (641 at the last count: the
+#: other plans have a declaration kind or a post-generation step generated code leaves to
+#: the plans' loop).
+MIN_BUILT_BY_GENERATED_CODE = 600
 
 CONFTEST = '''
 """Bind factory.Factory to an AsyncFactory whose sync steps run the async ones."""
@@ -108,15 +116,15 @@ from typing import TypeVar
 import factory
 import factory.base
 
-from async_factory_boy import AsyncFactory, _plan
+from async_factory_boy import AsyncFactory, _codegen, _plan
 from async_factory_boy._bridge import await_, in_bridge
-from async_factory_boy._builder import AsyncStepBuilder
+from async_factory_boy._builder import AsyncBuildStep
 
 T = TypeVar("T")
 
-# How much each run exercised: factories bound, objects built along a plan / by factory_boy's
-# resolver.
-_counts = {"factories": 0, "plan": 0, "resolver": 0}
+# How much each run exercised: factories bound, objects built along a plan (by the plan's loop
+# or its generated code) / by factory_boy's resolver, and those built by generated code.
+_counts = {"factories": 0, "plan": 0, "resolver": 0, "generated": 0}
 
 
 def _django_connections():
@@ -190,7 +198,8 @@ for _backend in ("alchemy", "django", "mogo", "mongoengine"):
         importlib.reload(getattr(factory, _backend))
 
 _plan_build = _plan.build
-_resolver_build = AsyncStepBuilder.build
+_resolve = AsyncBuildStep.resolve
+_generate = _codegen.generate
 
 
 def _counted_plan_build(*args, **kwargs):
@@ -198,13 +207,30 @@ def _counted_plan_build(*args, **kwargs):
     return _plan_build(*args, **kwargs)
 
 
-def _counted_build(self, *args, **kwargs):
+def _counted_resolve(self, *args, **kwargs):
     _counts["resolver"] += 1
-    return _resolver_build(self, *args, **kwargs)
+    return _resolve(self, *args, **kwargs)
 
 
+def _counted_generate(*args, **kwargs):
+    generated = _generate(*args, **kwargs)
+    if generated is None:
+        return None
+
+    def counted(*args, **kwargs):
+        _counts["plan"] += 1
+        _counts["generated"] += 1
+        return generated(*args, **kwargs)
+
+    return counted
+
+
+# Every plan gets its generated build at its first object (not only hot plans), so the run
+# with generated code builds as much as it can by it.
+_codegen.HOT_AFTER = 1
 _plan.build = _counted_plan_build
-AsyncStepBuilder.build = _counted_build
+AsyncBuildStep.resolve = _counted_resolve
+_codegen.generate = _counted_generate
 
 
 def pytest_runtest_setup(item):
@@ -219,7 +245,7 @@ def pytest_runtest_setup(item):
 
 def pytest_sessionfinish(session):
     with open(os.environ["ORACLE_COUNTS"], "w") as out:
-        json.dump({**_counts, "resolver": _counts["resolver"] - _counts["plan"]}, out)
+        json.dump(_counts, out)
 '''
 
 
@@ -266,7 +292,9 @@ def port(source: pathlib.Path, target: pathlib.Path) -> None:
     (target / "tests" / "conftest.py").write_text(CONFTEST)
 
 
-def start(target: pathlib.Path, fast: bool, pytest_args: list[str]) -> subprocess.Popen[bytes]:
+def start(
+    target: pathlib.Path, fast: bool, pytest_args: list[str], codegen: bool = False
+) -> subprocess.Popen[bytes]:
     """Start one pytest run of the ported suite in ``target``."""
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     # Plugins of the calling environment that would change factory_boy's suite: pytest-django
@@ -280,6 +308,7 @@ def start(target: pathlib.Path, fast: bool, pytest_args: list[str]) -> subproces
     }
     env |= {
         "ASYNC_FACTORY_BOY_FAST_PATH": "1" if fast else "0",
+        "ASYNC_FACTORY_BOY_CODEGEN": "1" if codegen else "0",
         "ORACLE_COUNTS": str(target / "counts.json"),
         "DJANGO_ALLOW_ASYNC_UNSAFE": "1",
     }
@@ -311,14 +340,23 @@ def summary(found: dict[str, str]) -> str:
 
 
 def problems(
-    slow: dict[str, str], fast: dict[str, str], built: dict[str, dict[str, int]]
+    slow: dict[str, str],
+    fast: dict[str, str],
+    built: dict[str, dict[str, int]],
+    codegen: dict[str, str] | None = None,
 ) -> list[str]:
-    """Everything that makes the run fail, one line each (empty: the oracle agrees)."""
+    """Everything that makes the run fail, one line each (empty: the oracle agrees).
+
+    ``fast`` is the run along the plans' loop (generated code off), ``codegen`` the run
+    along their generated code (see ``async_factory_boy/_codegen.py``).
+    """
     found = []
-    for test in sorted(set(slow) | set(fast)):
-        if slow.get(test) != fast.get(test):
-            found.append(f"differs: {test}: off {slow.get(test)}, on {fast.get(test)}")
-    for label, run in (("off", slow), ("on", fast)):
+    others = [("on", fast)] + ([] if codegen is None else [(_GENERATED, codegen)])
+    for label, other in others:
+        for test in sorted(set(slow) | set(other)):
+            if slow.get(test) != other.get(test):
+                found.append(f"differs: {test}: off {slow.get(test)}, {label} {other.get(test)}")
+    for label, run in (("off", slow), *others):
         if len(run) != EXPECTED_TESTS:
             found.append(f"fast path {label}: {len(run)} tests, expected {EXPECTED_TESTS}")
         for test, outcome in sorted(run.items()):
@@ -332,12 +370,27 @@ def problems(
         )
     if built["slow"]["plan"]:
         found.append(f"fast path off built {built['slow']['plan']} objects along a plan")
-    if built["fast"]["plan"] < MIN_BUILT_ALONG_A_PLAN:
+    for label, run_name in (("on", "fast"), (_GENERATED, "codegen")):
+        if run_name not in built:
+            continue
+        if built[run_name]["plan"] < MIN_BUILT_ALONG_A_PLAN:
+            found.append(
+                f"fast path {label} built {built[run_name]['plan']} objects along a plan, "
+                f"expected at least {MIN_BUILT_ALONG_A_PLAN}: more factories fell back to "
+                "factory_boy's resolver"
+            )
+    if built["fast"].get("generated", 0):
+        found.append(f"generated code off built {built['fast']['generated']} objects by it")
+    if "codegen" in built and built["codegen"]["generated"] < MIN_BUILT_BY_GENERATED_CODE:
         found.append(
-            f"fast path on built {built['fast']['plan']} objects along a plan, expected at "
-            f"least {MIN_BUILT_ALONG_A_PLAN}: more factories fell back to factory_boy's resolver"
+            f"fast path {_GENERATED} built {built['codegen']['generated']} objects by generated "
+            f"code, expected at least {MIN_BUILT_BY_GENERATED_CODE}: fewer plans get it"
         )
     return found
+
+
+#: The label of the run along generated code, in :func:`problems`' lines.
+_GENERATED = "on + generated code"
 
 
 def main() -> int:
@@ -360,21 +413,34 @@ def main() -> int:
         if not (source / "tests" / "test_using.py").is_file():
             parser.error(f"{source} is not a factory_boy checkout (no tests/test_using.py).")
         runs = {}
-        for label in ("slow", "fast"):
+        for label in ("slow", "fast", "codegen"):
             port(source, work / label)
-            runs[label] = start(work / label, fast=label == "fast", pytest_args=pytest_args)
+            runs[label] = start(
+                work / label,
+                fast=label != "slow",
+                codegen=label == "codegen",
+                pytest_args=pytest_args,
+            )
         for process in runs.values():
             process.wait()
         slow, fast = outcomes(work / "slow"), outcomes(work / "fast")
+        codegen = outcomes(work / "codegen")
         built = {label: json.loads((work / label / "counts.json").read_text()) for label in runs}
-        for label, run, switch in (("slow", slow, "off"), ("fast", fast, "on")):
+        for label, run, switch in (
+            ("slow", slow, "off"),
+            ("fast", fast, "on"),
+            ("codegen", codegen, _GENERATED),
+        ):
             print(f"fast path {switch}: {len(run)} tests: {summary(run)}; built: {built[label]}")
         for test in sorted(name for name, outcome in slow.items() if outcome != "passed"):
             why = EXPECTED_OUTCOMES.get(test, ("", "NOT EXPECTED"))[1]
-            print(f"  {slow[test]} (off) / {fast.get(test)} (on): {test}: {why}")
+            print(
+                f"  {slow[test]} (off) / {fast.get(test)} (on) / {codegen.get(test)} "
+                f"({_GENERATED}): {test}: {why}"
+            )
         for node, why in EXCLUDED.items():
             print(f"  excluded: {node}: {why}")
-        found = problems(slow, fast, built)
+        found = problems(slow, fast, built, codegen)
         differ = sum(line.startswith("differs") for line in found)
         print(f"tests whose outcome differs between the runs: {differ}")
         for line in found:

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
-from async_factory_boy import _plan
+from async_factory_boy import _codegen, _plan
 from async_factory_boy.errors import FactoryConfigurationError
 from async_factory_boy.factory.sqlalchemy import AsyncSQLAlchemyModelFactory
 from tests.sqlalchemy.models import Company, User
@@ -200,10 +200,12 @@ class CompanyFactory(AsyncSQLAlchemyModelFactory[Company]):
     member = factory.RelatedFactory(SyncUserFactory, factory_related_name="company")
 
 
-@pytest.fixture(params=["fast path", "factory_boy's path"])
+@pytest.fixture(params=["generated code", "fast path", "factory_boy's path"])
 def resolution_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Each resolution path in turn."""
-    monkeypatch.setattr(_plan, "ENABLED", request.param == "fast path")
+    """Each resolution path in turn (the plans' generated builds, their loop, factory_boy's)."""
+    monkeypatch.setattr(_plan, "ENABLED", request.param != "factory_boy's path")
+    monkeypatch.setattr(_codegen, "ENABLED", request.param == "generated code")
+    monkeypatch.setattr(_codegen, "HOT_AFTER", 1)
     path: str = request.param
     return path
 
@@ -237,6 +239,22 @@ async def test_building_through_a_sync_factory_boy_factory_still_works() -> None
     user = await UserFactory.build_async()
     assert user.company is not None
     assert user.company.name.startswith("sync ")
+
+
+@pytest.mark.asyncio
+async def test_a_sync_factory_already_built_through_is_still_refused_under_create(
+    sqlite_session: AsyncSession, resolution_path: str
+) -> None:
+    """Built once, the sync factory's plan has its generated build, which the outer
+    generated build calls directly: it refuses the create strategy the same way."""
+    await UserFactory.build_batch_async(2)
+    with pytest.raises(FactoryConfigurationError) as raised:
+        await UserFactory.create_async(sqlalchemy_session=sqlite_session)
+
+    assert str(raised.value).startswith(
+        "UserFactory reaches SyncCompanyFactory (a SubFactory or RelatedFactory)"
+    )
+    await sqlite_session.rollback()
 
 
 @pytest.mark.asyncio
