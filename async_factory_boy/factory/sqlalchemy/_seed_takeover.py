@@ -26,10 +26,11 @@ def bulk_capable(factory: type) -> bool:
     Only when the backend would do nothing but ``session.add(Model(**values))`` and flush
     for a key read (a plain ``AsyncFactory`` of a mapped model: nothing at all). Any override
     of a persistence step, a get_or_create or ``sqlalchemy_session_persistence = None`` (no
-    flush on demand), or an insert listener on the model, leaves the object to the backend. An ``async def`` hook does not: the
-    core runs its frames inside the call's greenlet (``run_coroutine``), so a generated key
-    it reads is flushed for on demand as in a sync hook, where the backend, flushing each
-    such object before its hooks, would make the seed a flush per object.
+    flush on demand), or an insert listener on the model, leaves the object to the backend.
+    An ``async def`` hook does not: the core runs its frames inside the call's greenlet
+    (``run_coroutine``), so a generated key it reads is flushed for on demand as in a sync
+    hook, where the backend, flushing each such object before its hooks, would make the
+    seed a flush per object.
     """
     known = _bulk_capable.get(factory)
     if known is None:
