@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from .errors import AsyncFactoryError
 
@@ -31,6 +31,7 @@ __all__ = [
     "PROGRESS_TABLE",
     "BatchRecord",
     "BatchWrite",
+    "BuildsAhead",
     "RebuildBatch",
     "SeedError",
     "SeedTarget",
@@ -127,6 +128,27 @@ class BatchWrite:
     size: int
     record: BatchRecord
     check: Callable[[], None]
+
+
+@runtime_checkable
+class BuildsAhead(Protocol):
+    """A writer that can build a batch without its connection, so that the run builds the
+    next batch while the current one is written (the SQL writer's rows path)."""
+
+    def builds_ahead(self, factory: type[AsyncFactory[Any]]) -> bool:
+        """Whether batches of ``factory`` can be built apart from their write."""
+        ...
+
+    async def build(self, batch: BatchWrite, overlapping: bool) -> object:
+        """Build the batch (and run its check); nothing is written. ``overlapping``: the
+        batch before it is being written meanwhile (on this event loop), so the build must
+        give that write its turns often. Raises :class:`RebuildBatch` when it must be
+        written the ordinary way instead."""
+        ...
+
+    async def write_built(self, built: object) -> Counter[str]:
+        """Write a built batch with its record in one transaction; rows per table."""
+        ...
 
 
 class SeedWriter(Protocol):

@@ -15,12 +15,14 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 import signal
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 
-from .._seeding import RebuildBatch
+from .._seeding import BuildsAhead, RebuildBatch
 from ._batches import Batch, Job
 from ._cli import SeedOptions
 from ._collector import set_aside
@@ -213,12 +215,7 @@ async def _write_batch(
         except RebuildBatch as rebuild:
             if rebuilt:  # the ordinary path does not raise it: never twice
                 raise
-            LOGGER.debug(
-                "batch %d of %s rebuilt with objects: %s",
-                batch.number + 1,
-                job.factory.__name__,
-                rebuild,
-            )
+            _log_rebuild(plan, batch, rebuild)
     raise AssertionError("unreachable")  # the second attempt returns or raises
 
 
@@ -231,40 +228,161 @@ async def _write(
     stop: asyncio.Event,
     output: Output,
 ) -> None:
-    """Write the plan's batches not yet committed, in order, one transaction each."""
-    totals = [0] * len(plan.jobs)
-    done = [0] * len(plan.jobs)
-    for batch in plan.batches:
-        totals[batch.job] += batch.size
-        if plan.is_finished(batch):
-            done[batch.job] += batch.size
-    current: int | None = None
-    for batch in plan.batches:
-        job = plan.jobs[batch.job]
-        name = job.factory.__name__
-        if current != batch.job:
-            current = batch.job
-            elapsed = time.perf_counter() - started
-            output.progress(name, done[current], totals[current], sum(counts.values()), elapsed)
-        if plan.is_finished(batch):
-            continue
-        if stop.is_set():
-            raise _Interrupted
-        batch_started = time.perf_counter()
-        try:
-            written = await _write_batch(plan, options, writer, batch)
-        except Exception as exc:
-            message = str(exc) if isinstance(exc, SeedError) else one_line(exc)
-            hint = ""
-            if not options.create_tables and any(h in message for h in _MISSING_TABLE_HINTS):
-                hint = " (pass --create-tables to create the tables from the models)"
-            raise _BatchFailed(
-                f"batch {batch.number + 1} of {name} failed and was rolled back: {message}{hint}; "
-                f"{sum(counts.values()):,} rows were written before it and are kept."
-            ) from exc
+    """Write the plan's batches not yet committed, in order, one transaction each.
+
+    Where the writer can build a batch without its connection (the SQL writer's rows path,
+    :class:`~async_factory_boy._seeding.BuildsAhead`), the next batch is built while the
+    current one is written: the build is CPU in this process, the write mostly waiting for
+    the server, so each hides the other. Batches are still committed one after another, in
+    order: a batch is only written once the one before it committed, a failed write stops
+    the run before the next batch is written, and the next batch's build (which wrote
+    nothing) is dropped.
+    """
+    books = _Books(plan, counts, started, output, options.create_tables)
+    ahead = writer if isinstance(writer, BuildsAhead) and AHEAD else None
+    pending: _Pending | None = None
+    try:
+        for batch in plan.batches:
+            books.enter(batch)
+            if plan.is_finished(batch):
+                continue
+            if stop.is_set():
+                await _settle(pending, books)
+                raise _Interrupted
+            built: object | None = None
+            if ahead is not None and ahead.builds_ahead(plan.jobs[batch.job].factory):
+                batch_started = time.perf_counter()
+                try:
+                    built = await _build(plan, options, ahead, batch, pending is not None)
+                except RebuildBatch as rebuild:
+                    _log_rebuild(plan, batch, rebuild)
+                except Exception as exc:
+                    await _settle(pending, books)
+                    raise books.failed(batch, exc) from exc
+            await _settle(pending, books)
+            pending = None
+            if built is not None and ahead is not None:
+                if stop.is_set():
+                    raise _Interrupted
+                task = asyncio.ensure_future(ahead.write_built(built))
+                pending = _Pending(task, batch, batch_started)
+                continue
+            batch_started = time.perf_counter()
+            try:
+                written = await _write_batch(plan, options, writer, batch)
+            except Exception as exc:
+                raise books.failed(batch, exc) from exc
+            books.written(batch, written, batch_started)
+        await _settle(pending, books)
+        pending = None
+    finally:
+        if pending is not None and not pending.task.done():
+            pending.task.cancel()  # an error or a cancellation: its transaction rolls back
+            with contextlib.suppress(BaseException):
+                await pending.task
+
+
+#: Off with ``ASYNC_FACTORY_BOY_SEED_AHEAD=0``: every batch built, then written.
+AHEAD = os.environ.get("ASYNC_FACTORY_BOY_SEED_AHEAD", "1") != "0"
+
+
+@dataclass
+class _Pending:
+    """A batch being written while the next one is built."""
+
+    task: asyncio.Future[Counter[str]]
+    batch: Batch
+    started: float
+
+
+async def _settle(pending: _Pending | None, books: _Books) -> None:
+    """Wait for the batch being written; account for it, or stop the run on its failure."""
+    if pending is None:
+        return
+    try:
+        written = await pending.task
+    except Exception as exc:
+        raise books.failed(pending.batch, exc) from exc
+    books.written(pending.batch, written, pending.started)
+
+
+async def _build(
+    plan: Plan, options: SeedOptions, writer: BuildsAhead, batch: Batch, overlapping: bool
+) -> object:
+    """Build a batch for :meth:`BuildsAhead.write_built`, from the state the batch alone
+    decides (as :func:`_write_batch` does)."""
+    job = plan.jobs[batch.job]
+    if options.seed is not None:
+        reseed(batch_seed(options.seed, job.path, batch.number))
+    windows = plan.layout.start(batch)
+    check = functools.partial(plan.layout.check, batch, windows)
+    return await writer.build(
+        BatchWrite(job.factory, batch.size, plan.record(batch), check), overlapping
+    )
+
+
+def _log_rebuild(plan: Plan, batch: Batch, rebuild: RebuildBatch) -> None:
+    LOGGER.debug(
+        "batch %d of %s rebuilt with objects: %s",
+        batch.number + 1,
+        plan.jobs[batch.job].factory.__name__,
+        rebuild,
+    )
+
+
+class _Books:
+    """What a run reports as its batches commit: rows per table, objects per factory,
+    progress lines, the DEBUG line per batch, the message of a failed batch."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        counts: Counter[str],
+        started: float,
+        output: Output,
+        create_tables: bool,
+    ) -> None:
+        self._plan = plan
+        self._create_tables = create_tables
+        self._counts = counts
+        self._started = started
+        self._output = output
+        self._totals = [0] * len(plan.jobs)
+        self._done = [0] * len(plan.jobs)
+        for batch in plan.batches:
+            self._totals[batch.job] += batch.size
+            if plan.is_finished(batch):
+                self._done[batch.job] += batch.size
+        self._current: int | None = None
+
+    def enter(self, batch: Batch) -> None:
+        """A progress line when the run reaches the first batch of a factory."""
+        if self._current != batch.job:
+            self._current = batch.job
+            self._progress(batch.job)
+
+    def written(self, batch: Batch, written: Counter[str], batch_started: float) -> None:
+        name = self._plan.jobs[batch.job].factory.__name__
         if LOGGER.isEnabledFor(logging.DEBUG):
             _log_batch(name, batch.number, batch.size, written, batch_started)
-        counts.update(written)
-        done[batch.job] += batch.size
-        elapsed = time.perf_counter() - started
-        output.progress(name, done[batch.job], totals[batch.job], sum(counts.values()), elapsed)
+        self._counts.update(written)
+        self._done[batch.job] += batch.size
+        self._progress(batch.job)
+
+    def failed(self, batch: Batch, exc: Exception) -> _BatchFailed:
+        name = self._plan.jobs[batch.job].factory.__name__
+        message = str(exc) if isinstance(exc, SeedError) else one_line(exc)
+        hint = ""
+        if not self._create_tables and any(h in message for h in _MISSING_TABLE_HINTS):
+            hint = " (pass --create-tables to create the tables from the models)"
+        return _BatchFailed(
+            f"batch {batch.number + 1} of {name} failed and was rolled back: {message}{hint}; "
+            f"{sum(self._counts.values()):,} rows were written before it and are kept."
+        )
+
+    def _progress(self, job: int) -> None:
+        name = self._plan.jobs[job].factory.__name__
+        elapsed = time.perf_counter() - self._started
+        self._output.progress(
+            name, self._done[job], self._totals[job], sum(self._counts.values()), elapsed
+        )

@@ -45,7 +45,7 @@ from ._seed_rows import PATHS, RowsBatch, rows_capable
 from ._seed_takeover import bulk_capable
 from ._session import SessionScope
 
-__all__ = ["AllocateKey", "write_batch"]
+__all__ = ["AllocateKey", "build_records", "write_batch"]
 
 #: ``allocate_key(conn, obj, attribute)``: a generated key for an object not written yet, as
 #: the database would give it (drawn from its sequence), or None when it cannot.
@@ -226,4 +226,21 @@ async def write_batch(
         await session.flush()  # whatever a hook added after the batch's write
     finally:
         _active.reset(token)
+        await session.close()
+
+
+async def build_records(
+    conn: AsyncConnection, factory: type[AsyncFactory[Any]], size: int, records: RowsBatch
+) -> None:
+    """Build ``size`` objects of ``factory`` as row records into ``records``, writing
+    nothing: the rows path's build, apart from its write (:meth:`RowsBatch.write`), so that
+    the seed builds a batch while the one before it is written on ``conn``. The session
+    the call gets is never used (every object is captured as a record)."""
+    session = AsyncSession(bind=conn)
+    try:
+        await create_batch_captured(
+            factory, size, connection={_SESSION_ARGUMENT: session}, capture=records.capture
+        )
+        records.prepare()
+    finally:
         await session.close()

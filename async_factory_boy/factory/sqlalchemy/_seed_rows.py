@@ -65,7 +65,15 @@ from ._insert_rows import InsertRows
 from ._loader_make import _plan as loader_plan
 from ._seed_takeover import bulk_capable
 
-__all__ = ["ENABLED", "PATHS", "RowsBatch", "give_up", "rows_capable", "snapshot"]
+__all__ = [
+    "ENABLED",
+    "PATHS",
+    "RowsBatch",
+    "calls_defaults",
+    "give_up",
+    "rows_capable",
+    "snapshot",
+]
 
 LOGGER = logging.getLogger("async_factory_boy.seed")
 
@@ -281,6 +289,23 @@ def rows_capable(factory: FactoryClass) -> frozenset[FactoryClass] | None:
         return found
 
 
+def calls_defaults(factories: frozenset[FactoryClass]) -> bool:
+    """Whether writing these factories' rows calls a Python column default (``default=f``).
+
+    Such a default runs when the rows are written, not when they are built; a build that
+    overlaps the write of the batch before it would then interleave its random draws with
+    the default's, and the same ``--seed`` would not give the same rows.
+    """
+    for factory in factories:
+        spec = row_spec(factory._meta.get_model_class())
+        if spec is None:
+            return True
+        for column in spec.plan.table.columns:
+            if column.default is not None and getattr(column.default, "is_callable", False):
+                return True
+    return False
+
+
 def give_up(factory: FactoryClass) -> None:
     """``factory``'s batches build objects from now on (one of them could not be rows)."""
     _capable[factory] = None
@@ -408,6 +433,7 @@ class RowsBatch:
         self.records: list[RowRecord] = []
         #: Tables whose keys some record's foreign key needs (read back or drawn).
         self._referenced: set[Table] = set()
+        self._by_table: dict[Table, list[RowRecord]] | None = None
 
     def capture(
         self, factory: FactoryClass, model_class: ModelClass, args: Args, kwargs: Kwargs
@@ -429,15 +455,24 @@ class RowsBatch:
         self.records.append(record)
         return record
 
+    def prepare(self) -> dict[Table, list[RowRecord]]:
+        """Each record's row, once the batch is built; the records per table. Raises
+        :class:`RebuildBatch` for a value only the flush can write (a SQL expression), before
+        anything is written."""
+        if self._by_table is None:
+            by_table: dict[Table, list[RowRecord]] = {}
+            for record in self.records:
+                spec = type(record).spec
+                record._row = _row_of(record, spec)
+                by_table.setdefault(spec.plan.table, []).append(record)
+            self._by_table = by_table
+        return self._by_table
+
     async def write(self, conn: AsyncConnection, insert_rows: InsertRows) -> None:
         """Write every record's row on ``conn`` (inside the batch's transaction), tables
         parents first, rows in the order made: the rows the bulk writer writes for the
         same objects, through the same ``insert_rows``."""
-        by_table: dict[Table, list[RowRecord]] = {}
-        for record in self.records:
-            spec = type(record).spec
-            record._row = _row_of(record, spec)
-            by_table.setdefault(spec.plan.table, []).append(record)
+        by_table = self.prepare()
         for table in sort_tables(by_table):
             records = by_table[table]
             spec = type(records[0]).spec

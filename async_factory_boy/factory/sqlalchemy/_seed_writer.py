@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import MetaData, Table, event, inspect
@@ -12,6 +14,7 @@ from sqlalchemy.orm import Mapper
 from sqlalchemy.sql import Insert
 
 from ..._backends import HANDLER_ARGUMENT, backend_of
+from ..._bridge import time_slice
 from ..._factory import AsyncFactory
 from ..._reach import reached_factories as _reached_factories
 from ..._seeding import BatchWrite, RebuildBatch, SeedError, one_line
@@ -19,11 +22,11 @@ from ..._seeding import SeedTarget as Target
 from ..._types import FactoryClass
 from ._factory import AsyncSQLAlchemyModelFactory
 from ._insert_rows import InsertRows, core_insert_rows
-from ._seed_batch import write_batch
+from ._seed_batch import build_records, write_batch
 from ._seed_copy import allocate_key, copied_rows, supports_copy
 from ._seed_copy import insert_rows as copy_insert_rows
 from ._seed_progress import create_progress_table, finished_batches, read_records, record_batch
-from ._seed_rows import PATHS, give_up, rows_capable, snapshot
+from ._seed_rows import PATHS, RowsBatch, calls_defaults, give_up, rows_capable, snapshot
 
 __all__ = ["SqlWriter"]
 
@@ -59,6 +62,10 @@ class _InsertCounter:
     ) -> None:
         if isinstance(clause, Insert):
             self.counts[clause.table.name] += len(multiparams) or 1
+
+
+#: How often a build that overlaps a write gives the event loop a turn (seconds).
+_OVERLAP_SLICE = 0.0005
 
 
 class SqlWriter:
@@ -179,6 +186,52 @@ class SqlWriter:
             copied_rows.reset(token)
         return counts
 
+    def builds_ahead(self, factory: type[AsyncFactory[Any]]) -> bool:
+        """Batches of ``factory`` take the rows path, whose build needs no connection, and
+        their write calls no Python column default (which could draw from the random state
+        the next batch's build is using)."""
+        factories = rows_capable(factory)
+        return factories is not None and not calls_defaults(factories)
+
+    async def build(self, batch: BatchWrite, overlapping: bool) -> _Built:
+        """Build the batch's records and run its check; nothing is written. While the batch
+        before it is written (``overlapping``), the build's greenlet hands the event loop a
+        turn every half millisecond instead of every ~10 ms, so that each round trip of
+        that write is answered within it."""
+        factories = rows_capable(batch.factory)
+        if factories is None:
+            raise RebuildBatch(f"{batch.factory.__name__} takes the object path")
+        restore = snapshot()
+        records = RowsBatch(factories)
+        try:
+            with time_slice(_OVERLAP_SLICE) if overlapping else contextlib.nullcontext():
+                await build_records(self._connection(), batch.factory, batch.size, records)
+        except RebuildBatch:
+            restore()
+            give_up(batch.factory)
+            PATHS["rebuilt"] += 1
+            raise
+        batch.check()
+        return _Built(batch, records)
+
+    async def write_built(self, built: object) -> Counter[str]:
+        """Write a built batch's rows and its record in one transaction; rows per table."""
+        assert isinstance(built, _Built)
+        conn = self._connection()
+        self._counter.counts = Counter()
+        copied: Counter[str] = Counter()
+        token = copied_rows.set(copied)
+        try:
+            async with conn.begin():
+                copy = self._copy and supports_copy(conn)
+                await built.records.write(conn, copy_insert_rows if copy else self.insert_rows)
+                counts = self._counter.counts + copied
+                await record_batch(conn, built.batch.record, sum(counts.values()))
+        finally:
+            copied_rows.reset(token)
+        PATHS["ahead"] += 1  # (RowsBatch.write counted it as a rows batch)
+        return counts
+
     async def close(self) -> None:
         if self._conn is not None:
             await self._conn.close()
@@ -189,6 +242,14 @@ class SqlWriter:
         if self._conn is None:
             raise RuntimeError("SqlWriter.connect() was not awaited")
         return self._conn
+
+
+@dataclass(frozen=True)
+class _Built:
+    """A batch built on the rows path, to write."""
+
+    batch: BatchWrite
+    records: RowsBatch
 
 
 def _family(factory: FactoryClass) -> str:
