@@ -250,8 +250,8 @@ async def _write(
                 await _settle(pending, books)
                 raise _Interrupted
             built: object | None = None
+            batch_started = time.perf_counter()
             if ahead is not None and ahead.builds_ahead(plan.jobs[batch.job].factory):
-                batch_started = time.perf_counter()
                 try:
                     built = await _build(plan, options, ahead, batch, pending is not None)
                 except RebuildBatch as rebuild:

@@ -126,8 +126,8 @@ def construct(model: type[Model], kwargs: Kwargs) -> Model | None:
         recipe = recipes[keys] = _recipe(model, keys)
     if recipe is None:
         return None
-    obj = _new(model)
-    values = obj.__dict__
+    obj: Model = _new(model)
+    values: dict[str, object] = vars(obj)
     values["_partial"] = False
     values["_saved_in_db"] = False
     values["_custom_generated_pk"] = recipe.custom_generated_pk
