@@ -53,7 +53,7 @@ from factory.declarations import _FactoryWrapper as FactoryWrapper
 from factory.enums import get_builder_phase
 from factory.errors import AssociatedClassError, FactoryError
 from factory.faker import Faker
-from factory.random import randgen, reseed_random
+from factory.random import get_random_state, randgen, reseed_random, set_random_state
 
 from ._types import Args, FactoryClass, Function, Instance, Kwargs, ModelClass
 
@@ -120,6 +120,7 @@ __all__ = [
     "factory_django",
     "factory_errors",
     "get_builder_phase",
+    "get_random_state",
     "maybe_parts",
     "parse_declarations",
     "plans_of",
@@ -132,6 +133,7 @@ __all__ = [
     "self_attribute_parts",
     "sequence_counter",
     "sequence_next",
+    "set_random_state",
     "set_sequence_next",
     "sub_factory_parts",
     "trait_overrides",

@@ -47,16 +47,25 @@ from decimal import Decimal
 from typing import ClassVar
 from uuid import UUID
 
-from factory import random as factory_random
-from factory.base import BaseFactory, FactoryOptions, _Counter
-from factory.declarations import PostGenerationDeclaration
 from sqlalchemy import Column, Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Mapper
 from sqlalchemy.schema import sort_tables
 from sqlalchemy.sql.elements import ClauseElement
 
-from ..._compat import builds_plainly, declarations, declared_values, maybe_parts, trait_overrides
+from ..._compat import (
+    BaseFactory,
+    FactoryOptions,
+    PostGenerationDeclaration,
+    SequenceCounter,
+    builds_plainly,
+    declarations,
+    declared_values,
+    get_random_state,
+    maybe_parts,
+    set_random_state,
+    trait_overrides,
+)
 from ..._reach import reached_factories
 from ..._seeding import RebuildBatch
 from ..._types import Args, FactoryClass, Kwargs, ModelClass
@@ -394,7 +403,7 @@ def snapshot() -> Callable[[], None]:
     that a rebuilt batch draws what its first attempt drew, for the factories the seed's
     sequence layout sets per batch and for those it cannot see (a hidden ``auto_fields``
     parent, a factory called from a declaration) alike."""
-    counters: dict[int, tuple[FactoryOptions, _Counter | None, int]] = {}
+    counters: dict[int, tuple[FactoryOptions, SequenceCounter | None, int]] = {}
     found: list[type] = [BaseFactory]
     while found:
         cls = found.pop()
@@ -404,7 +413,7 @@ def snapshot() -> Callable[[], None]:
             counter = reference._counter
             counters[id(reference)] = (reference, counter, getattr(counter, "seq", 0))
     python_state = random.getstate()
-    factory_state = factory_random.get_random_state()
+    factory_state = get_random_state()
 
     def restore() -> None:
         for reference, counter, seq in counters.values():
@@ -412,7 +421,7 @@ def snapshot() -> Callable[[], None]:
             if counter is not None:
                 counter.seq = seq
         random.setstate(python_state)
-        factory_random.set_random_state(factory_state)
+        set_random_state(factory_state)
 
     return restore
 
