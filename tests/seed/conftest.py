@@ -124,3 +124,14 @@ def blog_tables() -> Iterator[Callable[[str], str]]:
     yield empty
     for url in urls:
         drop_tables(url, Base.metadata)
+
+
+@pytest.fixture
+def fresh_rows_decisions() -> Iterator[None]:
+    """The seed's rows path decides eligibility afresh for the test (a factory whose batch
+    was rebuilt with objects stays on objects for the rest of the process otherwise)."""
+    from async_factory_boy.factory.sqlalchemy import _seed_rows
+
+    _seed_rows._capable.clear()
+    yield
+    _seed_rows._capable.clear()

@@ -9,7 +9,6 @@ counts the batches built apart from their write (``"ahead"``).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 
 import pytest
 
@@ -24,11 +23,7 @@ from tests.seed.rows_models import Base as RowsBase
 POSTS = "tests.seed.factories:PostFactory"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_decisions() -> Iterator[None]:
-    _seed_rows._capable.clear()
-    yield
-    _seed_rows._capable.clear()
+pytestmark = pytest.mark.usefixtures("fresh_rows_decisions")
 
 
 def _seed(url: str, *args: str, ahead: bool = True) -> tuple[int, Counter[str]]:

@@ -9,7 +9,6 @@ batches.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 
 import pytest
 
@@ -22,12 +21,7 @@ from tests.seed.rows_models import OBJECTS, ROWS, Base
 MODULE = "tests.seed.rows_models"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_decisions() -> Iterator[None]:
-    """Each test decides eligibility afresh (a rebuilt factory stays on objects otherwise)."""
-    _seed_rows._capable.clear()
-    yield
-    _seed_rows._capable.clear()
+pytestmark = pytest.mark.usefixtures("fresh_rows_decisions")
 
 
 def _seed(

@@ -20,7 +20,7 @@ from async_factory_boy.factory.sqlalchemy import _loader_make
 from examples.blog import models as blog
 
 from . import mapping_models
-from .factories import CompanyFactory, UserFactory
+from ._made_rows import made_rows
 from .models import Company, Enrollment, User
 
 
@@ -167,34 +167,14 @@ def test_the_switch_and_a_listener_added_later_turn_it_off(
     assert len(calls) == 2  # the constructor ran both times
 
 
-async def _made_rows(session: AsyncSession) -> list[tuple[Any, ...]]:
-    """Each user's row and what its objects say (the backref included), without keys."""
-    CompanyFactory.reset_sequence()
-    UserFactory.reset_sequence()
-    batch = await UserFactory.create_batch_async(3, sqlalchemy_session=session)
-    single = await UserFactory.create_async(sqlalchemy_session=session)
-    objects = [
-        (user.name, user.company.name, [colleague.name for colleague in user.company.users])
-        for user in [*batch, single]
-    ]
-    rows = (
-        await session.execute(
-            sa.select(User.name, Company.name).join(User.company).order_by(User.name)
-        )
-    ).all()
-    await session.execute(sa.delete(User))
-    await session.execute(sa.delete(Company))
-    return [*objects, *(tuple(row) for row in rows)]
-
-
 @pytest.mark.asyncio
 async def test_the_same_rows_and_objects_with_and_without(
     session: AsyncSession, loader_make: Callable[[bool], None]
 ) -> None:
     loader_make(False)
-    slow = await _made_rows(session)
+    slow = await made_rows(session)
     loader_make(True)
-    fast = await _made_rows(session)
+    fast = await made_rows(session)
 
     assert fast == slow
     assert len(slow) == 8

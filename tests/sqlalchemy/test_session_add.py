@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from async_factory_boy.factory.sqlalchemy import _session_add
 from examples.blog import models as blog
 
-from .factories import CompanyFactory, UserFactory
+from ._made_rows import made_rows
 from .models import Company, User
 
 
@@ -123,33 +123,14 @@ def test_attach_listeners_still_run() -> None:
     assert seen == ["Company"]
 
 
-async def _rows(session: AsyncSession) -> list[tuple[Any, ...]]:
-    CompanyFactory.reset_sequence()
-    UserFactory.reset_sequence()
-    batch = await UserFactory.create_batch_async(3, sqlalchemy_session=session)
-    single = await UserFactory.create_async(sqlalchemy_session=session)
-    objects = [
-        (user.name, user.company.name, [colleague.name for colleague in user.company.users])
-        for user in [*batch, single]
-    ]
-    rows = (
-        await session.execute(
-            sa.select(User.name, User.email, Company.name).join(User.company).order_by(User.name)
-        )
-    ).all()
-    await session.execute(sa.delete(User))
-    await session.execute(sa.delete(Company))
-    return [*objects, *(tuple(row) for row in rows)]
-
-
 @pytest.mark.asyncio
 async def test_factories_write_the_same_rows_with_and_without(
     session: AsyncSession, direct_add: Callable[[bool], None]
 ) -> None:
     direct_add(False)
-    slow = await _rows(session)
+    slow = await made_rows(session)
     direct_add(True)
-    fast = await _rows(session)
+    fast = await made_rows(session)
 
     assert fast == slow
     assert len(slow) == 8
