@@ -202,16 +202,9 @@ async def _write_batch(
     anything of it is written) has rolled it back and taken its ordinary path for that
     factory: the batch is built again from the same state, so its rows are the same.
     """
-    job = plan.jobs[batch.job]
     for rebuilt in (False, True):
-        if options.seed is not None:
-            reseed(batch_seed(options.seed, job.path, batch.number))
-        windows = plan.layout.start(batch)
-        check = functools.partial(plan.layout.check, batch, windows)
         try:
-            return await writer.write_batch(
-                BatchWrite(job.factory, batch.size, plan.record(batch), check)
-            )
+            return await writer.write_batch(_start(plan, options, batch))
         except RebuildBatch as rebuild:
             if rebuilt:  # the ordinary path does not raise it: never twice
                 raise
@@ -253,7 +246,7 @@ async def _write(
             batch_started = time.perf_counter()
             if ahead is not None and ahead.builds_ahead(plan.jobs[batch.job].factory):
                 try:
-                    built = await _build(plan, options, ahead, batch, pending is not None)
+                    built = await ahead.build(_start(plan, options, batch), pending is not None)
                 except RebuildBatch as rebuild:
                     _log_rebuild(plan, batch, rebuild)
                 except Exception as exc:
@@ -306,19 +299,15 @@ async def _settle(pending: _Pending | None, books: _Books) -> None:
     books.written(pending.batch, written, pending.started)
 
 
-async def _build(
-    plan: Plan, options: SeedOptions, writer: BuildsAhead, batch: Batch, overlapping: bool
-) -> object:
-    """Build a batch for :meth:`BuildsAhead.write_built`, from the state the batch alone
-    decides (as :func:`_write_batch` does)."""
+def _start(plan: Plan, options: SeedOptions, batch: Batch) -> BatchWrite:
+    """What a writer needs for ``batch``, with the random state and the sequence counters
+    set from what the batch alone decides (so a rebuild, or a build ahead, draws the same)."""
     job = plan.jobs[batch.job]
     if options.seed is not None:
         reseed(batch_seed(options.seed, job.path, batch.number))
     windows = plan.layout.start(batch)
     check = functools.partial(plan.layout.check, batch, windows)
-    return await writer.build(
-        BatchWrite(job.factory, batch.size, plan.record(batch), check), overlapping
-    )
+    return BatchWrite(job.factory, batch.size, plan.record(batch), check)
 
 
 def _log_rebuild(plan: Plan, batch: Batch, rebuild: RebuildBatch) -> None:

@@ -316,8 +316,10 @@ def calls_defaults(factories: frozenset[FactoryClass]) -> bool:
 
 
 def give_up(factory: FactoryClass) -> None:
-    """``factory``'s batches build objects from now on (one of them could not be rows)."""
+    """``factory``'s batches build objects from now on (one of them could not be rows: it
+    is counted as a rebuilt batch)."""
     _capable[factory] = None
+    PATHS["rebuilt"] += 1
 
 
 def _graph(top: FactoryClass) -> frozenset[FactoryClass] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,39 +153,46 @@ class SqlWriter:
         """Make the batch's objects and write them with its record in one transaction (after
         its check passed); rows per table."""
         conn = self._connection()
-        self._counter.counts = Counter()
-        copied: Counter[str] = Counter()
-        token = copied_rows.set(copied)
         # The rows path may give up half-way (RebuildBatch): the run then builds the batch
         # again, which must draw the same sequence numbers and random values.
         restore = snapshot() if rows_capable(batch.factory) is not None else None
         try:
-            async with conn.begin():
-                if self._copy and supports_copy(conn):
+            with self._counting() as counts:
+                async with conn.begin():
+                    copy = self._copies(conn)
                     await write_batch(
                         conn,
                         batch.factory,
                         batch.size,
-                        insert_rows=copy_insert_rows,
-                        allocate_key=allocate_key,
+                        insert_rows=copy_insert_rows if copy else self.insert_rows,
+                        allocate_key=allocate_key if copy else None,
                         rows=True,
                     )
-                else:
-                    await write_batch(
-                        conn, batch.factory, batch.size, insert_rows=self.insert_rows, rows=True
-                    )
-                counts = self._counter.counts + copied
-                batch.check()
-                await record_batch(conn, batch.record, sum(counts.values()))
+                    written = counts()  # the batch's rows, not its progress record
+                    batch.check()
+                    await record_batch(conn, batch.record, sum(written.values()))
         except RebuildBatch:  # rolled back: the run builds it again, with objects
             if restore is not None:
                 restore()
             give_up(batch.factory)
-            PATHS["rebuilt"] += 1
             raise
+        return written
+
+    def _copies(self, conn: AsyncConnection) -> bool:
+        """Whether this batch's rows go out with COPY (else Core INSERT)."""
+        return self._copy and supports_copy(conn)
+
+    @contextlib.contextmanager
+    def _counting(self) -> Iterator[Callable[[], Counter[str]]]:
+        """Count the rows written in the block, per table: the engine's INSERTs (its
+        ``after_execute`` listener) and COPY's rows, which that listener never sees."""
+        self._counter.counts = Counter()
+        copied: Counter[str] = Counter()
+        token = copied_rows.set(copied)
+        try:
+            yield lambda: self._counter.counts + copied
         finally:
             copied_rows.reset(token)
-        return counts
 
     def builds_ahead(self, factory: type[AsyncFactory[Any]]) -> bool:
         """Batches of ``factory`` take the rows path, whose build needs no connection, and
@@ -209,7 +217,6 @@ class SqlWriter:
         except RebuildBatch:
             restore()
             give_up(batch.factory)
-            PATHS["rebuilt"] += 1
             raise
         batch.check()
         return _Built(batch, records)
@@ -218,19 +225,14 @@ class SqlWriter:
         """Write a built batch's rows and its record in one transaction; rows per table."""
         assert isinstance(built, _Built)
         conn = self._connection()
-        self._counter.counts = Counter()
-        copied: Counter[str] = Counter()
-        token = copied_rows.set(copied)
-        try:
+        with self._counting() as counts:
             async with conn.begin():
-                copy = self._copy and supports_copy(conn)
-                await built.records.write(conn, copy_insert_rows if copy else self.insert_rows)
-                counts = self._counter.counts + copied
-                await record_batch(conn, built.batch.record, sum(counts.values()))
-        finally:
-            copied_rows.reset(token)
+                insert_rows = copy_insert_rows if self._copies(conn) else self.insert_rows
+                await built.records.write(conn, insert_rows)
+                written = counts()  # the batch's rows, not its progress record
+                await record_batch(conn, built.batch.record, sum(written.values()))
         PATHS["ahead"] += 1  # (RowsBatch.write counted it as a rows batch)
-        return counts
+        return written
 
     async def close(self) -> None:
         if self._conn is not None:
