@@ -228,6 +228,33 @@ def _describe(value: object) -> str:
     return name
 
 
+class _DeclarationsOnRead:
+    """``pre_declarations`` / ``post_declarations`` of options whose derived fields may wait
+    for a model string (see :meth:`AutoFieldsOptions.contribute_to_class`).
+
+    A non-data descriptor: while fields wait, the parsed set lives in ``_<name>`` and a read
+    derives them first; otherwise (and from the first read after they are derived) the set is
+    a plain instance attribute, which wins over this descriptor, so the per-object reads of
+    a batch cost an attribute look-up, not a property call.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.aside = f"_{name}"
+
+    def __get__(self, options: AutoFieldsOptions | None, owner: type) -> Any:
+        if options is None:
+            return self
+        if options._auto_fields_pending is not None:
+            options._derive_pending()
+        if self.name in options.__dict__:  # derived just now: set as a plain attribute
+            return options.__dict__[self.name]
+        value = getattr(options, self.aside)
+        if options._auto_fields_pending is None:
+            options.__dict__[self.name] = value
+        return value
+
+
 class AutoFieldsOptions(FactoryOptions):
     """``class Meta`` options ``auto_fields`` and ``auto_fields_exclude``, for every backend.
 
@@ -303,6 +330,10 @@ class AutoFieldsOptions(FactoryOptions):
             model = self.model_if_ready()
         if model is None and self.resolves_model_later:
             self._auto_fields_pending = mode  # derived when the declarations are first read
+            # factory_boy's parsed sets move aside: the reads go through the descriptor,
+            # which derives first.
+            for name in ("pre_declarations", "post_declarations"):
+                setattr(self, f"_{name}", self.__dict__.pop(name))
             return
         if not isinstance(model, type):
             raise FactoryConfigurationError(
@@ -341,23 +372,7 @@ class AutoFieldsOptions(FactoryOptions):
         self._derive_auto_fields(model, mode)
 
     # factory_boy reads the parsed declarations at every call: a factory whose derived fields
-    # wait for its model string derives them at the first read that can resolve it.
-    @property
-    def pre_declarations(self) -> Any:
-        if self._auto_fields_pending is not None:
-            self._derive_pending()
-        return self._pre_declarations
-
-    @pre_declarations.setter
-    def pre_declarations(self, value: Any) -> None:
-        self._pre_declarations = value
-
-    @property
-    def post_declarations(self) -> Any:
-        if self._auto_fields_pending is not None:
-            self._derive_pending()
-        return self._post_declarations
-
-    @post_declarations.setter
-    def post_declarations(self, value: Any) -> None:
-        self._post_declarations = value
+    # wait for its model string derives them at the first read that can resolve it. Once
+    # nothing waits, they are plain instance attributes (read once per object in a batch).
+    pre_declarations = _DeclarationsOnRead("pre_declarations")
+    post_declarations = _DeclarationsOnRead("post_declarations")

@@ -107,12 +107,13 @@ class AsyncStepBuilder(builder.StepBuilder):
         plan.uses += 1
         if plan.uses < _codegen.HOT_AFTER:
             return _plan.build(self, plan, parent_step, force_sequence)
-        generated = _codegen.generate(
+        builds = _codegen.generate(
             plan, self.factory_meta, AsyncStepBuilder, refuse_sync_persistence
         )
-        if generated is None:
+        if builds is None:
             plan.generated_for = _plan.NOT_GENERATED
             return _plan.build(self, plan, parent_step, force_sequence)
+        generated, plan.generated_child = builds
         plan.generated = generated
         plan.generated_for = type(self.factory_meta)
         return generated(self, parent_step, force_sequence)
@@ -162,35 +163,42 @@ def build_many(
     Without overrides (the commonest batch), each object goes straight to its plan's
     generated build, as :meth:`AsyncStepBuilder.build` would send it there (no parent
     step, so no check before the plan), without the builder's ``__init__``, its ``build``
-    and :func:`._plan.plan_for` per object; anything else takes ``build``.
+    and :func:`._plan.plan_for` per object (and without a builder at all where the plan
+    has an entry that reads none, see :data:`._plan.GeneratedChild`); anything else takes
+    ``build``.
     """
-    objects = []
+    objects: list[Instance] = []
+    append = objects.append
+    if overrides:
+        for index in range(size):
+            append(AsyncStepBuilder(factory_meta, dict(overrides), strategy).build())
+            if not index & 7:
+                cooperate()
+        return objects
     options_class = type(factory_meta)
     new = object.__new__
     for index in range(size):
-        if overrides:
-            objects.append(AsyncStepBuilder(factory_meta, dict(overrides), strategy).build())
-        else:
-            builder = new(AsyncStepBuilder)
-            builder.factory_meta = factory_meta
-            builder.strategy = strategy
-            builder.extras = {}
-            builder.force_init_sequence = None
-            plan = None
-            if _plan.ENABLED and not _plan.LOGGED and _codegen.ENABLED:
-                # ``plan_for``'s look-up of the key ``()``, without the call (and without
-                # ``contextlib.suppress``, a context manager per object).
-                try:  # noqa: SIM105
-                    plan = factory_meta.pre_declarations._async_factory_boy_plans[()]  # type: ignore[attr-defined]  # our own attribute, see plans_of
-                except (AttributeError, KeyError):
-                    pass  # no plan made yet: ``build`` makes it
-            generated = None
-            if plan is not None and plan.generated_for is options_class:
-                generated = plan.generated
-            if generated is not None:
-                objects.append(generated(builder, None, None))
+        plan = None
+        if _plan.ENABLED and not _plan.LOGGED and _codegen.ENABLED:
+            # ``plan_for``'s look-up of the key ``()``, without the call (and without
+            # ``contextlib.suppress``, a context manager per object).
+            try:  # noqa: SIM105
+                plan = factory_meta.pre_declarations._async_factory_boy_plans[()]  # type: ignore[attr-defined]  # our own attribute, see plans_of
+            except (AttributeError, KeyError):
+                pass  # no plan made yet: ``build`` makes it
+        if plan is not None and plan.generated_for is options_class:
+            entry = plan.generated_child
+            if entry is not None:  # a build that reads no builder: none made
+                append(entry(factory_meta, strategy, None))
             else:
-                objects.append(builder.build())
+                builder = new(AsyncStepBuilder)
+                builder.factory_meta = factory_meta
+                builder.strategy = strategy
+                builder.extras = {}
+                builder.force_init_sequence = None
+                append(plan.generated(builder, None, None))
+        else:
+            append(AsyncStepBuilder(factory_meta, {}, strategy).build())
         if not index & 7:  # an event-loop turn every ~10 ms (the clock read every 8th
             cooperate()  # object): timeouts, cancellation and other tasks get through
     return objects

@@ -40,7 +40,9 @@ their loop stay); ``ASYNC_FACTORY_BOY_FAST_PATH=0`` turns off the plans and so t
 
 from __future__ import annotations
 
+import hashlib
 import keyword
+import linecache
 import os
 import sys
 from collections.abc import Callable
@@ -63,7 +65,7 @@ from ._compat import (
     enums,
 )
 
-__all__ = ["ENABLED", "HOT_AFTER", "Generated", "generate", "inline_options"]
+__all__ = ["ENABLED", "HOT_AFTER", "Generated", "GeneratedChild", "generate", "inline_options"]
 
 #: Whether plans get generated code. ``ASYNC_FACTORY_BOY_CODEGEN=0`` turns it off for the
 #: whole process; tests and the oracle flip this flag instead.
@@ -83,6 +85,7 @@ _MAX_CODES = 512
 
 #: A plan's generated build (its type lives with :class:`._plan.Plan`, which holds it).
 Generated = _plan.Generated
+GeneratedChild = _plan.GeneratedChild
 
 _K = _plan.Kind
 # The kinds whose evaluation may read the resolver (and so resolve later fields first).
@@ -105,9 +108,11 @@ def generate(
     factory_meta: FactoryOptionsLike,
     builder_class: type[StepBuilder],
     refuse_sync_persistence: Callable[[FactoryOptionsLike, BuildStepLike], None],
-) -> Generated | None:
-    """The generated build of ``plan`` for options of ``factory_meta``'s type, or ``None``
-    when the plan has something only :func:`._plan.build` does.
+) -> tuple[Generated, GeneratedChild | None] | None:
+    """The generated build of ``plan`` for options of ``factory_meta``'s type, with its
+    entry for a SubFactory's object when it has one (see :data:`._plan.GeneratedChild`:
+    plans whose build reads no step), or ``None`` when the plan has something only
+    :func:`._plan.build` does.
 
     ``builder_class`` (:class:`._builder.AsyncStepBuilder`) and ``refuse_sync_persistence``
     are what its ``build`` does for a SubFactory's object, which the generated code inlines
@@ -131,10 +136,21 @@ def generate(
     if code is None:
         if len(_codes) >= _MAX_CODES:
             _codes.clear()
-        code = _codes[source] = compile(source, f"<generated build: {label}>", "exec")
+        code = _codes[source] = compile(source, _filename(label, source), "exec")
     exec(code, namespace)  # our own source, built from the plan's constants
     generated: Generated = namespace["build"]
-    return generated
+    return generated, namespace.get("build_child")
+
+
+def _filename(label: str, source: str) -> str:
+    """The generated build's file name, with its source put where tracebacks, ``inspect``
+    and profilers look for it (``linecache``, as attrs and dataclasses do): an error raised
+    through a generated build shows its lines. The digest keeps two shapes of one factory's
+    plans apart."""
+    digest = hashlib.blake2b(source.encode(), digest_size=4).hexdigest()
+    filename = f"<generated build: {label} {digest}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    return filename
 
 
 def _label(factory_meta: FactoryOptionsLike) -> str:
@@ -198,6 +214,7 @@ class _Source:
             "awaitable_types": awaitable_types,
             "deepgetattr": deepgetattr,
             "SKIP": SKIP,
+            "str": str,
             "Counter": SequenceCounter,
             "BUILD": enums.BUILD_STRATEGY,
             "CREATE": enums.CREATE_STRATEGY,
@@ -222,6 +239,10 @@ class _Source:
         # does (an error message, an awaited value, the create path, a backend's ``make``).
         self.stepless = not self.with_resolver
         self.names = {field.name: f"v{index}" for index, field in enumerate(plan.fields)}
+        #: Whether the function being rendered is the child entry (``build_child``): no
+        #: builder until a step is needed, the strategy an argument, no sequence forced.
+        self.child_entry = False
+        self.strategy = "builder.strategy"
 
     def constant(self, prefix: str, index: int, value: object) -> str:
         name = f"{prefix}{index}"
@@ -232,9 +253,16 @@ class _Source:
         self.lines.append("    " * depth + text)
 
     def ensure_step(self, depth: int) -> None:
-        """Where the BuildStep is read: made first, if the function goes without one."""
+        """Where the BuildStep is read: made first, if the function goes without one (in
+        the child entry, with the builder ``builder.recurse`` would have made)."""
         if self.stepless:
             self.line(depth, "if step is None:")
+            if self.child_entry:
+                self.line(depth + 1, "builder = new(AsyncStepBuilder)")
+                self.line(depth + 1, "builder.factory_meta = factory_meta")
+                self.line(depth + 1, "builder.strategy = strategy")
+                self.line(depth + 1, "builder.extras = {}")
+                self.line(depth + 1, "builder.force_init_sequence = None")
             self.line(depth + 1, "step = BuildStep(builder, sequence, parent_step)")
 
     def attributes(self, depth: int) -> None:
@@ -245,9 +273,26 @@ class _Source:
         self.line(depth, f"step.attributes = {{{pairs}}}")
 
     def render(self) -> tuple[str, dict[str, Any]]:
+        self.render_build()
+        if self.stepless and not any(field.kind is _K.OVERRIDE for field in self.plan.fields):
+            # A SubFactory's object without overrides reads no builder until it makes its
+            # step: the same body, entered without one.
+            self.line(0, "")
+            self.child_entry = True
+            self.strategy = "strategy"
+            self.line(0, "def build_child(factory_meta, strategy, parent_step):")
+            self.counter(1)
+            self.body()
+        return "\n".join(self.lines) + "\n", self.namespace
+
+    def render_build(self) -> None:
         self.line(0, "def build(builder, parent_step, force_sequence):")
         self.line(1, "factory_meta = builder.factory_meta")
         self.sequence()
+        self.body()
+
+    def body(self) -> None:
+        """The function's body after the sequence number."""
         if self.stepless:
             self.line(1, "step = None")
         else:
@@ -277,7 +322,6 @@ class _Source:
         if self.with_resolver:
             self.line(1, "step.stub = None  # untied: see _plan.build")
         self.line(1, "return instance")
-        return "\n".join(self.lines) + "\n", self.namespace
 
     def sequence(self) -> None:
         """``StepBuilder.build``'s choice of the sequence number."""
@@ -286,17 +330,21 @@ class _Source:
         self.line(1, "elif builder.force_init_sequence is not None:")
         self.line(2, "sequence = builder.force_init_sequence")
         self.line(1, "else:")
+        self.counter(2)
+
+    def counter(self, depth: int) -> None:
+        """The next number of the factory's sequence counter."""
         if not self.inline_sequence:
-            self.line(2, "sequence = factory_meta.next_sequence()")
+            self.line(depth, "sequence = factory_meta.next_sequence()")
             return
         # ``next_sequence`` is ``_initialize_counter()`` (nothing once ``_counter`` is set)
         # then ``_counter.next()``: both inlined on a set-up factory_boy counter.
-        self.line(2, "counter = factory_meta._counter")
-        self.line(2, "if counter is not None and type(counter) is Counter:")
-        self.line(3, "sequence = counter.seq")
-        self.line(3, "counter.seq = sequence + 1")
-        self.line(2, "else:")
-        self.line(3, "sequence = factory_meta.next_sequence()")
+        self.line(depth, "counter = factory_meta._counter")
+        self.line(depth, "if counter is not None and type(counter) is Counter:")
+        self.line(depth + 1, "sequence = counter.seq")
+        self.line(depth + 1, "counter.seq = sequence + 1")
+        self.line(depth, "else:")
+        self.line(depth + 1, "sequence = factory_meta.next_sequence()")
 
     def field(self, index: int, field: _plan.Field, read_before: bool) -> None:
         """One field into ``v<index>``, as :func:`._plan._resolve` evaluates it."""
@@ -337,10 +385,12 @@ class _Source:
         self.ensure_step(depth + 1)
         self.line(depth + 1, f"exhausted(exc, 'the declaration', {name!r}, step)")
         self.line(depth, f"kind_of_value = type({value})")
+        # A ``str`` (what most Sequence and LazyAttribute fields give) is never awaitable:
+        # one identity test instead of the per-type cache's look-up.
         self.line(
             depth,
-            "if (awaitable_types[kind_of_value] if kind_of_value in awaitable_types "
-            f"else is_awaitable({value})):",
+            "if kind_of_value is not str and (awaitable_types[kind_of_value] "
+            f"if kind_of_value in awaitable_types else is_awaitable({value})):",
         )
         self.ensure_step(depth + 1)
         what = f"the value of {name!r}"
@@ -409,11 +459,6 @@ class _Source:
         depth += 1
         self.line(depth, "child_meta = factory._meta")
         self.line(depth, "if type(builder) is AsyncStepBuilder:")
-        self.line(depth + 1, "child = new(AsyncStepBuilder)")
-        self.line(depth + 1, "child.factory_meta = child_meta")
-        self.line(depth + 1, "child.strategy = builder.strategy")
-        self.line(depth + 1, "child.extras = extra")
-        self.line(depth + 1, "child.force_init_sequence = None")
         self.line(depth + 1, "child_plan = None")
         self.line(
             depth + 1,
@@ -430,21 +475,51 @@ class _Source:
             depth + 1,
             "if child_plan is not None and child_plan.generated_for is type(child_meta):",
         )
-        self.line(depth + 2, "if child.strategy == CREATE:")
+        self.line(depth + 2, "strategy = builder.strategy")
+        self.line(depth + 2, "if strategy == CREATE:")
         self.line(depth + 3, "refuse_sync_persistence(child_meta, step)")
-        self.line(depth + 2, f"{value} = child_plan.generated(child, step, {sequence})")
+        self.line(depth + 2, "entry = child_plan.generated_child")
+        if sequence == "None":
+            # The child's entry: its builder made only if its build reads one.
+            self.line(depth + 2, "if entry is not None:")
+            self.line(depth + 3, f"{value} = entry(child_meta, strategy, step)")
+            self.line(depth + 2, "else:")
+            self.make_child(depth + 3)
+            self.line(depth + 3, f"{value} = child_plan.generated(child, step, None)")
+        else:
+            self.make_child(depth + 2)
+            self.line(depth + 2, f"{value} = child_plan.generated(child, step, {sequence})")
         self.line(depth + 1, "else:")
+        self.make_child(depth + 2)
         self.line(depth + 2, f"{value} = child.build(step, {sequence})")
         self.line(depth, "else:")
         self.line(
             depth + 1, f"{value} = builder.recurse(child_meta, extra).build(step, {sequence})"
         )
 
+    def make_child(self, depth: int) -> None:
+        """``AsyncStepBuilder(child_meta, extra, strategy=builder.strategy)``, inlined."""
+        self.line(depth, "child = new(AsyncStepBuilder)")
+        self.line(depth, "child.factory_meta = child_meta")
+        self.line(depth, "child.strategy = builder.strategy")
+        self.line(depth, "child.extras = extra")
+        self.line(depth, "child.force_init_sequence = None")
+
     def keywords(self) -> None:
         """Whether a keyword argument is ``SKIP`` (left out of the model's arguments)."""
         keyword_names = self.plan.keyword_names or ()
-        skipped = " or ".join(f"{self.names[name]} is SKIP" for name in keyword_names)
-        self.line(1, f"kwargs_skipped = {skipped or 'False'}")
+        # A plain value is known now: only the computed ones are tested per object.
+        fields = {field.name: field for field in self.plan.fields}
+        tests = []
+        for name in keyword_names:
+            field = fields[name]
+            if field.kind is _K.VALUE:
+                if field.payload is SKIP:
+                    tests = ["True"]
+                    break
+                continue
+            tests.append(f"{self.names[name]} is SKIP")
+        self.line(1, f"kwargs_skipped = {' or '.join(tests) or 'False'}")
 
     def kwargs(self, depth: int) -> None:
         """The model's keyword arguments: the plan's keyword names, without ``SKIP``."""
@@ -464,7 +539,7 @@ class _Source:
             self.line(1, f"instance = {finish}")
             return
         model = "factory_meta.model" if self.plain_model else "factory_meta.get_model_class()"
-        self.line(1, "if builder.strategy == BUILD:")
+        self.line(1, f"if {self.strategy} == BUILD:")
         self.line(2, "steps = factory_meta.steps or factory_meta.factory_steps()")
         self.line(2, "if steps.builds_plainly:")
         keyword_names = self.plan.keyword_names or ()
@@ -493,7 +568,7 @@ class _Source:
         self.ensure_step(2)
         self.attributes(2)
         self.kwargs(2)
-        self.line(2, "if builder.strategy == CREATE:")
+        self.line(2, f"if {self.strategy} == CREATE:")
         # ``finish_build`` of an object without post-generation declarations, for options
         # that are not factory_boy's own: ``instantiate``, then the core's
         # ``use_postgeneration_results`` inline.

@@ -216,6 +216,12 @@ class PostField:
 #: -> instance``, what :func:`build` computes for the same arguments.
 Generated = Callable[[StepBuilderLike, "BuildStepLike | None", "int | None"], Instance]
 
+#: The entry of a generated build for a SubFactory's object without overrides, of a plan
+#: whose build reads no step: ``(factory_meta, strategy, parent_step) -> instance``, what
+#: the generated build gives for a fresh builder of ``factory_meta`` with ``strategy``
+#: and no sequence forced; the builder (and step) are made only where something reads them.
+GeneratedChild = Callable[[Any, str, "BuildStepLike | None"], Instance]
+
 
 class Plan:
     """How one factory resolves with one set of override keys, computed once.
@@ -229,6 +235,7 @@ class Plan:
         "by_name",
         "fields",
         "generated",
+        "generated_child",
         "generated_for",
         "keyword_names",
         "post",
@@ -259,6 +266,8 @@ class Plan:
         self.generated_for: object = None
         #: The plan's generated build (see :mod:`._codegen`), for ``generated_for``.
         self.generated: Generated | None = None
+        #: Its entry for a SubFactory's object, when it has one (see :data:`GeneratedChild`).
+        self.generated_child: GeneratedChild | None = None
         #: Objects built along the plan before it had generated code (see
         #: :data:`._codegen.HOT_AFTER`).
         self.uses = 0

@@ -212,8 +212,7 @@ def _counted_resolve(self, *args, **kwargs):
     return _resolve(self, *args, **kwargs)
 
 
-def _counted_generate(*args, **kwargs):
-    generated = _generate(*args, **kwargs)
+def _counted(generated):
     if generated is None:
         return None
 
@@ -223,6 +222,14 @@ def _counted_generate(*args, **kwargs):
         return generated(*args, **kwargs)
 
     return counted
+
+
+def _counted_generate(*args, **kwargs):
+    builds = _generate(*args, **kwargs)
+    if builds is None:
+        return None
+    build, child_entry = builds  # the build, and its entry for a SubFactory's object
+    return _counted(build), _counted(child_entry)
 
 
 # Every plan gets its generated build at its first object (not only hot plans), so the run

@@ -476,3 +476,103 @@ async def test_plans_of_one_shape_share_their_compiled_code() -> None:
     assert len(plans) == 2
     assert all(p.generated is not None for p in plans)
     assert len(codes) == 1
+
+
+def entered_without_builder(factory_class: type[AsyncFactory[Any]]) -> bool:
+    """Whether ``factory_class``'s plain plan has the entry that makes no builder."""
+    plan = plans_of(factory_class._meta.pre_declarations).get(())
+    return plan is not None and plan.generated_child is not None
+
+
+async def test_a_subfactorys_object_entered_without_a_builder_awaits_and_reports() -> None:
+    # The child reads no step: its objects are built without a builder until a value needs
+    # one (an awaitable value, an exhausted declaration); the same objects and messages.
+    values = iter(range(4))
+
+    async def code() -> str:
+        await asyncio.sleep(0)
+        return "code"
+
+    class Coded(AsyncFactory[Company]):
+        class Meta:
+            model = Company
+
+        name = factory.Sequence(lambda n: f"c{n}")
+        country = factory.LazyFunction(code)
+        id = factory.LazyFunction(lambda: next(values))
+
+    class Holder(AsyncFactory[User]):
+        class Meta:
+            model = User
+
+        name = factory.LazyAttribute(lambda o: o.company.name.upper())
+        company = factory.SubFactory(Coded)
+
+    async def scenario() -> Any:
+        nonlocal values
+        values = iter(range(4))
+        made = await Holder.build_batch_async(3)
+        made.append(await Holder.build_async())
+        try:
+            await Holder.build_async()
+        except Exception as exc:  # the fifth code is exhausted: what it names is compared
+            made.append((type(exc).__name__, str(exc)))
+        try:
+            Holder.build()
+        except Exception as exc:  # a sync build cannot await the child's value
+            made.append((type(exc).__name__, str(exc).split(":")[0]))
+        return made
+
+    made = assert_same(await three_ways(scenario, Holder, Coded))
+    assert made[0] == User(name="C0", company=Company("c0", "code", id=0))
+    assert made[3] == User(name="C3", company=Company("c3", "code", id=3))
+    assert made[4][0] == "DeclarationExhaustedError"
+    assert made[4][1].startswith("Coded.id: the declaration ran out of values")
+    assert "Coded" in made[5][1]
+    assert entered_without_builder(Coded)
+    assert not entered_without_builder(Holder)  # it has a resolver: its builder is read
+
+
+async def test_objects_created_through_the_entry_without_a_builder() -> None:
+    class Plain(StoredCompany):
+        name = factory.Sequence(lambda n: f"plain{n}")
+
+    class Owner(StoredUser):
+        company = factory.SubFactory(Plain)
+
+    async def scenario() -> Any:
+        store = Store()
+        made = await Owner.create_batch_async(3, store=store)
+        made += await Plain.create_batch_async(2, store=store)
+        return made, [(type(row).__name__, row.id) for row in store.rows]
+
+    made, rows = assert_same(await three_ways(scenario, Owner, Plain))
+    assert made[0] == User(name="user0", company=Company("plain0", id=1), id=2)
+    assert made[3] == Company("plain3", id=7)
+    assert rows == [("Company", 1), ("User", 2), ("Company", 3), ("User", 4)] + [
+        ("Company", 5),
+        ("User", 6),
+        ("Company", 7),
+        ("Company", 8),
+    ]
+    assert entered_without_builder(Plain)
+
+
+async def test_a_traceback_through_generated_code_shows_its_lines() -> None:
+    import traceback
+
+    def broken(n: int) -> str:
+        raise ValueError(f"no name for {n}")
+
+    class Broken(AsyncFactory[Company]):
+        class Meta:
+            model = Company
+
+        name = factory.Sequence(broken)
+
+    with pytest.raises(ValueError, match="no name for") as raised:
+        await Broken.build_async()
+    assert generated(Broken)
+    lines = "".join(traceback.format_exception(raised.value))
+    assert "<generated build: " in lines
+    assert "f0(sequence if type(sequence) is int else int(sequence))" in lines
