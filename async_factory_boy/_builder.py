@@ -177,27 +177,43 @@ def build_many(
         return objects
     options_class = type(factory_meta)
     new = object.__new__
+    # The plan's generated build (or its entry without a builder) as last found, with the
+    # declaration set it was found for: taken again while that set is the factory's (the
+    # plan of a set never changes) and the switches are on.
+    known_declarations: object = None
+    known_entry: _plan.GeneratedChild | None = None
+    known_build: _plan.Generated | None = None
     for index in range(size):
-        plan = None
-        if _plan.ENABLED and not _plan.LOGGED and _codegen.ENABLED:
-            # ``plan_for``'s look-up of the key ``()``, without the call (and without
-            # ``contextlib.suppress``, a context manager per object).
-            try:  # noqa: SIM105
-                plan = factory_meta.pre_declarations._async_factory_boy_plans[()]  # type: ignore[attr-defined]  # our own attribute, see plans_of
-            except (AttributeError, KeyError):
-                pass  # no plan made yet: ``build`` makes it
-        if plan is not None and plan.generated_for is options_class:
-            entry = plan.generated_child
-            if entry is not None:  # a build that reads no builder: none made
-                append(entry(factory_meta, strategy, None))
+        if (
+            known_declarations is not None
+            and factory_meta.pre_declarations is known_declarations
+            and _plan.ENABLED
+            and not _plan.LOGGED
+            and _codegen.ENABLED
+        ):
+            if known_entry is not None:  # a build that reads no builder: none made
+                append(known_entry(factory_meta, strategy, None))
             else:
                 builder = new(AsyncStepBuilder)
                 builder.factory_meta = factory_meta
                 builder.strategy = strategy
                 builder.extras = {}
                 builder.force_init_sequence = None
-                append(plan.generated(builder, None, None))
+                append(known_build(builder, None, None))  # type: ignore[misc]  # noted with the set
         else:
+            plan = None
+            if _plan.ENABLED and not _plan.LOGGED and _codegen.ENABLED:
+                # ``plan_for``'s look-up of the key ``()``, without the call (and without
+                # ``contextlib.suppress``, a context manager per object).
+                try:
+                    declarations = factory_meta.pre_declarations
+                    plan = declarations._async_factory_boy_plans[()]  # type: ignore[attr-defined]  # our own attribute, see plans_of
+                except (AttributeError, KeyError):
+                    pass  # no plan made yet: ``build`` makes it
+                else:
+                    if plan is not None and plan.generated_for is options_class:
+                        known_declarations = declarations
+                        known_entry, known_build = plan.generated_child, plan.generated
             append(AsyncStepBuilder(factory_meta, {}, strategy).build())
         if not index & 7:  # an event-loop turn every ~10 ms (the clock read every 8th
             cooperate()  # object): timeouts, cancellation and other tasks get through

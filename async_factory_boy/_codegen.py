@@ -243,6 +243,8 @@ class _Source:
         #: builder until a step is needed, the strategy an argument, no sequence forced.
         self.child_entry = False
         self.strategy = "builder.strategy"
+        #: How the SubFactory field being rendered spells its child's keywords dict.
+        self.extra = "extra"
 
     def constant(self, prefix: str, index: int, value: object) -> str:
         name = f"{prefix}{index}"
@@ -417,10 +419,21 @@ class _Source:
         merged = {**defaults, **field.context}
         if merged:
             self.line(depth, f"extra = dict({self.constant('m', index, merged)})")
-        else:
+        elif field.slots:
             self.line(depth, "extra = {}")
+        else:
+            # No overrides for the child: its keywords dict is made only by the paths that
+            # hand one on (the child entry takes none).
+            self.extra = "{}"
         for sub, key in field.slots:
             self.line(depth, f"extra[{sub!r}] = extras[{key!r}]")
+        known = None
+        if self.inline_child and not merged and not field.slots and not force_sequence:
+            # The child's entry as last found for this field: (factory, its options,
+            # their parsed declarations, the entry). Taken again while the factory and its
+            # declarations are the same objects (a plan of a declaration set never changes)
+            # and the switches are on; anything else looks it up below and notes it.
+            known = self.constant("known", index, [None, None, None, None])
         wrapper = getattr(get_factory, "__self__", None)
         if type(wrapper) is FactoryWrapper and FactoryWrapper.get is _WRAPPER_GET:
             # ``FactoryWrapper.get``: the factory once imported, else the import.
@@ -431,19 +444,37 @@ class _Source:
         else:
             self.line(depth, f"factory = {self.constant('g', index, get_factory)}()")
         sequence = "step.sequence" if force_sequence else "None"
-        self.line(depth, "if not issubclass(factory, BaseFactory):  # factory_boy's error")
-        self.line(depth + 1, f"{value} = step.recurse(factory, extra, force_sequence={sequence})")
+        if known is not None:
+            self.line(
+                depth,
+                f"if (factory is {known}[0] and type(builder) is AsyncStepBuilder "
+                f"and {known}[1].pre_declarations is {known}[2] and plan_module.ENABLED "
+                "and not plan_module.LOGGED and codegen_module.ENABLED):",
+            )
+            self.line(depth + 1, f"child_meta = {known}[1]")
+            self.line(depth + 1, "strategy = builder.strategy")
+            self.line(depth + 1, "if strategy == CREATE:")
+            self.line(depth + 2, "refuse_sync_persistence(child_meta, step)")
+            self.line(depth + 1, f"{value} = {known}[3](child_meta, strategy, step)")
+            self.line(depth, "elif not issubclass(factory, BaseFactory):  # factory_boy's error")
+        else:
+            self.line(depth, "if not issubclass(factory, BaseFactory):  # factory_boy's error")
+        self.line(
+            depth + 1, f"{value} = step.recurse(factory, {self.extra}, force_sequence={sequence})"
+        )
         if not self.inline_child or merged or field.slots:
             # ``BuildStep.recurse`` without its per-call import.
             self.line(depth, "else:")
             self.line(
                 depth + 1,
-                f"{value} = builder.recurse(factory._meta, extra).build(step, {sequence})",
+                f"{value} = builder.recurse(factory._meta, {self.extra}).build(step, {sequence})",
             )
+            self.extra = "extra"
             return
-        self.child(depth, value, sequence)
+        self.child(depth, value, sequence, known)
+        self.extra = "extra"
 
-    def child(self, depth: int, value: str, sequence: str) -> None:
+    def child(self, depth: int, value: str, sequence: str, known: str | None) -> None:
         """A SubFactory's object without overrides: ``builder.recurse(...).build(...)``
         with both inlined, down to the child's own generated build when it has one.
 
@@ -483,6 +514,11 @@ class _Source:
             # The child's entry: its builder made only if its build reads one.
             self.line(depth + 2, "if entry is not None:")
             self.line(depth + 3, f"{value} = entry(child_meta, strategy, step)")
+            if known is not None:
+                self.line(
+                    depth + 3,
+                    f"{known}[:] = (factory, child_meta, child_meta.pre_declarations, entry)",
+                )
             self.line(depth + 2, "else:")
             self.make_child(depth + 3)
             self.line(depth + 3, f"{value} = child_plan.generated(child, step, None)")
@@ -494,7 +530,8 @@ class _Source:
         self.line(depth + 2, f"{value} = child.build(step, {sequence})")
         self.line(depth, "else:")
         self.line(
-            depth + 1, f"{value} = builder.recurse(child_meta, extra).build(step, {sequence})"
+            depth + 1,
+            f"{value} = builder.recurse(child_meta, {self.extra}).build(step, {sequence})",
         )
 
     def make_child(self, depth: int) -> None:
@@ -502,7 +539,7 @@ class _Source:
         self.line(depth, "child = new(AsyncStepBuilder)")
         self.line(depth, "child.factory_meta = child_meta")
         self.line(depth, "child.strategy = builder.strategy")
-        self.line(depth, "child.extras = extra")
+        self.line(depth, f"child.extras = {self.extra}")
         self.line(depth, "child.force_init_sequence = None")
 
     def keywords(self) -> None:

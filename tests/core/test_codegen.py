@@ -549,12 +549,8 @@ async def test_objects_created_through_the_entry_without_a_builder() -> None:
     made, rows = assert_same(await three_ways(scenario, Owner, Plain))
     assert made[0] == User(name="user0", company=Company("plain0", id=1), id=2)
     assert made[3] == Company("plain3", id=7)
-    assert rows == [("Company", 1), ("User", 2), ("Company", 3), ("User", 4)] + [
-        ("Company", 5),
-        ("User", 6),
-        ("Company", 7),
-        ("Company", 8),
-    ]
+    pairs = [("Company", 1), ("User", 2), ("Company", 3), ("User", 4), ("Company", 5)]
+    assert rows == [*pairs, ("User", 6), ("Company", 7), ("Company", 8)]
     assert entered_without_builder(Plain)
 
 
@@ -576,3 +572,29 @@ async def test_a_traceback_through_generated_code_shows_its_lines() -> None:
     lines = "".join(traceback.format_exception(raised.value))
     assert "<generated build: " in lines
     assert "f0(sequence if type(sequence) is int else int(sequence))" in lines
+
+
+async def test_a_warmed_up_batch_still_follows_the_switches_and_factory_debug() -> None:
+    # Generated builds note their child's entry (and a batch its plan's build) once found:
+    # turning generated code or the fast path off, or factory.debug() on, between batches
+    # still takes effect for the parent and the child.
+    import io
+
+    made = await AccountFactory.build_batch_async(4)
+    assert generated(AccountFactory)
+    assert entered_without_builder(CompanyFactory)
+    stream = io.StringIO()
+    with factory.debug(stream=stream):
+        made += await AccountFactory.build_batch_async(2)
+    logged = stream.getvalue()
+    # factory_boy's own lines for both objects and both companies.
+    assert logged.count("SubFactory: Instantiating") == 2, logged
+    assert logged.count("next value of <function CompanyFactory.") == 2, logged
+    for mode in ("fast path", "factory_boy resolver", "generated code"):
+        set_mode(mode)
+        made += await AccountFactory.build_batch_async(2)
+    names = [account.name for account in made]
+    companies = [account.company.name for account in made]
+    first = int(names[0].removeprefix("user"))
+    assert names == [f"user{first + i}" for i in range(12)]
+    assert companies[1:] == [f"company{int(companies[0][7:]) + i}" for i in range(1, 12)]
