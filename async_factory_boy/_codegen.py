@@ -342,7 +342,7 @@ class _Source:
         # ``next_sequence`` is ``_initialize_counter()`` (nothing once ``_counter`` is set)
         # then ``_counter.next()``: both inlined on a set-up factory_boy counter.
         self.line(depth, "counter = factory_meta._counter")
-        self.line(depth, "if counter is not None and type(counter) is Counter:")
+        self.line(depth, "if type(counter) is Counter:  # not None, not a subclass")
         self.line(depth + 1, "sequence = counter.seq")
         self.line(depth + 1, "counter.seq = sequence + 1")
         self.line(depth, "else:")
