@@ -233,6 +233,11 @@ class BulkWrite:
             if values is None:
                 continue
             keys = [column.key for column in returning]
+            if len(keys) == 1:  # the common case, a key: one store per row, no zip
+                (key,) = keys
+                for row, (value,) in zip(group, values, strict=True):
+                    row[key] = value
+                continue
             for row, got in zip(group, values, strict=True):
                 row.update(zip(keys, got, strict=True))
 
