@@ -233,6 +233,11 @@ class BulkWrite:
             if values is None:
                 continue
             keys = [column.key for column in returning]
+            if len(keys) == 1:  # the common case, a key: one store per row, no zip
+                (key,) = keys
+                for row, (value,) in zip(group, values, strict=True):
+                    row[key] = value
+                continue
             for row, got in zip(group, values, strict=True):
                 row.update(zip(keys, got, strict=True))
 
@@ -256,7 +261,11 @@ def prepare(
     go into those children. Raises :class:`BulkUnsupported` before anything is written if
     the objects need the ORM.
     """
-    plans = {id(obj): plan_for(type(obj)) for obj in objects}
+    by_class: dict[type, TablePlan] = {}  # plan_for asks a weak dictionary: once a class
+    for obj in objects:
+        if type(obj) not in by_class:
+            by_class[type(obj)] = plan_for(type(obj))
+    plans = {id(obj): by_class[type(obj)] for obj in objects}
     rows = {id(obj): row_of(obj, plans[id(obj)]) for obj in objects}
     write = BulkWrite(steps=[], rows=rows, plans=plans, known={}, fetch=fetch, referenced=set())
     by_table: dict[Table, list[Instance]] = {}

@@ -5,7 +5,8 @@ then made persistent as if a flush had written them.
 new objects. It writes their rows with :mod:`._bulk` on the session's own connection (so in
 its transaction and SAVEPOINT), puts the values the database generated into the objects
 with ``set_committed_value``, and then registers the objects as persistent the way the flush
-itself finishes: ``Session._register_persistent``, the one step the unit of work ends with.
+itself finishes: ``Session._register_persistent``, the one step the unit of work ends with
+(for objects just inserted, :func:`~._register.register_new` leaves them the same in one pass).
 That step is why this is exact where ``make_transient_to_detached`` + ``add`` is not: it
 records the objects as new in the session's transaction, so ``rollback()`` (of the
 transaction or of a SAVEPOINT) expunges them as it expunges flushed objects, and it expires
@@ -35,6 +36,7 @@ from ..._types import Instance, Kwargs
 from ._bulk import Fetch, ParentLink, prepare
 from ._bulk_plan import ONETOMANY, BulkUnsupported, TablePlan, plan_for
 from ._inline_connection import inline_connection, run_inline
+from ._register import register_new
 
 __all__ = ["write_pending"]
 
@@ -100,7 +102,11 @@ async def write_pending(session: AsyncSession, *, as_flush: bool = False) -> boo
     def finish() -> None:
         for obj in objects:
             _take_values(obj, write.plans[id(obj)], write.rows[id(obj)])
-        sync._register_persistent({*states, *(instance_state(link[0]) for link in parents)})
+        grown = {instance_state(link[0]) for link in parents}
+        if not register_new(sync, set(states)):
+            sync._register_persistent({*states, *grown})
+        elif grown:
+            sync._register_persistent(grown)
 
     if not as_flush:
         conn = await session.connection()

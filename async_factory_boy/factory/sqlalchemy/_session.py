@@ -111,6 +111,7 @@ class SessionScope(CallScope):
 
     __slots__ = (
         "_savepoint_block",
+        "_tracking",
         "bulk",
         "commit",
         "created",
@@ -137,6 +138,9 @@ class SessionScope(CallScope):
         self.created: list[Instance] = []
         # Objects whose model has server-generated columns, with those columns' keys.
         self.refreshable: list[tuple[Instance, frozenset[str]]] = []
+        # Per (factory, model class): what ``_track`` needs of them, looked up once a call
+        # (the class-level caches behind it are weak dictionaries, slow to ask per object).
+        self._tracking: dict[tuple[type, type], tuple[frozenset[str], bool]] = {}
 
     @classmethod
     def open(cls, factory: type, call: FactoryCall) -> SessionScope:
@@ -210,10 +214,18 @@ class SessionScope(CallScope):
     def _track(self, factory: FactoryClass, obj: Instance) -> Any:
         if not self.call.is_batch:
             self.created.append(obj)
-        info = model_info(type(obj))
-        if info.server_keys:
-            self.refreshable.append((obj, info.server_keys))
-        if factory._meta.sqlalchemy_session_persistence is not None and _has_async_hooks(factory):
+        pair = (factory, type(obj))
+        known = self._tracking.get(pair)
+        if known is None:
+            known = self._tracking[pair] = (
+                model_info(pair[1]).server_keys,
+                factory._meta.sqlalchemy_session_persistence is not None
+                and _has_async_hooks(factory),
+            )
+        server_keys, flushes_now = known
+        if server_keys:
+            self.refreshable.append((obj, server_keys))
+        if flushes_now:
             # An ``async def`` hook runs on the event loop, where reading a generated key
             # cannot flush on demand: flush now, as factory_boy's SQLAlchemy factory does.
             await_(self.flush_now())
