@@ -27,6 +27,7 @@ transaction, so a failed batch leaves nothing).
 from __future__ import annotations
 
 import contextvars
+import os
 import weakref
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -45,12 +46,21 @@ from ._insert_rows import core_insert_rows
 
 __all__ = [
     "COPY_DRIVERS",
+    "FAST",
     "CopyError",
     "allocate_key",
     "copied_rows",
     "insert_rows",
     "supports_copy",
 ]
+
+#: Off with ``ASYNC_FACTORY_BOY_SEED_COPY_FAST=0``: the per-row steps of a COPY as before
+#: (rows grouped by their set of columns one by one, each row's values a list, the keys
+#: drawn read row by row through SQLAlchemy's result). On, rows that all have the same
+#: columns (a seed batch's, as a rule) are one group without a set per row, values are
+#: tuples where no bind processor converts them in place, and the drawn keys are fetched
+#: at once. The same rows are written either way.
+FAST = os.environ.get("ASYNC_FACTORY_BOY_SEED_COPY_FAST", "1") != "0"
 
 #: The PostgreSQL drivers whose COPY support this module speaks.
 COPY_DRIVERS = frozenset({"asyncpg", "psycopg"})
@@ -170,12 +180,27 @@ async def _sequence_of(conn: AsyncConnection, table: Table, column: Column[objec
     return _sequences[cache_key]
 
 
+_NEXT_VALUES = (
+    "SELECT nextval(CAST($1 AS regclass)) FROM generate_series(1, $2::int) AS i ORDER BY i"
+)
+
+
 async def _next_values(conn: AsyncConnection, sequence: str, count: int) -> list[object]:
-    """``count`` values of ``sequence`` in one round trip, in the order they were drawn."""
+    """``count`` values of ``sequence`` in one round trip, in the order they were drawn.
+
+    On asyncpg (with :data:`FAST`) the query goes to the driver itself: its rows are read
+    without SQLAlchemy's result around them (``nextval`` is not transactional: the values
+    are the same inside the batch's transaction or before it begins)."""
+    if FAST and conn.dialect.driver == "asyncpg":
+        raw = await conn.get_raw_connection()
+        found = await raw.driver_connection.fetch(_NEXT_VALUES, sequence, count)
+        return [row[0] for row in found]
     result = await conn.execute(
         text("SELECT nextval(CAST(:s AS regclass)) FROM generate_series(1, :n) AS i ORDER BY i"),
         {"s": sequence, "n": count},
     )
+    if FAST:
+        return list(result.scalars().all())
     return list(result.scalars())
 
 
@@ -214,6 +239,11 @@ async def insert_rows(
 ) -> list[Args] | None:
     """Write ``rows`` into ``table``; the ``returning`` columns' values in row order, or
     None when ``returning`` is empty. COPY where it stores what INSERT would, else INSERT."""
+    if FAST and rows:
+        given = same_columns(rows)
+        if given is not None:  # one group: the rows in their order
+            written = await _write_group(conn, table, rows, given, returning)
+            return written if returning else None
     by_position: dict[int, Args] = {}
     groups: dict[frozenset[str], list[int]] = {}
     for position, row in enumerate(rows):  # one COPY (or executemany) per set of columns
@@ -265,13 +295,22 @@ async def _write_group(
     return await core_insert_rows(conn, table, rows, returning) or []
 
 
+def same_columns(rows: list[Kwargs]) -> frozenset[str] | None:
+    """The columns of ``rows`` if every row has the same ones (``rows`` not empty), else
+    None: the rows' one group, found without a set per row."""
+    first = rows[0].keys()
+    if not all(map(first.__eq__, map(dict.keys, rows))):
+        return None
+    return frozenset(first)
+
+
 def _all_values(
     rows: list[Kwargs],
     keys: tuple[str, ...],
     given: frozenset[str],
     drawn: dict[str, list[object]],
     table: Table,
-) -> list[list[object]]:
+) -> list[list[object]] | list[tuple[object, ...]]:
     """Every row's Python values in ``keys`` order, defaults and drawn keys filled in.
 
     Column by column where no default is called (every row of a group has the ``given``
@@ -292,6 +331,8 @@ def _all_values(
             columns.append(drawn[key])
         else:
             columns.append([_fill(table.columns[key]).constant] * count)
+    if FAST:  # tuples: ``_copy`` makes lists of them only where a processor converts
+        return list(zip(*columns, strict=True))
     return [list(value) for value in zip(*columns, strict=True)]
 
 
@@ -320,19 +361,23 @@ async def _copy(
     table: Table,
     columns: _Columns,
     keys: tuple[str, ...],
-    values: list[list[object]],
+    values: list[list[object]] | list[tuple[object, ...]],
 ) -> None:
-    """COPY ``values`` (converted in place) into ``table``'s columns ``keys``."""
+    """COPY ``values`` (lists converted in place, tuples as lists) into ``table``'s columns
+    ``keys``."""
     names = list(columns.names) + [table.columns[k].name for k in keys[len(columns.keys) :]]
     processors = list(columns.processors) + [
         table.columns[k].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         for k in keys[len(columns.keys) :]
     ]
     converters = [(i, p) for i, p in enumerate(processors) if p is not None]
-    for row in values:
-        for i, process in converters:
-            row[i] = process(row[i])  # None too: JSON stores ``null`` for it, as Core does
-    records = values
+    records: list[list[object]] | list[tuple[object, ...]] = values
+    if converters:
+        converted = [row if isinstance(row, list) else list(row) for row in values]
+        for row in converted:
+            for i, process in converters:
+                row[i] = process(row[i])  # None too: JSON stores ``null`` for it, as Core does
+        records = converted
     driver = await _driver_in_transaction(conn, table)
     if conn.dialect.driver == "asyncpg":
         await driver.copy_records_to_table(
@@ -365,7 +410,7 @@ async def _driver_in_transaction(conn: AsyncConnection, table: Table) -> Any:
 
 
 async def _psycopg_copy(
-    driver: Any, table: Table, names: list[str], records: list[list[object]]
+    driver: Any, table: Table, names: list[str], records: Sequence[Sequence[object]]
 ) -> None:
     from psycopg import sql
 
