@@ -193,7 +193,8 @@ async def _next_values(conn: AsyncConnection, sequence: str, count: int) -> list
     are the same inside the batch's transaction or before it begins)."""
     if FAST and conn.dialect.driver == "asyncpg":
         raw = await conn.get_raw_connection()
-        found = await raw.driver_connection.fetch(_NEXT_VALUES, sequence, count)
+        driver: Any = raw.driver_connection
+        found = await driver.fetch(_NEXT_VALUES, sequence, count)
         return [row[0] for row in found]
     result = await conn.execute(
         text("SELECT nextval(CAST(:s AS regclass)) FROM generate_series(1, :n) AS i ORDER BY i"),
