@@ -180,26 +180,16 @@ async def _sequence_of(conn: AsyncConnection, table: Table, column: Column[objec
     return _sequences[cache_key]
 
 
-_NEXT_VALUES = (
-    "SELECT nextval(CAST($1 AS regclass)) FROM generate_series(1, $2::int) AS i ORDER BY i"
+#: The keys query, made once (with :data:`FAST`; else per call, as before).
+_NEXT_VALUES = text(
+    "SELECT nextval(CAST(:s AS regclass)) FROM generate_series(1, :n) AS i ORDER BY i"
 )
 
 
 async def _next_values(conn: AsyncConnection, sequence: str, count: int) -> list[object]:
-    """``count`` values of ``sequence`` in one round trip, in the order they were drawn.
-
-    On asyncpg (with :data:`FAST`) the query goes to the driver itself: its rows are read
-    without SQLAlchemy's result around them (``nextval`` is not transactional: the values
-    are the same inside the batch's transaction or before it begins)."""
-    if FAST and conn.dialect.driver == "asyncpg":
-        raw = await conn.get_raw_connection()
-        driver: Any = raw.driver_connection
-        found = await driver.fetch(_NEXT_VALUES, sequence, count)
-        return [row[0] for row in found]
-    result = await conn.execute(
-        text("SELECT nextval(CAST(:s AS regclass)) FROM generate_series(1, :n) AS i ORDER BY i"),
-        {"s": sequence, "n": count},
-    )
+    """``count`` values of ``sequence`` in one round trip, in the order they were drawn."""
+    query = _NEXT_VALUES if FAST else text(_NEXT_VALUES.text)
+    result = await conn.execute(query, {"s": sequence, "n": count})
     if FAST:
         return list(result.scalars().all())
     return list(result.scalars())
