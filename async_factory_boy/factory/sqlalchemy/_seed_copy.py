@@ -27,6 +27,7 @@ transaction, so a failed batch leaves nothing).
 from __future__ import annotations
 
 import contextvars
+import operator
 import os
 import weakref
 from collections import Counter
@@ -317,7 +318,9 @@ def _all_values(
     columns: list[list[object]] = []
     for key in keys:
         if key in given:
-            columns.append([row[key] for row in rows])
+            columns.append(
+                list(map(operator.itemgetter(key), rows)) if FAST else [row[key] for row in rows]
+            )
         elif key in drawn:
             columns.append(drawn[key])
         else:
