@@ -449,6 +449,7 @@ _Taker = tuple[
 ]
 
 _new = object.__new__
+_UNSET = object()
 _NONE_TYPE = type(None)
 
 #: The order :func:`~sqlalchemy.schema.sort_tables` gives a batch's tables, per tables in
@@ -677,6 +678,17 @@ class RowsBatch:
         by now), ``None`` for no parent; nothing where the keyword was not given."""
         key = parent.key
         pairs = parent.pairs
+        if len(pairs) == 1:  # one column (the common case): no inner loop
+            [(own, remote)] = pairs
+            for record, row in zip(records, rows, strict=True):
+                source = record.__dict__.get(key, _UNSET)
+                if source is None:
+                    row[own] = None
+                elif source is not _UNSET:
+                    found = source._row
+                    if remote in found:
+                        row[own] = found[remote]
+            return
         for record, row in zip(records, rows, strict=True):
             values = record.__dict__
             if key not in values:
