@@ -145,3 +145,6 @@ def test_rows_with_the_same_columns_are_one_group() -> None:
     assert _seed_copy.same_columns([{"a": 1, "b": 2}, {"b": 3, "a": 4}]) == frozenset({"a", "b"})
     assert _seed_copy.same_columns([{"a": 1}, {"a": 1, "b": 2}]) is None
     assert _seed_copy.same_columns([{"a": 1, "b": 2}, {"a": 1, "c": 2}]) is None
+    assert _seed_copy.same_columns([{"a": 1}, {"b": 1}]) is None
+    assert _seed_copy.same_columns([{}, {}]) == frozenset()
+    assert _seed_copy.same_columns([{}, {"a": 1}]) is None

@@ -26,6 +26,7 @@ transaction, so a failed batch leaves nothing).
 
 from __future__ import annotations
 
+import collections
 import contextvars
 import operator
 import os
@@ -52,6 +53,8 @@ __all__ = [
     "allocate_key",
     "copied_rows",
     "insert_rows",
+    "same_columns",
+    "same_keys",
     "supports_copy",
 ]
 
@@ -290,10 +293,21 @@ async def _write_group(
 def same_columns(rows: list[Kwargs]) -> frozenset[str] | None:
     """The columns of ``rows`` if every row has the same ones (``rows`` not empty), else
     None: the rows' one group, found without a set per row."""
-    first = rows[0].keys()
-    if not all(map(first.__eq__, map(dict.keys, rows))):
-        return None
-    return frozenset(first)
+    return frozenset(rows[0]) if same_keys(rows) else None
+
+
+def same_keys(dicts: list[Kwargs]) -> bool:
+    """Whether every dict of ``dicts`` (not empty) has the keys of the first: as many keys,
+    each of the first's found (a missing one raises ``KeyError`` in the C loop)."""
+    first = dicts[0]
+    if set(map(len, dicts)) != {len(first)}:
+        return False
+    if first:
+        try:
+            collections.deque(map(operator.itemgetter(*first), dicts), maxlen=0)
+        except KeyError:
+            return False
+    return True
 
 
 def _all_values(

@@ -73,7 +73,7 @@ from ..._types import Args, FactoryClass, Kwargs, ModelClass
 from ._bulk_plan import MANYTOONE, BulkUnsupported, TablePlan, is_generated, plan_for
 from ._insert_rows import InsertRows
 from ._loader_make import _plan as loader_plan
-from ._seed_copy import same_columns
+from ._seed_copy import same_columns, same_keys
 from ._seed_takeover import bulk_capable
 
 __all__ = [
@@ -509,9 +509,9 @@ def _rows_by_columns(records: list[RowRecord]) -> list[Kwargs] | None:
     None where a row would differ in its columns (a keyword missing, ``None`` left out) or a
     value is not of a plain type (it may be a SQL expression): then row by row."""
     dicts: list[Kwargs] = list(map(_record_dict, records))
-    names = dicts[0].keys()
-    if not all(map(names.__eq__, map(dict.keys, dicts))):
+    if not same_keys(dicts):
         return None
+    names = dicts[0].keys()
     make, columns = _shape(type(records[0]), tuple(names))
     for name, keep_none in columns:
         types = set(map(type, map(operator.itemgetter(name), dicts)))
