@@ -26,7 +26,10 @@ transaction, so a failed batch leaves nothing).
 
 from __future__ import annotations
 
+import collections
 import contextvars
+import operator
+import os
 import weakref
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -45,12 +48,23 @@ from ._insert_rows import core_insert_rows
 
 __all__ = [
     "COPY_DRIVERS",
+    "FAST",
     "CopyError",
     "allocate_key",
     "copied_rows",
     "insert_rows",
+    "same_columns",
+    "same_keys",
     "supports_copy",
 ]
+
+#: Off with ``ASYNC_FACTORY_BOY_SEED_COPY_FAST=0``: the per-row steps of a COPY as before
+#: (rows grouped by their set of columns one by one, each row's values a list, the keys
+#: drawn read row by row through SQLAlchemy's result). On, rows that all have the same
+#: columns (a seed batch's, as a rule) are one group without a set per row, values are
+#: tuples where no bind processor converts them in place, and the drawn keys are fetched
+#: at once. The same rows are written either way.
+FAST = os.environ.get("ASYNC_FACTORY_BOY_SEED_COPY_FAST", "1") != "0"
 
 #: The PostgreSQL drivers whose COPY support this module speaks.
 COPY_DRIVERS = frozenset({"asyncpg", "psycopg"})
@@ -170,12 +184,18 @@ async def _sequence_of(conn: AsyncConnection, table: Table, column: Column[objec
     return _sequences[cache_key]
 
 
+#: The keys query, made once (with :data:`FAST`; else per call, as before).
+_NEXT_VALUES = text(
+    "SELECT nextval(CAST(:s AS regclass)) FROM generate_series(1, :n) AS i ORDER BY i"
+)
+
+
 async def _next_values(conn: AsyncConnection, sequence: str, count: int) -> list[object]:
     """``count`` values of ``sequence`` in one round trip, in the order they were drawn."""
-    result = await conn.execute(
-        text("SELECT nextval(CAST(:s AS regclass)) FROM generate_series(1, :n) AS i ORDER BY i"),
-        {"s": sequence, "n": count},
-    )
+    query = _NEXT_VALUES if FAST else text(_NEXT_VALUES.text)
+    result = await conn.execute(query, {"s": sequence, "n": count})
+    if FAST:
+        return list(result.scalars().all())
     return list(result.scalars())
 
 
@@ -214,6 +234,11 @@ async def insert_rows(
 ) -> list[Args] | None:
     """Write ``rows`` into ``table``; the ``returning`` columns' values in row order, or
     None when ``returning`` is empty. COPY where it stores what INSERT would, else INSERT."""
+    if FAST and rows:
+        given = same_columns(rows)
+        if given is not None:  # one group: the rows in their order
+            written = await _write_group(conn, table, rows, given, returning)
+            return written if returning else None
     by_position: dict[int, Args] = {}
     groups: dict[frozenset[str], list[int]] = {}
     for position, row in enumerate(rows):  # one COPY (or executemany) per set of columns
@@ -265,13 +290,33 @@ async def _write_group(
     return await core_insert_rows(conn, table, rows, returning) or []
 
 
+def same_columns(rows: list[Kwargs]) -> frozenset[str] | None:
+    """The columns of ``rows`` if every row has the same ones (``rows`` not empty), else
+    None: the rows' one group, found without a set per row."""
+    return frozenset(rows[0]) if same_keys(rows) else None
+
+
+def same_keys(dicts: list[Kwargs]) -> bool:
+    """Whether every dict of ``dicts`` (not empty) has the keys of the first: as many keys,
+    each of the first's found (a missing one raises ``KeyError`` in the C loop)."""
+    first = dicts[0]
+    if set(map(len, dicts)) != {len(first)}:
+        return False
+    if first:
+        try:
+            collections.deque(map(operator.itemgetter(*first), dicts), maxlen=0)
+        except KeyError:
+            return False
+    return True
+
+
 def _all_values(
     rows: list[Kwargs],
     keys: tuple[str, ...],
     given: frozenset[str],
     drawn: dict[str, list[object]],
     table: Table,
-) -> list[list[object]]:
+) -> list[list[object]] | list[tuple[object, ...]]:
     """Every row's Python values in ``keys`` order, defaults and drawn keys filled in.
 
     Column by column where no default is called (every row of a group has the ``given``
@@ -287,11 +332,15 @@ def _all_values(
     columns: list[list[object]] = []
     for key in keys:
         if key in given:
-            columns.append([row[key] for row in rows])
+            columns.append(
+                list(map(operator.itemgetter(key), rows)) if FAST else [row[key] for row in rows]
+            )
         elif key in drawn:
             columns.append(drawn[key])
         else:
             columns.append([_fill(table.columns[key]).constant] * count)
+    if FAST:  # tuples: ``_copy`` makes lists of them only where a processor converts
+        return list(zip(*columns, strict=True))
     return [list(value) for value in zip(*columns, strict=True)]
 
 
@@ -320,19 +369,23 @@ async def _copy(
     table: Table,
     columns: _Columns,
     keys: tuple[str, ...],
-    values: list[list[object]],
+    values: list[list[object]] | list[tuple[object, ...]],
 ) -> None:
-    """COPY ``values`` (converted in place) into ``table``'s columns ``keys``."""
+    """COPY ``values`` (lists converted in place, tuples as lists) into ``table``'s columns
+    ``keys``."""
     names = list(columns.names) + [table.columns[k].name for k in keys[len(columns.keys) :]]
     processors = list(columns.processors) + [
         table.columns[k].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         for k in keys[len(columns.keys) :]
     ]
     converters = [(i, p) for i, p in enumerate(processors) if p is not None]
-    for row in values:
-        for i, process in converters:
-            row[i] = process(row[i])  # None too: JSON stores ``null`` for it, as Core does
-    records = values
+    records: list[list[object]] | list[tuple[object, ...]] = values
+    if converters:
+        converted = [row if isinstance(row, list) else list(row) for row in values]
+        for row in converted:
+            for i, process in converters:
+                row[i] = process(row[i])  # None too: JSON stores ``null`` for it, as Core does
+        records = converted
     driver = await _driver_in_transaction(conn, table)
     if conn.dialect.driver == "asyncpg":
         await driver.copy_records_to_table(
@@ -365,7 +418,7 @@ async def _driver_in_transaction(conn: AsyncConnection, table: Table) -> Any:
 
 
 async def _psycopg_copy(
-    driver: Any, table: Table, names: list[str], records: list[list[object]]
+    driver: Any, table: Table, names: list[str], records: Sequence[Sequence[object]]
 ) -> None:
     from psycopg import sql
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime
 import functools
 import logging
+import operator
 import os
 import random
 import weakref
@@ -72,10 +73,12 @@ from ..._types import Args, FactoryClass, Kwargs, ModelClass
 from ._bulk_plan import MANYTOONE, BulkUnsupported, TablePlan, is_generated, plan_for
 from ._insert_rows import InsertRows
 from ._loader_make import _plan as loader_plan
+from ._seed_copy import same_columns, same_keys
 from ._seed_takeover import bulk_capable
 
 __all__ = [
     "ENABLED",
+    "FAST",
     "PATHS",
     "RowsBatch",
     "calls_defaults",
@@ -88,6 +91,15 @@ LOGGER = logging.getLogger("async_factory_boy.seed")
 
 #: Off with ``ASYNC_FACTORY_BOY_SEED_ROWS=0``: every batch builds ORM objects.
 ENABLED = os.environ.get("ASYNC_FACTORY_BOY_SEED_ROWS", "1") != "0"
+
+#: Off with ``ASYNC_FACTORY_BOY_SEED_ROWS_FAST=0``: the rows path's per-object steps as
+#: before (each capture looks up its factory's spec, each record's row is made value by
+#: value, the rows of a table are grouped by their set of columns row by row, the tables
+#: sorted per batch). On, the same records and rows are made with what is constant per
+#: batch found once: a factory's spec, checks and parents per batch; a table's rows made
+#: column by column when every record of it has the same keywords and plain values; one
+#: group when every row has the same columns; the tables' order once per set of tables.
+FAST = os.environ.get("ASYNC_FACTORY_BOY_SEED_ROWS_FAST", "1") != "0"
 
 #: Batches written per path (``"rows"``, ``"objects"``) in this process, and
 #: ``"rebuilt"`` batches that started on the rows path and were rebuilt with objects: for
@@ -428,6 +440,88 @@ def snapshot() -> Callable[[], None]:
     return restore
 
 
+#: What a capture of one factory checks and makes (``RowsBatch``, with :data:`FAST`): its
+#: model, the keywords its records take, its parents as (keyword, the parent's record class
+#: in this batch or None, the parent's table), its record class and the batch's records of
+#: that class.
+_Taker = tuple[
+    type, frozenset[str], tuple[tuple[str, "type | None", Table], ...], type, list["RowRecord"]
+]
+
+_new = object.__new__
+_UNSET = object()
+_NONE_TYPE = type(None)
+
+#: The order :func:`~sqlalchemy.schema.sort_tables` gives a batch's tables, per tables in
+#: the order met (with :data:`FAST`): the same input, the same answer, sorted once.
+_table_orders: dict[tuple[Table, ...], list[Table]] = {}
+
+
+def _sorted_tables(tables: tuple[Table, ...]) -> list[Table]:
+    found = _table_orders.get(tables)
+    if found is None:
+        if len(_table_orders) >= 256:
+            _table_orders.clear()
+        found = _table_orders[tables] = sort_tables(tables)
+    return found
+
+
+#: Per record class and keyword names (in the records' order): how to make the records'
+#: rows (see :func:`_row_maker`), and the column attributes among the names with whether
+#: each writes ``None``.
+_Shape = tuple[Callable[[list[Kwargs]], list[Kwargs]], tuple[tuple[str, bool], ...]]
+_shapes: weakref.WeakKeyDictionary[type, dict[tuple[str, ...], _Shape]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _shape(record_class: type, names: tuple[str, ...]) -> _Shape:
+    known = _shapes.setdefault(record_class, {})
+    found = known.get(names)
+    if found is None:
+        columns: dict[str, tuple[str, bool]] = record_class.spec.columns  # type: ignore[attr-defined]
+        given = [name for name in names if name in columns]
+        found = known[names] = (
+            _row_maker([(name, columns[name][0]) for name in given], len(names)),
+            tuple((name, columns[name][1]) for name in given),
+        )
+    return found
+
+
+def _row_maker(pairs: list[tuple[str, str]], names: int) -> Callable[[list[Kwargs]], list[Kwargs]]:
+    """The rows of records' keywords (all with the same names): each a copy where every
+    name is a column of the same key, else a dict display of the columns' keys (made from
+    their ``repr``: string literals)."""
+    if len(pairs) == names and all(name == key for name, key in pairs):
+        return lambda dicts: list(map(dict.copy, dicts))
+    items = ", ".join(f"{key!r}: d[{name!r}]" for name, key in pairs)
+    made: Callable[[list[Kwargs]], list[Kwargs]] = eval(
+        f"lambda dicts: [{{{items}}} for d in dicts]", {}
+    )
+    return made
+
+
+_record_dict = operator.attrgetter("__dict__")
+
+
+def _rows_by_columns(records: list[RowRecord]) -> list[Kwargs] | None:
+    """The rows :func:`_row_of` makes for ``records`` (of one record class), made at once;
+    None where a row would differ in its columns (a keyword missing, ``None`` left out) or a
+    value is not of a plain type (it may be a SQL expression): then row by row."""
+    dicts: list[Kwargs] = list(map(_record_dict, records))
+    if not same_keys(dicts):
+        return None
+    names = dicts[0].keys()
+    make, columns = _shape(type(records[0]), tuple(names))
+    for name, keep_none in columns:
+        types = set(map(type, map(operator.itemgetter(name), dicts)))
+        if not types <= _PLAIN_TYPES and (
+            not keep_none or not types - {_NONE_TYPE} <= _PLAIN_TYPES
+        ):
+            return None
+    return make(dicts)
+
+
 class RowsBatch:
     """One batch on the rows path: the records in the order they were made, written at its
     end parents first."""
@@ -445,11 +539,54 @@ class RowsBatch:
         #: Tables whose keys some record's foreign key needs (read back or drawn).
         self._referenced: set[Table] = set()
         self._by_table: dict[Table, list[RowRecord]] | None = None
+        #: With :data:`FAST`: per factory, what its captures check and make; the records per
+        #: record class in the order their first record was made (while every record was
+        #: made by a taker).
+        self._takers: dict[FactoryClass, _Taker] = {}
+        self._by_class: dict[type, list[RowRecord]] = {}
+        self._all_taken = FAST
+        if FAST:
+            for factory in factories:
+                model = factory._meta.get_model_class()
+                spec = self._specs.get(model)
+                if spec is None:
+                    continue
+                parents = tuple(
+                    (parent.key, self._record_classes.get(parent.model), parent.table)
+                    for parent in spec.parents
+                )
+                taken = self._by_class.setdefault(spec.record_class, [])
+                self._takers[factory] = (model, spec.allowed, parents, spec.record_class, taken)
+            self._by_class.clear()  # filled in the order the records come
 
     def capture(
         self, factory: FactoryClass, model_class: ModelClass, args: Args, kwargs: Kwargs
     ) -> RowRecord:
         """A record of ``kwargs`` where ``model_class(**kwargs)`` would be."""
+        taker = self._takers.get(factory)
+        if taker is not None and taker[0] is model_class and not args and kwargs.keys() <= taker[1]:
+            for key, parent_class, table in taker[2]:
+                value = kwargs.get(key)
+                if value is None:
+                    continue
+                if type(value) is not parent_class:
+                    raise RebuildBatch(f"{factory.__name__}.{key} is not a row of this batch")
+                self._referenced.add(table)
+            record_class = taker[3]
+            record: RowRecord = _new(record_class)
+            record.__dict__ = kwargs
+            self.records.append(record)
+            taken = taker[4]
+            if not taken:
+                self._by_class[record_class] = taken
+            taken.append(record)
+            return record
+        self._all_taken = False
+        return self._capture(factory, model_class, args, kwargs)
+
+    def _capture(
+        self, factory: FactoryClass, model_class: ModelClass, args: Args, kwargs: Kwargs
+    ) -> RowRecord:
         spec = self._specs.get(model_class) if factory in self._factories else None
         if spec is None or args or not kwargs.keys() <= spec.allowed:
             raise RebuildBatch(f"{factory.__name__} makes objects a row cannot stand for")
@@ -471,41 +608,100 @@ class RowsBatch:
         :class:`RebuildBatch` for a value only the flush can write (a SQL expression), before
         anything is written."""
         if self._by_table is None:
-            by_table: dict[Table, list[RowRecord]] = {}
-            for record in self.records:
-                spec = type(record).spec
-                record._row = _row_of(record, spec)
-                by_table.setdefault(spec.plan.table, []).append(record)
+            by_table = self._prepare_by_columns() if self._all_taken else None
+            if by_table is None:
+                by_table = {}
+                for record in self.records:
+                    spec = type(record).spec
+                    record._row = _row_of(record, spec)
+                    by_table.setdefault(spec.plan.table, []).append(record)
             self._by_table = by_table
         return self._by_table
+
+    def _prepare_by_columns(self) -> dict[Table, list[RowRecord]] | None:
+        """:meth:`prepare`'s rows made column by column, a table at a time; None where
+        some table's rows must be made row by row (then every row is, as before)."""
+        by_table: dict[Table, list[RowRecord]] = {}
+        made: list[tuple[list[RowRecord], list[Kwargs]]] = []
+        for record_class, records in self._by_class.items():
+            table = record_class.spec.plan.table  # type: ignore[attr-defined]
+            if table in by_table:
+                return None  # two models on one table: their records interleave
+            rows = _rows_by_columns(records)
+            if rows is None:
+                return None
+            by_table[table] = records
+            made.append((records, rows))
+        for records, rows in made:
+            for record, row in zip(records, rows, strict=True):
+                record._row = row
+        return by_table
 
     async def write(self, conn: AsyncConnection, insert_rows: InsertRows) -> None:
         """Write every record's row on ``conn`` (inside the batch's transaction), tables
         parents first, rows in the order made: the rows the bulk writer writes for the
         same objects, through the same ``insert_rows``."""
         by_table = self.prepare()
-        for table in sort_tables(by_table):
+        tables = _sorted_tables(tuple(by_table)) if FAST else sort_tables(by_table)
+        for table in tables:
             records = by_table[table]
             spec = type(records[0]).spec
-            rows: list[Kwargs] = []
-            for record in records:
-                row = record._row
-                values = record.__dict__
+            rows: list[Kwargs]
+            if FAST:
+                rows = [record._row for record in records]
                 for parent in spec.parents:
-                    if parent.key not in values:
-                        continue
-                    source = values[parent.key]
-                    if source is None:
-                        for own, _ in parent.pairs:
-                            row[own] = None
-                        continue
-                    found = source._row
-                    for own, remote in parent.pairs:
-                        if remote in found:
-                            row[own] = found[remote]
-                rows.append(row)
+                    self._copy_keys(records, rows, parent)
+            else:
+                rows = []
+                for record in records:
+                    row = record._row
+                    values = record.__dict__
+                    for parent in spec.parents:
+                        if parent.key not in values:
+                            continue
+                        source = values[parent.key]
+                        if source is None:
+                            for own, _ in parent.pairs:
+                                row[own] = None
+                            continue
+                        found = source._row
+                        for own, remote in parent.pairs:
+                            if remote in found:
+                                row[own] = found[remote]
+                    rows.append(row)
             await self._insert(conn, table, spec.plan, rows, insert_rows)
         PATHS["rows"] += 1
+
+    @staticmethod
+    def _copy_keys(records: list[RowRecord], rows: list[Kwargs], parent: _Parent) -> None:
+        """Each row's foreign key to ``parent``: its record's parent's key (written or drawn
+        by now), ``None`` for no parent; nothing where the keyword was not given."""
+        key = parent.key
+        pairs = parent.pairs
+        if len(pairs) == 1:  # one column (the common case): no inner loop
+            [(own, remote)] = pairs
+            for record, row in zip(records, rows, strict=True):
+                source = record.__dict__.get(key, _UNSET)
+                if source is None:
+                    row[own] = None
+                elif source is not _UNSET:
+                    found = source._row
+                    if remote in found:
+                        row[own] = found[remote]
+            return
+        for record, row in zip(records, rows, strict=True):
+            values = record.__dict__
+            if key not in values:
+                continue
+            source = values[key]
+            if source is None:
+                for own, _ in pairs:
+                    row[own] = None
+                continue
+            found = source._row
+            for own, remote in pairs:
+                if remote in found:
+                    row[own] = found[remote]
 
     async def _insert(
         self,
@@ -515,9 +711,14 @@ class RowsBatch:
         rows: list[Kwargs],
         insert_rows: InsertRows,
     ) -> None:
-        groups: dict[frozenset[str], list[Kwargs]] = {}
-        for row in rows:  # one executemany / COPY needs the same columns in every row
-            groups.setdefault(frozenset(row), []).append(row)
+        given = same_columns(rows) if FAST and rows else None
+        groups: dict[frozenset[str], list[Kwargs]]
+        if given is not None:
+            groups = {given: rows}
+        else:
+            groups = {}
+            for row in rows:  # one executemany / COPY needs the same columns in every row
+                groups.setdefault(frozenset(row), []).append(row)
         for names, group in groups.items():
             returning: list[Column[object]] = (
                 [column for column in plan.primary_key if column.key not in names]
@@ -528,5 +729,10 @@ class RowsBatch:
             if values is None:
                 continue
             keys = [column.key for column in returning]
+            if FAST and len(keys) == 1:
+                [key] = keys
+                for row, (value,) in zip(group, values, strict=True):
+                    row[key] = value
+                continue
             for row, got in zip(group, values, strict=True):
                 row.update(zip(keys, got, strict=True))
